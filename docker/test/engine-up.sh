@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Makes a Docker engine reachable on this machine and builds the images the tests use.
+# Idempotent: a second run finds everything in place and does nothing.
+#
+# What it does, each step only when needed (as root on Debian):
+#   1. installs Debian's docker.io, busybox-static and debootstrap;
+#   2. starts dockerd in the background when nothing answers on the socket, and waits for it;
+#   3. builds `dsbx-test-busybox` (FROM scratch, static busybox, /tmp, /home/user, a non-root user);
+#   4. builds `dsbx-test-debian` from `debootstrap --variant=minbase bookworm`, also tagged
+#      `debian:bookworm-slim` so Dockerfiles can build FROM it with no registry.
+set -euo pipefail
+
+log() { printf 'engine-up: %s\n' "$*" >&2; }
+here=$(cd "$(dirname "$0")" && pwd)
+socket=/var/run/docker.sock
+
+need_pkgs=()
+command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need_pkgs+=(busybox-static)
+command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  log "installing ${need_pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+engine_answers() { docker -H "unix://$socket" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+if ! engine_answers; then
+  log "starting dockerd"
+  # containerd and dockerd log to a file so CI output stays readable.
+  nohup dockerd --host "unix://$socket" >/var/log/dockerd.log 2>&1 &
+  for _ in $(seq 1 120); do
+    engine_answers && break
+    sleep 0.5
+  done
+  engine_answers || { log "dockerd did not answer within 60 s; see /var/log/dockerd.log"; tail -n 30 /var/log/dockerd.log >&2; exit 1; }
+fi
+log "engine $(docker version --format '{{.Server.Version}}') answers on $socket"
+
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+if ! image_exists dsbx-test-busybox:latest; then
+  log "building dsbx-test-busybox"
+  ctx=$(mktemp -d)
+  trap 'rm -rf "$ctx"' EXIT
+  cp /bin/busybox "$ctx/busybox"
+  cp "$here/busybox.Dockerfile" "$ctx/Dockerfile"
+  docker build -q -t dsbx-test-busybox:latest "$ctx" >/dev/null
+  rm -rf "$ctx"
+  trap - EXIT
+fi
+
+if ! image_exists dsbx-test-debian:latest; then
+  log "building dsbx-test-debian with debootstrap (about a minute)"
+  root=$(mktemp -d)
+  trap 'rm -rf "$root"' EXIT
+  debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >/tmp/debootstrap.log 2>&1 \
+    || { tail -n 30 /tmp/debootstrap.log >&2; exit 1; }
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  tar -C "$root" -c . | docker import -c 'CMD ["/bin/bash"]' - dsbx-test-debian:latest >/dev/null
+  rm -rf "$root"
+  trap - EXIT
+fi
+if ! image_exists debian:bookworm-slim; then
+  docker tag dsbx-test-debian:latest debian:bookworm-slim
+fi
+log "ready: dsbx-test-busybox, dsbx-test-debian (= debian:bookworm-slim)"

@@ -1,0 +1,631 @@
+//! The command-line interface: clap definitions only. The work lives in `commands/`.
+
+use crate::output::ColorChoice;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dsbx",
+    version,
+    about = "E2B-style sandboxes on your own Docker engine",
+    long_about = "E2B-style sandboxes on your own Docker engine.\n\n\
+        stdout carries data only (ids, URLs, command output, JSON); messages for people go to \
+        stderr. Exit codes: 0 ok, 1 failed, 2 usage, 3 no such sandbox, 4 engine unreachable \
+        (exec: the command's own status, 124 timeout, 125 dsbx failure, 126/127 cannot run / \
+        not found, 130 interrupted).",
+    after_help = "Examples:\n  ID=$(dsbx init)\n  dsbx exec $ID \"echo hello\"\n  dsbx kill $ID",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Print one JSON object on stdout (errors too, as {"error": {...}})
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// No progress or notices; errors still print
+    #[arg(long, global = true)]
+    pub quiet: bool,
+    /// Explain what dsbx does (Docker calls, timings) on stderr
+    #[arg(long, global = true)]
+    pub verbose: bool,
+    /// When to colour stderr (also honours NO_COLOR)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]
+    #[arg(long, global = true, value_name = "URL")]
+    pub docker_host: Option<String>,
+    /// Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]
+    #[arg(long, global = true, value_name = "SCOPE")]
+    pub scope: Option<String>,
+}
+
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a sandbox and print its id
+    #[command(
+        after_help = "Examples:\n  ID=$(dsbx init)\n  dsbx init --image python:3.12 -p 8000 --timeout 2h -n web"
+    )]
+    Init(InitArgs),
+    /// Run a command in a sandbox, streaming its output; exits with its status
+    #[command(after_help = EXEC_HELP)]
+    Exec(ExecArgs),
+    /// Copy a file or directory into a sandbox (`-` reads stdin)
+    #[command(
+        after_help = "Examples:\n  dsbx upload $ID ./src /app\n  tar c . | dsbx upload $ID - /tmp/x.tar"
+    )]
+    Upload(UploadArgs),
+    /// Copy a file or directory out of a sandbox (`-` writes stdout)
+    #[command(
+        after_help = "Examples:\n  dsbx download $ID /app/out ./out\n  dsbx download $ID /etc/os-release -"
+    )]
+    Download(DownloadArgs),
+    /// Print the URL of a sandbox port
+    #[command(
+        name = "get-host",
+        after_help = "Examples:\n  dsbx get-host $ID 8000\n  dsbx get-host $ID -p 8000 --wait 30s"
+    )]
+    GetHost(GetHostArgs),
+    /// Remove sandboxes (containers, anonymous volumes, isolated networks, records)
+    #[command(after_help = "Examples:\n  dsbx kill $ID\n  dsbx kill --all")]
+    Kill(KillArgs),
+    /// List the scope's sandboxes
+    #[command(after_help = "Examples:\n  dsbx ls\n  dsbx ls -q | xargs dsbx kill")]
+    Ls(LsArgs),
+    /// Remove expired sandboxes and what they left behind (safe under cron)
+    #[command(after_help = "Examples:\n  dsbx gc --dry-run\n  */5 * * * * dsbx gc --all-scopes")]
+    Gc(GcArgs),
+    /// Pause a sandbox (its processes freeze; its deadline keeps running)
+    #[command(after_help = "Example:\n  dsbx pause $ID")]
+    Pause(IdArg),
+    /// Resume a paused sandbox
+    #[command(after_help = "Example:\n  dsbx resume $ID")]
+    Resume(IdArg),
+    /// Show everything known about a sandbox
+    #[command(after_help = "Examples:\n  dsbx info $ID\n  dsbx info $ID --stats --json")]
+    Info(InfoArgs),
+    /// Set a sandbox's remaining lifetime from now (`0` = never)
+    #[command(after_help = "Examples:\n  dsbx timeout $ID 2h\n  dsbx timeout $ID 0")]
+    Timeout(TimeoutArgs),
+    /// Build sandbox images
+    #[command(subcommand)]
+    Template(TemplateCommand),
+    /// The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)
+    #[command(subcommand)]
+    Proxy(ProxyCommand),
+    /// Check dsbx's setup: engine, image, state, config, proxy, helper
+    #[command(after_help = "Example:\n  dsbx doctor")]
+    Doctor,
+    /// Print a shell completion script
+    #[command(after_help = "Example:\n  dsbx completions bash > /etc/bash_completion.d/dsbx")]
+    Completions(CompletionsArgs),
+    /// E2B sbx-style lifecycle commands (create, kill, list, info, ...)
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+    /// E2B sbx-style file commands (ls, read, write, edit, ...)
+    #[command(subcommand)]
+    Files(FilesCommand),
+    /// dsbx's helper inside a sandbox (not for direct use)
+    #[command(name = "__helper", hide = true)]
+    Helper(HelperArgs),
+}
+
+pub const EXEC_HELP: &str = "\
+Where dsbx's flags may stand:
+  1. before ID, and between ID and the command, always;
+  2. `--` ends dsbx's flags: everything after it is the command;
+  3. when the first command word contains whitespace it is the whole command (run by /bin/sh -c)
+     and every later word must be a dsbx flag, long or short;
+  4. when the first command word is followed directly by a dsbx long flag, that word alone is
+     the command;
+  5. otherwise every word from the first on belongs to the command.
+
+Examples:
+  dsbx exec $ID \"cd /app && make\"
+  dsbx exec $ID \"npm test\" --cwd /app -e CI=1
+  dsbx exec $ID pwd --cwd /tmp
+  dsbx exec $ID sed -i s/a/b/ file
+  dsbx exec --timeout 60 $ID -- python3 -c 'print(1)'";
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// A template name from the config's [templates] table
+    #[arg(short, long, value_name = "NAME", conflicts_with = "image")]
+    pub template: Option<String>,
+    /// Any image [default: config `image`, $DSBX_IMAGE, dsbx-base:latest]
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// A name, unique in the scope ([a-z0-9-], at most 40 characters)
+    #[arg(short, long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Lifetime: seconds or 30s/10m/2h/1d; 0 = never [default: config `timeout`, 1h]
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+    /// Environment variable K=V, or K to copy dsbx's own value
+    #[arg(short, long = "env", value_name = "K=V|K")]
+    pub env: Vec<String>,
+    /// Read environment variables from a file (K=V lines, # comments)
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Vec<PathBuf>,
+    /// Publish a sandbox port on `publish_address` to a free host port
+    #[arg(short, long = "port", value_name = "PORT")]
+    pub port: Vec<String>,
+    /// Bind-mount an absolute host path: HOST:PATH[:ro]
+    #[arg(short, long = "volume", value_name = "HOST:PATH[:ro]")]
+    pub volume: Vec<String>,
+    /// Label K=V (also on the container)
+    #[arg(short, long = "label", value_name = "K=V")]
+    pub label: Vec<String>,
+    /// Memory limit, e.g. 512m, 2g [default: config limits.memory]
+    #[arg(long, value_name = "SIZE")]
+    pub memory: Option<String>,
+    /// CPU limit, e.g. 0.5, 2 [default: config limits.cpus]
+    #[arg(long, value_name = "N")]
+    pub cpus: Option<String>,
+    /// Process limit [default: config limits.pids]
+    #[arg(long, value_name = "N")]
+    pub pids: Option<String>,
+    /// bridge, none or a network name [default: the shared `dsbx` network]
+    #[arg(long, value_name = "NET", conflicts_with = "isolated")]
+    pub network: Option<String>,
+    /// A network of the sandbox's own, removed with it
+    #[arg(long)]
+    pub isolated: bool,
+    /// Working directory of commands [default: the image's]
+    #[arg(long, value_name = "DIR")]
+    pub workdir: Option<String>,
+    /// The sandbox's user for exec and files [default: the image's USER]
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Image platform, e.g. linux/amd64
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+    /// E2B metadata (sbx compatibility): same as --label
+    #[arg(short = 'm', long = "metadata", value_name = "K=V", hide = true)]
+    pub metadata: Vec<String>,
+    /// E2B auto-pause (sbx compatibility): accepted and ignored
+    #[arg(long, hide = true)]
+    pub auto_pause: bool,
+}
+
+/// The exec flags that may also stand after the command (rules 3 and 4 of `dsbx exec --help`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ExecFlags {
+    /// Working directory of the command (relative: from the sandbox's)
+    #[arg(long, value_name = "DIR")]
+    pub cwd: Option<String>,
+    /// Environment variable K=V, or K to copy dsbx's own value
+    #[arg(short, long = "env", value_name = "K=V|K")]
+    pub env: Vec<String>,
+    /// Run as this user [default: the sandbox's user]
+    #[arg(short, long, value_name = "USER", conflicts_with = "root")]
+    pub user: Option<String>,
+    /// Run as root, with the sandbox's capabilities
+    #[arg(long)]
+    pub root: bool,
+    /// Kill the command and everything it started after DUR (exit 124) [default: config exec_timeout]
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+    /// Join several words with spaces and run them through /bin/sh -c
+    #[arg(long)]
+    pub shell: bool,
+    /// Forward stdin to the command (EOF included)
+    #[arg(short = 'i', long = "stdin")]
+    pub stdin: bool,
+    /// Interactive terminal (raw mode, window size)
+    #[arg(short = 't', long)]
+    pub tty: bool,
+    /// Start in the background; print `PID: <pid>` and `Log: <path>`
+    #[arg(short, long)]
+    pub background: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub flags: ExecFlags,
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The command: one string runs through /bin/sh -c; several words run as argv
+    #[arg(value_name = "CMD", trailing_var_arg = true, allow_hyphen_values = true, num_args = 1.., required = true)]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UploadArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Local file or directory; `-` reads stdin
+    #[arg(value_name = "LOCAL")]
+    pub local: String,
+    /// Path in the sandbox (relative: from its working directory)
+    #[arg(value_name = "REMOTE")]
+    pub remote: String,
+    /// Write as root instead of the sandbox's user
+    #[arg(long)]
+    pub root: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DownloadArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Path in the sandbox (relative: from its working directory)
+    #[arg(value_name = "REMOTE")]
+    pub remote: String,
+    /// Local path; `-` writes stdout (a file's bytes, a directory as tar)
+    #[arg(value_name = "LOCAL")]
+    pub local: String,
+    /// Read as root instead of the sandbox's user
+    #[arg(long)]
+    pub root: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GetHostArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The sandbox port
+    #[arg(value_name = "PORT", required_unless_present = "port_flag")]
+    pub port: Option<String>,
+    /// The sandbox port (same as the positional PORT)
+    #[arg(
+        short = 'p',
+        long = "port",
+        value_name = "PORT",
+        conflicts_with = "port"
+    )]
+    pub port_flag: Option<String>,
+    /// URL template [default: $DSBX_URL_TEMPLATE, config url_template, built-in]
+    #[arg(long, value_name = "T")]
+    pub url_template: Option<String>,
+    /// Exit 0 only if the sandbox's process answers on that port
+    #[arg(long)]
+    pub check: bool,
+    /// Wait until the port answers, at most DUR, then print
+    #[arg(long, value_name = "DUR")]
+    pub wait: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct KillArgs {
+    /// Sandbox ids, names or id prefixes
+    #[arg(
+        value_name = "ID",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub ids: Vec<String>,
+    /// Every sandbox of the scope
+    #[arg(long)]
+    pub all: bool,
+    /// With --all: every scope
+    #[arg(long, requires = "all")]
+    pub all_scopes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LsArgs {
+    /// Print ids only
+    #[arg(short = 'q', long = "ids-only")]
+    pub ids_only: bool,
+    /// Every scope, not just the current one
+    #[arg(long)]
+    pub all_scopes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GcArgs {
+    /// Say what would be removed; remove nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also remove sandboxes created longer ago than DUR
+    #[arg(long, value_name = "DUR")]
+    pub older_than: Option<String>,
+    /// Also remove sandboxes no dsbx command touched for DUR
+    #[arg(long, value_name = "DUR")]
+    pub idle: Option<String>,
+    /// Every scope, not just the current one
+    #[arg(long)]
+    pub all_scopes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct IdArg {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InfoArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Add live CPU and memory (costs the engine about a second)
+    #[arg(long)]
+    pub stats: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TimeoutArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Remaining lifetime from now: seconds or 30s/10m/2h/1d; 0 = never
+    #[arg(value_name = "DUR")]
+    pub duration: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Build an image (without --file, the compiled-in default Dockerfile)
+    #[command(
+        after_help = "Examples:\n  dsbx template build\n  dsbx template build --file Dockerfile --tag my-sbx"
+    )]
+    Build(TemplateBuildArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TemplateBuildArgs {
+    /// Dockerfile to build (its directory is the context)
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Image tag [default: config `image`]
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Build argument K=V
+    #[arg(long = "build-arg", value_name = "K=V")]
+    pub build_arg: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProxyCommand {
+    /// Start (or update) the proxy container
+    Up,
+    /// Remove the proxy container
+    Down,
+    /// Say whether the proxy runs, and where
+    Status,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Create a sandbox (same as `dsbx init`)
+    Create(InitArgs),
+    /// Remove a sandbox
+    Kill(IdArg),
+    /// List sandboxes
+    List(SandboxListArgs),
+    /// Show a sandbox
+    Info(IdArg),
+    /// Print the status word (running, stopped, paused, ...)
+    Status(IdArg),
+    /// Print the URL of a port
+    #[command(name = "get-host")]
+    GetHost(SandboxGetHostArgs),
+    /// Add SECONDS to the remaining lifetime
+    #[command(name = "extend-lifetime")]
+    ExtendLifetime(ExtendArgs),
+    /// Pause a sandbox
+    Pause(IdArg),
+    /// Check a sandbox is there and running (starting or resuming it) and print its id
+    Connect(ConnectArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SandboxListArgs {
+    /// Show at most N
+    #[arg(short, long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SandboxGetHostArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The sandbox port
+    #[arg(short, long, value_name = "PORT")]
+    pub port: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExtendArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Seconds to add
+    #[arg(value_name = "SECONDS")]
+    pub seconds: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConnectArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Also set the remaining lifetime
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FilesCommand {
+    /// List a directory: one name per line, directories with a trailing /
+    Ls(FilesLsArgs),
+    /// Print a file's bytes
+    Read(FilesPathArgs),
+    /// Write a file (CONTENT, or stdin with --stdin); creates parent directories
+    Write(FilesWriteArgs),
+    /// Replace exact text in a file
+    Edit(FilesEditArgs),
+    /// Print true or false; exit 0 or 1
+    Exists(FilesPathArgs),
+    /// Name, type, size, mode and modification time
+    Info(FilesPathArgs),
+    /// Remove a file or directory
+    Rm(FilesPathArgs),
+    /// Create a directory and its parents
+    Mkdir(FilesPathArgs),
+    /// Move or rename
+    Mv(FilesMvArgs),
+    /// Upload one file
+    Upload(FilesCopyArgs),
+    /// Download one file
+    Download(FilesCopyArgs),
+    /// Upload a directory (skips .git, node_modules, ... unless --all)
+    #[command(name = "upload-dir")]
+    UploadDir(FilesDirArgs),
+    /// Download a directory (skips .git, node_modules, ... unless --all)
+    #[command(name = "download-dir")]
+    DownloadDir(FilesDirArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FilesLsArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Directory [default: /]
+    #[arg(value_name = "PATH", default_value = "/")]
+    pub path: String,
+    /// Recurse this deep
+    #[arg(short, long, value_name = "N", default_value_t = 1)]
+    pub depth: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FilesPathArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Path in the sandbox
+    #[arg(value_name = "PATH")]
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FilesWriteArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Path in the sandbox
+    #[arg(value_name = "PATH")]
+    pub path: String,
+    /// The content [default with --stdin: standard input]
+    #[arg(value_name = "CONTENT", required_unless_present = "stdin")]
+    pub content: Option<String>,
+    /// Read the content from stdin
+    #[arg(long, conflicts_with = "content")]
+    pub stdin: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FilesEditArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Path in the sandbox
+    #[arg(value_name = "PATH")]
+    pub path: String,
+    /// The exact text to replace
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub old: String,
+    /// Its replacement
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub new: String,
+    /// Replace every occurrence (otherwise it must occur once)
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FilesMvArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Current path
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// New path
+    #[arg(value_name = "NEW")]
+    pub new: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FilesCopyArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Source
+    #[arg(value_name = "FROM")]
+    pub from: String,
+    /// Destination
+    #[arg(value_name = "TO")]
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FilesDirArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Source directory
+    #[arg(value_name = "FROM")]
+    pub from: String,
+    /// Destination
+    #[arg(value_name = "TO")]
+    pub to: String,
+    /// Descend at most N levels
+    #[arg(short = 'd', long, value_name = "N")]
+    pub max_depth: Option<usize>,
+    /// Also skip directories with this name
+    #[arg(short, long, value_name = "DIR")]
+    pub exclude: Vec<String>,
+    /// Skip nothing by default
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HelperArgs {
+    /// The helper's role and its arguments
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 1..)]
+    pub args: Vec<std::ffi::OsString>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

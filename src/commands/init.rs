@@ -1,0 +1,597 @@
+//! `dsbx init`: create a sandbox and print its id.
+//!
+//! Everything is validated before the first Docker call. The name is reserved in the state
+//! (after a list call found no container carrying it), then the container is created, its
+//! deadline written into it, and it is started. Any failure, or Ctrl-C, removes whatever was
+//! already made: no container, no network, no record is left behind.
+
+use super::Context;
+use crate::cli::InitArgs;
+use crate::engine::Engine;
+use crate::engine::containers::CreateSpec;
+use crate::engine::helper_volume;
+use crate::error::usage;
+use crate::sandbox::{format_time, isolated_network_name};
+use crate::state::Record;
+use crate::{ids, labels, units};
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::path::Path;
+
+pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
+    let plan = Plan::from_args(ctx, &args)?;
+    let engine = ctx.engine().await?;
+    let spinner = ctx.printer.spinner("Creating sandbox…");
+    let id = create(ctx, engine, plan).await;
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let (id, plan) = id?;
+    if ctx.printer.json {
+        ctx.printer.json_value(&serde_json::json!({
+            "id": id,
+            "name": plan.name,
+            "scope": ctx.scope,
+            "image": plan.image,
+            "user": plan.user_label,
+            "expires_at": plan.deadline.map(format_time),
+        }))?;
+    } else {
+        ctx.printer.data(&id)?;
+        ctx.printer.note_tty(format!("Sandbox ID: {id}"));
+    }
+    Ok(0)
+}
+
+/// What `init` will do, fully validated.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub image: String,
+    pub template: Option<String>,
+    pub name: String,
+    pub deadline: Option<DateTime<Utc>>,
+    pub env: Vec<String>,
+    pub ports: Vec<u16>,
+    pub binds: Vec<String>,
+    pub user_labels: HashMap<String, String>,
+    pub memory: i64,
+    pub nano_cpus: i64,
+    pub pids: i64,
+    pub network: NetworkChoice,
+    pub workdir: Option<String>,
+    pub user: Option<String>,
+    pub user_label: String,
+    pub platform: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkChoice {
+    Shared(String),
+    Isolated,
+    None,
+    Other(String),
+}
+
+impl Plan {
+    pub fn from_args(ctx: &Context, args: &InitArgs) -> anyhow::Result<Plan> {
+        let config = &ctx.config;
+        let (image, template) = match (&args.template, &args.image) {
+            (Some(t), _) => match config.templates.get(t) {
+                Some(image) => (image.clone(), Some(t.clone())),
+                None => {
+                    let known: Vec<&str> = config.templates.keys().map(String::as_str).collect();
+                    return Err(usage(format!(
+                        "unknown template `{t}` (known: {}); templates come from the config's [templates] table, or use --image IMAGE",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    )));
+                }
+            },
+            (None, Some(image)) => (image.clone(), None),
+            (None, None) => (config.image.clone(), None),
+        };
+        if image.trim().is_empty() {
+            return Err(usage("the image name is empty"));
+        }
+        let name = args.name.clone().unwrap_or_default();
+        if args.name.is_some() {
+            ids::validate_name(&name)?;
+        }
+        let lifetime = match &args.timeout {
+            Some(t) => units::parse_duration(t)?,
+            None => config.timeout.0,
+        };
+        let deadline = lifetime
+            .map(|d| Utc::now() + chrono::Duration::from_std(d).unwrap_or(chrono::TimeDelta::MAX));
+        let mut env = Vec::new();
+        for spec in &args.env {
+            env.push(env_entry(spec, "--env")?);
+        }
+        for file in &args.env_file {
+            env.extend(read_env_file(file)?);
+        }
+        let mut ports: Vec<u16> = config.ports.iter().map(|p| p.0).collect();
+        for p in &args.port {
+            let port = parse_port(p)?;
+            if !ports.contains(&port) {
+                ports.push(port);
+            }
+        }
+        let binds = args
+            .volume
+            .iter()
+            .map(|v| parse_bind(v))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut user_labels = HashMap::new();
+        for l in args.label.iter().chain(&args.metadata) {
+            let (k, v) = l
+                .split_once('=')
+                .filter(|(k, _)| !k.is_empty())
+                .ok_or_else(|| usage(format!("invalid label `{l}`: use KEY=VALUE")))?;
+            if labels::is_reserved(k) {
+                return Err(usage(format!(
+                    "invalid label `{l}`: keys starting with `dsbx.` are dsbx's own"
+                )));
+            }
+            user_labels.insert(k.to_string(), v.to_string());
+        }
+        let memory = match &args.memory {
+            Some(m) => units::parse_size(m)?,
+            None => config.limits.memory.0,
+        };
+        if memory < 6 << 20 {
+            return Err(usage(format!(
+                "memory limit {memory} bytes is below Docker's minimum of 6 MiB"
+            )));
+        }
+        let cpus = match &args.cpus {
+            Some(c) => c
+                .parse::<f64>()
+                .ok()
+                .filter(|c| c.is_finite() && *c > 0.0)
+                .ok_or_else(|| {
+                    usage(format!(
+                        "invalid --cpus `{c}`: use a number above 0, e.g. 0.5 or 2"
+                    ))
+                })?,
+            None => config.limits.cpus.0,
+        };
+        let pids = match &args.pids {
+            Some(p) => p.parse::<i64>().ok().filter(|p| *p > 0).ok_or_else(|| {
+                usage(format!("invalid --pids `{p}`: use a whole number above 0"))
+            })?,
+            None => config.limits.pids.0,
+        };
+        let network = if args.isolated {
+            NetworkChoice::Isolated
+        } else {
+            match args.network.as_deref() {
+                None => NetworkChoice::Shared(config.network.clone()),
+                Some("none") => NetworkChoice::None,
+                Some(n) if n == config.network => NetworkChoice::Shared(n.to_string()),
+                Some("") => {
+                    return Err(usage(
+                        "--network needs a value: bridge, none or a network name",
+                    ));
+                }
+                Some(n) => NetworkChoice::Other(n.to_string()),
+            }
+        };
+        if let Some(w) = &args.workdir
+            && !w.starts_with('/')
+        {
+            return Err(usage(format!(
+                "invalid --workdir `{w}`: it must be an absolute path"
+            )));
+        }
+        if let Some(u) = &args.user
+            && (u.is_empty() || u.contains(char::is_whitespace))
+        {
+            return Err(usage(format!("invalid --user `{u}`")));
+        }
+        if args.auto_pause {
+            ctx.printer
+                .note("note: --auto-pause is accepted for sbx compatibility and ignored");
+        }
+        Ok(Plan {
+            image,
+            template,
+            name,
+            deadline,
+            env,
+            ports,
+            binds,
+            user_labels,
+            memory: memory as i64,
+            nano_cpus: (cpus * 1e9) as i64,
+            pids,
+            network,
+            workdir: args.workdir.clone(),
+            user: args.user.clone(),
+            user_label: String::new(),
+            platform: args.platform.clone(),
+        })
+    }
+}
+
+/// `K=V` as is; `K` takes dsbx's own value (an error when unset).
+pub fn env_entry(spec: &str, flag: &str) -> anyhow::Result<String> {
+    match spec.split_once('=') {
+        Some(("", _)) => Err(usage(format!(
+            "invalid {flag} `{spec}`: the variable name is empty"
+        ))),
+        Some(_) => Ok(spec.to_string()),
+        None if spec.is_empty() => Err(usage(format!(
+            "invalid {flag} ``: the variable name is empty"
+        ))),
+        None => match std::env::var(spec) {
+            Ok(value) => Ok(format!("{spec}={value}")),
+            Err(_) => Err(usage(format!(
+                "{flag} {spec}: `{spec}` is not set in dsbx's environment (use {spec}=VALUE)"
+            ))),
+        },
+    }
+}
+
+fn read_env_file(path: &Path) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read --env-file {}", path.display()))
+        .map_err(|e| usage(crate::error::one_line(&e)))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        out.push(
+            env_entry(line, "--env-file")
+                .map_err(|e| usage(format!("{}, line {}: {e}", path.display(), n + 1)))?,
+        );
+    }
+    Ok(out)
+}
+
+pub fn parse_port(text: &str) -> anyhow::Result<u16> {
+    text.trim_end_matches("/tcp")
+        .parse::<u32>()
+        .ok()
+        .filter(|p| (1..=65535).contains(p))
+        .map(|p| p as u16)
+        .ok_or_else(|| {
+            usage(format!(
+                "invalid port `{text}`: use a number from 1 to 65535"
+            ))
+        })
+}
+
+fn parse_bind(spec: &str) -> anyhow::Result<String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let (host, path, mode) = match parts.as_slice() {
+        [h, p] => (*h, *p, "rw"),
+        [h, p, m @ ("ro" | "rw")] => (*h, *p, *m),
+        _ => {
+            return Err(usage(format!(
+                "invalid --volume `{spec}`: use HOST:PATH or HOST:PATH:ro"
+            )));
+        }
+    };
+    if !host.starts_with('/') {
+        return Err(usage(format!(
+            "invalid --volume `{spec}`: the host path `{host}` must be absolute"
+        )));
+    }
+    if !Path::new(host).exists() {
+        return Err(usage(format!(
+            "invalid --volume `{spec}`: the host path `{host}` does not exist"
+        )));
+    }
+    if !path.starts_with('/') || path == "/" || path.starts_with("/.dsbx") {
+        return Err(usage(format!(
+            "invalid --volume `{spec}`: the sandbox path `{path}` must be absolute (and not / or /.dsbx)"
+        )));
+    }
+    Ok(format!("{host}:{path}:{mode}"))
+}
+
+/// What exists so far, so a failure can remove exactly that.
+#[derive(Default)]
+struct Made {
+    reserved: bool,
+    container: bool,
+    network: Option<String>,
+}
+
+async fn create(ctx: &Context, engine: &Engine, mut plan: Plan) -> anyhow::Result<(String, Plan)> {
+    let id = ids::new_id();
+    let mut made = Made::default();
+    let outcome = tokio::select! {
+        result = create_steps(ctx, engine, &mut plan, &id, &mut made) => result,
+        _ = interrupted() => Err(anyhow::anyhow!("interrupted; nothing was left behind")),
+    };
+    if let Err(e) = outcome {
+        clean_up(ctx, engine, &id, &made).await;
+        return Err(e);
+    }
+    Ok((id, plan))
+}
+
+async fn create_steps(
+    ctx: &Context,
+    engine: &Engine,
+    plan: &mut Plan,
+    id: &str,
+    made: &mut Made,
+) -> anyhow::Result<()> {
+    let image = engine.image_info(&plan.image).await?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "image `{}` is not on the engine (pulling and building arrive with `dsbx template build`)",
+            plan.image
+        )
+    })?;
+    plan.user_label = plan
+        .user
+        .clone()
+        .or(image.user.clone())
+        .unwrap_or_else(|| "root".into());
+    if !plan.name.is_empty() {
+        reserve_name(ctx, engine, plan, id, made).await?;
+    } else {
+        record(ctx, plan, id, true)?;
+        made.reserved = true;
+    }
+    let helper = helper_binary(ctx)?;
+    let (entrypoint, cmd, docker_init, mut binds) = match &helper {
+        Some((binary, key)) => {
+            let volume = engine.helper_volume(binary, key, &plan.image).await?;
+            (
+                vec![helper_volume::HELPER_PATH.to_string()],
+                vec!["__helper".to_string(), "init".to_string()],
+                false,
+                vec![format!("{volume}:{}:ro", helper_volume::MOUNT_DIR)],
+            )
+        }
+        None => {
+            ctx.printer.warn(
+                "dsbx is not a static Linux binary and `helper_path` is not set: this sandbox has no \
+                 helper, so it will not stop at its deadline and exec falls back to plain docker exec",
+            );
+            (
+                vec![
+                    "/bin/sh".into(),
+                    "-c".into(),
+                    "trap 'exit 0' TERM; while :; do sleep 60 & wait $!; done".into(),
+                ],
+                vec![],
+                true,
+                vec![],
+            )
+        }
+    };
+    binds.extend(plan.binds.iter().cloned());
+    let network = match &plan.network {
+        NetworkChoice::Shared(name) => {
+            engine.ensure_network(name, "shared", &[]).await?;
+            name.clone()
+        }
+        NetworkChoice::Isolated => {
+            let name = isolated_network_name(id);
+            made.network = Some(name.clone());
+            engine
+                .ensure_network(
+                    &name,
+                    "isolated",
+                    &[(labels::ID, id), (labels::SCOPE, &ctx.scope)],
+                )
+                .await?;
+            name
+        }
+        NetworkChoice::None => "none".into(),
+        NetworkChoice::Other(name) => name.clone(),
+    };
+    let mut aliases = vec![id.to_string()];
+    if !plan.name.is_empty() {
+        aliases.push(plan.name.clone());
+    }
+    let spec = CreateSpec {
+        id: id.to_string(),
+        image: plan.image.clone(),
+        platform: plan.platform.clone(),
+        labels: container_labels(ctx, plan, id),
+        env: plan.env.clone(),
+        entrypoint,
+        cmd,
+        workdir: plan.workdir.clone(),
+        ports: plan.ports.clone(),
+        publish_address: ctx.config.publish_address.to_string(),
+        binds,
+        memory: plan.memory,
+        nano_cpus: plan.nano_cpus,
+        pids: plan.pids,
+        cap_add: ctx.config.security.cap_add.clone(),
+        no_new_privileges: ctx.config.security.no_new_privileges,
+        runtime: Some(ctx.config.security.runtime.clone()).filter(|r| !r.is_empty()),
+        network,
+        aliases,
+        docker_init,
+    };
+    made.container = true;
+    engine.create_sandbox(&spec).await?;
+    let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
+    let tar =
+        crate::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, deadline.as_bytes())])?;
+    engine
+        .upload_tar(&ids::container_name(id), "/", tar)
+        .await?;
+    engine.start_sandbox(id).await?;
+    record(ctx, plan, id, false)?;
+    Ok(())
+}
+
+/// A list call proves no container of the scope carries the name; then, under the state lock,
+/// no record does, and the name is ours.
+async fn reserve_name(
+    ctx: &Context,
+    engine: &Engine,
+    plan: &Plan,
+    id: &str,
+    made: &mut Made,
+) -> anyhow::Result<()> {
+    let taken = engine
+        .list_sandboxes(Some(&ctx.scope))
+        .await?
+        .into_iter()
+        .any(|s| s.name == plan.name);
+    let name_taken = || {
+        usage(format!(
+            "the name `{}` is already used in scope `{}` (`dsbx ls` shows it; `dsbx kill {}` frees it)",
+            plan.name, ctx.scope, plan.name
+        ))
+    };
+    if taken {
+        return Err(name_taken());
+    }
+    ctx.store.update(|state| {
+        if state
+            .sandboxes
+            .values()
+            .any(|r| r.scope == ctx.scope && r.name == plan.name)
+        {
+            return Err(name_taken());
+        }
+        state
+            .sandboxes
+            .insert(id.to_string(), new_record(ctx, plan, true));
+        Ok(())
+    })?;
+    made.reserved = true;
+    Ok(())
+}
+
+fn new_record(ctx: &Context, plan: &Plan, creating: bool) -> Record {
+    Record {
+        name: plan.name.clone(),
+        scope: ctx.scope.clone(),
+        image: plan.image.clone(),
+        created_at: Utc::now(),
+        deadline: plan.deadline,
+        last_activity: None,
+        isolated_network: None,
+        creating,
+    }
+}
+
+fn record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> anyhow::Result<()> {
+    ctx.store.update(|state| {
+        let created_at = state.sandboxes.get(id).map(|r| r.created_at);
+        let mut record = new_record(ctx, plan, creating);
+        if let Some(t) = created_at {
+            record.created_at = t;
+        }
+        if plan.network == NetworkChoice::Isolated {
+            record.isolated_network = Some(isolated_network_name(id));
+        }
+        state.sandboxes.insert(id.to_string(), record);
+        Ok(())
+    })
+}
+
+fn container_labels(ctx: &Context, plan: &Plan, id: &str) -> HashMap<String, String> {
+    let mut l = plan.user_labels.clone();
+    let mut set = |k: &str, v: String| {
+        l.insert(k.to_string(), v);
+    };
+    set(labels::MANAGED, "true".into());
+    set(labels::SCHEMA, labels::SCHEMA_VERSION.into());
+    set(labels::ID, id.into());
+    set(labels::NAME, plan.name.clone());
+    set(labels::SCOPE, ctx.scope.clone());
+    set(labels::OWNER, crate::scope::owner());
+    set(labels::CREATED_AT, format_time(Utc::now()));
+    if let Some(d) = plan.deadline {
+        set(labels::EXPIRES_AT, format_time(d));
+    }
+    set(labels::TEMPLATE, plan.template.clone().unwrap_or_default());
+    set(
+        labels::PORTS,
+        plan.ports
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    set(labels::USER, plan.user_label.clone());
+    l
+}
+
+async fn clean_up(ctx: &Context, engine: &Engine, id: &str, made: &Made) {
+    // Remove by name even when the create call's answer never came: it may still have worked.
+    if made.container
+        && let Err(e) = engine.remove_sandbox(id).await
+    {
+        ctx.printer
+            .warn(format!("could not remove the half-made sandbox {id}: {e}"));
+    }
+    if let Some(network) = &made.network
+        && let Err(e) = engine.remove_network(network).await
+    {
+        ctx.printer
+            .warn(format!("could not remove network {network}: {e}"));
+    }
+    if made.reserved {
+        let _ = ctx.store.update(|state| {
+            state.sandboxes.remove(id);
+            Ok(())
+        });
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn interrupted() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = int.recv() => {}
+        _ = term.recv() => {}
+    }
+}
+
+/// The helper binary to mount in sandboxes and a key naming this build of it: `helper_path`, else
+/// dsbx itself when it is a static Linux binary. `None`: no helper can be had.
+pub fn helper_binary(ctx: &Context) -> anyhow::Result<Option<(std::path::PathBuf, String)>> {
+    let path = if !ctx.config.helper_path.is_empty() {
+        std::path::PathBuf::from(&ctx.config.helper_path)
+    } else if cfg!(all(target_os = "linux", target_feature = "crt-static")) {
+        std::env::current_exe().context("cannot find dsbx's own binary")?
+    } else {
+        return Ok(None);
+    };
+    let meta = std::fs::metadata(&path)
+        .with_context(|| format!("cannot read helper binary {}", path.display()))?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    // Size and mtime tell builds apart without hashing megabytes on every init.
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!(
+        "{}:{}:{mtime}",
+        env!("CARGO_PKG_VERSION"),
+        meta.len()
+    ));
+    let key: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    Ok(Some((
+        path,
+        format!("{}-{key}", env!("CARGO_PKG_VERSION").replace('.', "_")),
+    )))
+}

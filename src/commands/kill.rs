@@ -1,0 +1,100 @@
+//! `dsbx kill`: remove sandboxes in parallel: container, anonymous volumes, isolated network,
+//! record. A sandbox already gone from Docker is cleaned and counts as success.
+
+use super::Context;
+use crate::cli::KillArgs;
+use crate::engine::Engine;
+use crate::error::{kind_of, one_line};
+use crate::resolve::{Target, resolve_many};
+use futures_util::future::join_all;
+
+pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
+    let engine = ctx.engine().await?;
+    let state = ctx.store.load()?;
+    let mut targets: Vec<Target> = Vec::new();
+    let mut unknown: Vec<(String, anyhow::Error)> = Vec::new();
+    if args.all {
+        let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
+        let live = engine.list_sandboxes(scope).await?;
+        for (id, r) in &state.sandboxes {
+            if scope.is_none_or(|s| r.scope == s)
+                && !r.creating
+                && !live.iter().any(|s| &s.id == id)
+            {
+                targets.push(Target::Missing {
+                    id: id.clone(),
+                    record: r.clone(),
+                });
+            }
+        }
+        targets.extend(live.into_iter().map(Target::Live));
+    } else {
+        for (query, result) in args
+            .ids
+            .iter()
+            .zip(resolve_many(engine, &state, &ctx.scope, &args.ids).await?)
+        {
+            match result {
+                Ok(t) if !targets.iter().any(|x| x.id() == t.id()) => targets.push(t),
+                Ok(_) => {}
+                Err(e) if kind_of(&e) == crate::error::Kind::NotFound => {
+                    unknown.push((query.clone(), e))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let results = join_all(targets.iter().map(|t| remove(engine, t))).await;
+    let mut killed = Vec::new();
+    let mut failed = Vec::new();
+    for (target, result) in targets.iter().zip(results) {
+        match result {
+            Ok(()) => killed.push(target.id().to_string()),
+            Err(e) => failed.push((target.id().to_string(), e)),
+        }
+    }
+    ctx.store.update(|s| {
+        for id in &killed {
+            s.sandboxes.remove(id);
+        }
+        Ok(())
+    })?;
+    if ctx.printer.json {
+        ctx.printer.json_value(&serde_json::json!({
+            "killed": killed,
+            "not_found": unknown.iter().map(|(q, _)| q).collect::<Vec<_>>(),
+            "failed": failed.iter().map(|(id, e)| serde_json::json!({"id": id, "message": one_line(e)})).collect::<Vec<_>>(),
+        }))?;
+    } else {
+        for id in &killed {
+            ctx.printer.data(id)?;
+        }
+    }
+    // Errors print even under --quiet; the exit code says the worst that happened.
+    for (_, e) in &unknown {
+        eprintln!("error: {}", one_line(e));
+    }
+    for (id, e) in &failed {
+        eprintln!("error: could not remove {id}: {}", one_line(e));
+    }
+    Ok(if !failed.is_empty() {
+        crate::error::Kind::Failed.exit_code()
+    } else if !unknown.is_empty() {
+        crate::error::Kind::NotFound.exit_code()
+    } else {
+        0
+    })
+}
+
+pub async fn remove(engine: &Engine, target: &Target) -> anyhow::Result<()> {
+    let id = target.id();
+    engine.remove_sandbox(id).await?;
+    let network = match target {
+        Target::Live(s) => s.isolated_network().map(str::to_string),
+        Target::Missing { record, .. } => record.isolated_network.clone(),
+    };
+    if let Some(network) = network {
+        engine.remove_network(&network).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,204 @@
+//! `dsbx ls`: the scope's sandboxes, from one Docker list call merged with the state.
+
+use super::Context;
+use crate::cli::LsArgs;
+use crate::sandbox::{ContainerState, Sandbox, format_time};
+use crate::state::{Record, State};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A record still marked `creating` after this long belongs to an `init` that died.
+const STALE_CREATING: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub scope: String,
+    pub image: String,
+    /// running, stopped, paused, expired, missing, untracked
+    pub status: String,
+    /// The container's own state (created, running, paused, exited, dead), when it exists.
+    pub state: Option<String>,
+    pub created_at: Option<String>,
+    pub expires_at: Option<String>,
+    pub ports: Vec<PortRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PortRow {
+    pub port: u16,
+    pub host_ip: Option<String>,
+    pub host_port: Option<u16>,
+}
+
+pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
+    let engine = ctx.engine().await?;
+    let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
+    let live = engine.list_sandboxes(scope).await?;
+    let state = ctx.store.load()?;
+    let rows = rows(&live, &state, scope, Utc::now());
+    if ctx.printer.json {
+        ctx.printer
+            .json_value(&serde_json::json!({ "sandboxes": rows }))?;
+    } else if args.ids_only {
+        for row in &rows {
+            ctx.printer.data(&row.id)?;
+        }
+    } else {
+        print_table(ctx, &rows)?;
+    }
+    Ok(0)
+}
+
+/// The deadline in force: the state's (set by `dsbx timeout`), else the label's.
+pub fn deadline(sandbox: &Sandbox, record: Option<&Record>) -> Option<DateTime<Utc>> {
+    match record {
+        Some(r) => r.deadline,
+        None => sandbox.initial_deadline(),
+    }
+}
+
+pub fn status_of(sandbox: &Sandbox, record: Option<&Record>, now: DateTime<Utc>) -> &'static str {
+    let base = match sandbox.state {
+        ContainerState::Running | ContainerState::Restarting => "running",
+        ContainerState::Paused => "paused",
+        ContainerState::Created
+        | ContainerState::Exited
+        | ContainerState::Dead
+        | ContainerState::Removing => {
+            // A running sandbox is never shown expired: its helper knows the real deadline.
+            if deadline(sandbox, record).is_some_and(|d| d <= now) {
+                "expired"
+            } else {
+                "stopped"
+            }
+        }
+    };
+    if record.is_none() && base != "expired" {
+        "untracked"
+    } else {
+        base
+    }
+}
+
+pub fn rows(live: &[Sandbox], state: &State, scope: Option<&str>, now: DateTime<Utc>) -> Vec<Row> {
+    let mut rows: Vec<Row> = live
+        .iter()
+        .map(|s| {
+            let record = state.sandboxes.get(&s.id);
+            Row {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                scope: s.scope.clone(),
+                image: s.image.clone(),
+                status: status_of(s, record, now).to_string(),
+                state: Some(format!("{:?}", s.state).to_lowercase()),
+                created_at: s.created_at().map(format_time),
+                expires_at: deadline(s, record).map(format_time),
+                ports: s
+                    .ports
+                    .iter()
+                    .map(|p| PortRow {
+                        port: p.port,
+                        host_ip: p.host_ip.clone(),
+                        host_port: p.host_port,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    for (id, r) in &state.sandboxes {
+        let in_scope = scope.is_none_or(|s| r.scope == s);
+        let still_creating = r.creating && now - r.created_at < STALE_CREATING;
+        if in_scope && !still_creating && !live.iter().any(|s| &s.id == id) {
+            rows.push(Row {
+                id: id.clone(),
+                name: r.name.clone(),
+                scope: r.scope.clone(),
+                image: r.image.clone(),
+                status: "missing".into(),
+                state: None,
+                created_at: Some(format_time(r.created_at)),
+                expires_at: r.deadline.map(format_time),
+                ports: vec![],
+            });
+        }
+    }
+    rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    rows
+}
+
+fn print_table(ctx: &Context, rows: &[Row]) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let mut table: Vec<[String; 7]> = vec![[
+        "ID".into(),
+        "NAME".into(),
+        "IMAGE".into(),
+        "STATUS".into(),
+        "AGE".into(),
+        "EXPIRES".into(),
+        "PORTS".into(),
+    ]];
+    for r in rows {
+        let age = r
+            .created_at
+            .as_deref()
+            .and_then(crate::sandbox::parse_time)
+            .map(|t| crate::units::human_duration((now - t).to_std().unwrap_or_default()))
+            .unwrap_or_else(|| "-".into());
+        let expires = match r.expires_at.as_deref().and_then(crate::sandbox::parse_time) {
+            None => "never".into(),
+            Some(t) if t <= now => "passed".into(),
+            Some(t) => format!(
+                "in {}",
+                crate::units::human_duration((t - now).to_std().unwrap_or_default())
+            ),
+        };
+        let ports = r
+            .ports
+            .iter()
+            .map(|p| match p.host_port {
+                Some(h) => format!("{}->{}", h, p.port),
+                None => p.port.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        table.push([
+            r.id.clone(),
+            if r.name.is_empty() {
+                "-".into()
+            } else {
+                r.name.clone()
+            },
+            r.image.clone(),
+            r.status.clone(),
+            age,
+            expires,
+            ports,
+        ]);
+    }
+    if rows.is_empty() {
+        ctx.printer
+            .note_tty(format!("no sandboxes in scope `{}`", ctx.scope));
+        return Ok(());
+    }
+    let widths: Vec<usize> = (0..7)
+        .map(|c| {
+            table
+                .iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in &table {
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| format!("{cell:<w$}", w = widths[c]))
+            .collect();
+        ctx.printer.data(line.join("  ").trim_end())?;
+    }
+    Ok(())
+}

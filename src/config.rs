@@ -1,0 +1,413 @@
+//! The config file (`--config`, `$DSBX_CONFIG`, else `<config dir>/dsbx/config.toml`).
+//!
+//! Every key is optional; a missing file means defaults. Unknown keys and bad values are errors
+//! naming the file, the key and the line, so a typo never silently falls back to a default.
+
+use crate::error::usage;
+use crate::units;
+use anyhow::Context;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const DEFAULT_IMAGE: &str = "dsbx-base:latest";
+pub const DEFAULT_CAP_ADD: &[&str] = &[
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "SETUID",
+    "SETGID",
+    "KILL",
+    "NET_BIND_SERVICE",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub scope: Option<String>,
+    pub image: String,
+    pub timeout: Lifetime,
+    pub exec_timeout: Lifetime,
+    pub url_template: UrlTemplate,
+    pub publish_address: IpAddr,
+    pub ports: Vec<Port>,
+    pub network: String,
+    pub json_output_limit: Size,
+    pub helper_path: String,
+    pub limits: Limits,
+    pub security: Security,
+    pub templates: BTreeMap<String, String>,
+    pub build: Build,
+    pub proxy: Proxy,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub memory: Size,
+    pub cpus: Cpus,
+    pub pids: Pids,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Security {
+    pub cap_add: Vec<String>,
+    pub no_new_privileges: bool,
+    pub runtime: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Build {
+    pub base: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Proxy {
+    pub domain: String,
+    pub listen: String,
+    pub cert: String,
+    pub key: String,
+    pub image: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            scope: None,
+            image: DEFAULT_IMAGE.into(),
+            timeout: Lifetime(Some(Duration::from_secs(3600))),
+            exec_timeout: Lifetime(None),
+            url_template: UrlTemplate(String::new()),
+            publish_address: IpAddr::from([127, 0, 0, 1]),
+            ports: Vec::new(),
+            network: "dsbx".into(),
+            json_output_limit: Size(16 << 20),
+            helper_path: String::new(),
+            limits: Limits::default(),
+            security: Security::default(),
+            templates: BTreeMap::new(),
+            build: Build::default(),
+            proxy: Proxy::default(),
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            memory: Size(2 << 30),
+            cpus: Cpus(2.0),
+            pids: Pids(1024),
+        }
+    }
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security {
+            cap_add: DEFAULT_CAP_ADD.iter().map(|c| c.to_string()).collect(),
+            no_new_privileges: true,
+            runtime: String::new(),
+        }
+    }
+}
+
+impl Default for Build {
+    fn default() -> Self {
+        Build {
+            base: "debian:bookworm-slim".into(),
+        }
+    }
+}
+
+impl Default for Proxy {
+    fn default() -> Self {
+        Proxy {
+            domain: String::new(),
+            listen: String::new(),
+            cert: String::new(),
+            key: String::new(),
+            image: "nginx:stable".into(),
+        }
+    }
+}
+
+/// A duration written as seconds or `30s`/`10m`/`2h`/`1d`; `0` means never.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "StringOrNumber")]
+pub struct Lifetime(pub Option<Duration>);
+
+/// A byte size such as `2g` or `16MiB`.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "StringOrNumber")]
+pub struct Size(pub u64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "f64")]
+pub struct Cpus(pub f64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct Pids(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct Port(pub u16);
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct UrlTemplate(pub String);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StringOrNumber {
+    Text(String),
+    Number(i64),
+}
+
+impl StringOrNumber {
+    fn text(self) -> String {
+        match self {
+            StringOrNumber::Text(s) => s,
+            StringOrNumber::Number(n) => n.to_string(),
+        }
+    }
+}
+
+impl TryFrom<StringOrNumber> for Lifetime {
+    type Error = String;
+    fn try_from(v: StringOrNumber) -> Result<Self, String> {
+        units::parse_duration(&v.text())
+            .map(Lifetime)
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl TryFrom<StringOrNumber> for Size {
+    type Error = String;
+    fn try_from(v: StringOrNumber) -> Result<Self, String> {
+        units::parse_size(&v.text())
+            .map(Size)
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl TryFrom<f64> for Cpus {
+    type Error = String;
+    fn try_from(v: f64) -> Result<Self, String> {
+        if v.is_finite() && v > 0.0 {
+            Ok(Cpus(v))
+        } else {
+            Err(format!("invalid cpus `{v}`: it must be a number above 0"))
+        }
+    }
+}
+
+impl TryFrom<i64> for Pids {
+    type Error = String;
+    fn try_from(v: i64) -> Result<Self, String> {
+        if v > 0 {
+            Ok(Pids(v))
+        } else {
+            Err(format!(
+                "invalid pids `{v}`: it must be a whole number above 0"
+            ))
+        }
+    }
+}
+
+impl TryFrom<i64> for Port {
+    type Error = String;
+    fn try_from(v: i64) -> Result<Self, String> {
+        u16::try_from(v)
+            .ok()
+            .filter(|p| *p != 0)
+            .map(Port)
+            .ok_or_else(|| format!("invalid port `{v}`: it must be 1 to 65535"))
+    }
+}
+
+impl TryFrom<String> for UrlTemplate {
+    type Error = String;
+    fn try_from(v: String) -> Result<Self, String> {
+        crate::url::validate_template(&v).map_err(|e| e.to_string())?;
+        Ok(UrlTemplate(v))
+    }
+}
+
+/// Where the config file is looked for.
+pub fn config_path(flag: Option<&Path>) -> Option<PathBuf> {
+    if let Some(path) = flag {
+        return Some(path.to_path_buf());
+    }
+    if let Some(path) = std::env::var_os("DSBX_CONFIG").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    directories::ProjectDirs::from("", "", "dsbx").map(|d| d.config_dir().join("config.toml"))
+}
+
+impl Config {
+    /// Reads the config (a missing file means defaults), then applies the environment overrides.
+    pub fn load(flag: Option<&Path>) -> anyhow::Result<Config> {
+        let mut config = match config_path(flag) {
+            Some(path) => match std::fs::read_to_string(&path) {
+                Ok(text) => Config::parse(&text, &path)?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && flag.is_none() => {
+                    Config::default()
+                }
+                Err(e) => {
+                    return Err(e)
+                        .with_context(|| format!("cannot read config file {}", path.display()))
+                        .map_err(|e| usage(crate::error::one_line(&e)));
+                }
+            },
+            None => Config::default(),
+        };
+        config.apply_env()?;
+        Ok(config)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
+        toml::from_str::<Config>(text).map_err(|e| usage(describe_toml_error(&e, text, path)))
+    }
+
+    fn apply_env(&mut self) -> anyhow::Result<()> {
+        if let Some(image) = env_value("DSBX_IMAGE") {
+            self.image = image;
+        }
+        if let Some(scope) = env_value("DSBX_SCOPE") {
+            self.scope = Some(scope);
+        }
+        if let Some(template) = env_value("DSBX_URL_TEMPLATE") {
+            crate::url::validate_template(&template)
+                .map_err(|e| usage(format!("DSBX_URL_TEMPLATE: {e}")))?;
+            self.url_template = UrlTemplate(template);
+        }
+        Ok(())
+    }
+}
+
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// `config file F, line N, key `k`: message` — one line, whatever toml's own rendering is.
+fn describe_toml_error(err: &toml::de::Error, text: &str, path: &Path) -> String {
+    let mut out = format!("config file {}", path.display());
+    if let Some(span) = err.span() {
+        let line_no = text[..span.start.min(text.len())].matches('\n').count() + 1;
+        out.push_str(&format!(", line {line_no}"));
+        let line = text.lines().nth(line_no - 1).unwrap_or("");
+        if let Some((key, _)) = line.split_once('=') {
+            out.push_str(&format!(", key `{}`", key.trim()));
+        } else if !line.trim().is_empty() {
+            out.push_str(&format!(", `{}`", line.trim()));
+        }
+    }
+    out.push_str(": ");
+    out.push_str(err.message().trim());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> anyhow::Result<Config> {
+        Config::parse(text, Path::new("/etc/dsbx.toml"))
+    }
+
+    #[test]
+    fn empty_means_defaults() {
+        let c = parse("").unwrap();
+        assert_eq!(c.image, DEFAULT_IMAGE);
+        assert_eq!(c.timeout, Lifetime(Some(Duration::from_secs(3600))));
+        assert_eq!(c.exec_timeout, Lifetime(None));
+        assert_eq!(c.json_output_limit, Size(16 << 20));
+        assert_eq!(c.limits.memory, Size(2 << 30));
+        assert_eq!(c.limits.pids, Pids(1024));
+        assert_eq!(c.security.cap_add.len(), 7);
+        assert!(c.security.no_new_privileges);
+        assert_eq!(c.network, "dsbx");
+        assert_eq!(c.build.base, "debian:bookworm-slim");
+        assert_eq!(c.proxy.image, "nginx:stable");
+    }
+
+    #[test]
+    fn every_key_parses() {
+        let c = parse(
+            r#"
+scope = "team"
+image = "python:3.12"
+timeout = "2h"
+exec_timeout = 30
+url_template = "https://{port}-{id}.sbx.example.com"
+publish_address = "0.0.0.0"
+ports = [8000, 3000]
+network = "mynet"
+json_output_limit = "1MiB"
+helper_path = "/opt/dsbx-linux"
+[limits]
+memory = "512m"
+cpus = 0.5
+pids = 64
+[security]
+cap_add = ["CHOWN"]
+no_new_privileges = false
+runtime = "runsc"
+[templates]
+python = "python:3.12-bookworm"
+[build]
+base = "debian:trixie"
+[proxy]
+domain = "sbx.example.com"
+listen = "0.0.0.0:8443"
+cert = "/c.pem"
+key = "/k.pem"
+image = "nginx:1"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.scope.as_deref(), Some("team"));
+        assert_eq!(c.exec_timeout, Lifetime(Some(Duration::from_secs(30))));
+        assert_eq!(c.ports, vec![Port(8000), Port(3000)]);
+        assert_eq!(c.limits.cpus, Cpus(0.5));
+        assert_eq!(c.templates["python"], "python:3.12-bookworm");
+        assert_eq!(c.proxy.listen, "0.0.0.0:8443");
+        assert_eq!(c.security.runtime, "runsc");
+    }
+
+    #[test]
+    fn errors_name_file_key_and_line() {
+        let err = parse("image = \"x\"\ntimeout = \"5x\"\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("/etc/dsbx.toml"), "{msg}");
+        assert!(msg.contains("line 2"), "{msg}");
+        assert!(msg.contains("`timeout`"), "{msg}");
+        assert_eq!(crate::error::kind_of(&err), crate::error::Kind::Usage);
+
+        let msg = parse("\n\nimagee = \"x\"\n").unwrap_err().to_string();
+        assert!(msg.contains("line 3") && msg.contains("imagee"), "{msg}");
+
+        let msg = parse("[limits]\ncpus = -1.0\n").unwrap_err().to_string();
+        assert!(msg.contains("line 2") && msg.contains("cpus"), "{msg}");
+
+        let msg = parse("ports = [0]\n").unwrap_err().to_string();
+        assert!(msg.contains("port"), "{msg}");
+
+        let msg = parse("url_template = \"https://{prot}.x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("{prot}"), "{msg}");
+
+        let msg = parse("publish_address = \"localhost:1\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("publish_address"), "{msg}");
+    }
+}

@@ -1,0 +1,108 @@
+//! Docker's archive API: tar streams in and out of a container, running or not.
+
+use super::Engine;
+use bollard::query_parameters::{
+    DownloadFromContainerOptionsBuilder, UploadToContainerOptionsBuilder,
+};
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+
+impl Engine {
+    /// Extracts a tar held in memory (small things: the deadline file) under `dir`.
+    pub async fn upload_tar(&self, container: &str, dir: &str, tar: Vec<u8>) -> anyhow::Result<()> {
+        let options = UploadToContainerOptionsBuilder::new().path(dir).build();
+        self.docker()
+            .upload_to_container(
+                container,
+                Some(options),
+                bollard::body_full(Bytes::from(tar)),
+            )
+            .await
+            .map_err(|e| self.fail(e, &format!("writing into {container}:{dir}")))
+    }
+
+    /// Extracts a streamed tar under `dir` (which must exist and be a directory).
+    pub async fn upload_tar_stream(
+        &self,
+        container: &str,
+        dir: &str,
+        tar: impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+    ) -> Result<(), bollard::errors::Error> {
+        let options = UploadToContainerOptionsBuilder::new().path(dir).build();
+        self.docker()
+            .upload_to_container(container, Some(options), bollard::body_try_stream(tar))
+            .await
+    }
+
+    /// A tar stream of `path` (a file or a directory, its base name as the top entry).
+    pub fn download_tar_stream(
+        &self,
+        container: &str,
+        path: &str,
+    ) -> impl Stream<Item = Result<Bytes, bollard::errors::Error>> + use<> {
+        let options = DownloadFromContainerOptionsBuilder::new()
+            .path(path)
+            .build();
+        self.docker()
+            .download_from_container(container, Some(options))
+    }
+
+    /// A small file's bytes (e.g. `/etc/passwd`, `/.dsbx/deadline`); `None` when it is missing.
+    pub async fn read_small_file(
+        &self,
+        container: &str,
+        path: &str,
+    ) -> anyhow::Result<Option<Vec<u8>>> {
+        let mut stream = Box::pin(self.download_tar_stream(container, path));
+        let mut tar_bytes = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            match chunk {
+                Ok(bytes) => tar_bytes.extend_from_slice(&bytes),
+                Err(e) if super::status(&e) == Some(404) => return Ok(None),
+                Err(e) => return Err(self.fail(e, &format!("reading {container}:{path}"))),
+            }
+        }
+        let mut archive = tar::Archive::new(tar_bytes.as_slice());
+        for entry in archive.entries()? {
+            let mut entry = entry?;
+            if entry.header().entry_type().is_file() {
+                let mut out = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut out)?;
+                return Ok(Some(out));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// A tar holding regular files, each `(path, mode, bytes)`, owned by root, with the parent
+/// directories each needs (mode 0755).
+pub fn tar_of_files(files: &[(&str, u32, &[u8])]) -> anyhow::Result<Vec<u8>> {
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut dirs_done = std::collections::BTreeSet::new();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    for (path, mode, bytes) in files {
+        let parts: Vec<&str> = path.split('/').collect();
+        for depth in 1..parts.len() {
+            let dir = parts[..depth].join("/");
+            if dirs_done.insert(dir.clone()) {
+                let mut header = tar::Header::new_gnu();
+                header.set_entry_type(tar::EntryType::Directory);
+                header.set_mode(0o755);
+                header.set_size(0);
+                header.set_mtime(now);
+                builder.append_data(&mut header, format!("{dir}/"), std::io::empty())?;
+            }
+        }
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_mode(*mode);
+        header.set_size(bytes.len() as u64);
+        header.set_mtime(now);
+        builder.append_data(&mut header, path, *bytes)?;
+    }
+    Ok(builder.into_inner()?)
+}

@@ -1,0 +1,314 @@
+//! Sandbox containers: list, inspect, create, start, remove, signal, pause.
+
+use super::Engine;
+use crate::error::not_found;
+use crate::labels;
+use crate::sandbox::{ContainerState, PortMapping, Sandbox};
+use bollard::models::{
+    ContainerCreateBody, ContainerInspectResponse, ContainerSummary, EndpointSettings, HostConfig,
+    NetworkingConfig, PortBinding,
+};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, InspectContainerOptions, KillContainerOptionsBuilder,
+    ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
+};
+use std::collections::HashMap;
+
+/// Everything `init` decided, in Docker's terms.
+#[derive(Debug, Clone, Default)]
+pub struct CreateSpec {
+    pub id: String,
+    pub image: String,
+    pub platform: Option<String>,
+    pub labels: HashMap<String, String>,
+    pub env: Vec<String>,
+    pub entrypoint: Vec<String>,
+    pub cmd: Vec<String>,
+    pub workdir: Option<String>,
+    pub ports: Vec<u16>,
+    pub publish_address: String,
+    pub binds: Vec<String>,
+    pub memory: i64,
+    pub nano_cpus: i64,
+    pub pids: i64,
+    pub cap_add: Vec<String>,
+    pub no_new_privileges: bool,
+    pub runtime: Option<String>,
+    /// `none`, `bridge`, or a network name (the shared `dsbx` one, an isolated one, the user's).
+    pub network: String,
+    /// DNS aliases on that network (the sandbox id, its name).
+    pub aliases: Vec<String>,
+    /// Docker's init as PID 1 (only when dsbx's helper is not PID 1).
+    pub docker_init: bool,
+}
+
+impl Engine {
+    /// Every sandbox of `scope` (or of every scope) in one list call.
+    pub async fn list_sandboxes(&self, scope: Option<&str>) -> anyhow::Result<Vec<Sandbox>> {
+        let mut label_filters = vec![labels::managed_filter()];
+        if let Some(scope) = scope {
+            label_filters.push(labels::scope_filter(scope));
+        }
+        let filters = HashMap::from([("label".to_string(), label_filters)]);
+        let options = ListContainersOptionsBuilder::new()
+            .all(true)
+            .filters(&filters)
+            .build();
+        let list = self
+            .docker()
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| self.fail(e, "listing sandboxes"))?;
+        Ok(list.into_iter().filter_map(from_summary).collect())
+    }
+
+    /// The sandbox with this exact id, if its container exists and is dsbx's.
+    pub async fn inspect_sandbox(&self, id: &str) -> anyhow::Result<Option<Sandbox>> {
+        let name = crate::ids::container_name(id);
+        match self
+            .docker()
+            .inspect_container(&name, None::<InspectContainerOptions>)
+            .await
+        {
+            Ok(info) => Ok(from_inspect(info)),
+            Err(e) if super::status(&e) == Some(404) => Ok(None),
+            Err(e) => Err(self.fail(e, &format!("inspecting sandbox {id}"))),
+        }
+    }
+
+    pub async fn create_sandbox(&self, spec: &CreateSpec) -> anyhow::Result<String> {
+        let mut options =
+            CreateContainerOptionsBuilder::new().name(&crate::ids::container_name(&spec.id));
+        if let Some(platform) = &spec.platform {
+            options = options.platform(platform);
+        }
+        let port_bindings: HashMap<String, Option<Vec<PortBinding>>> = spec
+            .ports
+            .iter()
+            .map(|p| {
+                let binding = PortBinding {
+                    host_ip: Some(spec.publish_address.clone()),
+                    // Empty: the engine picks a free host port.
+                    host_port: Some(String::new()),
+                };
+                (format!("{p}/tcp"), Some(vec![binding]))
+            })
+            .collect();
+        let mut security_opt = Vec::new();
+        if spec.no_new_privileges {
+            security_opt.push("no-new-privileges:true".to_string());
+        }
+        let host_config = HostConfig {
+            memory: Some(spec.memory),
+            nano_cpus: Some(spec.nano_cpus),
+            pids_limit: Some(spec.pids),
+            cap_drop: Some(vec!["ALL".into()]),
+            cap_add: Some(spec.cap_add.clone()),
+            security_opt: Some(security_opt),
+            init: Some(spec.docker_init),
+            binds: (!spec.binds.is_empty()).then(|| spec.binds.clone()),
+            port_bindings: (!port_bindings.is_empty()).then_some(port_bindings),
+            network_mode: Some(spec.network.clone()),
+            runtime: spec.runtime.clone(),
+            ..Default::default()
+        };
+        let networking_config = (!matches!(spec.network.as_str(), "none" | "bridge" | "host"))
+            .then(|| NetworkingConfig {
+                endpoints_config: Some(HashMap::from([(
+                    spec.network.clone(),
+                    EndpointSettings {
+                        aliases: Some(spec.aliases.clone()),
+                        ..Default::default()
+                    },
+                )])),
+            });
+        let body = ContainerCreateBody {
+            image: Some(spec.image.clone()),
+            // The container runs as root so the helper can keep it alive and act for any user;
+            // commands run as the sandbox's user (the `dsbx.user` label).
+            user: Some("0:0".into()),
+            env: Some(spec.env.clone()),
+            entrypoint: Some(spec.entrypoint.clone()),
+            cmd: Some(spec.cmd.clone()),
+            working_dir: spec.workdir.clone(),
+            labels: Some(spec.labels.clone()),
+            exposed_ports: (!spec.ports.is_empty())
+                .then(|| spec.ports.iter().map(|p| format!("{p}/tcp")).collect()),
+            host_config: Some(host_config),
+            networking_config,
+            ..Default::default()
+        };
+        let created = self
+            .docker()
+            .create_container(Some(options.build()), body)
+            .await
+            .map_err(|e| {
+                self.fail(
+                    e,
+                    &format!("creating a container from image `{}`", spec.image),
+                )
+            })?;
+        Ok(created.id)
+    }
+
+    pub async fn start_sandbox(&self, id: &str) -> anyhow::Result<()> {
+        self.docker()
+            .start_container(&crate::ids::container_name(id), None)
+            .await
+            .map_err(|e| self.fail_sandbox(e, id, &format!("starting sandbox {id}")))
+    }
+
+    /// Removes the container and its anonymous volumes. A container already gone is success.
+    pub async fn remove_sandbox(&self, id: &str) -> anyhow::Result<()> {
+        let options = RemoveContainerOptionsBuilder::new()
+            .force(true)
+            .v(true)
+            .build();
+        match self
+            .docker()
+            .remove_container(&crate::ids::container_name(id), Some(options))
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(e) if super::status(&e) == Some(404) => Ok(()),
+            Err(e) => Err(self.fail(e, &format!("removing sandbox {id}"))),
+        }
+    }
+
+    /// Sends a signal to the sandbox's PID 1 (dsbx's helper).
+    pub async fn signal_sandbox(&self, id: &str, signal: &str) -> anyhow::Result<()> {
+        let options = KillContainerOptionsBuilder::new().signal(signal).build();
+        self.docker()
+            .kill_container(&crate::ids::container_name(id), Some(options))
+            .await
+            .map_err(|e| self.fail_sandbox(e, id, &format!("signalling sandbox {id}")))
+    }
+
+    pub async fn pause_sandbox(&self, id: &str) -> anyhow::Result<()> {
+        self.docker()
+            .pause_container(&crate::ids::container_name(id))
+            .await
+            .map_err(|e| self.fail_sandbox(e, id, &format!("pausing sandbox {id}")))
+    }
+
+    pub async fn resume_sandbox(&self, id: &str) -> anyhow::Result<()> {
+        self.docker()
+            .unpause_container(&crate::ids::container_name(id))
+            .await
+            .map_err(|e| self.fail_sandbox(e, id, &format!("resuming sandbox {id}")))
+    }
+
+    /// Makes a sandbox ready for commands: starts a stopped one, resumes a paused one.
+    pub async fn ensure_running(&self, sandbox: &Sandbox) -> anyhow::Result<()> {
+        match sandbox.state {
+            ContainerState::Running | ContainerState::Restarting => Ok(()),
+            ContainerState::Paused => self.resume_sandbox(&sandbox.id).await,
+            ContainerState::Created | ContainerState::Exited => {
+                self.start_sandbox(&sandbox.id).await
+            }
+            ContainerState::Removing | ContainerState::Dead => Err(not_found(format!(
+                "sandbox `{}` is being removed or dead; create a new one",
+                sandbox.id
+            ))),
+        }
+    }
+}
+
+fn from_summary(c: ContainerSummary) -> Option<Sandbox> {
+    let labels = c.labels.unwrap_or_default();
+    let id = labels.get(labels::ID)?.clone();
+    let ports =
+        c.ports
+            .unwrap_or_default()
+            .into_iter()
+            .fold(Vec::<PortMapping>::new(), |mut acc, p| {
+                // The list shows one entry per address family; keep one per port, published first.
+                let mapping = PortMapping {
+                    port: p.private_port,
+                    host_ip: p.ip.filter(|ip| !ip.is_empty()),
+                    host_port: p.public_port,
+                };
+                match acc.iter_mut().find(|m| m.port == mapping.port) {
+                    Some(existing) if existing.host_port.is_none() => *existing = mapping,
+                    Some(_) => {}
+                    None => acc.push(mapping),
+                }
+                acc
+            });
+    let ips = c
+        .network_settings
+        .and_then(|n| n.networks)
+        .map(network_ips)
+        .unwrap_or_default();
+    Some(Sandbox {
+        name: labels.get(labels::NAME).cloned().unwrap_or_default(),
+        scope: labels.get(labels::SCOPE).cloned().unwrap_or_default(),
+        image: c.image.unwrap_or_default(),
+        state: ContainerState::parse(&c.state.map(|s| s.to_string()).unwrap_or_default()),
+        container_id: c.id.unwrap_or_default(),
+        network_mode: c
+            .host_config
+            .and_then(|h| h.network_mode)
+            .unwrap_or_default(),
+        ports,
+        ips,
+        workdir: None,
+        labels,
+        id,
+    })
+}
+
+fn from_inspect(c: ContainerInspectResponse) -> Option<Sandbox> {
+    let config = c.config.unwrap_or_default();
+    let labels = config.labels.unwrap_or_default();
+    if labels.get(labels::MANAGED).map(String::as_str) != Some("true") {
+        return None;
+    }
+    let id = labels.get(labels::ID)?.clone();
+    let state = c.state.unwrap_or_default();
+    let status = state.status.map(|s| s.to_string()).unwrap_or_default();
+    let settings = c.network_settings.unwrap_or_default();
+    let mut ports: Vec<PortMapping> = settings
+        .ports
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(key, bindings)| {
+            let port = key.split('/').next()?.parse().ok()?;
+            let first = bindings.and_then(|b| b.into_iter().next());
+            Some(PortMapping {
+                port,
+                host_ip: first
+                    .as_ref()
+                    .and_then(|b| b.host_ip.clone())
+                    .filter(|s| !s.is_empty()),
+                host_port: first.and_then(|b| b.host_port).and_then(|p| p.parse().ok()),
+            })
+        })
+        .collect();
+    ports.sort_by_key(|p| p.port);
+    Some(Sandbox {
+        name: labels.get(labels::NAME).cloned().unwrap_or_default(),
+        scope: labels.get(labels::SCOPE).cloned().unwrap_or_default(),
+        image: config.image.unwrap_or_default(),
+        state: ContainerState::parse(&status),
+        container_id: c.id.unwrap_or_default(),
+        network_mode: c
+            .host_config
+            .and_then(|h| h.network_mode)
+            .unwrap_or_default(),
+        ips: settings.networks.map(network_ips).unwrap_or_default(),
+        workdir: config.working_dir.filter(|w| !w.is_empty()),
+        ports,
+        labels,
+        id,
+    })
+}
+
+fn network_ips(networks: HashMap<String, EndpointSettings>) -> Vec<(String, String)> {
+    let mut ips: Vec<(String, String)> = networks
+        .into_iter()
+        .filter_map(|(name, ep)| Some((name, ep.ip_address.filter(|ip| !ip.is_empty())?)))
+        .collect();
+    ips.sort();
+    ips
+}

@@ -1,0 +1,1 @@
+//! exec: running a process in a sandbox through the engine's exec API.

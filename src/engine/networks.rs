@@ -1,0 +1,91 @@
+//! Networks: the shared `dsbx` bridge (sandboxes reach each other by id), and the per-sandbox
+//! networks of `--isolated` sandboxes.
+
+use super::Engine;
+use crate::labels;
+use bollard::models::NetworkCreateRequest;
+use bollard::query_parameters::{InspectNetworkOptions, ListNetworksOptionsBuilder};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+pub struct ManagedNetwork {
+    pub name: String,
+    pub role: String,
+    /// The sandbox an isolated network was made for.
+    pub sandbox_id: Option<String>,
+    pub scope: Option<String>,
+}
+
+impl Engine {
+    /// Creates a labelled bridge network unless one of that name exists. Engines before API
+    /// 1.44 happily create two networks of one name, so creation holds a host lock.
+    pub async fn ensure_network(
+        &self,
+        name: &str,
+        role: &str,
+        extra: &[(&str, &str)],
+    ) -> anyhow::Result<()> {
+        let _lock =
+            crate::host_lock::acquire_async(&self.endpoint.url, &format!("network-{name}")).await?;
+        match self
+            .docker()
+            .inspect_network(name, None::<InspectNetworkOptions>)
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(e) if super::status(&e) == Some(404) => {}
+            Err(e) => return Err(self.fail(e, &format!("inspecting network {name}"))),
+        }
+        let mut net_labels = HashMap::from([
+            (labels::MANAGED.to_string(), "true".to_string()),
+            (labels::ROLE.to_string(), role.to_string()),
+        ]);
+        for (k, v) in extra {
+            net_labels.insert(k.to_string(), v.to_string());
+        }
+        let request = NetworkCreateRequest {
+            name: name.to_string(),
+            driver: Some("bridge".into()),
+            labels: Some(net_labels),
+            ..Default::default()
+        };
+        match self.docker().create_network(request).await {
+            Ok(_) => Ok(()),
+            // Another dsbx created it between our inspect and create.
+            Err(e) if super::status(&e) == Some(409) => Ok(()),
+            Err(e) => Err(self.fail(e, &format!("creating network {name}"))),
+        }
+    }
+
+    /// Removes a network; one already gone is success.
+    pub async fn remove_network(&self, name: &str) -> anyhow::Result<()> {
+        match self.docker().remove_network(name).await {
+            Ok(()) => Ok(()),
+            Err(e) if super::status(&e) == Some(404) => Ok(()),
+            Err(e) => Err(self.fail(e, &format!("removing network {name}"))),
+        }
+    }
+
+    /// Every network carrying `dsbx.managed=true`.
+    pub async fn list_managed_networks(&self) -> anyhow::Result<Vec<ManagedNetwork>> {
+        let filters = HashMap::from([("label".to_string(), vec![labels::managed_filter()])]);
+        let options = ListNetworksOptionsBuilder::new().filters(&filters).build();
+        let list = self
+            .docker()
+            .list_networks(Some(options))
+            .await
+            .map_err(|e| self.fail(e, "listing networks"))?;
+        Ok(list
+            .into_iter()
+            .filter_map(|n| {
+                let labels = n.labels.unwrap_or_default();
+                Some(ManagedNetwork {
+                    name: n.name?,
+                    role: labels.get(labels::ROLE).cloned().unwrap_or_default(),
+                    sandbox_id: labels.get(labels::ID).cloned(),
+                    scope: labels.get(labels::SCOPE).cloned(),
+                })
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,26 @@
+//! dsbx's helper: the same binary, run inside a sandbox as `/.dsbx/bin/dsbx __helper ROLE …`.
+//! It needs nothing from the image (no shell, no libc) and never talks to Docker.
+//!
+//! Roles:
+//! - `init`: PID 1 of every sandbox. Reaps zombies and keeps the sandbox alive until the deadline
+//!   in `/.dsbx/deadline`, re-read on SIGUSR1 and at least every minute.
+
+pub mod keepalive;
+
+use std::ffi::OsString;
+
+pub const DEADLINE_FILE: &str = "/.dsbx/deadline";
+/// The signal `dsbx timeout` sends to make the helper re-read its deadline at once.
+pub const RELOAD_SIGNAL: &str = "SIGUSR1";
+
+/// Runs a helper role and returns its exit code.
+pub fn run(args: Vec<OsString>) -> i32 {
+    let role = args.first().and_then(|a| a.to_str()).unwrap_or("");
+    match role {
+        "init" => keepalive::run(),
+        other => {
+            eprintln!("dsbx helper: unknown role `{other}`");
+            125
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Locks that must hold across state directories and scopes on one host (building the default
+//! image, creating the shared network, filling the helper volume): files in the runtime or temp
+//! directory, keyed by engine, locked with `File::lock`.
+
+use anyhow::Context;
+use sha2::{Digest, Sha256};
+use std::fs::{File, OpenOptions};
+use std::path::PathBuf;
+
+/// Held until dropped.
+pub struct HostLock {
+    _file: File,
+}
+
+pub fn lock_dir() -> PathBuf {
+    std::env::var_os("XDG_RUNTIME_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+        .join("dsbx-locks")
+}
+
+/// Blocks until this host holds the lock `what` for the engine at `engine_url`.
+pub fn acquire(engine_url: &str, what: &str) -> anyhow::Result<HostLock> {
+    let dir = lock_dir();
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create lock directory {}", dir.display()))?;
+    let digest = Sha256::digest(engine_url.as_bytes());
+    let key: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let path = dir.join(format!("{key}-{what}.lock"));
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open lock file {}", path.display()))?;
+    // Anyone may need this lock (root's cron and a user's shell share the engine).
+    use std::os::unix::fs::PermissionsExt;
+    let _ = file.set_permissions(std::fs::Permissions::from_mode(0o666));
+    file.lock()
+        .with_context(|| format!("cannot lock {}", path.display()))?;
+    Ok(HostLock { _file: file })
+}
+
+/// `acquire` without blocking the async runtime's thread.
+pub async fn acquire_async(engine_url: &str, what: &str) -> anyhow::Result<HostLock> {
+    let (url, what) = (engine_url.to_string(), what.to_string());
+    tokio::task::spawn_blocking(move || acquire(&url, &what))
+        .await
+        .context("lock task failed")?
+}

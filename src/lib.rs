@@ -1,0 +1,26 @@
+//! dsbx: E2B-style sandboxes on your own Docker engine.
+//!
+//! The binary is a thin shell over this library so that benchmarks and tests can drive the engine
+//! layer in-process. Layout: `cli` (clap definitions), `commands/` (one file per subcommand),
+//! `engine/` (every Docker call), `helper/` (the code that runs inside sandboxes), and the small
+//! modules for config, state, output, ids, units and URLs.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod helper;
+pub mod host_lock;
+pub mod ids;
+pub mod labels;
+pub mod output;
+pub mod passwd;
+pub mod resolve;
+pub mod sandbox;
+pub mod scope;
+pub mod state;
+pub mod units;
+pub mod url;
+
+pub use commands::main_entry;

@@ -1,0 +1,151 @@
+//! The printer: stdout carries data only (ids, URLs, JSON, a command's output); everything meant
+//! for people (progress, notices, warnings, errors) goes to stderr, and progress only when stderr
+//! is a terminal. Commands never print directly; they go through here.
+
+use crate::error::{Kind, kind_of, one_line};
+use console::style;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone)]
+pub struct Printer {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+    stderr_tty: bool,
+    stdout_tty: bool,
+}
+
+impl Printer {
+    pub fn new(json: bool, quiet: bool, verbose: bool, color: ColorChoice) -> Printer {
+        let stderr_tty = io::stderr().is_terminal();
+        let stdout_tty = io::stdout().is_terminal();
+        let colors = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stderr_tty
+            }
+        };
+        console::set_colors_enabled_stderr(colors);
+        console::set_colors_enabled(colors && stdout_tty);
+        Printer {
+            json,
+            quiet,
+            verbose,
+            stderr_tty,
+            stdout_tty,
+        }
+    }
+
+    /// True when a person is watching stderr: progress, spinners and summaries make sense.
+    pub fn interactive(&self) -> bool {
+        self.stderr_tty && !self.quiet && !self.json
+    }
+
+    pub fn stdout_is_terminal(&self) -> bool {
+        self.stdout_tty
+    }
+
+    /// One line of data on stdout.
+    pub fn data(&self, line: impl std::fmt::Display) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        writeln!(out, "{line}")?;
+        out.flush()
+    }
+
+    /// The one JSON object of a `--json` command.
+    pub fn json_value<T: Serialize>(&self, value: &T) -> io::Result<()> {
+        let text = serde_json::to_string(value).map_err(io::Error::other)?;
+        self.data(text)
+    }
+
+    /// A notice for people; silent under `--quiet`.
+    pub fn note(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    /// A notice shown only on a terminal (the `Sandbox ID: …` line, summaries).
+    pub fn note_tty(&self, message: impl std::fmt::Display) {
+        if self.interactive() {
+            eprintln!("{message}");
+        }
+    }
+
+    pub fn verbose(&self, message: impl std::fmt::Display) {
+        if self.verbose && !self.quiet {
+            eprintln!("{} {message}", style("debug:").dim());
+        }
+    }
+
+    pub fn warn(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{} {message}", style("warning:").yellow().bold());
+        }
+    }
+
+    /// Prints a failure the way its caller needs it, and returns the exit code it means.
+    pub fn error(&self, err: &anyhow::Error) -> i32 {
+        let kind = kind_of(err);
+        let message = one_line(err);
+        if self.json {
+            let value = serde_json::json!({
+                "error": { "kind": kind.as_str(), "message": message, "exit_code": kind.exit_code() }
+            });
+            let _ = self.data(value);
+        }
+        eprintln!("{} {message}", style("error:").red().bold());
+        kind.exit_code()
+    }
+
+    /// A spinner on stderr, only when a person is watching.
+    pub fn spinner(&self, message: impl Into<String>) -> Option<ProgressBar> {
+        if !self.interactive() {
+            return None;
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
+        bar.set_message(message.into());
+        bar.enable_steady_tick(Duration::from_millis(80));
+        Some(bar)
+    }
+
+    /// A byte-counting progress bar for transfers, only when a person is watching.
+    pub fn bytes_bar(&self, total: Option<u64>, message: impl Into<String>) -> Option<ProgressBar> {
+        if !self.interactive() {
+            return None;
+        }
+        let bar = match total {
+            Some(total) => ProgressBar::new(total).with_style(
+                ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            ),
+            None => ProgressBar::new_spinner().with_style(
+                ProgressStyle::with_template("{spinner} {msg} {bytes} {bytes_per_sec}")
+                    .expect("valid template"),
+            ),
+        };
+        bar.set_message(message.into());
+        Some(bar)
+    }
+}
+
+/// Whether an error should print as usage help rather than a failure (exit 2).
+pub fn is_usage(err: &anyhow::Error) -> bool {
+    kind_of(err) == Kind::Usage
+}

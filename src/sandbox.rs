@@ -1,0 +1,106 @@
+//! A sandbox as dsbx sees it: its container's labels and state, merged with the local record.
+
+use crate::labels;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerState {
+    Created,
+    Running,
+    Paused,
+    Restarting,
+    Exited,
+    Removing,
+    Dead,
+}
+
+impl ContainerState {
+    pub fn parse(s: &str) -> ContainerState {
+        match s {
+            "created" => ContainerState::Created,
+            "running" => ContainerState::Running,
+            "paused" => ContainerState::Paused,
+            "restarting" => ContainerState::Restarting,
+            "removing" => ContainerState::Removing,
+            "dead" => ContainerState::Dead,
+            _ => ContainerState::Exited,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortMapping {
+    pub port: u16,
+    pub host_ip: Option<String>,
+    pub host_port: Option<u16>,
+}
+
+/// What Docker says about one sandbox.
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    pub id: String,
+    pub container_id: String,
+    pub name: String,
+    pub scope: String,
+    pub image: String,
+    pub state: ContainerState,
+    pub labels: HashMap<String, String>,
+    pub ports: Vec<PortMapping>,
+    pub network_mode: String,
+    /// Addresses by network name.
+    pub ips: Vec<(String, String)>,
+    /// Only from an inspect: the list call does not carry it.
+    pub workdir: Option<String>,
+}
+
+impl Sandbox {
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.labels
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn created_at(&self) -> Option<DateTime<Utc>> {
+        parse_time(self.label(labels::CREATED_AT)?)
+    }
+
+    /// The deadline fixed at creation; the current one may differ (see `dsbx timeout`).
+    pub fn initial_deadline(&self) -> Option<DateTime<Utc>> {
+        parse_time(self.label(labels::EXPIRES_AT)?)
+    }
+
+    /// The user commands run as, unless `--root` or `--user`.
+    pub fn user(&self) -> &str {
+        self.label(labels::USER).unwrap_or("root")
+    }
+
+    pub fn template(&self) -> Option<&str> {
+        self.label(labels::TEMPLATE)
+    }
+
+    /// The network created for an `--isolated` sandbox (removed with it).
+    pub fn isolated_network(&self) -> Option<&str> {
+        let expected = isolated_network_name(&self.id);
+        (self.network_mode == expected).then_some(self.network_mode.as_str())
+    }
+
+    pub fn ip(&self) -> Option<&str> {
+        self.ips.first().map(|(_, ip)| ip.as_str())
+    }
+}
+
+pub fn isolated_network_name(id: &str) -> String {
+    format!("dsbx-net-{id}")
+}
+
+pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

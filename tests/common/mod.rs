@@ -1,0 +1,261 @@
+//! Shared test harness: every test gets its own scope, state directory and config file, runs the
+//! real `dsbx` binary against the real engine, and removes what its scope left on the engine when
+//! it ends, even when it fails.
+//!
+//! No engine: in CI (`CI` set) the test fails with a clear message; elsewhere a developer may opt
+//! out explicitly with `DSBX_SKIP_DOCKER_TESTS=1`.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::Mutex;
+
+/// The FROM-scratch busybox image built by `docker/test/engine-up.sh`.
+pub const BUSYBOX: &str = "dsbx-test-busybox:latest";
+/// The debootstrapped Debian image built by `docker/test/engine-up.sh`.
+pub const DEBIAN: &str = "dsbx-test-debian:latest";
+
+/// Serialises tests that touch what the engine shares (the proxy, the default image, the helper
+/// volume) within one test binary. Across binaries use [`engine_lock`].
+pub static SHARED: Mutex<()> = Mutex::new(());
+
+pub struct TestEnv {
+    pub scope: String,
+    pub dir: tempfile::TempDir,
+    pub state_dir: PathBuf,
+    pub config: PathBuf,
+}
+
+impl TestEnv {
+    /// A fresh scope whose default image is the busybox test image.
+    pub fn new() -> Option<TestEnv> {
+        Self::with_config("image = \"dsbx-test-busybox:latest\"\n")
+    }
+
+    /// `None` only when the developer opted out of Docker tests (never in CI).
+    pub fn with_config(config: &str) -> Option<TestEnv> {
+        if !docker_available() {
+            return None;
+        }
+        Some(Self::offline(config))
+    }
+
+    /// An environment for tests that do not need the engine (usage errors, config errors).
+    pub fn offline(config: &str) -> TestEnv {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let state_dir = dir.path().join("state");
+        let config_path = dir.path().join("config.toml");
+        std::fs::write(&config_path, config).expect("write config");
+        let scope = format!("t-{}", random_suffix());
+        TestEnv {
+            scope,
+            state_dir,
+            config: config_path,
+            dir,
+        }
+    }
+
+    pub fn write_config(&self, text: &str) {
+        std::fs::write(&self.config, text).expect("write config");
+    }
+
+    /// `dsbx` with this test's scope, state dir and config, and no terminal.
+    pub fn dsbx(&self) -> Command {
+        let mut cmd = Command::new(dsbx_bin());
+        cmd.env("DSBX_STATE_DIR", &self.state_dir)
+            .env("DSBX_CONFIG", &self.config)
+            .env("DSBX_SCOPE", &self.scope)
+            .env_remove("DSBX_IMAGE")
+            .env_remove("DSBX_URL_TEMPLATE")
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// Runs dsbx with these arguments and returns its output, whatever the exit code.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.dsbx().args(args).output().expect("run dsbx")
+    }
+
+    /// `dsbx init ARGS…`, asserting success; returns the id.
+    pub fn init(&self, args: &[&str]) -> String {
+        let mut all = vec!["init"];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        assert!(
+            out.status.success(),
+            "dsbx init {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let id = String::from_utf8(out.stdout)
+            .expect("utf-8 id")
+            .trim()
+            .to_string();
+        assert_eq!(id.len(), 12, "init printed `{id}`");
+        id
+    }
+
+    pub fn state_file(&self) -> PathBuf {
+        self.state_dir.join("state.toml")
+    }
+
+    pub fn state_text(&self) -> String {
+        std::fs::read_to_string(self.state_file()).unwrap_or_default()
+    }
+
+    /// Container names of this scope, as Docker lists them.
+    pub fn containers(&self) -> Vec<String> {
+        docker_lines(&[
+            "ps",
+            "-a",
+            "--filter",
+            &format!("label=dsbx.scope={}", self.scope),
+            "--format",
+            "{{.Names}}",
+        ])
+    }
+}
+
+impl Drop for TestEnv {
+    fn drop(&mut self) {
+        let ids = docker_lines(&[
+            "ps",
+            "-aq",
+            "--filter",
+            &format!("label=dsbx.scope={}", self.scope),
+        ]);
+        if !ids.is_empty() {
+            let mut args = vec!["rm", "-f", "-v"];
+            args.extend(ids.iter().map(String::as_str));
+            let _ = docker(&args);
+        }
+        let nets = docker_lines(&[
+            "network",
+            "ls",
+            "-q",
+            "--filter",
+            &format!("label=dsbx.scope={}", self.scope),
+        ]);
+        for net in nets {
+            let _ = docker(&["network", "rm", &net]);
+        }
+    }
+}
+
+pub fn dsbx_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_dsbx"))
+}
+
+pub fn random_suffix() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let n = nanos as u64
+        ^ (std::process::id() as u64) << 32
+        ^ COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed) << 20;
+    format!("{:x}", n % 0xffff_ffff_ffff)
+}
+
+static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Runs the docker CLI.
+pub fn docker(args: &[&str]) -> Output {
+    std::process::Command::new("docker")
+        .args(args)
+        .output()
+        .expect("run docker")
+}
+
+/// The docker CLI's non-empty stdout lines.
+pub fn docker_lines(args: &[&str]) -> Vec<String> {
+    let out = docker(args);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `docker inspect -f FORMAT NAME`, trimmed.
+pub fn inspect(name: &str, format: &str) -> String {
+    let out = docker(&["inspect", "-f", format, name]);
+    assert!(
+        out.status.success(),
+        "docker inspect {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// `docker exec NAME ARGS…` stdout, trimmed.
+pub fn docker_exec(name: &str, args: &[&str]) -> String {
+    let mut all = vec!["exec", name];
+    all.extend_from_slice(args);
+    let out = docker(&all);
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// Asserts the exit code, showing both streams when it differs.
+#[track_caller]
+pub fn assert_code(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "expected exit {code}\nstdout: {}\nstderr: {}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
+fn docker_available() -> bool {
+    static CHECK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *CHECK.get_or_init(|| {
+        let ok = std::process::Command::new("docker")
+            .args(["version", "--format", "{{.Server.Version}}"])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        if ok {
+            return true;
+        }
+        let opted_out = std::env::var("DSBX_SKIP_DOCKER_TESTS").is_ok_and(|v| v == "1");
+        let in_ci = std::env::var_os("CI").is_some();
+        if opted_out && !in_ci {
+            eprintln!("DSBX_SKIP_DOCKER_TESTS=1: skipping a test that needs the Docker engine");
+            return false;
+        }
+        panic!(
+            "no Docker engine answers (`docker version` failed). Start one with \
+             `bash docker/test/engine-up.sh`, or outside CI opt out with DSBX_SKIP_DOCKER_TESTS=1"
+        );
+    })
+}
+
+/// A lock shared by every test binary on this machine, for what the engine holds once.
+pub fn engine_lock(what: &str) -> std::fs::File {
+    let path = std::env::temp_dir().join(format!("dsbx-test-{what}.lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .expect("lock file");
+    file.lock().expect("lock");
+    file
+}
+
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}

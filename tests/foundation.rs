@@ -1,0 +1,466 @@
+//! The foundation: init, ls and kill against the real engine; engine selection; state safety.
+
+mod common;
+
+use common::*;
+use std::time::{Duration, Instant};
+
+#[test]
+fn init_ls_kill_round_trip() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[
+        "--image",
+        BUSYBOX,
+        "--name",
+        "web-1",
+        "--timeout",
+        "10m",
+        "--label",
+        "team=core",
+    ]);
+    let name = format!("dsbx-{id}");
+    assert_eq!(inspect(&name, "{{.State.Running}}"), "true");
+    assert_eq!(
+        inspect(&name, "{{index .Config.Labels \"dsbx.managed\"}}"),
+        "true"
+    );
+    assert_eq!(
+        inspect(&name, "{{index .Config.Labels \"dsbx.name\"}}"),
+        "web-1"
+    );
+    assert_eq!(
+        inspect(&name, "{{index .Config.Labels \"dsbx.scope\"}}"),
+        env.scope
+    );
+    assert_eq!(inspect(&name, "{{index .Config.Labels \"team\"}}"), "core");
+    assert_eq!(
+        inspect(&name, "{{index .Config.Labels \"dsbx.schema\"}}"),
+        "1"
+    );
+    assert!(!inspect(&name, "{{index .Config.Labels \"dsbx.expires-at\"}}").is_empty());
+    let state = env.state_text();
+    assert!(state.contains(&id) && state.contains("web-1"), "{state}");
+
+    let out = env.run(&["ls"]);
+    assert_code(&out, 0);
+    let table = stdout(&out);
+    assert!(table.starts_with("ID"), "{table}");
+    assert!(
+        table.contains(&id) && table.contains("running") && table.contains("web-1"),
+        "{table}"
+    );
+
+    let out = env.run(&["ls", "-q"]);
+    assert_eq!(stdout(&out).trim(), id);
+
+    let out = env.run(&["ls", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["sandboxes"][0]["id"], id.as_str());
+    assert_eq!(v["sandboxes"][0]["status"], "running");
+    assert_eq!(v["sandboxes"][0]["name"], "web-1");
+
+    // Killed by name: the container and the record go.
+    let out = env.run(&["kill", "web-1"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out).trim(), id);
+    assert!(env.containers().is_empty());
+    assert!(!env.state_text().contains(&id));
+}
+
+#[test]
+fn init_json_and_prefix_resolution() {
+    let Some(env) = TestEnv::new() else { return };
+    let out = env.run(&["init", "--json"]);
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(v["scope"], env.scope.as_str());
+    assert_eq!(v["image"], BUSYBOX);
+    // A unique prefix of four characters resolves.
+    let out = env.run(&["kill", &id[..4], "--json"]);
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["killed"][0], id.as_str());
+}
+
+#[test]
+fn unknown_id_exits_3_and_others_are_still_killed() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[]);
+    let out = env.run(&["kill", "nosuchsandbox", &id]);
+    assert_code(&out, 3);
+    assert!(stderr(&out).contains("nosuchsandbox"), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), id, "the known one is still killed");
+    assert!(env.containers().is_empty());
+    // A three-character query is never taken as a prefix.
+    let out = env.run(&["kill", "abc"]);
+    assert_code(&out, 3);
+}
+
+#[test]
+fn ambiguous_prefix_is_a_usage_error_listing_candidates() {
+    let Some(env) = TestEnv::new() else { return };
+    // Ids are random; fake two records sharing a prefix, as if their containers were gone.
+    std::fs::create_dir_all(&env.state_dir).unwrap();
+    let record = |name: &str| {
+        format!(
+            "scope = \"{}\"\nimage = \"x\"\nname = \"{name}\"\ncreated_at = \"2026-01-01T00:00:00Z\"\n",
+            env.scope
+        )
+    };
+    std::fs::write(
+        env.state_file(),
+        format!(
+            "[sandboxes.abcd11111111]\n{}\n[sandboxes.abcd22222222]\n{}",
+            record("one"),
+            record("two")
+        ),
+    )
+    .unwrap();
+    let out = env.run(&["kill", "abcd"]);
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("ambiguous") && err.contains("abcd11111111") && err.contains("abcd22222222"),
+        "{err}"
+    );
+    // Nothing was removed by the failed call.
+    assert!(env.state_text().contains("abcd11111111"));
+    // The exact name resolves, the record is cleaned, and that counts as success.
+    let out = env.run(&["kill", "two"]);
+    assert_code(&out, 0);
+    assert!(!env.state_text().contains("abcd22222222"));
+}
+
+#[test]
+fn missing_socket_exits_4_quickly_naming_it() {
+    let env = TestEnv::offline("");
+    let start = Instant::now();
+    let out = env
+        .dsbx()
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .args(["ls"])
+        .output()
+        .unwrap();
+    assert_code(&out, 4);
+    assert!(start.elapsed() < Duration::from_secs(3));
+    let err = stderr(&out);
+    assert!(
+        err.contains("/nonexistent/docker.sock") && err.contains("DOCKER_HOST"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    // The flag wins over the variable.
+    let out = env
+        .dsbx()
+        .env("DOCKER_HOST", "unix:///var/run/docker.sock")
+        .args(["--docker-host", "unix:///nowhere.sock", "ls"])
+        .output()
+        .unwrap();
+    assert_code(&out, 4);
+    assert!(stderr(&out).contains("/nowhere.sock"));
+}
+
+#[test]
+fn silent_tcp_engine_exits_4_within_seconds() {
+    let env = TestEnv::offline("");
+    // Accepts connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let _keep = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().take(4) {
+            held.push(conn);
+        }
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let start = Instant::now();
+    let out = env
+        .dsbx()
+        .env("DOCKER_HOST", format!("tcp://{addr}"))
+        .args(["ls"])
+        .output()
+        .unwrap();
+    assert_code(&out, 4);
+    assert!(
+        start.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(stderr(&out).contains(&addr.to_string()), "{}", stderr(&out));
+}
+
+#[test]
+fn docker_context_is_followed_when_docker_host_is_unset() {
+    let Some(env) = TestEnv::new() else { return };
+    let docker_config = env.dir.path().join("docker-config");
+    use sha2::Digest;
+    let hex: String = sha2::Sha256::digest(b"dsbx-test")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let meta = docker_config.join("contexts/meta").join(hex);
+    std::fs::create_dir_all(&meta).unwrap();
+    std::fs::write(
+        meta.join("meta.json"),
+        r#"{"Name":"dsbx-test","Metadata":{},"Endpoints":{"docker":{"Host":"unix:///var/run/docker.sock","SkipTLSVerify":false}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        docker_config.join("config.json"),
+        r#"{"currentContext":"dsbx-test"}"#,
+    )
+    .unwrap();
+    let out = env
+        .dsbx()
+        .env_remove("DOCKER_HOST")
+        .env("DOCKER_CONFIG", &docker_config)
+        .args(["init"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    assert_eq!(env.containers().len(), 1);
+    // A context whose endpoint is dead proves the context, not a default, was used.
+    std::fs::write(
+        meta.join("meta.json"),
+        r#"{"Name":"dsbx-test","Endpoints":{"docker":{"Host":"unix:///dead/context.sock"}}}"#,
+    )
+    .unwrap();
+    let out = env
+        .dsbx()
+        .env_remove("DOCKER_HOST")
+        .env("DOCKER_CONFIG", &docker_config)
+        .args(["ls"])
+        .output()
+        .unwrap();
+    assert_code(&out, 4);
+    assert!(stderr(&out).contains("/dead/context.sock") && stderr(&out).contains("dsbx-test"));
+}
+
+#[test]
+fn garbage_state_file_is_reported_and_never_overwritten() {
+    let Some(env) = TestEnv::new() else { return };
+    std::fs::create_dir_all(&env.state_dir).unwrap();
+    std::fs::write(env.state_file(), "sandboxes = [[[ garbage").unwrap();
+    for args in [&["init"][..], &["ls"][..]] {
+        let out = env.run(args);
+        assert_code(&out, 1);
+        let err = stderr(&out);
+        assert!(
+            err.contains("does not parse") && err.contains("state.toml"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(env.state_file()).unwrap(),
+            "sandboxes = [[[ garbage"
+        );
+    }
+    assert!(env.containers().is_empty(), "init left a container behind");
+}
+
+#[test]
+fn read_only_state_directory_fails_cleanly() {
+    let Some(env) = TestEnv::new() else { return };
+    std::fs::create_dir_all(&env.state_dir).unwrap();
+    // Root ignores file modes, so make the directory read-only with a private mount.
+    let script = format!(
+        "mount --bind {d} {d} && mount -o remount,bind,ro {d} && exec \"$@\"",
+        d = env.state_dir.display()
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", &script, "sh"])
+        .arg(dsbx_bin())
+        .arg("init")
+        .env("DSBX_STATE_DIR", &env.state_dir)
+        .env("DSBX_CONFIG", &env.config)
+        .env("DSBX_SCOPE", &env.scope)
+        .output()
+        .unwrap();
+    assert_code(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains(&env.state_dir.display().to_string()), "{err}");
+    assert!(
+        env.containers().is_empty(),
+        "nothing is created when the state cannot be written"
+    );
+}
+
+#[test]
+fn removed_behind_our_back_shows_missing_and_kill_cleans_it() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["-n", "gone"]);
+    assert!(
+        docker(&["rm", "-f", &format!("dsbx-{id}")])
+            .status
+            .success()
+    );
+    let out = env.run(&["ls", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["sandboxes"][0]["status"], "missing");
+    let out = env.run(&["kill", "gone"]);
+    assert_code(&out, 0);
+    assert!(!env.state_text().contains(&id));
+    let out = env.run(&["ls", "-q"]);
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn other_scopes_and_unlabelled_containers_are_never_touched() {
+    let Some(env) = TestEnv::new() else { return };
+    let Some(other) = TestEnv::new() else { return };
+    let theirs = other.init(&[]);
+    let decoy = format!("dsbx-decoy-{}", random_suffix());
+    let out = docker(&[
+        "create",
+        "--name",
+        &decoy,
+        "--label",
+        &format!("dsbx.scope={}", env.scope),
+        BUSYBOX,
+        "sleep",
+        "60",
+    ]);
+    assert!(out.status.success());
+    let mine = env.init(&[]);
+
+    let out = env.run(&["ls", "-q"]);
+    assert_eq!(stdout(&out).trim(), mine);
+    let out = env.run(&["kill", &theirs]);
+    assert_code(&out, 3);
+    let out = env.run(&["kill", "--all"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out).trim(), mine);
+    assert_eq!(other.containers(), vec![format!("dsbx-{theirs}")]);
+    assert_eq!(inspect(&decoy, "{{.Name}}"), format!("/{decoy}"));
+    let _ = docker(&["rm", "-f", &decoy]);
+
+    // --all-scopes sees the other scope's sandbox.
+    let out = env.run(&["ls", "--all-scopes", "-q"]);
+    assert!(stdout(&out).contains(&theirs));
+}
+
+#[test]
+fn scope_defaults_to_logname_when_user_is_unset() {
+    let Some(env) = TestEnv::new() else { return };
+    let login = format!("cron{}", random_suffix());
+    let out = env
+        .dsbx()
+        .env_remove("DSBX_SCOPE")
+        .env_remove("USER")
+        .env("LOGNAME", &login)
+        .args(["init"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let id = stdout(&out).trim().to_string();
+    let scope = inspect(
+        &format!("dsbx-{id}"),
+        "{{index .Config.Labels \"dsbx.scope\"}}",
+    );
+    let _ = docker(&["rm", "-f", &format!("dsbx-{id}")]);
+    assert_eq!(scope, login);
+}
+
+#[test]
+fn json_errors_are_objects_on_stdout() {
+    let Some(env) = TestEnv::new() else { return };
+    let out = env.run(&["kill", "nosuchsandbox", "--json"]);
+    assert_code(&out, 3);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["not_found"][0], "nosuchsandbox");
+    let out = env.run(&["init", "--name", "Bad_Name", "--json"]);
+    assert_code(&out, 2);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "usage");
+    assert_eq!(v["error"]["exit_code"], 2);
+    let out = env
+        .dsbx()
+        .env("DOCKER_HOST", "unix:///nope.sock")
+        .args(["ls", "--json"])
+        .output()
+        .unwrap();
+    assert_code(&out, 4);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "engine");
+}
+
+#[test]
+fn config_errors_name_file_key_and_line() {
+    let env = TestEnv::offline("image = \"x\"\n\n[limits]\nmemory = \"lots\"\n");
+    let out = env.run(&["ls"]);
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("config.toml") && err.contains("line 4") && err.contains("memory"),
+        "{err}"
+    );
+    env.write_config("colour = \"red\"\n");
+    let out = env.run(&["ls"]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("colour") && stderr(&out).contains("line 1"));
+}
+
+#[test]
+fn parallel_inits_and_kills_keep_the_state_whole() {
+    let Some(env) = TestEnv::new() else { return };
+    let env = std::sync::Arc::new(env);
+    let spawn_all = |make: &dyn Fn(usize) -> Vec<String>, n: usize| {
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                let env = env.clone();
+                let args = make(i);
+                std::thread::spawn(move || {
+                    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+                    env.run(&refs)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let outs = spawn_all(&|i| vec!["init".into(), "-n".into(), format!("p{i}")], 16);
+    let mut ids: Vec<String> = outs
+        .iter()
+        .map(|o| {
+            assert_code(o, 0);
+            stdout(o).trim().to_string()
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 16);
+    let state: toml::Value = toml::from_str(&env.state_text()).expect("state parses");
+    assert_eq!(state["sandboxes"].as_table().unwrap().len(), 16);
+    let ids2 = ids.clone();
+    let outs = spawn_all(&move |i| vec!["kill".into(), ids2[i].clone()], 16);
+    for o in &outs {
+        assert_code(o, 0);
+    }
+    let state: toml::Value = toml::from_str(&env.state_text()).expect("state parses");
+    assert!(
+        state
+            .get("sandboxes")
+            .is_none_or(|s| s.as_table().unwrap().is_empty())
+    );
+    assert!(env.containers().is_empty());
+}
+
+#[test]
+fn binary_is_statically_linked() {
+    let bytes = std::fs::read(dsbx_bin()).unwrap();
+    assert_eq!(&bytes[..4], b"\x7fELF");
+    // ELF64 little-endian: program headers at e_phoff (0x20), e_phentsize (0x36), e_phnum (0x38).
+    let u64_at = |o: usize| u64::from_le_bytes(bytes[o..o + 8].try_into().unwrap()) as usize;
+    let u16_at = |o: usize| u16::from_le_bytes(bytes[o..o + 2].try_into().unwrap()) as usize;
+    let (phoff, phentsize, phnum) = (u64_at(0x20), u16_at(0x36), u16_at(0x38));
+    let has_interp = (0..phnum).any(|i| {
+        let p = phoff + i * phentsize;
+        u32::from_le_bytes(bytes[p..p + 4].try_into().unwrap()) == 3 // PT_INTERP
+    });
+    assert!(
+        !has_interp,
+        "dsbx must be static: it is the helper inside images with no libc"
+    );
+}
