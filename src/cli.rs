@@ -172,10 +172,10 @@ pub struct InitArgs {
     #[arg(long, value_name = "SIZE")]
     pub memory: Option<String>,
     /// CPU limit, e.g. 0.5, 2 [default: config limits.cpus]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub cpus: Option<String>,
     /// Process limit [default: config limits.pids]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub pids: Option<String>,
     /// bridge, none or a network name [default: the shared `dsbx` network]
     #[arg(long, value_name = "NET", conflicts_with = "isolated")]

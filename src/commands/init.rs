@@ -105,8 +105,7 @@ impl Plan {
             Some(t) => units::parse_duration(t)?,
             None => config.timeout.0,
         };
-        let deadline = lifetime
-            .map(|d| Utc::now() + chrono::Duration::from_std(d).unwrap_or(chrono::TimeDelta::MAX));
+        let deadline = lifetime.map(deadline_after);
         let mut env = Vec::new();
         for spec in &args.env {
             env.push(env_entry(spec, "--env")?);
@@ -218,6 +217,17 @@ impl Plan {
     }
 }
 
+/// The deadline `lifetime` from now, in whole seconds: the helper reads epoch seconds, and the
+/// state must agree with it to the second (or `ls` could call a just-expired sandbox stopped).
+pub fn deadline_after(lifetime: std::time::Duration) -> DateTime<Utc> {
+    let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2);
+    let at = Utc::now()
+        .timestamp()
+        .saturating_add(secs)
+        .min(253_402_300_799);
+    DateTime::from_timestamp(at, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// `K=V` as is; `K` takes dsbx's own value (an error when unset).
 pub fn env_entry(spec: &str, flag: &str) -> anyhow::Result<String> {
     match spec.split_once('=') {
@@ -309,15 +319,49 @@ struct Made {
 async fn create(ctx: &Context, engine: &Engine, mut plan: Plan) -> anyhow::Result<(String, Plan)> {
     let id = ids::new_id();
     let mut made = Made::default();
-    let outcome = tokio::select! {
-        result = create_steps(ctx, engine, &mut plan, &id, &mut made) => result,
-        _ = interrupted() => Err(anyhow::anyhow!("interrupted; nothing was left behind")),
-    };
+    // Ctrl-C is honoured between steps, never in the middle of a Docker call: a dropped request
+    // may still be carried out by the engine after our clean-up ran, leaving something behind.
+    let cancel = Cancel::on_signals();
+    let outcome = create_steps(ctx, engine, &mut plan, &id, &mut made, &cancel).await;
     if let Err(e) = outcome {
         clean_up(ctx, engine, &id, &made).await;
         return Err(e);
     }
     Ok((id, plan))
+}
+
+/// Set by SIGINT or SIGTERM; checked between the steps of `init`.
+pub struct Cancel {
+    flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    _watcher: tokio::task::JoinHandle<()>,
+}
+
+impl Cancel {
+    pub fn on_signals() -> Cancel {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let set = flag.clone();
+        let watcher = tokio::spawn(async move {
+            interrupted().await;
+            set.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+        Cancel {
+            flag,
+            _watcher: watcher,
+        }
+    }
+
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.flag.load(std::sync::atomic::Ordering::SeqCst) {
+            anyhow::bail!("interrupted; nothing was left behind");
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Cancel {
+    fn drop(&mut self) {
+        self._watcher.abort();
+    }
 }
 
 async fn create_steps(
@@ -326,6 +370,7 @@ async fn create_steps(
     plan: &mut Plan,
     id: &str,
     made: &mut Made,
+    cancel: &Cancel,
 ) -> anyhow::Result<()> {
     let image = engine.image_info(&plan.image).await?.ok_or_else(|| {
         anyhow::anyhow!(
@@ -338,12 +383,14 @@ async fn create_steps(
         .clone()
         .or(image.user.clone())
         .unwrap_or_else(|| "root".into());
+    cancel.check()?;
     if !plan.name.is_empty() {
         reserve_name(ctx, engine, plan, id, made).await?;
     } else {
         record(ctx, plan, id, true)?;
         made.reserved = true;
     }
+    cancel.check()?;
     let helper = helper_binary(ctx)?;
     let (entrypoint, cmd, docker_init, mut binds) = match &helper {
         Some((binary, key)) => {
@@ -373,6 +420,7 @@ async fn create_steps(
         }
     };
     binds.extend(plan.binds.iter().cloned());
+    cancel.check()?;
     let network = match &plan.network {
         NetworkChoice::Shared(name) => {
             engine.ensure_network(name, "shared", &[]).await?;
@@ -419,15 +467,19 @@ async fn create_steps(
         aliases,
         docker_init,
     };
+    cancel.check()?;
     made.container = true;
     engine.create_sandbox(&spec).await?;
+    cancel.check()?;
     let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
     let tar =
         crate::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, deadline.as_bytes())])?;
     engine
         .upload_tar(&ids::container_name(id), "/", tar)
         .await?;
+    cancel.check()?;
     engine.start_sandbox(id).await?;
+    cancel.check()?;
     record(ctx, plan, id, false)?;
     Ok(())
 }

@@ -78,9 +78,11 @@ impl Engine {
         }
     }
 
-    /// Like [`fail`](Self::fail), but a 404 means the sandbox is gone (exit 3).
+    /// Like [`fail`](Self::fail), but "no such container" means the sandbox is gone (exit 3).
+    /// Only that answer: a start can also answer 404 for a missing mount source or network.
     pub fn fail_sandbox(&self, err: bollard::errors::Error, id: &str, what: &str) -> anyhow::Error {
-        if status(&err) == Some(404) {
+        let gone = matches!(&err, bollard::errors::Error::DockerResponseServerError { status_code: 404, message } if message.contains("No such container"));
+        if gone {
             return not_found(format!("no sandbox `{id}`: its container is gone"));
         }
         self.fail(err, what)

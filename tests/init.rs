@@ -1,0 +1,522 @@
+//! `dsbx init`: every flag observed through Docker or from inside the sandbox, the hardened
+//! defaults, the network model, self-enforcing lifetimes, and bad input leaving nothing behind.
+
+mod common;
+
+use common::*;
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    false
+}
+
+#[test]
+fn env_flags_reach_the_sandbox_but_never_the_state_file() {
+    let Some(env) = TestEnv::new() else { return };
+    let env_file = env.dir.path().join("vars.env");
+    std::fs::write(
+        &env_file,
+        "# comment\nFROM_FILE=file-value\n\nexport EXPORTED=yes\n",
+    )
+    .unwrap();
+    let out = env
+        .dsbx()
+        .env("FROM_DSBX", "inherited-secret")
+        .args([
+            "init",
+            "-e",
+            "PLAIN=plain-secret",
+            "-e",
+            "FROM_DSBX",
+            "--env-file",
+        ])
+        .arg(&env_file)
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let id = stdout(&out).trim().to_string();
+    let vars = docker_exec(&format!("dsbx-{id}"), &["env"]);
+    for expected in [
+        "PLAIN=plain-secret",
+        "FROM_DSBX=inherited-secret",
+        "FROM_FILE=file-value",
+        "EXPORTED=yes",
+    ] {
+        assert!(
+            vars.lines().any(|l| l == expected),
+            "{expected} missing from:\n{vars}"
+        );
+    }
+    let state = env.state_text();
+    assert!(
+        !state.contains("secret") && !state.contains("file-value"),
+        "{state}"
+    );
+}
+
+#[test]
+fn published_port_answers_on_loopback() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["-p", "8000"]);
+    let name = format!("dsbx-{id}");
+    assert_eq!(
+        inspect(
+            &name,
+            "{{(index (index .HostConfig.PortBindings \"8000/tcp\") 0).HostIp}}"
+        ),
+        "127.0.0.1"
+    );
+    let host_port: u16 = inspect(
+        &name,
+        "{{(index (index .NetworkSettings.Ports \"8000/tcp\") 0).HostPort}}",
+    )
+    .parse()
+    .unwrap();
+    assert!(
+        docker(&[
+            "exec",
+            &name,
+            "sh",
+            "-c",
+            "mkdir -p /www && echo hello-port > /www/index.html"
+        ])
+        .status
+        .success()
+    );
+    assert!(
+        docker(&[
+            "exec", "-d", &name, "httpd", "-f", "-p", "8000", "-h", "/www"
+        ])
+        .status
+        .success()
+    );
+    let body = (0..40)
+        .find_map(|_| {
+            std::thread::sleep(Duration::from_millis(250));
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", host_port)).ok()?;
+            s.set_read_timeout(Some(Duration::from_secs(3))).ok()?;
+            s.write_all(b"GET /index.html HTTP/1.0\r\n\r\n").ok()?;
+            let mut body = String::new();
+            s.read_to_string(&mut body).ok()?;
+            body.contains("hello-port").then_some(body)
+        })
+        .expect("the published port answers");
+    assert!(body.starts_with("HTTP/1."));
+    assert_eq!(
+        inspect(&name, "{{index .Config.Labels \"dsbx.ports\"}}"),
+        "8000"
+    );
+}
+
+#[test]
+fn bind_mounts_read_only_and_read_write() {
+    let Some(env) = TestEnv::new() else { return };
+    let ro = env.dir.path().join("ro");
+    let rw = env.dir.path().join("rw");
+    std::fs::create_dir_all(&ro).unwrap();
+    std::fs::create_dir_all(&rw).unwrap();
+    std::fs::write(ro.join("in.txt"), "from-host").unwrap();
+    let id = env.init(&[
+        "-v",
+        &format!("{}:/data:ro", ro.display()),
+        "-v",
+        &format!("{}:/work", rw.display()),
+    ]);
+    let name = format!("dsbx-{id}");
+    assert_eq!(docker_exec(&name, &["cat", "/data/in.txt"]), "from-host");
+    let out = docker(&["exec", &name, "sh", "-c", "echo x > /data/new.txt"]);
+    assert!(!out.status.success(), "a read-only mount refused the write");
+    assert!(
+        docker(&["exec", &name, "sh", "-c", "echo written > /work/out.txt"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        std::fs::read_to_string(rw.join("out.txt")).unwrap().trim(),
+        "written"
+    );
+}
+
+#[test]
+fn limits_capabilities_and_hardening() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--memory", "256m", "--cpus", "0.5", "--pids", "100"]);
+    let name = format!("dsbx-{id}");
+    assert_eq!(
+        inspect(&name, "{{.HostConfig.Memory}}"),
+        (256u64 << 20).to_string()
+    );
+    assert_eq!(inspect(&name, "{{.HostConfig.NanoCpus}}"), "500000000");
+    assert_eq!(inspect(&name, "{{.HostConfig.PidsLimit}}"), "100");
+    assert_eq!(inspect(&name, "{{.HostConfig.CapDrop}}"), "[ALL]");
+    let caps = inspect(&name, "{{.HostConfig.CapAdd}}");
+    for cap in [
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "FOWNER",
+        "SETUID",
+        "SETGID",
+        "KILL",
+        "NET_BIND_SERVICE",
+    ] {
+        assert!(caps.contains(cap), "{cap} not in {caps}");
+    }
+    assert!(!caps.contains("NET_RAW") && !caps.contains("SYS_ADMIN"));
+    assert!(inspect(&name, "{{.HostConfig.SecurityOpt}}").contains("no-new-privileges"));
+    // Inside: no-new-privileges is set and the bounding set is small.
+    let status = docker_exec(&name, &["cat", "/proc/1/status"]);
+    assert!(
+        status
+            .lines()
+            .any(|l| l.starts_with("NoNewPrivs:") && l.ends_with('1')),
+        "{status}"
+    );
+    // PID 1 is dsbx's helper, running as root.
+    let ps = docker_exec(&name, &["ps", "-o", "pid,user,args"]);
+    assert!(
+        ps.lines().any(|l| l.trim_start().starts_with("1 ")
+            && l.contains("/.dsbx/bin/dsbx __helper init")
+            && l.contains("root")),
+        "{ps}"
+    );
+    assert_eq!(inspect(&name, "{{.Config.User}}"), "0:0");
+}
+
+#[test]
+fn defaults_come_from_the_config() {
+    let Some(env) = TestEnv::with_config(
+        "image = \"dsbx-test-busybox:latest\"\ntimeout = \"0\"\nports = [9000]\n[limits]\nmemory = \"128m\"\ncpus = 1.5\npids = 77\n[security]\ncap_add = [\"CHOWN\"]\n",
+    ) else {
+        return;
+    };
+    let id = env.init(&[]);
+    let name = format!("dsbx-{id}");
+    assert_eq!(
+        inspect(&name, "{{.HostConfig.Memory}}"),
+        (128u64 << 20).to_string()
+    );
+    assert_eq!(inspect(&name, "{{.HostConfig.NanoCpus}}"), "1500000000");
+    assert_eq!(inspect(&name, "{{.HostConfig.PidsLimit}}"), "77");
+    assert_eq!(inspect(&name, "{{.HostConfig.CapAdd}}"), "[CHOWN]");
+    assert_eq!(
+        inspect(&name, "{{index .Config.Labels \"dsbx.expires-at\"}}"),
+        "",
+        "timeout 0 = never"
+    );
+    assert_eq!(docker_exec(&name, &["cat", "/.dsbx/deadline"]), "0");
+    assert!(inspect(&name, "{{json .NetworkSettings.Ports}}").contains("9000/tcp"));
+}
+
+#[test]
+fn user_and_workdir() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--user", "user", "--workdir", "/tmp"]);
+    let name = format!("dsbx-{id}");
+    assert_eq!(
+        inspect(&name, "{{index .Config.Labels \"dsbx.user\"}}"),
+        "user"
+    );
+    assert_eq!(inspect(&name, "{{.Config.WorkingDir}}"), "/tmp");
+    // The sandbox's user cannot end it: kill -9 -1 only reaches the user's own processes.
+    let _ = docker(&["exec", "-u", "1000", &name, "kill", "-9", "-1"]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(inspect(&name, "{{.State.Running}}"), "true");
+    // Without --user, the image's USER (unset here) means root.
+    let id = env.init(&[]);
+    assert_eq!(
+        inspect(
+            &format!("dsbx-{id}"),
+            "{{index .Config.Labels \"dsbx.user\"}}"
+        ),
+        "root"
+    );
+}
+
+#[test]
+fn shared_network_with_dns_alias() {
+    let Some(env) = TestEnv::new() else { return };
+    let a = env.init(&["-n", "alpha"]);
+    let b = env.init(&[]);
+    let net = inspect(&format!("dsbx-{a}"), "{{.HostConfig.NetworkMode}}");
+    assert_eq!(net, "dsbx");
+    assert_eq!(
+        inspect("dsbx", "{{index .Labels \"dsbx.managed\"}}"),
+        "true"
+    );
+    let aliases = inspect(
+        &format!("dsbx-{a}"),
+        "{{json .NetworkSettings.Networks.dsbx.Aliases}}",
+    );
+    assert!(
+        aliases.contains(&a) && aliases.contains("alpha"),
+        "{aliases}"
+    );
+    // b resolves a by id through the engine's DNS.
+    let out = docker_exec(&format!("dsbx-{b}"), &["nslookup", &a, "127.0.0.11"]);
+    let ip = inspect(
+        &format!("dsbx-{a}"),
+        "{{.NetworkSettings.Networks.dsbx.IPAddress}}",
+    );
+    assert!(out.contains(&ip), "nslookup {a}: {out}");
+}
+
+#[test]
+fn network_none_and_isolated() {
+    let Some(env) = TestEnv::new() else { return };
+    let none = env.init(&["--network", "none"]);
+    assert_eq!(
+        inspect(&format!("dsbx-{none}"), "{{.HostConfig.NetworkMode}}"),
+        "none"
+    );
+    let ifaces = docker_exec(&format!("dsbx-{none}"), &["ls", "/sys/class/net"]);
+    assert_eq!(ifaces.split_whitespace().collect::<Vec<_>>(), vec!["lo"]);
+
+    let iso = env.init(&["--isolated"]);
+    let net = format!("dsbx-net-{iso}");
+    assert_eq!(
+        inspect(&format!("dsbx-{iso}"), "{{.HostConfig.NetworkMode}}"),
+        net
+    );
+    assert_eq!(inspect(&net, "{{index .Labels \"dsbx.role\"}}"), "isolated");
+    assert!(env.state_text().contains(&net));
+    let out = env.run(&["kill", &iso]);
+    assert_code(&out, 0);
+    assert!(
+        !docker(&["network", "inspect", &net]).status.success(),
+        "kill removed the isolated network"
+    );
+}
+
+#[test]
+fn a_sandbox_stops_itself_at_its_deadline() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "3s"]);
+    let name = format!("dsbx-{id}");
+    assert_eq!(inspect(&name, "{{.State.Running}}"), "true");
+    assert!(
+        wait_until(Duration::from_secs(30), || inspect(
+            &name,
+            "{{.State.Running}}"
+        ) == "false"),
+        "still running long after its 3 s deadline"
+    );
+    let out = env.run(&["ls", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["sandboxes"][0]["status"], "expired");
+}
+
+#[test]
+fn an_image_with_no_shell_and_no_libc_runs_until_its_deadline() {
+    let Some(env) = TestEnv::new() else { return };
+    let ctx = env.dir.path().join("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(ctx.join("data.txt"), "just data\n").unwrap();
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM scratch\nCOPY data.txt /data.txt\n",
+    )
+    .unwrap();
+    let tag = "dsbx-test-dataonly:latest";
+    let out = docker(&["build", "-q", "-t", tag, path_str(&ctx)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = env.init(&["--image", tag, "--timeout", "4s"]);
+    let name = format!("dsbx-{id}");
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        inspect(&name, "{{.State.Running}}"),
+        "true",
+        "alive before its deadline"
+    );
+    assert!(
+        wait_until(Duration::from_secs(30), || inspect(
+            &name,
+            "{{.State.Running}}"
+        ) == "false"),
+        "stopped at its deadline"
+    );
+    assert_eq!(inspect(&name, "{{.State.ExitCode}}"), "0");
+}
+
+fn assert_nothing_left(env: &TestEnv) {
+    assert!(
+        env.containers().is_empty(),
+        "containers left: {:?}",
+        env.containers()
+    );
+    let state = env.state_text();
+    assert!(!state.contains("[sandboxes."), "records left: {state}");
+}
+
+#[test]
+fn bad_input_is_a_usage_error_and_leaves_nothing() {
+    let Some(env) = TestEnv::new() else { return };
+    let ro = env.dir.path().display().to_string();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["--env".into(), "=x".into()], "name is empty"),
+        (
+            vec!["-e".into(), "DSBX_TEST_SURELY_UNSET".into()],
+            "not set",
+        ),
+        (vec!["--timeout".into(), "5x".into()], "invalid duration"),
+        (vec!["--memory".into(), "lots".into()], "invalid size"),
+        (vec!["--cpus".into(), "-1".into()], "--cpus"),
+        (vec!["--pids".into(), "0".into()], "--pids"),
+        (vec!["--port".into(), "0".into()], "invalid port"),
+        (vec!["--port".into(), "70000".into()], "invalid port"),
+        (
+            vec!["-v".into(), "relative/path:/x".into()],
+            "must be absolute",
+        ),
+        (
+            vec!["-v".into(), "/no/such/host/path:/x".into()],
+            "does not exist",
+        ),
+        (
+            vec!["-v".into(), format!("{ro}:relative")],
+            "must be absolute",
+        ),
+        (vec!["--name".into(), "Capital".into()], "invalid name"),
+        (vec!["--name".into(), "a".repeat(41)], "40"),
+        (vec!["-t".into(), "python".into()], "unknown template"),
+        (vec!["--label".into(), "novalue".into()], "KEY=VALUE"),
+        (vec!["--label".into(), "dsbx.id=x".into()], "dsbx."),
+        (vec!["--workdir".into(), "rel".into()], "absolute"),
+    ];
+    for (args, needle) in cases {
+        let mut all = vec!["init".to_string()];
+        all.extend(args.iter().cloned());
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let out = env
+            .dsbx()
+            .env_remove("DSBX_TEST_SURELY_UNSET")
+            .args(&refs)
+            .output()
+            .unwrap();
+        assert_code(&out, 2);
+        let err = stderr(&out);
+        assert!(err.contains(needle), "{args:?}: `{needle}` not in: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: one line: {err}");
+        assert_eq!(stdout(&out), "", "{args:?}: nothing on stdout");
+    }
+    assert_nothing_left(&env);
+}
+
+#[test]
+fn a_name_already_used_in_the_scope_is_refused() {
+    let Some(env) = TestEnv::new() else { return };
+    let first = env.init(&["-n", "taken"]);
+    let out = env.run(&["init", "-n", "taken"]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("already used"), "{}", stderr(&out));
+    assert_eq!(env.containers(), vec![format!("dsbx-{first}")]);
+    // Another scope may use the same name.
+    let Some(other) = TestEnv::new() else { return };
+    other.init(&["-n", "taken"]);
+}
+
+#[test]
+fn an_unknown_template_lists_the_known_ones() {
+    let Some(env) =
+        TestEnv::with_config("[templates]\npython = \"python:3.12\"\nnode = \"node:20\"\n")
+    else {
+        return;
+    };
+    let out = env.run(&["init", "-t", "base"]);
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("node") && err.contains("python") && err.contains("--image"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_template_name_picks_its_image() {
+    let Some(env) = TestEnv::with_config("[templates]\nbox = \"dsbx-test-busybox:latest\"\n")
+    else {
+        return;
+    };
+    let id = env.init(&["-t", "box"]);
+    let name = format!("dsbx-{id}");
+    assert_eq!(inspect(&name, "{{.Config.Image}}"), BUSYBOX);
+    assert_eq!(
+        inspect(&name, "{{index .Config.Labels \"dsbx.template\"}}"),
+        "box"
+    );
+}
+
+#[test]
+fn failures_after_validation_leave_nothing() {
+    let Some(env) = TestEnv::new() else { return };
+    // A network that does not exist: the engine refuses the create.
+    let out = env.run(&["init", "--network", "dsbx-no-such-network"]);
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("dsbx-no-such-network"),
+        "{}",
+        stderr(&out)
+    );
+    assert_nothing_left(&env);
+    // An image that does not exist anywhere.
+    let out = env.run(&["init", "--image", "dsbx-no-such-image:never"]);
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("dsbx-no-such-image"),
+        "{}",
+        stderr(&out)
+    );
+    assert_nothing_left(&env);
+    // A mount target the runtime cannot create fails at start: removed again.
+    let file = env.dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    let out = env.run(&["init", "-v", &format!("{}:/etc/passwd/sub", file.display())]);
+    assert_code(&out, 1);
+    assert_nothing_left(&env);
+}
+
+#[test]
+fn interrupted_init_is_either_complete_or_gone() {
+    let Some(env) = TestEnv::new() else { return };
+    // Whatever moment SIGINT lands, the result is a whole sandbox or nothing at all.
+    for delay_ms in [30u64, 120, 250, 400] {
+        let mut cmd = std::process::Command::new(dsbx_bin());
+        cmd.args(["init", "--isolated"])
+            .env("DSBX_STATE_DIR", &env.state_dir)
+            .env("DSBX_CONFIG", &env.config)
+            .env("DSBX_SCOPE", &env.scope)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let out = child.wait_with_output().unwrap();
+        let id = stdout(&out).trim().to_string();
+        if out.status.success() {
+            assert_eq!(id.len(), 12);
+            assert!(env.containers().contains(&format!("dsbx-{id}")));
+            assert!(env.state_text().contains(&id));
+            assert_code(&env.run(&["kill", &id]), 0);
+        } else {
+            assert_eq!(id, "", "an interrupted init prints no id");
+            assert_nothing_left(&env);
+            let nets = docker_lines(&[
+                "network",
+                "ls",
+                "-q",
+                "--filter",
+                &format!("label=dsbx.scope={}", env.scope),
+            ]);
+            assert!(nets.is_empty(), "isolated network left: {nets:?}");
+        }
+    }
+}
