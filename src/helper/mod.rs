@@ -4,7 +4,9 @@
 //! Roles:
 //! - `init`: PID 1 of every sandbox. Reaps zombies and keeps the sandbox alive until the deadline
 //!   in `/.dsbx/deadline`, re-read on SIGUSR1 and at least every minute.
+//! - `fs`: file operations for `dsbx files …` (see `fs.rs`).
 
+pub mod fs;
 pub mod keepalive;
 
 use std::ffi::OsString;
@@ -18,6 +20,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
     let role = args.first().and_then(|a| a.to_str()).unwrap_or("");
     match role {
         "init" => keepalive::run(),
+        "fs" => fs::run(&args[1..]),
         other => {
             eprintln!("dsbx helper: unknown role `{other}`");
             125

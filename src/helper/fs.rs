@@ -1,0 +1,133 @@
+//! File operations the helper performs inside a sandbox for `dsbx files …`, as the sandbox's user
+//! and with paths passed as argv: never through a shell string, so no name can be misread.
+//!
+//! `__helper fs ls PATH DEPTH` · `fs rm PATH` · `fs mkdir PATH` · `fs mv OLD NEW`.
+//! Output goes to stdout; a failure prints one line on stderr and exits 1.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub fn run(args: &[std::ffi::OsString]) -> i32 {
+    let words: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
+    let op = words.first().and_then(|w| w.to_str()).unwrap_or("");
+    let result = match (op, &words[1.min(words.len())..]) {
+        ("ls", [path, depth]) => depth
+            .to_str()
+            .and_then(|d| d.parse::<usize>().ok())
+            .ok_or_else(|| "depth must be a whole number".to_string())
+            .and_then(|depth| ls(path, depth)),
+        ("rm", [path]) => rm(path),
+        ("mkdir", [path]) => {
+            std::fs::create_dir_all(path).map_err(|e| format!("{}: {e}", path.display()))
+        }
+        ("mv", [from, to]) => mv(from, to),
+        _ => Err(format!("bad fs call: {args:?}")),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(message) => {
+            eprintln!("{message}");
+            1
+        }
+    }
+}
+
+/// One entry per line, directories with a trailing `/`; deeper levels as relative paths.
+fn ls(path: &Path, depth: usize) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !meta.is_dir() {
+        return Err(format!("{}: not a directory", path.display()));
+    }
+    let mut lines = Vec::new();
+    walk(path, Path::new(""), depth.max(1), &mut lines)?;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    Ok(())
+}
+
+fn walk(root: &Path, rel: &Path, depth: usize, lines: &mut Vec<String>) -> Result<(), String> {
+    let dir = root.join(rel);
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = rel.join(entry.file_name());
+        // A symlink to a directory is listed as what it is, a link, and not followed.
+        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        let shown = name.to_string_lossy();
+        lines.push(if is_dir {
+            format!("{shown}/")
+        } else {
+            shown.into_owned()
+        });
+        if is_dir && depth > 1 {
+            walk(root, &name, depth - 1, lines)?;
+        }
+    }
+    Ok(())
+}
+
+fn rm(path: &Path) -> Result<(), String> {
+    let meta = std::fs::symlink_metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let result = if meta.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+    result.map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn mv(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::symlink_metadata(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    // Moving onto an existing directory puts the source inside it, as mv does.
+    let target = if to.is_dir() {
+        match from.file_name() {
+            Some(name) => to.join(name),
+            None => return Err(format!("{}: cannot move a root", from.display())),
+        }
+    } else {
+        to.to_path_buf()
+    };
+    std::fs::rename(from, &target)
+        .map_err(|e| format!("{} -> {}: {e}", from.display(), target.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_lists_dirs_with_slashes_and_recurses_to_depth() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b/c")).unwrap();
+        std::fs::write(dir.path().join("a/file one.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("z"), "x").unwrap();
+        let mut lines = Vec::new();
+        walk(dir.path(), Path::new(""), 1, &mut lines).unwrap();
+        assert_eq!(lines, vec!["a/", "z"]);
+        let mut lines = Vec::new();
+        walk(dir.path(), Path::new(""), 2, &mut lines).unwrap();
+        assert_eq!(lines, vec!["a/", "a/b/", "a/file one.txt", "z"]);
+    }
+
+    #[test]
+    fn rm_mv_and_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("tree/sub")).unwrap();
+        std::fs::write(d.join("f"), "x").unwrap();
+        std::fs::create_dir(d.join("into")).unwrap();
+        mv(&d.join("f"), &d.join("into")).unwrap();
+        assert!(d.join("into/f").exists());
+        mv(&d.join("into/f"), &d.join("g")).unwrap();
+        assert!(d.join("g").exists());
+        rm(&d.join("tree")).unwrap();
+        assert!(!d.join("tree").exists());
+        assert!(rm(&d.join("absent")).unwrap_err().contains("absent"));
+        assert!(mv(&d.join("absent"), &d.join("x")).is_err());
+    }
+}
