@@ -214,6 +214,41 @@ fn fish_completion_loads_and_completes() {
     assert!(out.contains("build\t"), "{out}");
 }
 
+#[test]
+fn elvish_completion_loads_and_completes() {
+    // `edit:` exists only in an interactive elvish, so the script runs with stand-ins for the two
+    // names it uses from there; everything else is the committed script, run by elvish.
+    let script = std::fs::read_to_string(root().join("completions/dsbx.elv")).unwrap();
+    assert!(
+        script.contains("set edit:completion:arg-completer[dsbx] ="),
+        "{script}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("check.elv");
+    std::fs::write(
+        &file,
+        format!(
+            "var arg-completer = [&]\n\
+             fn stub-candidate {{|text &display=''| put $text }}\n\
+             {}\n\
+             put ($arg-completer[dsbx] dsbx in)\n\
+             put ($arg-completer[dsbx] dsbx template '')\n",
+            script
+                .replace("edit:completion:arg-completer", "arg-completer")
+                .replace("edit:complex-candidate", "stub-candidate")
+        ),
+    )
+    .unwrap();
+    let out = shell("elvish", &["-norc", path_str(&file)]);
+    let words: Vec<&str> = out.lines().map(|l| l.trim_start_matches("▶ ")).collect();
+    assert!(
+        words.contains(&"init") && words.contains(&"--docker-host"),
+        "{out}"
+    );
+    assert!(words.contains(&"build"), "{out}");
+    assert!(!words.contains(&"__helper"), "{out}");
+}
+
 fn render_man(page: &Path) -> String {
     let out = Command::new("man")
         .args(["-l", "-P", "cat"])
