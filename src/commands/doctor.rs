@@ -306,7 +306,8 @@ async fn check_engine(flag: Option<&str>) -> (Check, Option<Engine>, Option<Engi
             return (
                 Check::fail(
                     "engine",
-                    one_line(&e),
+                    // The engine layer's message points at doctor; here that would be circular.
+                    one_line(&e).replace(" (`dsbx doctor` checks the setup)", ""),
                     "start the Docker engine, or point --docker-host or DOCKER_HOST at one that \
                      answers (`docker version` shows whether it does)",
                 ),
