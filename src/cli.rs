@@ -100,10 +100,16 @@ pub enum Command {
     #[command(after_help = "Examples:\n  dsbx timeout $ID 2h\n  dsbx timeout $ID 0")]
     Timeout(TimeoutArgs),
     /// Build sandbox images
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  dsbx template build\n  dsbx template build --file Dockerfile --tag my-sbx"
+    )]
     Template(TemplateCommand),
     /// The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  dsbx proxy up\n  dsbx proxy status"
+    )]
     Proxy(ProxyCommand),
     /// Check dsbx's setup: engine, image, state, config, proxy, helper
     #[command(after_help = "Example:\n  dsbx doctor")]
@@ -112,10 +118,16 @@ pub enum Command {
     #[command(after_help = "Example:\n  dsbx completions bash > /etc/bash_completion.d/dsbx")]
     Completions(CompletionsArgs),
     /// E2B sbx-style lifecycle commands (create, kill, list, info, ...)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  dsbx sandbox create --timeout 600\n  dsbx sandbox get-host $ID -p 8000"
+    )]
     Sandbox(SandboxCommand),
     /// E2B sbx-style file commands (ls, read, write, edit, ...)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  dsbx files write $ID /app/main.py 'print(1)'\n  dsbx files read $ID /app/main.py"
+    )]
     Files(FilesCommand),
     /// dsbx's helper inside a sandbox (not for direct use)
     #[command(name = "__helper", hide = true)]
@@ -398,10 +410,13 @@ pub struct TemplateBuildArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProxyCommand {
     /// Start (or update) the proxy container
+    #[command(after_help = "Example:\n  dsbx proxy up")]
     Up,
     /// Remove the proxy container
+    #[command(after_help = "Example:\n  dsbx proxy down")]
     Down,
     /// Say whether the proxy runs, and where
+    #[command(after_help = "Example:\n  dsbx proxy status --json")]
     Status,
 }
 
@@ -416,24 +431,39 @@ pub struct CompletionsArgs {
 #[derive(Debug, Subcommand)]
 pub enum SandboxCommand {
     /// Create a sandbox (same as `dsbx init`)
+    #[command(
+        after_help = "Examples:\n  ID=$(dsbx sandbox create)\n  dsbx sandbox create -t python --timeout 600 -m team=core"
+    )]
     Create(InitArgs),
     /// Remove a sandbox
+    #[command(after_help = "Example:\n  dsbx sandbox kill $ID")]
     Kill(IdArg),
     /// List sandboxes
+    #[command(after_help = "Example:\n  dsbx sandbox list --limit 5")]
     List(SandboxListArgs),
     /// Show a sandbox
+    #[command(after_help = "Example:\n  dsbx sandbox info $ID")]
     Info(IdArg),
     /// Print the status word (running, stopped, paused, ...)
+    #[command(after_help = "Example:\n  dsbx sandbox status $ID")]
     Status(IdArg),
     /// Print the URL of a port
-    #[command(name = "get-host")]
+    #[command(
+        name = "get-host",
+        after_help = "Example:\n  dsbx sandbox get-host $ID -p 8000"
+    )]
     GetHost(SandboxGetHostArgs),
     /// Add SECONDS to the remaining lifetime
-    #[command(name = "extend-lifetime")]
+    #[command(
+        name = "extend-lifetime",
+        after_help = "Example:\n  dsbx sandbox extend-lifetime $ID 600"
+    )]
     ExtendLifetime(ExtendArgs),
     /// Pause a sandbox
+    #[command(after_help = "Example:\n  dsbx sandbox pause $ID")]
     Pause(IdArg),
     /// Check a sandbox is there and running (starting or resuming it) and print its id
+    #[command(after_help = "Example:\n  dsbx sandbox connect $ID --timeout 600")]
     Connect(ConnectArgs),
 }
 
@@ -477,32 +507,55 @@ pub struct ConnectArgs {
 #[derive(Debug, Subcommand)]
 pub enum FilesCommand {
     /// List a directory: one name per line, directories with a trailing /
+    #[command(
+        after_help = "Examples:\n  dsbx files ls $ID /app\n  dsbx files ls $ID /app --depth 3"
+    )]
     Ls(FilesLsArgs),
     /// Print a file's bytes
+    #[command(after_help = "Example:\n  dsbx files read $ID /etc/os-release")]
     Read(FilesPathArgs),
     /// Write a file (CONTENT, or stdin with --stdin); creates parent directories
+    #[command(
+        after_help = "Examples:\n  dsbx files write $ID /app/hello.txt 'hello'\n  cat main.py | dsbx files write $ID /app/main.py --stdin"
+    )]
     Write(FilesWriteArgs),
     /// Replace exact text in a file
+    #[command(
+        after_help = "Example:\n  dsbx files edit $ID /app/main.py --old 'print(1)' --new 'print(2)'"
+    )]
     Edit(FilesEditArgs),
     /// Print true or false; exit 0 or 1
+    #[command(after_help = "Example:\n  dsbx files exists $ID /app/main.py && echo present")]
     Exists(FilesPathArgs),
     /// Name, type, size, mode and modification time
+    #[command(after_help = "Example:\n  dsbx files info $ID /app/main.py --json")]
     Info(FilesPathArgs),
     /// Remove a file or directory
+    #[command(after_help = "Example:\n  dsbx files rm $ID /app/build")]
     Rm(FilesPathArgs),
     /// Create a directory and its parents
+    #[command(after_help = "Example:\n  dsbx files mkdir $ID /app/data/raw")]
     Mkdir(FilesPathArgs),
     /// Move or rename
+    #[command(after_help = "Example:\n  dsbx files mv $ID /app/old.txt /app/new.txt")]
     Mv(FilesMvArgs),
     /// Upload one file
+    #[command(after_help = "Example:\n  dsbx files upload $ID ./data.csv /app/data.csv")]
     Upload(FilesCopyArgs),
     /// Download one file
+    #[command(after_help = "Example:\n  dsbx files download $ID /app/out.png ./out.png")]
     Download(FilesCopyArgs),
     /// Upload a directory (skips .git, node_modules, ... unless --all)
-    #[command(name = "upload-dir")]
+    #[command(
+        name = "upload-dir",
+        after_help = "Example:\n  dsbx files upload-dir $ID ./project /app --exclude target"
+    )]
     UploadDir(FilesDirArgs),
     /// Download a directory (skips .git, node_modules, ... unless --all)
-    #[command(name = "download-dir")]
+    #[command(
+        name = "download-dir",
+        after_help = "Example:\n  dsbx files download-dir $ID /app/results ./results --all"
+    )]
     DownloadDir(FilesDirArgs),
 }
 

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod generate;
 pub mod helper;
 pub mod host_lock;
 pub mod ids;

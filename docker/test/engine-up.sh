@@ -3,7 +3,8 @@
 # Idempotent: a second run finds everything in place and does nothing.
 #
 # What it does, each step only when needed (as root on Debian):
-#   1. installs Debian's docker.io, busybox-static and debootstrap;
+#   1. installs Debian's docker.io, busybox-static and debootstrap (and zsh, fish, elvish and
+#      man-db, for the tests of the generated completions and man pages);
 #   2. starts dockerd in the background when nothing answers on the socket, and waits for it;
 #   3. builds `dsbx-test-busybox` (FROM scratch, static busybox, /tmp, /home/user, a non-root user);
 #   4. builds `dsbx-test-debian` from `debootstrap --variant=minbase bookworm`, also tagged
@@ -18,6 +19,9 @@ need_pkgs=()
 command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need_pkgs+=(busybox-static)
 command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+# tests/generated.rs loads the committed completions in each shell and renders the man pages.
+for tool in zsh fish elvish; do command -v "$tool" >/dev/null 2>&1 || need_pkgs+=("$tool"); done
+command -v man >/dev/null 2>&1 && command -v groff >/dev/null 2>&1 || need_pkgs+=(man-db)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive

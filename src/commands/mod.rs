@@ -75,6 +75,13 @@ pub fn main_entry() -> i32 {
             kind.exit_code()
         }
     };
+    // These two need no config, scope or state: completions print a script, and doctor reports
+    // a broken config or state directory instead of stopping at it.
+    match &cli.command {
+        Command::Completions(a) => return completions::run(&printer, a),
+        Command::Doctor => return doctor::main(&cli.global, &printer),
+        _ => {}
+    }
     let context = match build_context(cli.global.clone(), printer.clone()) {
         Ok(ctx) => ctx,
         Err(e) => {
@@ -134,11 +141,11 @@ async fn run(
         Command::Timeout(a) => timeout::run(ctx, a).await,
         Command::Template(t) => template::run(ctx, t).await,
         Command::Proxy(p) => proxy::run(ctx, p).await,
-        Command::Doctor => doctor::run(ctx).await,
-        Command::Completions(a) => completions::run(ctx, a),
         Command::Sandbox(s) => sandbox_compat::run(ctx, s).await,
         Command::Files(f) => files::run(ctx, f).await,
-        Command::Helper(_) => unreachable!("handled before the context is built"),
+        Command::Helper(_) | Command::Doctor | Command::Completions(_) => {
+            unreachable!("handled before the context is built")
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod exec;
 pub mod helper_volume;
 pub mod images;
 pub mod networks;
+pub mod system;
 
 use crate::error::{engine as engine_error, not_found};
 use bollard::Docker;
