@@ -215,6 +215,8 @@ pub fn run_exec(args: &[OsString]) -> i32 {
         // Give up the pty as our controlling terminal so the command's session can take it.
         // SAFETY: ioctl on our stdin; SIGHUP it may raise is blocked and ignored below.
         unsafe { libc::ioctl(0, libc::TIOCNOTTY) };
+        // Giving it up sends our own group SIGHUP (now pending in the signalfd): swallow it.
+        discard_pending(sigfd);
         cmd.stdin(Stdio::inherit())
             .stdout(Stdio::inherit())
             .stderr(Stdio::inherit());
@@ -251,6 +253,15 @@ pub fn run_exec(args: &[OsString]) -> i32 {
     let mut relay = Relay::new(child.id() as i32, sigfd, Some(out_r), Some(err_r), &req);
     relay.uid_gid = (uid, gid);
     relay.run()
+}
+
+fn discard_pending(sigfd: RawFd) {
+    let mut info: libc::signalfd_siginfo = unsafe { std::mem::zeroed() };
+    let size = std::mem::size_of::<libc::signalfd_siginfo>();
+    // SAFETY: non-blocking reads of siginfo structs into memory we own.
+    while unsafe { libc::read(sigfd, &mut info as *mut _ as *mut libc::c_void, size) }
+        == size as isize
+    {}
 }
 
 fn errno() -> i32 {
