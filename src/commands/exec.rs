@@ -1,12 +1,737 @@
-//! `dsbx exec`: not built yet.
+//! `dsbx exec`: run a command in a sandbox through dsbx's helper, streaming stdout and stderr
+//! apart and live, with the command's own exit status (see the contract's exit-code table).
 
 use super::Context;
+use crate::cli::{ExecArgs, ExecFlags};
+use crate::engine::exec::{Attached, ExecSpec};
+use crate::engine::helper_volume::HELPER_PATH;
+use crate::error::{kind_of, one_line, usage};
+use crate::helper::exec::Request;
+use base64::Engine as _;
+use clap::{CommandFactory, Parser};
+use futures_util::StreamExt;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
+use tokio::signal::unix::{SignalKind, signal};
+
+/// dsbx's flags as they may stand after the command (rules 3 and 4).
+#[derive(Debug, Parser)]
+#[command(name = "dsbx exec", no_binary_name = true, disable_help_flag = true)]
+struct Trailing {
+    #[command(flatten)]
+    flags: ExecFlags,
+    #[arg(long)]
+    json: bool,
+    #[arg(long)]
+    quiet: bool,
+    #[arg(long)]
+    verbose: bool,
+}
+
+/// The command words as clap left them, split by the contract's five rules.
+#[derive(Debug, PartialEq)]
+pub struct Split {
+    pub command: Vec<String>,
+    /// Words after the command that must be dsbx flags.
+    pub trailing: Vec<String>,
+    /// Rule 3 applied: a failure to parse `trailing` says so.
+    pub shell_string: bool,
+}
+
+/// `words` are everything clap put in CMD; `after_dashdash` says whether `--` preceded them.
+pub fn split_command(words: &[String], after_dashdash: bool, long_flags: &[String]) -> Split {
+    let whole = |w: &[String]| Split {
+        command: w.to_vec(),
+        trailing: Vec::new(),
+        shell_string: false,
+    };
+    if after_dashdash || words.is_empty() {
+        return whole(words);
+    }
+    let first = &words[0];
+    if first.chars().any(char::is_whitespace) {
+        return Split {
+            command: vec![first.clone()],
+            trailing: words[1..].to_vec(),
+            shell_string: true,
+        };
+    }
+    if let Some(next) = words.get(1)
+        && let Some(name) = next.strip_prefix("--")
+    {
+        let name = name.split('=').next().unwrap_or("");
+        if long_flags.iter().any(|f| f == name) {
+            return Split {
+                command: vec![first.clone()],
+                trailing: words[1..].to_vec(),
+                shell_string: false,
+            };
+        }
+    }
+    whole(words)
+}
+
+/// The argv the helper runs: one word through `/bin/sh -c`, several as they are (or joined for
+/// `--shell`).
+pub fn command_argv(words: &[String], shell: bool) -> Vec<String> {
+    if words.len() == 1 || shell {
+        vec!["/bin/sh".into(), "-c".into(), words.join(" ")]
+    } else {
+        words.to_vec()
+    }
+}
+
+/// `-e K=V` as is; `-e K` takes dsbx's own value. Returns the entries and whether HOME is set.
+pub fn parse_env(
+    entries: &[String],
+    lookup: impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for e in entries {
+        let (key, value) = match e.split_once('=') {
+            Some((k, v)) => (k, Some(v.to_string())),
+            None => (e.as_str(), None),
+        };
+        if key.is_empty() || key.contains(char::is_whitespace) || key.contains('\0') {
+            return Err(usage(format!(
+                "invalid --env `{e}`: use K=V, or K to pass dsbx's own value"
+            )));
+        }
+        let value = match value {
+            Some(v) => v,
+            None => lookup(key).ok_or_else(|| {
+                usage(format!(
+                    "--env {key}: `{key}` is not set in dsbx's environment (use {key}=VALUE)"
+                ))
+            })?,
+        };
+        out.push(format!("{key}={value}"));
+    }
+    Ok(out)
+}
+
+struct Plan {
+    id: String,
+    flags: ExecFlags,
+    json: bool,
+    words: Vec<String>,
+}
+
+fn plan(ctx: &Context, args: ExecArgs, argv: &[OsString]) -> anyhow::Result<Plan> {
+    let n = args.command.len();
+    let after_dashdash = argv.len() > n && argv[argv.len() - n - 1] == "--";
+    let long_flags: Vec<String> = Trailing::command()
+        .get_arguments()
+        .filter_map(|a| a.get_long().map(str::to_string))
+        .collect();
+    let split = split_command(&args.command, after_dashdash, &long_flags);
+    let mut flags = args.flags;
+    let mut json = ctx.global.json;
+    if !split.trailing.is_empty() {
+        let t = Trailing::try_parse_from(&split.trailing).map_err(|e| {
+            let detail = e.to_string();
+            let first = detail.lines().next().unwrap_or("").trim_start_matches("error: ");
+            if split.shell_string {
+                usage(format!(
+                    "after a command given as one string ({:?}), only dsbx flags may follow: {first}; \
+                     put the whole command in the string, or use `--` before an argv",
+                    split.command[0]
+                ))
+            } else {
+                usage(format!("bad dsbx flag after the command: {first}"))
+            }
+        })?;
+        let f = t.flags;
+        flags.cwd = f.cwd.or(flags.cwd);
+        flags.env.extend(f.env);
+        flags.user = f.user.or(flags.user);
+        flags.root |= f.root;
+        flags.timeout = f.timeout.or(flags.timeout);
+        flags.shell |= f.shell;
+        flags.stdin |= f.stdin;
+        flags.tty |= f.tty;
+        flags.background |= f.background;
+        json |= t.json;
+    }
+    if flags.root && flags.user.is_some() {
+        return Err(usage("--user and --root exclude each other"));
+    }
+    if flags.tty && json {
+        return Err(usage(
+            "--json cannot be used with -t/--tty: a terminal's output is the data",
+        ));
+    }
+    if flags.background && (flags.tty || flags.stdin) {
+        return Err(usage("-b/--background cannot be used with -t or -i"));
+    }
+    if flags.background && flags.timeout.is_some() {
+        return Err(usage(
+            "--timeout cannot be used with -b/--background: the command outlives dsbx",
+        ));
+    }
+    if flags.cwd.as_deref() == Some("") {
+        return Err(usage("--cwd needs a directory"));
+    }
+    if flags.user.as_deref() == Some("") {
+        return Err(usage("--user needs a user name or id"));
+    }
+    if split.command.is_empty() || split.command.iter().all(|w| w.is_empty()) && n == 1 {
+        return Err(usage("no command given"));
+    }
+    Ok(Plan {
+        id: args.id,
+        flags,
+        json,
+        words: split.command,
+    })
+}
 
 pub async fn run(
-    _ctx: &Context,
-    _args: crate::cli::ExecArgs,
+    ctx: &Context,
+    args: ExecArgs,
     _matches: Option<&clap::ArgMatches>,
-    _argv: &[std::ffi::OsString],
+    argv: &[OsString],
 ) -> anyhow::Result<i32> {
-    Err(anyhow::anyhow!("`dsbx exec` is not built yet"))
+    let mut json = ctx.global.json;
+    let result = async {
+        let plan = plan(ctx, args, argv)?;
+        json = plan.json;
+        execute(ctx, plan).await
+    }
+    .await;
+    match result {
+        Ok(code) => Ok(code),
+        Err(e) if crate::error::is_broken_pipe(&e) => Err(e),
+        Err(e) => {
+            // Every dsbx-side failure of exec is 125, in JSON too.
+            let message = one_line(&e);
+            if json {
+                let value = serde_json::json!({
+                    "error": { "kind": kind_of(&e).as_str(), "message": message, "exit_code": 125 }
+                });
+                let _ = ctx.printer.data(value);
+            }
+            eprintln!("{} {message}", console::style("error:").red().bold());
+            Ok(125)
+        }
+    }
+}
+
+async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let flags = &plan.flags;
+    let timeout = match &flags.timeout {
+        Some(t) => crate::units::parse_duration(t)?,
+        None if flags.background => None,
+        None => ctx.config.exec_timeout.0,
+    };
+    let env = parse_env(&flags.env, |k| std::env::var(k).ok())?;
+    let keep_home = env.iter().any(|e| e.starts_with("HOME="));
+    let mut env = env;
+    if flags.tty
+        && !env.iter().any(|e| e.starts_with("TERM="))
+        && let Ok(term) = std::env::var("TERM")
+    {
+        env.push(format!("TERM={term}"));
+    }
+
+    let engine = ctx.engine().await?;
+    let state = ctx.store.load()?;
+    let sandbox = crate::resolve::resolve(engine, &state, &ctx.scope, &plan.id)
+        .await?
+        .live()?;
+    engine.ensure_running(&sandbox).await?;
+    let id = sandbox.id.clone();
+    // One locked update of the record's last activity, beside the exec (no extra Docker call).
+    let store = ctx.store.clone();
+    let activity_id = id.clone();
+    let activity = tokio::task::spawn_blocking(move || {
+        store.update(|s| {
+            if let Some(r) = s.sandboxes.get_mut(&activity_id) {
+                r.last_activity = Some(chrono::Utc::now());
+            }
+            Ok(())
+        })
+    });
+
+    let user = match (&flags.user, flags.root) {
+        (Some(u), _) => u.clone(),
+        (None, true) => "0".to_string(),
+        (None, false) => sandbox.user().to_string(),
+    };
+    let tag = nonce();
+    let request = Request {
+        tag: tag.clone(),
+        user,
+        cwd: flags.cwd.clone(),
+        timeout_ms: timeout.map(|d| d.as_millis().max(1) as u64),
+        background: flags.background,
+        tty: flags.tty,
+        stdin: flags.stdin,
+        keep_home,
+        argv: command_argv(&plan.words, flags.shell)
+            .into_iter()
+            .map(OsString::from)
+            .collect(),
+    };
+    let mut cmd = vec![HELPER_PATH.to_string(), "__helper".into(), "exec".into()];
+    cmd.extend(request.to_args());
+    let spec = ExecSpec {
+        cmd,
+        env,
+        user: "0".into(),
+        tty: flags.tty,
+        stdin: flags.stdin || flags.tty,
+    };
+    let mut signals = Signals {
+        interrupt: signal(SignalKind::interrupt())?,
+        terminate: signal(SignalKind::terminate())?,
+    };
+    let attached = engine.start_attached(&id, &spec).await?;
+
+    let outcome = if flags.tty {
+        run_tty(ctx, &id, &tag, attached, &mut signals).await?
+    } else {
+        // A background start's output is the helper's report: collect it, print it our way.
+        let capture = plan.json || flags.background;
+        let mut sink = Sink::new(capture, ctx.config.json_output_limit.0 as usize);
+        let outcome = pump(
+            ctx,
+            &id,
+            &tag,
+            attached,
+            flags.stdin,
+            &mut sink,
+            &mut signals,
+        )
+        .await?;
+        if flags.background {
+            return background_result(plan.json, &sink, outcome, ctx);
+        }
+        if plan.json {
+            sink.print_json(outcome, started.elapsed(), ctx)?;
+        }
+        outcome
+    };
+    let _ = activity.await;
+    Ok(outcome)
+}
+
+fn nonce() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..16)
+        .map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)]))
+        .collect()
+}
+
+/// SIGINT and SIGTERM, taken over from their default (dying) for the whole exec.
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+/// Where the command's output goes: straight through, or collected for `--json`.
+struct Sink {
+    json: bool,
+    limit: usize,
+    out: Vec<u8>,
+    err: Vec<u8>,
+    out_cut: bool,
+    err_cut: bool,
+    /// A first stdout frame that looks like the engine's own error text, held until the exit code
+    /// says whether it was the engine's (126/127: it goes to stderr) or the command's.
+    held: Option<Vec<u8>>,
+    seen_stdout: bool,
+}
+
+impl Sink {
+    fn new(json: bool, limit: usize) -> Sink {
+        Sink {
+            json,
+            limit,
+            out: Vec::new(),
+            err: Vec::new(),
+            out_cut: false,
+            err_cut: false,
+            held: None,
+            seen_stdout: false,
+        }
+    }
+
+    fn stdout(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if !self.seen_stdout {
+            self.seen_stdout = true;
+            if bytes.starts_with(b"OCI runtime ") {
+                self.held = Some(bytes.to_vec());
+                return Ok(());
+            }
+        }
+        self.write(0, bytes)
+    }
+
+    fn write(&mut self, stream: usize, bytes: &[u8]) -> std::io::Result<()> {
+        if self.json {
+            let limit = self.limit;
+            let (buf, cut) = if stream == 0 {
+                (&mut self.out, &mut self.out_cut)
+            } else {
+                (&mut self.err, &mut self.err_cut)
+            };
+            let room = limit.saturating_sub(buf.len());
+            if bytes.len() > room {
+                *cut = true;
+            }
+            buf.extend_from_slice(&bytes[..bytes.len().min(room)]);
+            return Ok(());
+        }
+        if stream == 0 {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()
+        } else {
+            let mut err = std::io::stderr().lock();
+            err.write_all(bytes)?;
+            err.flush()
+        }
+    }
+
+    fn release(&mut self, code: i32) -> std::io::Result<()> {
+        if let Some(held) = self.held.take() {
+            let stream = if code == 126 || code == 127 { 1 } else { 0 };
+            self.write(stream, &held)?;
+        }
+        Ok(())
+    }
+
+    fn print_json(&self, code: i32, elapsed: Duration, ctx: &Context) -> anyhow::Result<()> {
+        let mut value = serde_json::json!({
+            "exit_code": code,
+            "timed_out": code == 124,
+            "duration_ms": elapsed.as_millis() as u64,
+            "stdout": String::from_utf8_lossy(&self.out),
+            "stderr": String::from_utf8_lossy(&self.err),
+            "stdout_truncated": self.out_cut,
+            "stderr_truncated": self.err_cut,
+        });
+        if code > 128 && code <= 128 + 64 {
+            value["signal"] = serde_json::json!(code - 128);
+        }
+        let b64 = base64::engine::general_purpose::STANDARD;
+        if std::str::from_utf8(&self.out).is_err() {
+            value["stdout_base64"] = b64.encode(&self.out).into();
+        }
+        if std::str::from_utf8(&self.err).is_err() {
+            value["stderr_base64"] = b64.encode(&self.err).into();
+        }
+        ctx.printer.json_value(&value)?;
+        Ok(())
+    }
+}
+
+/// Forwards stdin (with `-i`) and output until the stream ends; returns the exit code.
+async fn pump(
+    ctx: &Context,
+    id: &str,
+    tag: &str,
+    attached: Attached,
+    forward_stdin: bool,
+    sink: &mut Sink,
+    signals: &mut Signals,
+) -> anyhow::Result<i32> {
+    let engine = ctx.engine().await?;
+    let Attached {
+        exec_id,
+        mut output,
+        input,
+    } = attached;
+    let stdin_task = if forward_stdin {
+        Some(tokio::spawn(forward_input(input)))
+    } else {
+        drop(input);
+        None
+    };
+    let code = loop {
+        tokio::select! {
+            frame = output.next() => match frame {
+                Some(Ok(bollard::container::LogOutput::StdOut { message }))
+                | Some(Ok(bollard::container::LogOutput::Console { message })) => {
+                    sink.stdout(&message)?;
+                }
+                Some(Ok(bollard::container::LogOutput::StdErr { message })) => {
+                    sink.write(1, &message)?;
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => {
+                    return Err(engine.fail(e, "reading the command's output"));
+                }
+                None => break engine.exec_exit_code(&exec_id).await? as i32,
+            },
+            _ = signals.interrupt.recv() => break interrupted(ctx, id, tag).await,
+            _ = signals.terminate.recv() => break interrupted(ctx, id, tag).await,
+        }
+    };
+    if let Some(task) = stdin_task {
+        task.abort();
+    }
+    sink.release(code)?;
+    Ok(code)
+}
+
+/// SIGINT or SIGTERM reached dsbx: end the remote command and everything it started, then 130.
+async fn interrupted(ctx: &Context, id: &str, tag: &str) -> i32 {
+    if let Ok(engine) = ctx.engine().await {
+        let cmd = vec![
+            HELPER_PATH.to_string(),
+            "__helper".into(),
+            "kill".into(),
+            tag.to_string(),
+        ];
+        let _ = tokio::time::timeout(Duration::from_secs(15), engine.run_quiet(id, cmd)).await;
+    }
+    130
+}
+
+/// Copies dsbx's stdin to the command and then closes it, so the command sees EOF. A plain thread
+/// reads stdin (a blocked read must not keep the runtime from shutting down).
+async fn forward_input(mut input: crate::engine::exec::InputSink) {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(8);
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = vec![0u8; 65536];
+        loop {
+            match std::io::Read::read(&mut stdin, &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if tx.blocking_send(buf[..n].to_vec()).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    while let Some(chunk) = rx.recv().await {
+        if input.write_all(&chunk).await.is_err() {
+            return;
+        }
+    }
+    let _ = input.flush().await;
+    let _ = input.shutdown().await;
+}
+
+fn background_result(json: bool, sink: &Sink, code: i32, ctx: &Context) -> anyhow::Result<i32> {
+    if code != 0 {
+        // The helper could not start it: its message goes to stderr.
+        let mut err = std::io::stderr().lock();
+        err.write_all(&sink.err)?;
+        err.write_all(&sink.out)?;
+        return Ok(code);
+    }
+    let text = String::from_utf8_lossy(&sink.out).into_owned();
+    let mut pid = None;
+    let mut log = None;
+    for line in text.lines() {
+        if let Some(p) = line.strip_prefix("PID: ") {
+            pid = p.trim().parse::<u64>().ok();
+        } else if let Some(l) = line.strip_prefix("Log: ") {
+            log = Some(l.trim().to_string());
+        }
+    }
+    let (Some(pid), Some(log)) = (pid, log) else {
+        return Err(anyhow::anyhow!(
+            "the helper did not report the background process (got {text:?})"
+        ));
+    };
+    if json {
+        ctx.printer
+            .json_value(&serde_json::json!({ "pid": pid, "log": log }))?;
+    } else {
+        ctx.printer.data(format!("PID: {pid}\nLog: {log}"))?;
+    }
+    Ok(0)
+}
+
+/// Puts the local terminal in raw mode and restores it when dropped.
+struct RawMode {
+    saved: Option<libc::termios>,
+}
+
+impl RawMode {
+    fn enter() -> RawMode {
+        if !std::io::stdin().is_terminal() {
+            return RawMode { saved: None };
+        }
+        // SAFETY: termios calls on fd 0 with structs we own.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            if libc::tcgetattr(0, &mut t) != 0 {
+                return RawMode { saved: None };
+            }
+            let saved = t;
+            libc::cfmakeraw(&mut t);
+            libc::tcsetattr(0, libc::TCSANOW, &t);
+            RawMode { saved: Some(saved) }
+        }
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        if let Some(saved) = &self.saved {
+            // SAFETY: restoring the attributes we read.
+            unsafe { libc::tcsetattr(0, libc::TCSANOW, saved) };
+        }
+    }
+}
+
+fn window_size() -> Option<(u16, u16)> {
+    for fd in [0, 1, 2] {
+        // SAFETY: TIOCGWINSZ fills a winsize we own.
+        unsafe {
+            let mut ws: libc::winsize = std::mem::zeroed();
+            if libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) == 0 && ws.ws_col > 0 {
+                return Some((ws.ws_col, ws.ws_row));
+            }
+        }
+    }
+    None
+}
+
+async fn run_tty(
+    ctx: &Context,
+    id: &str,
+    tag: &str,
+    attached: Attached,
+    signals: &mut Signals,
+) -> anyhow::Result<i32> {
+    let engine = ctx.engine().await?;
+    let Attached {
+        exec_id,
+        mut output,
+        input,
+    } = attached;
+    let _raw = RawMode::enter();
+    if let Some((w, h)) = window_size() {
+        let _ = engine.resize_exec(&exec_id, w, h).await;
+    }
+    let mut winch = signal(SignalKind::window_change())?;
+    let stdin_task = tokio::spawn(forward_input(input));
+    let code = loop {
+        tokio::select! {
+            frame = output.next() => match frame {
+                Some(Ok(bollard::container::LogOutput::StdIn { .. })) => {}
+                Some(Ok(frame)) => {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(&frame.into_bytes())?;
+                    out.flush()?;
+                }
+                Some(Err(e)) => return Err(engine.fail(e, "reading the terminal")),
+                None => break engine.exec_exit_code(&exec_id).await? as i32,
+            },
+            _ = winch.recv() => {
+                if let Some((w, h)) = window_size() {
+                    let _ = engine.resize_exec(&exec_id, w, h).await;
+                }
+            }
+            _ = signals.interrupt.recv() => break interrupted(ctx, id, tag).await,
+            _ = signals.terminate.recv() => break interrupted(ctx, id, tag).await,
+        }
+    };
+    stdin_task.abort();
+    Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(words: &[&str]) -> Vec<String> {
+        words.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn longs() -> Vec<String> {
+        Trailing::command()
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn rule3_shell_string_then_flags() {
+        let s = split_command(
+            &w(&["npm test", "--cwd", "/app", "-e", "CI=1"]),
+            false,
+            &longs(),
+        );
+        assert_eq!(s.command, w(&["npm test"]));
+        assert_eq!(s.trailing, w(&["--cwd", "/app", "-e", "CI=1"]));
+        assert!(s.shell_string);
+        let t = Trailing::try_parse_from(&s.trailing).unwrap();
+        assert_eq!(t.flags.cwd.as_deref(), Some("/app"));
+        assert_eq!(t.flags.env, w(&["CI=1"]));
+    }
+
+    #[test]
+    fn rule3_rejects_non_flags() {
+        let s = split_command(&w(&["echo hi", "there"]), false, &longs());
+        assert!(s.shell_string);
+        assert!(Trailing::try_parse_from(&s.trailing).is_err());
+    }
+
+    #[test]
+    fn rule4_word_then_long_flag() {
+        let s = split_command(&w(&["pwd", "--cwd", "/tmp"]), false, &longs());
+        assert_eq!(s.command, w(&["pwd"]));
+        assert_eq!(s.trailing, w(&["--cwd", "/tmp"]));
+        let s = split_command(&w(&["pwd", "--timeout=5"]), false, &longs());
+        assert_eq!(s.command, w(&["pwd"]));
+        let s = split_command(&w(&["ls", "--json"]), false, &longs());
+        assert_eq!(s.command, w(&["ls"]));
+    }
+
+    #[test]
+    fn rule5_everything_is_the_command() {
+        for words in [
+            &["sed", "-i", "s/a/b/", "f"][..],
+            &["ls", "-la"],
+            &["grep", "-e", "x", "f"],
+            &["ls", "--color=never"],
+            &["git", "log", "--cwd", "x"],
+        ] {
+            let s = split_command(&w(words), false, &longs());
+            assert_eq!(s.command, w(words));
+            assert!(s.trailing.is_empty());
+        }
+    }
+
+    #[test]
+    fn rule2_dashdash_ends_flags() {
+        let s = split_command(&w(&["pwd", "--cwd", "/tmp"]), true, &longs());
+        assert_eq!(s.command, w(&["pwd", "--cwd", "/tmp"]));
+        let s = split_command(&w(&["echo a", "--cwd"]), true, &longs());
+        assert_eq!(s.command, w(&["echo a", "--cwd"]));
+    }
+
+    #[test]
+    fn argv_forms() {
+        assert_eq!(
+            command_argv(&w(&["cd /app && make"]), false),
+            w(&["/bin/sh", "-c", "cd /app && make"])
+        );
+        assert_eq!(command_argv(&w(&["ls", "-la"]), false), w(&["ls", "-la"]));
+        assert_eq!(
+            command_argv(&w(&["echo", "$HOME"]), true),
+            w(&["/bin/sh", "-c", "echo $HOME"])
+        );
+    }
+
+    #[test]
+    fn env_entries() {
+        let env = parse_env(&w(&["A=1", "B", "C="]), |k| (k == "B").then(|| "2".into())).unwrap();
+        assert_eq!(env, w(&["A=1", "B=2", "C="]));
+        assert!(parse_env(&w(&["=x"]), |_| None).is_err());
+        assert!(parse_env(&w(&["MISSING"]), |_| None).is_err());
+    }
 }

@@ -1,1 +1,128 @@
 //! exec: running a process in a sandbox through the engine's exec API.
+//!
+//! The flow is create, start attached, read frames as they come, inspect for the exit code. The
+//! engine's stream ends only when every holder of the exec's output pipes has closed them; dsbx's
+//! helper makes sure that happens when the command exits (see `helper::exec`).
+
+use super::Engine;
+use bollard::container::LogOutput;
+use bollard::exec::{StartExecOptions, StartExecResults};
+use bollard::models::ExecConfig;
+use futures_util::Stream;
+use std::pin::Pin;
+use std::time::Duration;
+use tokio::io::AsyncWrite;
+
+/// What to run and how to attach to it.
+#[derive(Debug, Clone, Default)]
+pub struct ExecSpec {
+    pub cmd: Vec<String>,
+    pub env: Vec<String>,
+    /// Docker's user for the exec'd process (dsbx's helper runs as `0`).
+    pub user: String,
+    pub tty: bool,
+    pub stdin: bool,
+}
+
+pub type OutputStream =
+    Pin<Box<dyn Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>>;
+pub type InputSink = Pin<Box<dyn AsyncWrite + Send>>;
+
+/// A started, attached exec.
+pub struct Attached {
+    pub exec_id: String,
+    pub output: OutputStream,
+    pub input: InputSink,
+}
+
+impl Engine {
+    /// Creates and starts an exec in sandbox `id`, attached to its output (and stdin if asked).
+    pub async fn start_attached(&self, id: &str, spec: &ExecSpec) -> anyhow::Result<Attached> {
+        let container = crate::ids::container_name(id);
+        let config = ExecConfig {
+            attach_stdin: Some(spec.stdin),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            tty: Some(spec.tty),
+            env: (!spec.env.is_empty()).then(|| spec.env.clone()),
+            cmd: Some(spec.cmd.clone()),
+            user: Some(spec.user.clone()),
+            ..Default::default()
+        };
+        let created = self
+            .docker()
+            .create_exec(&container, config)
+            .await
+            .map_err(|e| self.fail_sandbox(e, id, &format!("starting a command in {id}")))?;
+        let options = StartExecOptions {
+            detach: false,
+            tty: spec.tty,
+            output_capacity: Some(1 << 20),
+        };
+        match self
+            .docker()
+            .start_exec(&created.id, Some(options))
+            .await
+            .map_err(|e| self.fail_sandbox(e, id, &format!("starting a command in {id}")))?
+        {
+            StartExecResults::Attached { output, input } => Ok(Attached {
+                exec_id: created.id,
+                output,
+                input,
+            }),
+            StartExecResults::Detached => Err(anyhow::anyhow!(
+                "starting a command in {id}: the engine did not attach to it"
+            )),
+        }
+    }
+
+    /// The exec's exit code once its stream has ended. The engine can report the process as
+    /// still running for a moment after the stream closes, so this polls briefly.
+    pub async fn exec_exit_code(&self, exec_id: &str) -> anyhow::Result<i64> {
+        for attempt in 0..200 {
+            let info = self
+                .docker()
+                .inspect_exec(exec_id)
+                .await
+                .map_err(|e| self.fail(e, "reading the command's exit status"))?;
+            if let Some(code) = info.exit_code
+                && info.running != Some(true)
+            {
+                return Ok(code);
+            }
+            tokio::time::sleep(Duration::from_millis(if attempt < 20 { 5 } else { 50 })).await;
+        }
+        Err(anyhow::anyhow!(
+            "the engine never reported the command's exit status"
+        ))
+    }
+
+    /// Tells the engine the terminal's size for a `-t` exec.
+    pub async fn resize_exec(&self, exec_id: &str, width: u16, height: u16) -> anyhow::Result<()> {
+        let options = bollard::query_parameters::ResizeExecOptions {
+            h: height as i32,
+            w: width as i32,
+        };
+        self.docker()
+            .resize_exec(exec_id, options)
+            .await
+            .map_err(|e| self.fail(e, "resizing the terminal"))
+    }
+
+    /// Runs a short command to completion and returns its exit code, discarding its output.
+    pub async fn run_quiet(&self, id: &str, cmd: Vec<String>) -> anyhow::Result<i64> {
+        use futures_util::StreamExt;
+        let spec = ExecSpec {
+            cmd,
+            user: "0".into(),
+            ..Default::default()
+        };
+        let mut attached = self.start_attached(id, &spec).await?;
+        while let Some(frame) = attached.output.next().await {
+            if frame.is_err() {
+                break;
+            }
+        }
+        self.exec_exit_code(&attached.exec_id).await
+    }
+}

@@ -4,8 +4,12 @@
 //! Roles:
 //! - `init`: PID 1 of every sandbox. Reaps zombies and keeps the sandbox alive until the deadline
 //!   in `/.dsbx/deadline`, re-read on SIGUSR1 and at least every minute.
+//! - `exec`: runs one `dsbx exec` command (user, cwd, timeout, tree kill, output relay).
+//! - `drain`: appends a lingering background child's output to a log file.
+//! - `kill TAG`: ends the `exec` tagged TAG and its whole tree (the client was interrupted).
 //! - `fs`: file operations for `dsbx files …` (see `fs.rs`).
 
+pub mod exec;
 pub mod fs;
 pub mod keepalive;
 
@@ -20,6 +24,9 @@ pub fn run(args: Vec<OsString>) -> i32 {
     let role = args.first().and_then(|a| a.to_str()).unwrap_or("");
     match role {
         "init" => keepalive::run(),
+        "exec" => exec::run_exec(&args[1..]),
+        "drain" => exec::run_drain(&args[1..]),
+        "kill" => exec::run_kill(&args[1..]),
         "fs" => fs::run(&args[1..]),
         other => {
             eprintln!("dsbx helper: unknown role `{other}`");

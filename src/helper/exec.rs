@@ -1,0 +1,886 @@
+//! `__helper exec`, `__helper drain` and `__helper kill`: how `dsbx exec` runs a command inside a
+//! sandbox.
+//!
+//! The engine runs `exec` as root. It becomes a child subreaper (so every orphaned descendant,
+//! `setsid` or not, stays under it), starts the command as the sandbox's user in a session of its
+//! own, and relays the command's stdout and stderr from its own pipes to the engine's, byte for
+//! byte. When the command exits it forwards what is already in the pipes and, if a background
+//! child still holds them, hands their read ends to a detached `drain` process that appends the
+//! rest to a log file, then exits at once with the command's status: the engine's stream closes
+//! and the sandbox's next exec is not held. `--timeout` and SIGTERM/SIGINT/SIGHUP (sent by
+//! `__helper kill TAG` when the client is interrupted) send TERM to every descendant, then KILL
+//! after a short grace, and exit 124 / 130.
+//!
+//! Exit codes of the helper: the command's own, 128+N for signal N, 124 timeout, 130 interrupted,
+//! 126 could not be invoked (unknown user, bad working directory, not executable), 127 not found,
+//! 125 the helper's own failure (bad arguments, no pipes).
+
+use crate::passwd;
+use std::ffi::{CString, OsString};
+use std::io::{self, Write};
+use std::os::fd::RawFd;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Between TERM and KILL when a timeout or an interrupt ends the command.
+pub const GRACE: Duration = Duration::from_millis(1500);
+/// pre_exec failures travel to the parent as errno values; these offsets say which step failed.
+const ERR_CWD: i32 = 1 << 20;
+const ERR_USER: i32 = 2 << 20;
+
+/// What `__helper exec` was asked to do.
+#[derive(Debug, Default, PartialEq)]
+pub struct Request {
+    pub tag: String,
+    pub user: String,
+    pub cwd: Option<String>,
+    pub timeout_ms: Option<u64>,
+    pub background: bool,
+    pub tty: bool,
+    pub stdin: bool,
+    /// `-e HOME=…` was given: keep it instead of the user's home.
+    pub keep_home: bool,
+    pub argv: Vec<OsString>,
+}
+
+impl Request {
+    /// The helper's command line after `__helper exec` (the inverse of [`parse`]).
+    pub fn to_args(&self) -> Vec<String> {
+        let mut out = vec!["--tag".to_string(), self.tag.clone()];
+        out.extend(["--user".to_string(), self.user.clone()]);
+        if let Some(cwd) = &self.cwd {
+            out.extend(["--cwd".to_string(), cwd.clone()]);
+        }
+        if let Some(ms) = self.timeout_ms {
+            out.extend(["--timeout-ms".to_string(), ms.to_string()]);
+        }
+        for (on, flag) in [
+            (self.background, "--background"),
+            (self.tty, "--tty"),
+            (self.stdin, "--stdin"),
+            (self.keep_home, "--keep-home"),
+        ] {
+            if on {
+                out.push(flag.to_string());
+            }
+        }
+        out.push("--".to_string());
+        out.extend(self.argv.iter().map(|a| a.to_string_lossy().into_owned()));
+        out
+    }
+}
+
+pub fn parse(args: &[OsString]) -> Result<Request, String> {
+    let mut req = Request::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let word = arg.to_str().ok_or("non-UTF-8 helper flag")?;
+        let mut value = || {
+            it.next()
+                .and_then(|v| v.to_str())
+                .map(str::to_string)
+                .ok_or_else(|| format!("{word} needs a value"))
+        };
+        match word {
+            "--tag" => req.tag = value()?,
+            "--user" => req.user = value()?,
+            "--cwd" => req.cwd = Some(value()?),
+            "--timeout-ms" => {
+                req.timeout_ms = Some(value()?.parse().map_err(|_| "bad --timeout-ms")?)
+            }
+            "--background" => req.background = true,
+            "--tty" => req.tty = true,
+            "--stdin" => req.stdin = true,
+            "--keep-home" => req.keep_home = true,
+            "--" => {
+                req.argv = it.cloned().collect();
+                break;
+            }
+            other => return Err(format!("unknown helper flag `{other}`")),
+        }
+    }
+    if req.argv.is_empty() {
+        return Err("no command".into());
+    }
+    if req.user.is_empty() {
+        req.user = "0".into();
+    }
+    Ok(req)
+}
+
+/// The log file of a background command or of a lingering child's output.
+pub fn log_path(tag: &str) -> String {
+    let dir = if std::path::Path::new("/tmp").is_dir() {
+        "/tmp"
+    } else {
+        "/.dsbx"
+    };
+    format!("{dir}/dsbx-exec-{tag}.log")
+}
+
+fn fail(code: i32, message: impl std::fmt::Display) -> i32 {
+    let _ = writeln!(io::stderr(), "dsbx: {message}");
+    code
+}
+
+pub fn run_exec(args: &[OsString]) -> i32 {
+    let req = match parse(args) {
+        Ok(r) => r,
+        Err(e) => return fail(125, format!("helper: {e}")),
+    };
+    let passwd_text = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let group_text = std::fs::read_to_string("/etc/group").unwrap_or_default();
+    let Some(user) = passwd::resolve(&passwd_text, &group_text, &req.user) else {
+        return fail(
+            126,
+            format!(
+                "unknown user `{}` in this sandbox (not in its /etc/passwd or /etc/group)",
+                req.user
+            ),
+        );
+    };
+    let groups = passwd::groups_of(&group_text, &user);
+    let set = signal_set(&[
+        libc::SIGCHLD,
+        libc::SIGTERM,
+        libc::SIGINT,
+        libc::SIGHUP,
+        libc::SIGPIPE,
+    ]);
+    // SAFETY: blocking signals on our own thread; signalfd takes them synchronously.
+    let sigfd = unsafe {
+        libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        libc::signalfd(-1, &set, libc::SFD_CLOEXEC | libc::SFD_NONBLOCK)
+    };
+    if sigfd < 0 {
+        return fail(
+            125,
+            format!("helper: signalfd: {}", io::Error::last_os_error()),
+        );
+    }
+    if !req.background {
+        // SAFETY: a plain prctl on ourselves.
+        unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+    }
+
+    let mut cmd = Command::new(&req.argv[0]);
+    cmd.args(&req.argv[1..]);
+    cmd.env("DSBX_EXEC_ID", &req.tag);
+    if !req.keep_home {
+        cmd.env("HOME", &user.home);
+    }
+    if user.uid != 0 {
+        cmd.env("USER", &user.name).env("LOGNAME", &user.name);
+    }
+    let cwd = req.cwd.as_ref().map(|c| CString::new(c.as_bytes()));
+    let cwd = match cwd.transpose() {
+        Ok(c) => c,
+        Err(_) => return fail(126, "the working directory contains a NUL byte"),
+    };
+    let (uid, gid) = (user.uid, user.gid);
+    let switch_user = uid != 0 || gid != 0;
+    let tty = req.tty;
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let empty = signal_set(&[]);
+            libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
+            libc::setsid();
+            if tty {
+                // Best effort: the pty becomes the command's controlling terminal (job control).
+                libc::ioctl(0, libc::TIOCSCTTY, 0);
+            }
+            if switch_user
+                && (libc::setgroups(groups.len(), groups.as_ptr()) != 0
+                    || libc::setgid(gid) != 0
+                    || libc::setuid(uid) != 0)
+            {
+                return Err(io::Error::from_raw_os_error(ERR_USER + errno()));
+            }
+            if let Some(dir) = &cwd
+                && libc::chdir(dir.as_ptr()) != 0
+            {
+                return Err(io::Error::from_raw_os_error(ERR_CWD + errno()));
+            }
+            Ok(())
+        });
+    }
+
+    if req.background {
+        return run_background(&req, cmd, &user);
+    }
+    if req.tty {
+        // Give up the pty as our controlling terminal so the command's session can take it.
+        // SAFETY: ioctl on our stdin; SIGHUP it may raise is blocked and ignored below.
+        unsafe { libc::ioctl(0, libc::TIOCNOTTY) };
+        // Giving it up sends our own group SIGHUP (now pending in the signalfd): swallow it.
+        discard_pending(sigfd);
+        cmd.stdin(Stdio::inherit())
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        let child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) => return spawn_failure(&req, e),
+        };
+        let mut relay = Relay::new(child.id() as i32, sigfd, None, None, &req);
+        return relay.run();
+    }
+
+    let (out_r, out_w) = match pipe() {
+        Ok(p) => p,
+        Err(e) => return fail(125, format!("helper: pipe: {e}")),
+    };
+    let (err_r, err_w) = match pipe() {
+        Ok(p) => p,
+        Err(e) => return fail(125, format!("helper: pipe: {e}")),
+    };
+    cmd.stdin(if req.stdin {
+        Stdio::inherit()
+    } else {
+        Stdio::null()
+    })
+    .stdout(out_w)
+    .stderr(err_w);
+    let spawned = cmd.spawn();
+    // The write ends now live in the child only (Command dropped them after spawning).
+    drop(cmd);
+    let child = match spawned {
+        Ok(c) => c,
+        Err(e) => return spawn_failure(&req, e),
+    };
+    let mut relay = Relay::new(child.id() as i32, sigfd, Some(out_r), Some(err_r), &req);
+    relay.uid_gid = (uid, gid);
+    relay.run()
+}
+
+fn discard_pending(sigfd: RawFd) {
+    let mut info: libc::signalfd_siginfo = unsafe { std::mem::zeroed() };
+    let size = std::mem::size_of::<libc::signalfd_siginfo>();
+    // SAFETY: non-blocking reads of siginfo structs into memory we own.
+    while unsafe { libc::read(sigfd, &mut info as *mut _ as *mut libc::c_void, size) }
+        == size as isize
+    {}
+}
+
+fn errno() -> i32 {
+    io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+fn spawn_failure(req: &Request, e: io::Error) -> i32 {
+    let program = req.argv[0].to_string_lossy();
+    let code = e.raw_os_error().unwrap_or(0);
+    if code >= ERR_USER {
+        let cause = io::Error::from_raw_os_error(code - ERR_USER);
+        return fail(
+            126,
+            format!("cannot switch to user `{}`: {cause}", req.user),
+        );
+    }
+    if code >= ERR_CWD {
+        let cause = io::Error::from_raw_os_error(code - ERR_CWD);
+        let dir = req.cwd.as_deref().unwrap_or("");
+        return fail(
+            126,
+            format!("cannot use working directory `{dir}`: {cause}"),
+        );
+    }
+    match code {
+        libc::ENOENT => fail(127, format!("{program}: command not found")),
+        _ => fail(126, format!("{program}: cannot run: {e}")),
+    }
+}
+
+fn run_background(req: &Request, mut cmd: Command, user: &passwd::User) -> i32 {
+    let path = log_path(&req.tag);
+    let log = match open_log(&path, user.uid, user.gid) {
+        Ok(f) => f,
+        Err(e) => return fail(125, format!("cannot create log file {path}: {e}")),
+    };
+    let log2 = match log.try_clone() {
+        Ok(f) => f,
+        Err(e) => return fail(125, format!("log file {path}: {e}")),
+    };
+    cmd.stdin(Stdio::null()).stdout(log).stderr(log2);
+    match cmd.spawn() {
+        Ok(child) => {
+            // The command is a session leader of its own; when we exit, the sandbox's PID 1
+            // adopts and reaps it.
+            println!("PID: {}\nLog: {path}", child.id());
+            0
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            spawn_failure(req, e)
+        }
+    }
+}
+
+fn open_log(path: &str, uid: u32, gid: u32) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o644)
+        .custom_flags(libc::O_CLOEXEC)
+        .open(path)?;
+    std::os::unix::fs::fchown(&file, Some(uid), Some(gid))?;
+    Ok(file)
+}
+
+fn pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0 as RawFd; 2];
+    // SAFETY: pipe2 fills two fds we then own.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: fresh fds from pipe2.
+    unsafe {
+        Ok((
+            std::os::fd::OwnedFd::from_raw_fd(fds[0]),
+            std::os::fd::OwnedFd::from_raw_fd(fds[1]),
+        ))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    Running,
+    /// TERM sent; KILL at `kill_at`; then exit with `code`.
+    Ending {
+        code: i32,
+        kill_at: Instant,
+    },
+}
+
+struct Relay {
+    child: i32,
+    sigfd: RawFd,
+    /// Our read ends of the command's stdout / stderr; `None` once at EOF.
+    out: Option<std::os::fd::OwnedFd>,
+    err: Option<std::os::fd::OwnedFd>,
+    status: Option<i32>,
+    deadline: Option<Instant>,
+    phase: Phase,
+    tag: String,
+    uid_gid: (u32, u32),
+    /// Where our own stdout/stderr went away (the client vanished): keep running, stop writing.
+    sink_broken: [bool; 2],
+}
+
+impl Relay {
+    fn new(
+        child: i32,
+        sigfd: RawFd,
+        out: Option<std::os::fd::OwnedFd>,
+        err: Option<std::os::fd::OwnedFd>,
+        req: &Request,
+    ) -> Relay {
+        Relay {
+            child,
+            sigfd,
+            out,
+            err,
+            status: None,
+            deadline: req
+                .timeout_ms
+                .map(|ms| Instant::now() + Duration::from_millis(ms)),
+            phase: Phase::Running,
+            tag: req.tag.clone(),
+            uid_gid: (0, 0),
+            sink_broken: [false; 2],
+        }
+    }
+
+    fn run(&mut self) -> i32 {
+        use std::os::fd::AsRawFd;
+        loop {
+            let now = Instant::now();
+            let mut wait = Duration::from_secs(3600);
+            if let (Phase::Running, Some(d)) = (self.phase, self.deadline) {
+                wait = wait.min(d.saturating_duration_since(now));
+            }
+            if let Phase::Ending { .. } = self.phase {
+                wait = Duration::from_millis(50);
+            }
+            let mut fds = vec![libc::pollfd {
+                fd: self.sigfd,
+                events: libc::POLLIN,
+                revents: 0,
+            }];
+            for fd in [&self.out, &self.err].into_iter().flatten() {
+                fds.push(libc::pollfd {
+                    fd: fd.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                });
+            }
+            let ms = wait.as_millis().min(i32::MAX as u128) as i32;
+            // SAFETY: fds is a valid array of pollfd for the call.
+            unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
+            for p in &fds[1..] {
+                if p.revents != 0 {
+                    self.pump_one(p.fd);
+                }
+            }
+            if fds[0].revents != 0 {
+                self.take_signals();
+            }
+            self.reap();
+            match self.phase {
+                Phase::Running => {
+                    if let Some(status) = self.status {
+                        return self.finish(status);
+                    }
+                    if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                        self.start_ending(124);
+                    }
+                }
+                Phase::Ending { code, kill_at } => {
+                    let left = descendants(std::process::id() as i32);
+                    if left.is_empty() {
+                        return self.finish(code);
+                    }
+                    if Instant::now() >= kill_at {
+                        for _ in 0..50 {
+                            let left = descendants(std::process::id() as i32);
+                            if left.iter().all(|(_, zombie)| *zombie) {
+                                break;
+                            }
+                            signal_all(&left, libc::SIGKILL);
+                            self.reap();
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
+                        self.reap();
+                        return self.finish(code);
+                    }
+                    // New processes may have appeared since the first TERM.
+                    signal_all(&left, libc::SIGTERM);
+                }
+            }
+        }
+    }
+
+    fn start_ending(&mut self, code: i32) {
+        if let Phase::Ending { .. } = self.phase {
+            return;
+        }
+        // Stop the tree from growing while we look at it, then TERM everything and let it go on.
+        let all = descendants(std::process::id() as i32);
+        signal_all(&all, libc::SIGSTOP);
+        let all = descendants(std::process::id() as i32);
+        signal_all(&all, libc::SIGTERM);
+        signal_all(&all, libc::SIGCONT);
+        self.phase = Phase::Ending {
+            code,
+            kill_at: Instant::now() + GRACE,
+        };
+    }
+
+    fn take_signals(&mut self) {
+        let mut info: libc::signalfd_siginfo = unsafe { std::mem::zeroed() };
+        let size = std::mem::size_of::<libc::signalfd_siginfo>();
+        loop {
+            // SAFETY: reading one siginfo struct into memory we own.
+            let n =
+                unsafe { libc::read(self.sigfd, &mut info as *mut _ as *mut libc::c_void, size) };
+            if n != size as isize {
+                break;
+            }
+            match info.ssi_signo as i32 {
+                libc::SIGTERM | libc::SIGINT | libc::SIGHUP => self.start_ending(130),
+                _ => {}
+            }
+        }
+    }
+
+    /// Reaps every exited child (we are a subreaper); remembers the command's own status.
+    fn reap(&mut self) {
+        loop {
+            let mut status = 0;
+            // SAFETY: waitpid with WNOHANG on any child.
+            let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
+            if pid <= 0 {
+                break;
+            }
+            if pid == self.child {
+                self.status = Some(decode_status(status));
+            }
+        }
+    }
+
+    /// Reads once from a ready pipe and forwards it; EOF closes our end.
+    fn pump_one(&mut self, fd: RawFd) {
+        use std::os::fd::AsRawFd;
+        let stream = if self.out.as_ref().is_some_and(|f| f.as_raw_fd() == fd) {
+            0
+        } else {
+            1
+        };
+        let mut buf = [0u8; 65536];
+        // SAFETY: reading into our buffer from an fd we own.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
+        if n > 0 {
+            self.forward(stream, &buf[..n as usize]);
+        } else if n == 0 || errno() != libc::EAGAIN && errno() != libc::EINTR {
+            if stream == 0 {
+                self.out = None;
+            } else {
+                self.err = None;
+            }
+        }
+    }
+
+    fn forward(&mut self, stream: usize, bytes: &[u8]) {
+        if self.sink_broken[stream] {
+            return;
+        }
+        if write_all(stream as RawFd + 1, bytes).is_err() {
+            self.sink_broken[stream] = true;
+        }
+    }
+
+    /// The command is done: forward what is already in the pipes, leave the rest to a drainer.
+    fn finish(&mut self, code: i32) -> i32 {
+        use std::os::fd::AsRawFd;
+        for fd in [&self.out, &self.err].into_iter().flatten() {
+            set_nonblocking(fd.as_raw_fd());
+        }
+        loop {
+            let mut progressed = false;
+            for stream in 0..2 {
+                let fd = [&self.out, &self.err][stream]
+                    .as_ref()
+                    .map(|f| f.as_raw_fd());
+                let Some(fd) = fd else { continue };
+                let mut buf = [0u8; 65536];
+                // SAFETY: non-blocking read into our buffer.
+                let n = unsafe { libc::read(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
+                if n > 0 {
+                    self.forward(stream, &buf[..n as usize]);
+                    progressed = true;
+                } else if n == 0 || errno() != libc::EAGAIN {
+                    if stream == 0 {
+                        self.out = None;
+                    } else {
+                        self.err = None;
+                    }
+                }
+            }
+            if !progressed {
+                break;
+            }
+        }
+        if self.out.is_some() || self.err.is_some() {
+            self.hand_off();
+        }
+        code
+    }
+
+    /// Background children still hold the command's pipes: a detached `drain` process appends
+    /// what they write to a log file, so the engine's stream can close now.
+    fn hand_off(&mut self) {
+        use std::os::fd::AsRawFd;
+        let path = log_path(&self.tag);
+        if open_log(&path, self.uid_gid.0, self.uid_gid.1).is_err() {
+            return;
+        }
+        let null = std::fs::File::open("/dev/null").ok();
+        let hi = |fd: Option<&std::os::fd::OwnedFd>| -> RawFd {
+            match fd {
+                // SAFETY: duplicating an fd we own above the range we dup2 into.
+                Some(f) => unsafe { libc::fcntl(f.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 10) },
+                None => null
+                    .as_ref()
+                    .map(|n| unsafe { libc::fcntl(n.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 10) })
+                    .unwrap_or(-1),
+            }
+        };
+        let (a, b) = (hi(self.out.as_ref()), hi(self.err.as_ref()));
+        let exe = std::env::current_exe()
+            .unwrap_or_else(|_| crate::engine::helper_volume::HELPER_PATH.into());
+        let mut cmd = Command::new(exe);
+        cmd.args(["__helper", "drain", &path])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // SAFETY: async-signal-safe calls only.
+        unsafe {
+            cmd.pre_exec(move || {
+                let empty = signal_set(&[]);
+                libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
+                libc::setsid();
+                if libc::dup2(a, 3) < 0 || libc::dup2(b, 4) < 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let _ = cmd.spawn();
+        // SAFETY: closing our duplicates.
+        unsafe {
+            libc::close(a);
+            libc::close(b);
+        }
+        self.out = None;
+        self.err = None;
+    }
+}
+
+fn decode_status(status: i32) -> i32 {
+    if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else if libc::WIFSIGNALED(status) {
+        128 + libc::WTERMSIG(status)
+    } else {
+        125
+    }
+}
+
+fn set_nonblocking(fd: RawFd) {
+    // SAFETY: fcntl on an fd we own.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+    }
+}
+
+fn write_all(fd: RawFd, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        // SAFETY: writing from a valid slice.
+        let n = unsafe { libc::write(fd, bytes.as_ptr() as *const libc::c_void, bytes.len()) };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        bytes = &bytes[n as usize..];
+    }
+    Ok(())
+}
+
+/// Every process below `root`, from /proc (world-readable), with whether it is a zombie.
+fn descendants(root: i32) -> Vec<(i32, bool)> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut parent: Vec<(i32, i32, bool)> = Vec::new();
+    for entry in dir.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        if let Some((state, ppid)) = parse_stat(&stat) {
+            parent.push((pid, ppid, state == 'Z'));
+        }
+    }
+    let mut found: Vec<(i32, bool)> = Vec::new();
+    let mut frontier = vec![root];
+    while let Some(p) = frontier.pop() {
+        for (pid, ppid, zombie) in &parent {
+            if *ppid == p && !found.iter().any(|(f, _)| f == pid) {
+                found.push((*pid, *zombie));
+                frontier.push(*pid);
+            }
+        }
+    }
+    found
+}
+
+/// State and parent pid from `/proc/PID/stat` (the command name may hold spaces and parens).
+pub fn parse_stat(stat: &str) -> Option<(char, i32)> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let ppid = fields.next()?.parse().ok()?;
+    Some((state, ppid))
+}
+
+fn signal_all(pids: &[(i32, bool)], sig: i32) {
+    for (pid, zombie) in pids {
+        if !zombie {
+            // SAFETY: kill(2) on a pid.
+            unsafe { libc::kill(*pid, sig) };
+        }
+    }
+}
+
+fn signal_set(signals: &[libc::c_int]) -> libc::sigset_t {
+    // SAFETY: sigemptyset initialises the set before sigaddset uses it.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for s in signals {
+            libc::sigaddset(&mut set, *s);
+        }
+        set
+    }
+}
+
+/// `__helper drain LOG`: appends what arrives on fds 3 and 4 to LOG until both close.
+pub fn run_drain(args: &[OsString]) -> i32 {
+    let Some(path) = args.first() else { return 125 };
+    let Ok(mut log) = std::fs::OpenOptions::new().append(true).open(path) else {
+        return 1;
+    };
+    let mut open = vec![3 as RawFd, 4];
+    let mut buf = [0u8; 65536];
+    while !open.is_empty() {
+        let mut fds: Vec<libc::pollfd> = open
+            .iter()
+            .map(|fd| libc::pollfd {
+                fd: *fd,
+                events: libc::POLLIN,
+                revents: 0,
+            })
+            .collect();
+        // SAFETY: valid pollfd array.
+        let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
+        if r < 0 {
+            continue;
+        }
+        for p in fds.iter().filter(|p| p.revents != 0) {
+            // SAFETY: read into our buffer.
+            let n = unsafe { libc::read(p.fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
+            if n > 0 {
+                let _ = log.write_all(&buf[..n as usize]);
+            } else {
+                open.retain(|fd| *fd != p.fd);
+            }
+        }
+    }
+    0
+}
+
+/// `__helper kill TAG`: finds the `__helper exec --tag TAG` process, signals it (it then ends its
+/// whole tree) and waits, bounded, until it is gone. Exit 0 when it is gone, 1 when none was found.
+pub fn run_kill(args: &[OsString]) -> i32 {
+    let Some(tag) = args.first().and_then(|t| t.to_str()) else {
+        return 125;
+    };
+    let started = Instant::now();
+    let pid = loop {
+        if let Some(pid) = find_tagged(tag) {
+            break pid;
+        }
+        if started.elapsed() > Duration::from_secs(1) {
+            return 1;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // SAFETY: kill(2).
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let until = Instant::now() + GRACE + Duration::from_secs(5);
+    while Instant::now() < until {
+        let alive = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| parse_stat(&s))
+            .is_some_and(|(state, _)| state != 'Z');
+        if !alive {
+            return 0;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    1
+}
+
+fn find_tagged(tag: &str) -> Option<i32> {
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            continue;
+        };
+        let words: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+        if is_tagged_exec(&words, tag) {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+pub fn is_tagged_exec(words: &[&[u8]], tag: &str) -> bool {
+    words.len() >= 5
+        && words[1] == b"__helper"
+        && words[2] == b"exec"
+        && words[3] == b"--tag"
+        && words[4] == tag.as_bytes()
+}
+
+#[allow(dead_code)]
+fn os(s: &str) -> OsString {
+    OsString::from(std::ffi::OsStr::from_bytes(s.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_round_trips() {
+        let req = Request {
+            tag: "abc".into(),
+            user: "user".into(),
+            cwd: Some("/tmp x".into()),
+            timeout_ms: Some(1500),
+            background: false,
+            tty: true,
+            stdin: true,
+            keep_home: false,
+            argv: vec![os("echo"), os(""), os("--tag")],
+        };
+        let args: Vec<OsString> = req.to_args().into_iter().map(OsString::from).collect();
+        assert_eq!(parse(&args).unwrap(), req);
+    }
+
+    #[test]
+    fn bad_requests() {
+        assert!(parse(&[os("--tag"), os("x")]).is_err());
+        assert!(parse(&[os("--bogus"), os("--"), os("x")]).is_err());
+        assert!(parse(&[os("--timeout-ms"), os("x"), os("--"), os("x")]).is_err());
+        assert_eq!(parse(&[os("--"), os("x")]).unwrap().user, "0");
+    }
+
+    #[test]
+    fn stat_parsing() {
+        assert_eq!(parse_stat("42 (a b) c)) S 7 42 42 0 -1"), Some(('S', 7)));
+        assert_eq!(parse_stat("1 (x) Z 0"), Some(('Z', 0)));
+        assert_eq!(parse_stat("garbage"), None);
+    }
+
+    #[test]
+    fn tagged_exec_matching() {
+        let words: Vec<&[u8]> = vec![
+            b"/.dsbx/bin/dsbx",
+            b"__helper",
+            b"exec",
+            b"--tag",
+            b"n1",
+            b"--",
+        ];
+        assert!(is_tagged_exec(&words, "n1"));
+        assert!(!is_tagged_exec(&words, "n2"));
+        assert!(!is_tagged_exec(&words[..3], "n1"));
+    }
+
+    #[test]
+    fn statuses() {
+        assert_eq!(decode_status(7 << 8), 7);
+        assert_eq!(decode_status(9), 137);
+    }
+}
