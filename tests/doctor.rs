@@ -243,21 +243,7 @@ fn missing_image_warns_that_init_will_build_it() {
 #[test]
 fn unwritable_state_directory_fails() {
     let Some(env) = TestEnv::new() else { return };
-    std::fs::create_dir_all(&env.state_dir).unwrap();
-    // Root ignores file modes, so make the directory read-only with a private mount.
-    let script = format!(
-        "mount --bind {d} {d} && mount -o remount,bind,ro {d} && exec \"$@\"",
-        d = env.state_dir.display()
-    );
-    let out = std::process::Command::new("unshare")
-        .args(["-m", "sh", "-c", &script, "sh"])
-        .arg(dsbx_bin())
-        .args(["doctor", "--json"])
-        .env("DSBX_STATE_DIR", &env.state_dir)
-        .env("DSBX_CONFIG", &env.config)
-        .env("DSBX_SCOPE", &env.scope)
-        .output()
-        .unwrap();
+    let out = env.run_with_read_only_state(&["doctor", "--json"]);
     assert_code(&out, 1);
     let v = report(&out);
     assert_all_checks(&v);

@@ -261,21 +261,7 @@ fn garbage_state_file_is_reported_and_never_overwritten() {
 #[test]
 fn read_only_state_directory_fails_cleanly() {
     let Some(env) = TestEnv::new() else { return };
-    std::fs::create_dir_all(&env.state_dir).unwrap();
-    // Root ignores file modes, so make the directory read-only with a private mount.
-    let script = format!(
-        "mount --bind {d} {d} && mount -o remount,bind,ro {d} && exec \"$@\"",
-        d = env.state_dir.display()
-    );
-    let out = std::process::Command::new("unshare")
-        .args(["-m", "sh", "-c", &script, "sh"])
-        .arg(dsbx_bin())
-        .arg("init")
-        .env("DSBX_STATE_DIR", &env.state_dir)
-        .env("DSBX_CONFIG", &env.config)
-        .env("DSBX_SCOPE", &env.scope)
-        .output()
-        .unwrap();
+    let out = env.run_with_read_only_state(&["init"]);
     assert_code(&out, 1);
     let err = stderr(&out);
     assert!(err.contains(&env.state_dir.display().to_string()), "{err}");

@@ -83,33 +83,15 @@ pub fn command_argv(words: &[String], shell: bool) -> Vec<String> {
     }
 }
 
-/// `-e K=V` as is; `-e K` takes dsbx's own value. Returns the entries and whether HOME is set.
+/// `-e K=V` as is; `-e K` takes its value from `lookup` (see `init::env_entry`).
 pub fn parse_env(
     entries: &[String],
     lookup: impl Fn(&str) -> Option<String>,
 ) -> anyhow::Result<Vec<String>> {
-    let mut out = Vec::new();
-    for e in entries {
-        let (key, value) = match e.split_once('=') {
-            Some((k, v)) => (k, Some(v.to_string())),
-            None => (e.as_str(), None),
-        };
-        if key.is_empty() || key.contains(char::is_whitespace) || key.contains('\0') {
-            return Err(usage(format!(
-                "invalid --env `{e}`: use K=V, or K to pass dsbx's own value"
-            )));
-        }
-        let value = match value {
-            Some(v) => v,
-            None => lookup(key).ok_or_else(|| {
-                usage(format!(
-                    "--env {key}: `{key}` is not set in dsbx's environment (use {key}=VALUE)"
-                ))
-            })?,
-        };
-        out.push(format!("{key}={value}"));
-    }
-    Ok(out)
+    entries
+        .iter()
+        .map(|e| super::init::env_entry(e, "--env", &lookup))
+        .collect()
 }
 
 struct Plan {

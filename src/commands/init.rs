@@ -108,7 +108,7 @@ impl Plan {
         let deadline = lifetime.map(deadline_after);
         let mut env = Vec::new();
         for spec in &args.env {
-            env.push(env_entry(spec, "--env")?);
+            env.push(env_from_process(spec, "--env")?);
         }
         for file in &args.env_file {
             env.extend(read_env_file(file)?);
@@ -228,23 +228,35 @@ pub fn deadline_after(lifetime: std::time::Duration) -> DateTime<Utc> {
     DateTime::from_timestamp(at, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
-/// `K=V` as is; `K` takes dsbx's own value (an error when unset).
-pub fn env_entry(spec: &str, flag: &str) -> anyhow::Result<String> {
-    match spec.split_once('=') {
-        Some(("", _)) => Err(usage(format!(
-            "invalid {flag} `{spec}`: the variable name is empty"
-        ))),
-        Some(_) => Ok(spec.to_string()),
-        None if spec.is_empty() => Err(usage(format!(
-            "invalid {flag} ``: the variable name is empty"
-        ))),
-        None => match std::env::var(spec) {
-            Ok(value) => Ok(format!("{spec}={value}")),
-            Err(_) => Err(usage(format!(
-                "{flag} {spec}: `{spec}` is not set in dsbx's environment (use {spec}=VALUE)"
-            ))),
-        },
+/// `K=V` as is; `K` takes its value from `lookup` (dsbx's own environment); an empty or
+/// blank name, or `K` unset, is a usage error naming `flag`.
+pub fn env_entry(
+    spec: &str,
+    flag: &str,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<String> {
+    let (key, value) = match spec.split_once('=') {
+        Some((k, v)) => (k, Some(v)),
+        None => (spec, None),
+    };
+    if key.is_empty() || key.contains(char::is_whitespace) || key.contains('\0') {
+        return Err(usage(format!(
+            "invalid {flag} `{spec}`: the variable name is empty or has blanks (use K=V, or K to pass dsbx's own value)"
+        )));
     }
+    match value {
+        Some(_) => Ok(spec.to_string()),
+        None => lookup(key).map(|v| format!("{key}={v}")).ok_or_else(|| {
+            usage(format!(
+                "{flag} {key}: `{key}` is not set in dsbx's environment (use {key}=VALUE)"
+            ))
+        }),
+    }
+}
+
+/// [`env_entry`] with dsbx's own environment.
+pub fn env_from_process(spec: &str, flag: &str) -> anyhow::Result<String> {
+    env_entry(spec, flag, |k| std::env::var(k).ok())
 }
 
 fn read_env_file(path: &Path) -> anyhow::Result<Vec<String>> {
@@ -259,7 +271,7 @@ fn read_env_file(path: &Path) -> anyhow::Result<Vec<String>> {
         }
         let line = line.strip_prefix("export ").unwrap_or(line);
         out.push(
-            env_entry(line, "--env-file")
+            env_from_process(line, "--env-file")
                 .map_err(|e| usage(format!("{}, line {}: {e}", path.display(), n + 1)))?,
         );
     }

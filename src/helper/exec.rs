@@ -15,6 +15,7 @@
 //! 126 could not be invoked (unknown user, bad working directory, not executable), 127 not found,
 //! 125 the helper's own failure (bad arguments, no pipes).
 
+use super::keepalive::signal_set;
 use crate::passwd;
 use std::ffi::{CString, OsString};
 use std::io::{self, Write};
@@ -712,18 +713,6 @@ fn signal_all(pids: &[(i32, bool)], sig: i32) {
             // SAFETY: kill(2) on a pid.
             unsafe { libc::kill(*pid, sig) };
         }
-    }
-}
-
-fn signal_set(signals: &[libc::c_int]) -> libc::sigset_t {
-    // SAFETY: sigemptyset initialises the set before sigaddset uses it.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        for s in signals {
-            libc::sigaddset(&mut set, *s);
-        }
-        set
     }
 }
 

@@ -70,7 +70,8 @@ fn reap_children() {
     }
 }
 
-fn signal_set(signals: &[libc::c_int]) -> libc::sigset_t {
+/// A signal set holding `signals`.
+pub fn signal_set(signals: &[libc::c_int]) -> libc::sigset_t {
     // SAFETY: sigemptyset initialises the set before sigaddset uses it.
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();

@@ -96,6 +96,25 @@ impl TestEnv {
         id
     }
 
+    /// Runs dsbx with the state directory mounted read-only (root ignores file modes, so a
+    /// private read-only bind mount is the only way to make it unwritable for root).
+    pub fn run_with_read_only_state(&self, args: &[&str]) -> Output {
+        std::fs::create_dir_all(&self.state_dir).expect("state dir");
+        let script = format!(
+            "mount --bind {d} {d} && mount -o remount,bind,ro {d} && exec \"$@\"",
+            d = self.state_dir.display()
+        );
+        std::process::Command::new("unshare")
+            .args(["-m", "sh", "-c", &script, "sh"])
+            .arg(dsbx_bin())
+            .args(args)
+            .env("DSBX_STATE_DIR", &self.state_dir)
+            .env("DSBX_CONFIG", &self.config)
+            .env("DSBX_SCOPE", &self.scope)
+            .output()
+            .expect("run dsbx under unshare")
+    }
+
     pub fn state_file(&self) -> PathBuf {
         self.state_dir.join("state.toml")
     }
