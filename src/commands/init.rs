@@ -407,6 +407,7 @@ async fn create_steps(
     let (entrypoint, cmd, docker_init, mut binds) = match &helper {
         Some((binary, key)) => {
             let volume = engine.helper_volume(binary, key, &plan.image).await?;
+            plan.user_labels.insert(labels::HELPER.into(), key.clone());
             (
                 vec![helper_volume::HELPER_PATH.to_string()],
                 vec!["__helper".to_string(), "init".to_string()],

@@ -22,6 +22,8 @@ pub struct ExecSpec {
     pub user: String,
     pub tty: bool,
     pub stdin: bool,
+    /// Only for plain `docker exec` (no helper); the helper changes directory itself.
+    pub working_dir: Option<String>,
 }
 
 pub type OutputStream =
@@ -47,6 +49,7 @@ impl Engine {
             env: (!spec.env.is_empty()).then(|| spec.env.clone()),
             cmd: Some(spec.cmd.clone()),
             user: Some(spec.user.clone()),
+            working_dir: spec.working_dir.clone(),
             ..Default::default()
         };
         let created = self
