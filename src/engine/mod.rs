@@ -9,6 +9,8 @@ pub mod exec;
 pub mod helper_volume;
 pub mod images;
 pub mod networks;
+pub mod probe;
+pub mod proxy;
 
 use crate::error::{engine as engine_error, not_found};
 use bollard::Docker;

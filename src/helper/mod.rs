@@ -4,8 +4,10 @@
 //! Roles:
 //! - `init`: PID 1 of every sandbox. Reaps zombies and keeps the sandbox alive until the deadline
 //!   in `/.dsbx/deadline`, re-read on SIGUSR1 and at least every minute.
+//! - `listening PORT`: exit 0 if a TCP socket listens on PORT in the sandbox, 1 if none does.
 
 pub mod keepalive;
+pub mod listening;
 
 use std::ffi::OsString;
 
@@ -18,6 +20,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
     let role = args.first().and_then(|a| a.to_str()).unwrap_or("");
     match role {
         "init" => keepalive::run(),
+        "listening" => listening::run(&args[1..]),
         other => {
             eprintln!("dsbx helper: unknown role `{other}`");
             125
