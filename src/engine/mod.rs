@@ -9,6 +9,8 @@ pub mod exec;
 pub mod helper_volume;
 pub mod images;
 pub mod networks;
+pub mod probe;
+pub mod proxy;
 pub mod system;
 
 use crate::error::{engine as engine_error, not_found};
