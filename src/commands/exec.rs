@@ -517,7 +517,8 @@ async fn interrupted(ctx: &Context, id: &str, tag: &str) -> i32 {
             "kill".into(),
             tag.to_string(),
         ];
-        let _ = tokio::time::timeout(Duration::from_secs(15), engine.run_quiet(id, cmd)).await;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(15), engine.run_captured(id, cmd, "0")).await;
     }
     130
 }

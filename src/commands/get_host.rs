@@ -243,9 +243,10 @@ pub async fn check(
         "listening",
         port_text.as_str(),
     ];
-    match engine.probe(&sandbox.id, &probe).await? {
-        (0, _) => {}
-        (1, _) => {
+    let probe = probe.iter().map(|a| a.to_string()).collect();
+    match engine.run_captured(&sandbox.id, probe, "0").await?.code {
+        0 => {}
+        1 => {
             return Ok(Answer::No(format!(
                 "nothing listens on port {port} inside sandbox {}",
                 sandbox.id

@@ -9,7 +9,6 @@ pub mod exec;
 pub mod helper_volume;
 pub mod images;
 pub mod networks;
-pub mod probe;
 pub mod proxy;
 pub mod system;
 
