@@ -3,7 +3,8 @@
 # Idempotent: a second run finds everything in place and does nothing.
 #
 # What it does, each step only when needed (as root on Debian):
-#   1. installs Debian's docker.io, busybox-static and debootstrap;
+#   1. installs Debian's docker.io, busybox-static and debootstrap, and for the image tests
+#      docker-registry (a real registry the tests run themselves) and apache2-utils (htpasswd);
 #   2. starts dockerd in the background when nothing answers on the socket, and waits for it;
 #   3. builds `dsbx-test-busybox` (FROM scratch, static busybox, /tmp, /home/user, a non-root user);
 #   4. builds `dsbx-test-debian` from `debootstrap --variant=minbase bookworm`, also tagged
@@ -18,6 +19,8 @@ need_pkgs=()
 command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need_pkgs+=(busybox-static)
 command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || need_pkgs+=(apache2-utils)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -120,10 +120,10 @@ pub async fn ensure_image(
     image: &str,
     platform: Option<&str>,
 ) -> anyhow::Result<()> {
+    let reference = registry_auth::parse_reference(image)?;
     if engine.image_info(image).await?.is_some() {
         return Ok(());
     }
-    let reference = registry_auth::parse_reference(image)?;
     let builds = reference.repository == DEFAULT_REPOSITORY;
     let _lock = lock_image(ctx, engine, image, if builds { "build" } else { "pull" }).await?;
     // Whoever held the lock may have just made it.
@@ -424,8 +424,13 @@ impl PullView {
         }
         bar.set_message(status.clone());
         if status == "Pull complete" || status == "Already exists" {
-            if let Some(len) = bar.length() {
-                bar.set_position(len);
+            match bar.length() {
+                Some(len) if len > 0 => bar.set_position(len),
+                // Nothing was transferred: a byte count would only say 0 B/0 B.
+                _ => bar.set_style(
+                    indicatif::ProgressStyle::with_template("{prefix} {msg}")
+                        .expect("valid template"),
+                ),
             }
             bar.finish();
         }
