@@ -343,7 +343,7 @@ fn init_pulls_a_missing_image_from_a_registry() {
     let registry = Registry::start(None);
     let image = format!("{}/dsbx-test/busybox:{}", registry.host(), random_suffix());
     let missing = format!("{}/dsbx-test/absent:v1", registry.host());
-    let _tags = Tags(vec![image.clone()]);
+    let mut tags = Tags(vec![image.clone()]);
     let Some(env) = TestEnv::new() else { return };
     assert!(docker(&["tag", BUSYBOX, &image]).status.success());
     push(None, &image);
@@ -382,6 +382,20 @@ fn init_pulls_a_missing_image_from_a_registry() {
     assert_eq!(env.containers().len(), before);
     assert!(!image_exists(&missing));
     assert!(!env.state_text().contains("absent"), "{}", env.state_text());
+
+    // --platform: a platform the image lacks fails clearly (on the pull with newer engines, on
+    // the create with 20.10, which pulls the single-platform image anyway); the right one works.
+    let other = format!("{}/dsbx-test/platform:{}", registry.host(), random_suffix());
+    tags.0.push(other.clone());
+    assert!(docker(&["tag", BUSYBOX, &other]).status.success());
+    push(None, &other);
+    let out = env.run(&["init", "--image", &other, "--platform", "linux/arm64"]);
+    assert_code(&out, 1);
+    assert!(stderr(&out).contains("linux/arm64"), "{}", stderr(&out));
+    assert_eq!(env.containers().len(), before);
+    let out = env.run(&["init", "--image", &other, "--platform", "linux/amd64"]);
+    assert_code(&out, 0);
+    let before = env.containers().len();
 
     // --json: the error object names the image.
     let out = env.run(&["init", "--json", "--image", &missing]);
