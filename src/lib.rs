@@ -17,6 +17,7 @@ pub mod ids;
 pub mod labels;
 pub mod output;
 pub mod passwd;
+pub mod registry_auth;
 pub mod resolve;
 pub mod sandbox;
 pub mod scope;
