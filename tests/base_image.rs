@@ -2,8 +2,7 @@
 //! (compiled into dsbx) on the local Debian base, and the sandbox is useful as `user` in
 //! /home/user: python3, node, git, `pip install`, `npm install -g`, and `apt-get install` as root.
 //!
-//! The commands run through `docker exec -u user` / `docker exec -u 0` because `dsbx exec` is
-//! being built in parallel; the merge switches them to `dsbx exec` / `dsbx exec --root`.
+//! The commands run through `dsbx exec` (as the sandbox's user) and `dsbx exec --root`.
 //!
 //! HTTPS from containers on this machine needs the host's CA bundle (its TLS is signed by an
 //! authority only the host trusts): the TEST mounts it and points pip and npm at it; the image does
@@ -19,8 +18,13 @@ use std::time::Instant;
 const CA: &str = "/etc/ssl/certs/ca-certificates.crt";
 const CACHE_TAG: &str = "dsbx-base:dsbx-test-cache";
 
-fn sh_as(user: &str, container: &str, script: &str) -> std::process::Output {
-    docker(&["exec", "-u", user, container, "/bin/sh", "-c", script])
+/// `dsbx exec ID SCRIPT` (one string: through /bin/sh -c), as the sandbox's user or as root.
+fn sh_as(env: &TestEnv, id: &str, root: bool, script: &str) -> std::process::Output {
+    if root {
+        env.run(&["exec", "--root", id, script])
+    } else {
+        env.run(&["exec", id, script])
+    }
 }
 
 #[track_caller]
@@ -77,12 +81,16 @@ fn default_image_builds_and_works_as_user() {
         "user"
     );
 
-    let who = ok(&sh_as("user", &c, "id -un; id -u; pwd; echo $HOME"), "id");
+    let who = ok(
+        &sh_as(&env, &id, false, "id -un; id -u; pwd; echo $HOME"),
+        "id",
+    );
     assert_eq!(who, "user\n1000\n/home/user\n/home/user\n");
     let versions = ok(
         &sh_as(
-            "user",
-            &c,
+            &env,
+            &id,
+            false,
             "bash --version | head -1; python3 --version; node --version; npm --version; git --version; curl --version | head -1; ps --version",
         ),
         "versions",
@@ -98,14 +106,15 @@ fn default_image_builds_and_works_as_user() {
         assert!(versions.contains(needle), "{needle} missing: {versions}");
     }
     assert!(
-        !sh_as("user", &c, "command -v sudo").status.success(),
+        !sh_as(&env, &id, false, "command -v sudo").status.success(),
         "no sudo"
     );
 
     let py = ok(
         &sh_as(
-            "user",
-            &c,
+            &env,
+            &id,
+            false,
             "cd /home/user && pip install --quiet six && python3 -c 'import six; print(\"six\", six.__version__)' && pip show six | grep '^Location'",
         ),
         "pip install as user",
@@ -115,8 +124,9 @@ fn default_image_builds_and_works_as_user() {
 
     let npm = ok(
         &sh_as(
-            "user",
-            &c,
+            &env,
+            &id,
+            false,
             "cd /home/user && npm install -g --no-audit --no-fund semver >/dev/null && command -v semver && semver 1.2.3",
         ),
         "npm install -g as user",
@@ -125,8 +135,9 @@ fn default_image_builds_and_works_as_user() {
 
     let git = ok(
         &sh_as(
-            "user",
-            &c,
+            &env,
+            &id,
+            false,
             "cd /home/user && git init -q repo && cd repo && git -c user.email=a@b -c user.name=a commit -q --allow-empty -m m && git log --oneline | wc -l",
         ),
         "git as user",
@@ -135,8 +146,9 @@ fn default_image_builds_and_works_as_user() {
 
     let apt = ok(
         &sh_as(
-            "0",
-            &c,
+            &env,
+            &id,
+            true,
             "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq >/dev/null && jq --version",
         ),
         "apt-get install as root",
