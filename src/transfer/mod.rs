@@ -605,7 +605,12 @@ fn to_path(
             local.display()
         ),
         Ok(_) => local.to_path_buf(),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
             let dir = if wants_dir {
                 local.to_path_buf()
             } else {
@@ -665,11 +670,12 @@ fn create_parents(dir: &Path, created: &mut Vec<PathBuf>) -> anyhow::Result<()> 
 
 /// Says which local place refused and why (full disk, read-only) in one line.
 fn write_error(path: &Path, e: io::Error) -> anyhow::Error {
-    let why = match e.raw_os_error() {
-        Some(libc::ENOSPC) => "the disk is full".to_string(),
-        Some(libc::EROFS) => "the file system is read-only".to_string(),
-        Some(libc::EACCES) | Some(libc::EPERM) => "permission denied".to_string(),
-        Some(libc::EDQUOT) => "the disk quota is exceeded".to_string(),
+    use io::ErrorKind as K;
+    let why = match e.kind() {
+        K::StorageFull => "the disk is full".to_string(),
+        K::ReadOnlyFilesystem => "the file system is read-only".to_string(),
+        K::PermissionDenied => "permission denied".to_string(),
+        K::QuotaExceeded => "the disk quota is exceeded".to_string(),
         _ => e.to_string(),
     };
     anyhow!("cannot write {}: {why}", path.display())
