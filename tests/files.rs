@@ -535,3 +535,20 @@ fn full_or_read_only_local_disk_fails_saying_so_and_leaves_nothing() {
     assert!(err.contains("the file system is read-only"), "{err}");
     assert!(err.contains(m), "{err}");
 }
+
+#[test]
+fn upload_under_a_tmpfs_mount_is_not_reported_as_done() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[]);
+    let file = env.dir.path().join("f.txt");
+    fs::write(&file, "F").unwrap();
+    let out = env.run(&["upload", &id, path_str(&file), "/dev/shm/f.txt"]);
+    assert_code(&out, 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "cannot upload to {id}:/dev/shm/f.txt: /dev/shm is a mount"
+        )) && err.contains("invisible"),
+        "{err}"
+    );
+}

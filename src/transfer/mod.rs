@@ -242,6 +242,21 @@ pub async fn upload(
         ctx.printer.warn(line);
     }
     let (tx, rx) = mpsc::channel::<Result<Bytes, io::Error>>(CHANNEL_DEPTH);
+    let landed = place
+        .parents
+        .iter()
+        .chain(std::iter::once(&place.name))
+        .fold(extract_dir.clone(), |acc, part| remote::join(&acc, part));
+    // Docker answers 200 for an upload under a tmpfs mount and the sandbox never sees it
+    // (moby#22020), and the archive API itself still shows it: refuse instead of exiting 0.
+    if let Some(mount) = remote::engine_mount(&landed) {
+        bail!(
+            "cannot upload to {}:{landed}: {mount} is a mount of the engine's own (tmpfs, proc \
+             or sysfs) and files uploaded there are invisible to the sandbox (moby#22020); \
+             choose a path such as /tmp",
+            sandbox.id
+        );
+    }
     let writer_bar = bar.clone();
     let files = scan.files;
     let bytes = scan.bytes;

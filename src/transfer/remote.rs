@@ -58,6 +58,15 @@ pub fn base_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or("")
 }
 
+/// The mount an absolute path falls under when the engine itself mounts a tmpfs, proc or sysfs
+/// there in every container (`/dev`, `/dev/shm`, `/proc`, `/sys`). Uploads under them are
+/// accepted and invisible inside the container (moby#22020); dsbx adds no tmpfs mounts.
+pub fn engine_mount(path: &str) -> Option<&'static str> {
+    ["/dev/shm", "/dev", "/proc", "/sys"]
+        .into_iter()
+        .find(|m| path == *m || path.starts_with(&format!("{m}/")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +90,15 @@ mod tests {
         assert_eq!(base_name("/"), "");
         assert_eq!(join("/a/b", "../c"), "/a/c");
         assert_eq!(join("/a/b", "/x"), "/x");
+    }
+
+    #[test]
+    fn engine_mounts() {
+        assert_eq!(engine_mount("/dev/shm/x"), Some("/dev/shm"));
+        assert_eq!(engine_mount("/dev"), Some("/dev"));
+        assert_eq!(engine_mount("/proc/1/x"), Some("/proc"));
+        assert_eq!(engine_mount("/device/x"), None);
+        assert_eq!(engine_mount("/tmp/x"), None);
     }
 
     #[test]
