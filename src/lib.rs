@@ -22,6 +22,7 @@ pub mod resolve;
 pub mod sandbox;
 pub mod scope;
 pub mod state;
+pub mod transfer;
 pub mod units;
 pub mod url;
 
