@@ -239,6 +239,7 @@ class Bench:
         self.floor = Floor(os.path.abspath(args.floor), self.env)
         self.results = []
         self.sandbox = None
+        self.helper_prefix = None
 
     # -- helpers
 
@@ -554,6 +555,11 @@ class Bench:
     def go(self):
         print(f"dsbx bench: scope {self.scope}, work dir {self.work}", file=sys.stderr)
         self.sandbox = self.init()
+        mounts = run(["docker", "inspect", "-f", "{{range .Mounts}}{{.Name}} {{end}}",
+                      self.container(self.sandbox)], self.env).stdout.split()
+        for name in mounts:
+            if name.startswith("dsbx-helper-"):
+                self.helper_prefix = name.rsplit("-", 1)[0]  # the marker's name
         for sc in self.scenarios():
             self.measure(sc)
 
@@ -570,9 +576,12 @@ class Bench:
                     f"label=dsbx.scope={self.scope}"], self.env, check=False).stdout.split()
         for net in nets:
             run(["docker", "network", "rm", net], self.env, check=False)
-        # Helper volumes this run's build made (the release binary's own); in-use ones stay.
-        for vol in sorted(self.helper_volumes() - self.helper_volumes_before, reverse=True):
-            run(["docker", "volume", "rm", vol], self.env, check=False)
+        # The release binary's helper volumes (marker and data), made for this build alone. A
+        # debug build's are the test suite's too, so the smoke mode leaves them.
+        if self.helper_prefix and self.args.profile == "release":
+            for vol in sorted(self.helper_volumes(), reverse=True):
+                if vol.startswith(self.helper_prefix) and vol not in self.helper_volumes_before:
+                    run(["docker", "volume", "rm", vol], self.env, check=False)
         if self.tracer:
             self.tracer.close()
         shutil.rmtree(self.work, ignore_errors=True)
@@ -589,8 +598,11 @@ def human_bytes(n):
 
 
 def ms(x):
+    """Seconds, shown in ms below one second."""
     if x >= 10:
-        return f"{x * 1000:,.0f} ms" if x < 100 else f"{x:.1f} s"
+        return f"{x:.1f} s"
+    if x >= 1:
+        return f"{x:.2f} s"
     return f"{x * 1000:.1f} ms" if x * 1000 >= 10 else f"{x * 1000:.2f} ms"
 
 
