@@ -637,6 +637,7 @@ def machine(env, args):
         "client": out(["docker", "version", "--format",
                        "{{.Client.Version}} (API {{.Client.APIVersion}})"]) + " at "
                   + (shutil.which("docker") or "?"),
+        "load": "%.1f %.1f %.1f" % os.getloadavg(),
         "dsbx": out([args.dsbx, "--version"]) + f" ({args.profile} build"
                 + (f", commit {args.commit}" if args.commit else "") + ")",
     }
@@ -699,6 +700,11 @@ def report(results, info, args, elapsed):
     w(f"- {info['nproc']} CPUs ({info['cpu']}), {info['memory']} memory, Linux {info['kernel']}")
     w(f"- Docker engine {info['engine']}; docker client {info['client']}")
     w(f"- {info['dsbx']}")
+    if info.get("load"):
+        w(f"- load average (1, 5, 15 min) when the run began: {info['load']}"
+          + (f"; when it ended: {info['load_end']}" if info.get("load_end") else "")
+          + ". The machine is shared: where min and max lie far apart, other work interfered, "
+          "and a ratio of medians is only as good as that spread.")
     w("")
     w("## Results")
     w("")
@@ -744,21 +750,71 @@ def report(results, info, args, elapsed):
           + ", ".join(f"`{c['call']}` {c['answer_ms']:.1f} ms" if c["answer_ms"] is not None
                       else f"`{c['call']}`" for c in t["calls"]))
     w("")
+    missed = [r for r in results if verdict(r).startswith("missed")]
+    if missed:
+        w("## Goals missed in this run, and why (from the figures and the trace above)")
+        w("")
+    for r in missed:
+        w(f"- {r['name']}: " + explain(r))
+    if missed:
+        w("")
     return "\n".join(lines)
+
+
+def explain(r):
+    """A missed goal's profile: where dsbx's time went, against docker's and the floor's."""
+    c = r["cols"]
+    d, dock, fl = c.get("dsbx"), c.get("docker"), c.get("floor")
+    parts = [f"dsbx {ms(d['median'])}"]
+    if dock:
+        parts.append(f"docker {ms(dock['median'])} ({fmt_ratio(ratio(d, dock))})")
+    if fl:
+        parts.append(f"floor {ms(fl['median'])} ({fmt_ratio(ratio(d, fl))})")
+    text = ", ".join(parts) + ". "
+    if r["name"].startswith(("upload", "download")) and d["rss_kb"] >= 64 * 1024:
+        text += f"Peak memory {d['rss_kb'] / 1024:.1f} MiB is over 64 MiB. "
+    if fl:
+        text += (f"{ms(max(0.0, d['median'] - fl['median']))} of dsbx's median is spent outside "
+                 "the engine calls the floor makes (process start, config, state file, output). ")
+    t = r.get("trace")
+    if t and t["calls"]:
+        calls = sorted((x for x in t["calls"] if x["answer_ms"] is not None),
+                       key=lambda x: -x["answer_ms"])
+        waited = sum(x["answer_ms"] for x in calls)
+        top = ", ".join(f"`{x['call']}` {x['answer_ms']:.0f} ms" for x in calls[:3])
+        text += (f"In the traced run the engine's answers took {waited:.0f} of "
+                 f"{t['secs'] * 1000:.0f} ms; the largest: {top}.")
+    return text
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dsbx", required=True)
-    ap.add_argument("--floor", required=True)
-    ap.add_argument("--scope", required=True)
+    ap.add_argument("--dsbx")
+    ap.add_argument("--floor")
+    ap.add_argument("--scope")
     ap.add_argument("--out", required=True)
     ap.add_argument("--notes", help="Markdown appended to the report (analysis, method)")
     ap.add_argument("--json-out")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--profile", default="release")
     ap.add_argument("--commit", default="")
+    ap.add_argument("--render", metavar="RESULTS_JSON",
+                    help="only rewrite the report from a saved --json-out file")
+    ap.add_argument("--elapsed", type=float, default=0.0, help="with --render: seconds taken")
     args = ap.parse_args()
+    if args.render:
+        with open(args.render) as f:
+            saved = json.load(f)
+        text = report(saved["results"], saved["machine"], args,
+                      saved.get("elapsed", args.elapsed))
+        if args.notes and os.path.exists(args.notes):
+            with open(args.notes) as f:
+                text += "\n" + f.read()
+        with open(args.out, "w") as f:
+            f.write(text)
+        return 0
+    if not (args.dsbx and args.floor and args.scope):
+        ap.error("--dsbx, --floor and --scope are needed (unless --render)")
     signal.signal(signal.SIGTERM, on_term)
     started = time.time()
     bench = Bench(args)
@@ -767,6 +823,7 @@ def main():
         bench.go()
     finally:
         bench.cleanup()
+    info["load_end"] = "%.1f %.1f %.1f" % os.getloadavg()
     text = report(bench.results, info, args, time.time() - started)
     if args.notes and os.path.exists(args.notes):
         with open(args.notes) as f:
@@ -775,7 +832,8 @@ def main():
         f.write(text)
     if args.json_out:
         with open(args.json_out, "w") as f:
-            json.dump({"machine": info, "results": bench.results}, f, indent=1)
+            json.dump({"machine": info, "results": bench.results,
+                       "elapsed": time.time() - started}, f, indent=1)
     failed = [r["name"] for r in bench.results
               if not r["skip"] and (r["errors"] or "dsbx" not in r["cols"])]
     print(f"wrote {args.out}", file=sys.stderr)

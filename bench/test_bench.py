@@ -77,6 +77,22 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(bench.verdict(result("`exec ID true`", {"docker": col(1)})), "failed")
 
 
+class Explain(unittest.TestCase):
+    def test_names_the_biggest_calls_and_the_time_outside_the_engine(self):
+        trace = {"secs": 0.64, "calls": [
+            {"call": "GET /_ping", "answer_ms": 0.3},
+            {"call": "POST /containers/{c}/start", "answer_ms": 308.0},
+            {"call": "PUT /containers/{c}/archive", "answer_ms": 43.1},
+            {"call": "DELETE /containers/{c}", "answer_ms": 172.1}]}
+        r = result("`init` + `kill`", {"dsbx": col(0.60), "docker": col(0.55),
+                                       "floor": col(0.52)}, trace)
+        text = bench.explain(r)
+        self.assertIn("dsbx 600.0 ms, docker 550.0 ms (1.09×), floor 520.0 ms (1.15×)", text)
+        self.assertIn("80.0 ms of dsbx's median is spent outside", text)
+        self.assertIn("`POST /containers/{c}/start` 308 ms, `DELETE /containers/{c}` 172 ms, "
+                      "`PUT /containers/{c}/archive` 43 ms", text)
+
+
 class Runner(unittest.TestCase):
     def test_timed_reports_exit_code_and_memory(self):
         secs, kb, code, err = bench.timed(["sh", "-c", "echo oops >&2; exit 3"], dict(os.environ))
