@@ -773,9 +773,12 @@ def explain(r):
     text = ", ".join(parts) + ". "
     if r["name"].startswith(("upload", "download")) and d["rss_kb"] >= 64 * 1024:
         text += f"Peak memory {d['rss_kb'] / 1024:.1f} MiB is over 64 MiB. "
-    if fl:
-        text += (f"{ms(max(0.0, d['median'] - fl['median']))} of dsbx's median is spent outside "
+    if fl and d["median"] >= fl["median"]:
+        text += (f"{ms(d['median'] - fl['median'])} of dsbx's median is spent outside "
                  "the engine calls the floor makes (process start, config, state file, output). ")
+    elif fl:
+        text += ("The floor, which makes the same calls with no process start, was slower than "
+                 "dsbx here: the engine's own time varied more than dsbx's overhead. ")
     t = r.get("trace")
     if t and t["calls"]:
         calls = sorted((x for x in t["calls"] if x["answer_ms"] is not None),
