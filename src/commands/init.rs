@@ -642,7 +642,14 @@ pub fn helper_binary(ctx: &Context) -> anyhow::Result<Option<(std::path::PathBuf
     } else {
         return Ok(None);
     };
-    let meta = std::fs::metadata(&path)
+    let key = helper_key(&path)?;
+    Ok(Some((path, key)))
+}
+
+/// The key naming this build of the helper binary at `path` (its helper volume is
+/// `dsbx-helper-<key>`). Public so the benchmark's floor makes the same calls `init` makes.
+pub fn helper_key(path: &Path) -> anyhow::Result<String> {
+    let meta = std::fs::metadata(path)
         .with_context(|| format!("cannot read helper binary {}", path.display()))?;
     let mtime = meta
         .modified()
@@ -657,8 +664,8 @@ pub fn helper_binary(ctx: &Context) -> anyhow::Result<Option<(std::path::PathBuf
         meta.len()
     ));
     let key: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
-    Ok(Some((
-        path,
-        format!("{}-{key}", env!("CARGO_PKG_VERSION").replace('.', "_")),
-    )))
+    Ok(format!(
+        "{}-{key}",
+        env!("CARGO_PKG_VERSION").replace('.', "_")
+    ))
 }

@@ -9,7 +9,7 @@ mod files;
 mod gc;
 mod get_host;
 mod info;
-mod init;
+pub mod init;
 mod kill;
 mod lifecycle;
 mod ls;
