@@ -373,7 +373,7 @@ class Bench:
         yield dict(name="`exec ID true`", runs=p["fast_runs"],
                    dsbx=self.d("exec", sid, "true"), docker=["docker", "exec", c, "true"],
                    floor=lambda: {"op": "exec", "container": c, "cmd": ["true"]},
-                   floor_label="engine floor (raw exec)", skip=exec_skip,
+                   skip=exec_skip,
                    goal="dsbx ≤ 0.9× docker and ≤ 1.15× floor")
 
         n = p["exec_bytes"]
@@ -382,7 +382,7 @@ class Bench:
                    docker=["docker", "exec", c, "head", "-c", str(n), "/dev/zero"],
                    floor=lambda: {"op": "exec", "container": c,
                                   "cmd": ["head", "-c", str(n), "/dev/zero"]},
-                   floor_label="engine floor (raw exec)", skip=exec_skip,
+                   skip=exec_skip,
                    goal="dsbx ≤ 0.9× docker and ≤ 1.15× floor")
 
         k = p["concurrent"]
@@ -392,7 +392,7 @@ class Bench:
                    dsbx=many.format(k=k, cmd=f"{q(self.dsbx)} exec {sid} true"),
                    docker=many.format(k=k, cmd=f"docker exec {c} true"),
                    floor=lambda: {"op": "exec", "container": c, "cmd": ["true"], "n": k},
-                   floor_label="engine floor (raw exec)", skip=exec_skip,
+                   skip=exec_skip,
                    goal="dsbx ≤ 0.9× docker and ≤ 1.15× floor")
 
         docker_run = ("docker run -d --init --cap-drop ALL "

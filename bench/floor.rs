@@ -7,8 +7,8 @@
 //! (`{"secs": …}` or `{"error": "…"}`), so floor runs interleave with the dsbx and docker runs while
 //! the connection stays warm. Built only with `--features bench` (`cargo install` skips it).
 
-use bollard::exec::{StartExecOptions, StartExecResults};
-use bollard::models::ExecConfig;
+use dsbx::engine::exec::ExecSpec;
+use dsbx::engine::helper_volume::HELPER_PATH;
 use bytes::Bytes;
 use dsbx::engine::Engine;
 use dsbx::engine::containers::CreateSpec;
@@ -87,7 +87,7 @@ async fn handle(engine: &Engine, request: &Value) -> anyhow::Result<Value> {
             let container = field(request, "container")?;
             let cmd: Vec<String> = serde_json::from_value(request["cmd"].clone())?;
             let n = request["n"].as_u64().unwrap_or(1).max(1) as usize;
-            let runs = join_all((0..n).map(|_| raw_exec(engine, container, &cmd))).await;
+            let runs = join_all((0..n).map(|_| helper_exec(engine, container, &cmd))).await;
             let mut bytes = 0;
             for r in runs {
                 bytes += r?;
@@ -141,40 +141,42 @@ async fn handle(engine: &Engine, request: &Value) -> anyhow::Result<Value> {
     }
 }
 
-/// A raw exec: create, start attached, read every frame, inspect for the exit code. No helper,
-/// no user switch: the engine's own floor for running a command.
-async fn raw_exec(engine: &Engine, container: &str, cmd: &[String]) -> anyhow::Result<u64> {
-    let docker = engine.docker();
-    let config = ExecConfig {
-        cmd: Some(cmd.to_vec()),
-        attach_stdout: Some(true),
-        attach_stderr: Some(true),
+/// What `dsbx exec ID CMD…` does, minus process start-up: one inspect to resolve the exact id,
+/// then the same helper exec (create, start attached, read every frame, exit code) through the
+/// project's own engine functions.
+async fn helper_exec(engine: &Engine, container: &str, cmd: &[String]) -> anyhow::Result<u64> {
+    let id = container.strip_prefix("dsbx-").unwrap_or(container);
+    let sandbox = engine
+        .inspect_sandbox(id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no sandbox {id}"))?;
+    let request = dsbx::helper::exec::Request {
+        tag: ids::new_id(),
+        user: sandbox.user().to_string(),
+        cwd: None,
+        timeout_ms: None,
+        background: false,
+        tty: false,
+        stdin: false,
+        keep_home: false,
+        argv: cmd.iter().map(std::ffi::OsString::from).collect(),
+    };
+    let mut full = vec![HELPER_PATH.to_string(), "__helper".into(), "exec".into()];
+    full.extend(request.to_args());
+    let spec = ExecSpec {
+        cmd: full,
+        user: "0".into(),
         ..Default::default()
     };
-    let created = docker.create_exec(container, config).await?;
-    let options = StartExecOptions {
-        detach: false,
-        tty: false,
-        output_capacity: Some(64 * 1024),
-    };
+    let mut attached = engine.start_attached(id, &spec).await?;
     let mut bytes = 0u64;
-    if let StartExecResults::Attached { mut output, .. } =
-        docker.start_exec(&created.id, Some(options)).await?
-    {
-        while let Some(frame) = output.next().await {
-            bytes += frame?.into_bytes().len() as u64;
-        }
+    while let Some(frame) = attached.output.next().await {
+        bytes += frame?.into_bytes().len() as u64;
     }
-    // Right after the stream ends the exit code can still be unknown: poll briefly.
-    for _ in 0..2500 {
-        let inspect = docker.inspect_exec(&created.id).await?;
-        match inspect.exit_code {
-            Some(0) => return Ok(bytes),
-            Some(code) => anyhow::bail!("{cmd:?} exited {code}"),
-            None => tokio::time::sleep(std::time::Duration::from_millis(2)).await,
-        }
+    match engine.exec_exit_code(&attached.exec_id).await? {
+        0 => Ok(bytes),
+        code => anyhow::bail!("{cmd:?} exited {code}"),
     }
-    anyhow::bail!("{cmd:?}: no exit code after its output ended")
 }
 
 /// The calls `dsbx init --image IMG` then `dsbx kill ID` make, in their order.
