@@ -26,7 +26,7 @@ use std::time::Duration;
 /// A record still `creating` after this long belongs to an `init` that died.
 const STALE_CREATING: TimeDelta = TimeDelta::minutes(10);
 /// An isolated network younger than this may belong to an `init` about to create its container.
-const NETWORK_GRACE: TimeDelta = TimeDelta::minutes(2);
+const NETWORK_GRACE: TimeDelta = TimeDelta::seconds(30);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
