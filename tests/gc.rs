@@ -222,7 +222,9 @@ fn older_than_and_idle() {
     let Some(env) = TestEnv::new() else { return };
     let old = env.init(&["--timeout", "1h"]);
     let busy = env.init(&["--timeout", "1h"]);
-    std::thread::sleep(Duration::from_secs(6));
+    // Thresholds of 10 s: `old` and `busy` are older than that, `young` (made after the pause)
+    // stays younger through the few commands below, even on a loaded machine.
+    std::thread::sleep(Duration::from_secs(12));
     let young = env.init(&["--timeout", "1h"]);
     // Nothing is that old yet.
     let out = env.run(&["gc", "--older-than", "1h", "--idle", "1h"]);
@@ -231,7 +233,7 @@ fn older_than_and_idle() {
     // `busy` was used just now; `old` not since it was created.
     let out = env.run(&["exec", &busy, "true"]);
     assert_code(&out, 0);
-    let out = env.run(&["gc", "--idle", "4s"]);
+    let out = env.run(&["gc", "--idle", "10s"]);
     assert_code(&out, 0);
     let lines = actions(&out);
     assert_eq!(lines.len(), 1, "{lines:?}");
@@ -243,7 +245,7 @@ fn older_than_and_idle() {
     assert_eq!(status(&busy), "running");
     assert_eq!(status(&young), "running");
 
-    let out = env.run(&["gc", "--older-than", "4s"]);
+    let out = env.run(&["gc", "--older-than", "10s"]);
     assert_code(&out, 0);
     let lines = actions(&out);
     assert_eq!(lines.len(), 1, "{lines:?}");

@@ -27,6 +27,21 @@ fn status(id: &str) -> String {
     }
 }
 
+/// The initial deadline in the `dsbx.expires-at` label.
+fn label_deadline(id: &str) -> DateTime<Utc> {
+    let text = inspect(
+        &format!("dsbx-{id}"),
+        "{{index .Config.Labels \"dsbx.expires-at\"}}",
+    );
+    time(&serde_json::Value::String(text))
+}
+
+/// Sleeps until `margin` after `t`.
+fn sleep_past(t: DateTime<Utc>, margin: Duration) {
+    let left = (t - Utc::now()).to_std().unwrap_or_default();
+    std::thread::sleep(left + margin);
+}
+
 fn json(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(out), stderr(out)))
@@ -64,16 +79,21 @@ fn get<'a>(lines: &'a [(String, String)], key: &str) -> &'a str {
 #[test]
 fn timeout_extends_past_the_first_deadline_and_survives_losing_the_state() {
     let Some(env) = TestEnv::new() else { return };
-    let id = env.init(&["--timeout", "4s"]);
+    let id = env.init(&["--timeout", "6s"]);
+    let first = label_deadline(&id);
     let before = Utc::now();
     let out = env.run(&["timeout", &id, "60s"]);
     assert_code(&out, 0);
+    assert!(
+        Utc::now() < first,
+        "timeout returned after the first deadline: machine too slow"
+    );
     let deadline = time(&serde_json::Value::String(stdout(&out).trim().to_string()));
     let ahead = (deadline - before).num_seconds();
     assert!((55..=62).contains(&ahead), "deadline {ahead} s ahead");
     assert!(env.state_text().contains(&stdout(&out).trim().to_string()));
     // The helper took the signal, re-read the file, and outlived the first deadline.
-    std::thread::sleep(Duration::from_secs(8));
+    sleep_past(first, Duration::from_secs(3));
     assert_eq!(status(&id), "running");
 
     // Losing the state file shortens nothing.
@@ -94,13 +114,18 @@ fn timeout_extends_past_the_first_deadline_and_survives_losing_the_state() {
 #[test]
 fn timeout_zero_means_never() {
     let Some(env) = TestEnv::new() else { return };
-    let id = env.init(&["--timeout", "3s"]);
+    let id = env.init(&["--timeout", "6s"]);
+    let first = label_deadline(&id);
     let out = env.run(&["timeout", &id, "0"]);
     assert_code(&out, 0);
+    assert!(
+        Utc::now() < first,
+        "timeout returned after the first deadline: machine too slow"
+    );
     assert_eq!(stdout(&out), "never\n");
     let out = env.run(&["timeout", &id, "0", "--json"]);
     assert_eq!(json(&out)["expires_at"], serde_json::Value::Null);
-    std::thread::sleep(Duration::from_secs(6));
+    sleep_past(first, Duration::from_secs(3));
     assert_eq!(status(&id), "running");
     assert_eq!(
         docker_exec(&format!("dsbx-{id}"), &["cat", "/.dsbx/deadline"]),
@@ -158,12 +183,15 @@ fn timeout_on_stopped_and_paused_sandboxes() {
     assert!((1700..=1800).contains(&left), "{left}");
 
     // Stopped: the file changes, the sandbox stays stopped, and gc follows the new deadline.
-    let out = env.run(&["timeout", &stopped, "2s"]);
+    let out = env.run(&["timeout", &stopped, "5s", "--json"]);
     assert_code(&out, 0);
+    let short = time(&json(&out)["expires_at"]);
     assert_eq!(status(&stopped), "exited");
     let out = env.run(&["gc"]);
-    assert_eq!(stdout(&out), "", "not expired yet");
-    std::thread::sleep(Duration::from_secs(3));
+    if Utc::now() < short {
+        assert_eq!(stdout(&out), "", "not expired yet");
+    }
+    sleep_past(short, Duration::from_secs(1));
     let out = env.run(&["gc"]);
     assert_code(&out, 0);
     assert!(stdout(&out).contains(&stopped), "{}", stdout(&out));
