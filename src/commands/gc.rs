@@ -78,10 +78,16 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     let state = ctx.store.load()?;
     let now = Utc::now();
 
-    // Without a record, the deadline the helper obeys is read from inside the sandbox.
+    // Without a record, the deadline the helper obeys is read from inside the sandbox, once the
+    // label's initial deadline has passed (`dsbx timeout` may have extended it). Before that the
+    // label is enough: a shortened deadline only makes gc keep a sandbox longer, never shorter.
     let unrecorded: Vec<&Sandbox> = live
         .iter()
-        .filter(|s| s.state != ContainerState::Dead && !state.sandboxes.contains_key(&s.id))
+        .filter(|s| {
+            s.state != ContainerState::Dead
+                && !state.sandboxes.contains_key(&s.id)
+                && s.initial_deadline().is_some_and(|d| d <= now)
+        })
         .collect();
     let read = join_all(
         unrecorded
@@ -102,8 +108,8 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
             Some(r) => Known::At(r.deadline),
             None => match file_deadlines.get(&s.id) {
                 Some(Some(d)) => Known::At(*d),
-                _ if s.state == ContainerState::Dead => Known::At(s.initial_deadline()),
-                _ => Known::Unknown,
+                Some(None) => Known::Unknown,
+                None => Known::At(s.initial_deadline()),
             },
         };
         if let Some(action) = judge(s, record, deadline, &rules, now) {
