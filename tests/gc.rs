@@ -443,3 +443,59 @@ fn two_gc_at_once_neither_fail_nor_double_remove() {
     }
     assert!(env.containers().is_empty());
 }
+
+#[test]
+fn on_a_terminal_a_readable_summary() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = expired(&env, &[]);
+    let on_tty = |args: &str| {
+        let bin = dsbx_bin();
+        let out = std::process::Command::new("script")
+            .args(["-qec", &format!("{} {args}", path_str(&bin)), "/dev/null"])
+            .env("DSBX_STATE_DIR", &env.state_dir)
+            .env("DSBX_CONFIG", &env.config)
+            .env("DSBX_SCOPE", &env.scope)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run script");
+        assert_code(&out, 0);
+        stdout(&out).replace('\r', "")
+    };
+    let text = on_tty("gc");
+    assert!(
+        text.contains(&format!("removed sandbox {id} (deadline passed")),
+        "{text}"
+    );
+    assert!(
+        text.contains("removed 1 sandbox(es), 0 record(s), 0 network(s)"),
+        "{text}"
+    );
+    assert!(!text.starts_with("20"), "no timestamps for people: {text}");
+    assert_eq!(status(&id), "gone");
+    let text = on_tty("gc");
+    assert!(text.contains("nothing to clean up"), "{text}");
+}
+
+#[test]
+fn a_paused_sandbox_past_its_deadline_is_removed() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "5s"]);
+    assert_code(&env.run(&["pause", &id]), 0);
+    let label = inspect(
+        &format!("dsbx-{id}"),
+        "{{index .Config.Labels \"dsbx.expires-at\"}}",
+    );
+    let deadline = chrono::DateTime::parse_from_rfc3339(&label).unwrap();
+    let out = env.run(&["gc"]);
+    if chrono::Utc::now() < deadline {
+        assert_eq!(stdout(&out), "", "removed before its deadline");
+    }
+    assert_eq!(status(&id), "paused");
+    // Pausing does not stop the clock; the frozen helper cannot stop it, gc does.
+    assert!(wait_until(Duration::from_secs(20), || {
+        let out = env.run(&["gc", "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        !v["removed"].as_array().unwrap().is_empty()
+    }));
+    assert_eq!(status(&id), "gone");
+}
