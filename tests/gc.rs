@@ -318,12 +318,27 @@ fn decoys_are_never_touched() {
     // Another scope's expired sandbox.
     let theirs = expired(&other, &[]);
     let ours = expired(&env, &[]);
+    // A record (of a gone container) naming the unlabelled network: forgotten, network kept.
+    let mut state = env.state_text();
+    state.push_str(&format!(
+        "\n[sandboxes.decoy0000000]\nscope = \"{}\"\nimage = \"x\"\ncreated_at = \"2026-01-01T00:00:00Z\"\nisolated_network = \"{net}\"\n",
+        env.scope
+    ));
+    std::fs::write(env.state_file(), state).unwrap();
 
     let out = env.run(&["gc"]);
     assert_code(&out, 0);
     let lines = actions(&out);
-    assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(lines[0].contains(&ours));
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains(&format!("sandbox {ours}"))),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("record decoy0000000")),
+        "{lines:?}"
+    );
+    assert!(!env.state_text().contains("decoy0000000"));
     assert_eq!(status(&ours), "gone");
     assert_eq!(
         status(&theirs),
@@ -498,4 +513,79 @@ fn a_paused_sandbox_past_its_deadline_is_removed() {
         !v["removed"].as_array().unwrap().is_empty()
     }));
     assert_eq!(status(&id), "gone");
+}
+
+#[test]
+fn one_failed_removal_does_not_stop_the_rest_and_exits_1() {
+    let Some(env) = TestEnv::new() else { return };
+    let suffix = random_suffix();
+    let fake = "fail00000000";
+    let net = format!("dsbx-net-{fake}-{suffix}");
+    let holder = format!("decoy-holder-{suffix}");
+    let _decoys = Decoys(vec![
+        ("container", holder.clone()),
+        ("network", net.clone()),
+    ]);
+    // A record whose container is gone and whose isolated network cannot be removed: a
+    // running container still uses it.
+    assert!(
+        docker(&[
+            "network",
+            "create",
+            "--label",
+            "dsbx.managed=true",
+            "--label",
+            "dsbx.role=isolated",
+            "--label",
+            &format!("dsbx.scope={}", env.scope),
+            "--label",
+            &format!("dsbx.id={fake}"),
+            &net
+        ])
+        .status
+        .success()
+    );
+    assert!(
+        docker(&[
+            "run",
+            "-d",
+            "--name",
+            &holder,
+            "--network",
+            &net,
+            BUSYBOX,
+            "sleep",
+            "300"
+        ])
+        .status
+        .success()
+    );
+    let id = expired(&env, &[]);
+    let mut state = env.state_text();
+    state.push_str(&format!(
+        "\n[sandboxes.{fake}]\nscope = \"{}\"\nimage = \"x\"\ncreated_at = \"2026-01-01T00:00:00Z\"\nisolated_network = \"{net}\"\n",
+        env.scope
+    ));
+    std::fs::write(env.state_file(), state).unwrap();
+
+    let out = env.run(&["gc"]);
+    assert_code(&out, 1);
+    let lines = actions(&out);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains(&id), "{lines:?}");
+    assert_eq!(status(&id), "gone");
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(fake) && err.contains("error") && err.contains(&net),
+        "{err}"
+    );
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(err.split(' ').next().unwrap()).is_ok(),
+        "{err}"
+    );
+    // The failed one stays recorded, to be tried again.
+    let state = env.state_text();
+    assert!(state.contains(fake) && !state.contains(&id), "{state}");
+    assert!(docker(&["network", "inspect", &net]).status.success());
 }

@@ -130,7 +130,15 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
                 },
                 Some(Target::Missing {
                     id: id.clone(),
-                    record: r.clone(),
+                    record: Record {
+                        // Only a network that carries dsbx's labels is ever removed.
+                        isolated_network: r.isolated_network.clone().filter(|name| {
+                            networks
+                                .iter()
+                                .any(|n| &n.name == name && n.role == "isolated")
+                        }),
+                        ..r.clone()
+                    },
                 }),
             ));
         }
