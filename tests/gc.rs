@@ -589,3 +589,36 @@ fn one_failed_removal_does_not_stop_the_rest_and_exits_1() {
     assert!(state.contains(fake) && !state.contains(&id), "{state}");
     assert!(docker(&["network", "inspect", &net]).status.success());
 }
+
+#[test]
+fn gc_running_alongside_init_never_takes_a_new_sandbox() {
+    let Some(env) = TestEnv::new() else { return };
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let ids = std::thread::scope(|s| {
+        let gc = s.spawn(|| {
+            let mut runs = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let out = env.run(&["gc"]);
+                assert_code(&out, 0);
+                assert_eq!(stdout(&out), "", "gc removed something");
+                runs += 1;
+            }
+            runs
+        });
+        let ids: Vec<String> = (0..6)
+            .map(|i| {
+                let mut args = vec!["--timeout", "10m"];
+                if i % 2 == 0 {
+                    args.push("--isolated");
+                }
+                env.init(&args)
+            })
+            .collect();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(gc.join().unwrap() > 1);
+        ids
+    });
+    for id in &ids {
+        assert_eq!(status(id), "running");
+    }
+}

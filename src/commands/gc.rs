@@ -73,9 +73,11 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         Some(crate::host_lock::acquire_async(&engine.endpoint.url, "gc").await?)
     };
     let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
+    // The state is read before the list: a record finished before the list call has its
+    // container in the list, so an `init` completing meanwhile is never taken for a gone one.
+    let state = ctx.store.load()?;
     let (live, networks) =
         tokio::try_join!(engine.list_sandboxes(scope), engine.list_managed_networks())?;
-    let state = ctx.store.load()?;
     let now = Utc::now();
 
     // Without a record, the deadline the helper obeys is read from inside the sandbox, once the
