@@ -49,3 +49,37 @@ pub async fn acquire_async(engine_url: &str, what: &str) -> anyhow::Result<HostL
         .await
         .context("lock task failed")?
 }
+
+/// Like [`acquire_async`], but first tries without waiting and calls `waiting` once when another
+/// process holds the lock (so a person can be told why nothing happens).
+pub async fn acquire_async_noting(
+    engine_url: &str,
+    what: &str,
+    waiting: impl FnOnce(),
+) -> anyhow::Result<HostLock> {
+    let dir = lock_dir();
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create lock directory {}", dir.display()))?;
+    let digest = Sha256::digest(engine_url.as_bytes());
+    let key: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let path = dir.join(format!("{key}-{what}.lock"));
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open lock file {}", path.display()))?;
+    use std::os::unix::fs::PermissionsExt;
+    let _ = file.set_permissions(std::fs::Permissions::from_mode(0o666));
+    match file.try_lock() {
+        Ok(()) => Ok(HostLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting();
+            drop(file);
+            acquire_async(engine_url, what).await
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(anyhow::Error::new(e).context(format!("cannot lock {}", path.display())))
+        }
+    }
+}

@@ -12,6 +12,8 @@ pub const EXPIRES_AT: &str = "dsbx.expires-at";
 pub const TEMPLATE: &str = "dsbx.template";
 pub const PORTS: &str = "dsbx.ports";
 pub const USER: &str = "dsbx.user";
+/// The helper build mounted in the sandbox; absent when it has none (plain `docker exec` then).
+pub const HELPER: &str = "dsbx.helper";
 /// On networks and volumes: what dsbx made them for (`shared`, `isolated`, `helper`).
 pub const ROLE: &str = "dsbx.role";
 

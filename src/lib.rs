@@ -18,10 +18,12 @@ pub mod labels;
 pub mod lifetime;
 pub mod output;
 pub mod passwd;
+pub mod registry_auth;
 pub mod resolve;
 pub mod sandbox;
 pub mod scope;
 pub mod state;
+pub mod transfer;
 pub mod units;
 pub mod url;
 

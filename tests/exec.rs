@@ -557,3 +557,36 @@ fn tty_mode_through_tmux_with_resize() {
     tmux(&["kill-server"]);
     assert_eq!(code.trim(), "5");
 }
+
+#[test]
+fn a_sandbox_without_the_helper_falls_back_to_plain_docker_exec() {
+    let Some(env) = TestEnv::new() else { return };
+    // What `init` makes where dsbx is not a static Linux binary and no helper_path is set.
+    let id = format!("h{}", &format!("{:0>11}", random_suffix())[..11]);
+    let labels = [
+        "dsbx.managed=true".to_string(),
+        format!("dsbx.id={id}"),
+        format!("dsbx.scope={}", env.scope),
+        "dsbx.user=root".to_string(),
+    ];
+    let mut args = vec!["run", "-d", "--name"];
+    let name = format!("dsbx-{id}");
+    args.push(&name);
+    for l in &labels {
+        args.extend(["--label", l.as_str()]);
+    }
+    args.extend([BUSYBOX, "sleep", "300"]);
+    assert!(docker(&args).status.success());
+
+    let out = env.run(&["exec", &id, "echo hi; exit 3"]);
+    assert_code(&out, 3);
+    assert_eq!(stdout(&out), "hi\n");
+    assert!(stderr(&out).contains("no dsbx helper"), "{}", stderr(&out));
+    let out = env.run(&["exec", &id, "no-such-command", "arg"]);
+    assert_code(&out, 127);
+    assert_eq!(stdout(&out), "", "the engine's text never reaches stdout");
+    assert!(stderr(&out).contains("not found"), "{}", stderr(&out));
+    let out = env.run(&["exec", "--timeout", "5", &id, "true"]);
+    assert_code(&out, 125);
+    assert!(stderr(&out).contains("helper_path"), "{}", stderr(&out));
+}

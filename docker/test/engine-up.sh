@@ -3,8 +3,9 @@
 # Idempotent: a second run finds everything in place and does nothing.
 #
 # What it does, each step only when needed (as root on Debian):
-#   1. installs Debian's docker.io, busybox-static and debootstrap (and zsh, fish, elvish and
-#      man-db, for the tests of the generated completions and man pages);
+#   1. installs Debian's docker.io, busybox-static and debootstrap; zsh, fish, elvish and man-db
+#      (tests of the generated completions and man pages); docker-registry (a real registry the
+#      image tests run themselves) and apache2-utils (htpasswd); curl and openssl (proxy tests);
 #   2. starts dockerd in the background when nothing answers on the socket, and waits for it;
 #   3. builds `dsbx-test-busybox` (FROM scratch, static busybox, /tmp, /home/user, a non-root user);
 #   4. builds `dsbx-test-debian` from `debootstrap --variant=minbase bookworm`, also tagged
@@ -22,6 +23,12 @@ command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
 # tests/generated.rs loads the committed completions in each shell and renders the man pages.
 for tool in zsh fish elvish; do command -v "$tool" >/dev/null 2>&1 || need_pkgs+=("$tool"); done
 command -v man >/dev/null 2>&1 && command -v groff >/dev/null 2>&1 || need_pkgs+=(man-db)
+# tests/images.rs runs its own registry, with htpasswd auth.
+command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || need_pkgs+=(apache2-utils)
+# tests/proxy.rs fetches through the proxy and makes a self-signed certificate.
+command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
+command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive

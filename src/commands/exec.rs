@@ -258,14 +258,19 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
             .map(OsString::from)
             .collect(),
     };
-    let mut cmd = vec![HELPER_PATH.to_string(), "__helper".into(), "exec".into()];
-    cmd.extend(request.to_args());
-    let spec = ExecSpec {
-        cmd,
-        env,
-        user: "0".into(),
-        tty: flags.tty,
-        stdin: flags.stdin || flags.tty,
+    let spec = if sandbox.label(crate::labels::HELPER).is_some() {
+        let mut cmd = vec![HELPER_PATH.to_string(), "__helper".into(), "exec".into()];
+        cmd.extend(request.to_args());
+        ExecSpec {
+            cmd,
+            env,
+            user: "0".into(),
+            tty: flags.tty,
+            stdin: flags.stdin || flags.tty,
+            working_dir: None,
+        }
+    } else {
+        direct_spec(ctx, flags, request, env)?
     };
     let mut signals = Signals {
         interrupt: signal(SignalKind::interrupt())?,
@@ -299,6 +304,39 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
     };
     let _ = activity.await;
     Ok(outcome)
+}
+
+/// A sandbox made without dsbx's helper (dsbx was not a static Linux binary and no
+/// `helper_path` was set): plain `docker exec`, which cannot kill a process tree, return while a
+/// background child holds the output, or tell "not found" apart. Say so, and refuse what needs it.
+fn direct_spec(
+    ctx: &Context,
+    flags: &ExecFlags,
+    request: Request,
+    env: Vec<String>,
+) -> anyhow::Result<ExecSpec> {
+    if flags.background || flags.timeout.is_some() {
+        return Err(crate::error::usage(
+            "this sandbox has no dsbx helper, so --background and --timeout are unavailable \
+             (set `helper_path` in the config to a static Linux build of dsbx, then recreate it)",
+        ));
+    }
+    ctx.printer.warn(
+        "this sandbox has no dsbx helper: plain docker exec (no tree kill on interrupt, a \
+         background child can hold the call)",
+    );
+    Ok(ExecSpec {
+        cmd: request
+            .argv
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+        env,
+        user: request.user,
+        tty: flags.tty,
+        stdin: flags.stdin || flags.tty,
+        working_dir: request.cwd,
+    })
 }
 
 fn nonce() -> String {
@@ -380,12 +418,21 @@ impl Sink {
         }
     }
 
-    fn release(&mut self, code: i32) -> std::io::Result<()> {
-        if let Some(held) = self.held.take() {
-            let stream = if code == 126 || code == 127 { 1 } else { 0 };
-            self.write(stream, &held)?;
+    /// Sends held engine text where it belongs; returns the exit code, with plain docker exec's
+    /// 126 for a missing executable turned into the 127 the contract promises.
+    fn release(&mut self, code: i32) -> std::io::Result<i32> {
+        let Some(held) = self.held.take() else {
+            return Ok(code);
+        };
+        if code != 126 && code != 127 {
+            self.write(0, &held)?;
+            return Ok(code);
         }
-        Ok(())
+        self.write(1, &held)?;
+        let text = String::from_utf8_lossy(&held);
+        let not_found = text.contains("executable file not found")
+            || text.contains("no such file or directory");
+        Ok(if code == 126 && not_found { 127 } else { code })
     }
 
     fn print_json(&self, code: i32, elapsed: Duration, ctx: &Context) -> anyhow::Result<()> {
@@ -458,8 +505,7 @@ async fn pump(
     if let Some(task) = stdin_task {
         task.abort();
     }
-    sink.release(code)?;
-    Ok(code)
+    Ok(sink.release(code)?)
 }
 
 /// SIGINT or SIGTERM reached dsbx: end the remote command and everything it started, then 130.
@@ -471,7 +517,8 @@ async fn interrupted(ctx: &Context, id: &str, tag: &str) -> i32 {
             "kill".into(),
             tag.to_string(),
         ];
-        let _ = tokio::time::timeout(Duration::from_secs(15), engine.run_quiet(id, cmd)).await;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(15), engine.run_captured(id, cmd, "0")).await;
     }
     130
 }

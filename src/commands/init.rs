@@ -22,6 +22,8 @@ use std::path::Path;
 pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     let plan = Plan::from_args(ctx, &args)?;
     let engine = ctx.engine().await?;
+    // A missing image is built (the default image) or pulled, with its own progress.
+    super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
     let spinner = ctx.printer.spinner("Creating sandbox…");
     let id = create(ctx, engine, plan).await;
     if let Some(s) = spinner {
@@ -386,7 +388,7 @@ async fn create_steps(
 ) -> anyhow::Result<()> {
     let image = engine.image_info(&plan.image).await?.ok_or_else(|| {
         anyhow::anyhow!(
-            "image `{}` is not on the engine (pulling and building arrive with `dsbx template build`)",
+            "image `{}` is not on the engine (it was removed while dsbx was starting the sandbox)",
             plan.image
         )
     })?;
@@ -407,6 +409,7 @@ async fn create_steps(
     let (entrypoint, cmd, docker_init, mut binds) = match &helper {
         Some((binary, key)) => {
             let volume = engine.helper_volume(binary, key, &plan.image).await?;
+            plan.user_labels.insert(labels::HELPER.into(), key.clone());
             (
                 vec![helper_volume::HELPER_PATH.to_string()],
                 vec!["__helper".to_string(), "init".to_string()],

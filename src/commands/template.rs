@@ -1,7 +1,481 @@
-//! `dsbx template`: not built yet.
+//! `dsbx template build`, and how `init` gets an image that is not on the engine: the default
+//! image `dsbx-base` is built from the Dockerfile compiled into dsbx, anything else is pulled.
+//!
+//! Builds and pulls of one image take turns under a host-wide lock (across state directories and
+//! scopes), and whoever gets the lock second finds the image there and does nothing. A build is
+//! tagged only after the engine reported success, so a failed or interrupted build leaves no tag.
 
 use super::Context;
+use crate::cli::{TemplateBuildArgs, TemplateCommand};
+use crate::engine::Engine;
+use crate::engine::images::{Progress, StreamFailure};
+use crate::error::usage;
+use crate::registry_auth::{self, Reference};
+use anyhow::Context as _;
+use bytes::Bytes;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-pub async fn run(_ctx: &Context, _args: crate::cli::TemplateCommand) -> anyhow::Result<i32> {
-    Err(anyhow::anyhow!("`dsbx template` is not built yet"))
+/// The default image's Dockerfile (`docker/Dockerfile`), compiled in.
+pub const DEFAULT_DOCKERFILE: &str = include_str!("../../docker/Dockerfile");
+
+/// The repository name of the default image: a missing image of this name is built, not pulled.
+pub const DEFAULT_REPOSITORY: &str = "dsbx-base";
+
+pub async fn run(ctx: &Context, command: TemplateCommand) -> anyhow::Result<i32> {
+    match command {
+        TemplateCommand::Build(args) => build_command(ctx, args).await,
+    }
+}
+
+/// What to build: a context and the Dockerfile's name inside it.
+enum Source {
+    /// The compiled-in Dockerfile, alone in its context.
+    BuiltIn,
+    /// A Dockerfile on disk; its directory is the context.
+    File { dir: PathBuf, name: String },
+}
+
+async fn build_command(ctx: &Context, args: TemplateBuildArgs) -> anyhow::Result<i32> {
+    let tag = args.tag.clone().unwrap_or_else(|| ctx.config.image.clone());
+    let reference = registry_auth::parse_reference(&tag)?;
+    if reference.digest.is_some() {
+        return Err(usage(format!(
+            "invalid --tag `{tag}`: a build is tagged with a name, not a digest"
+        )));
+    }
+    let mut build_args = parse_build_args(&args.build_arg)?;
+    let source = match &args.file {
+        None => {
+            build_args
+                .entry("BASE".into())
+                .or_insert_with(|| ctx.config.build.base.clone());
+            Source::BuiltIn
+        }
+        Some(file) => source_of(file)?,
+    };
+    let engine = ctx.engine().await?;
+    let started = Instant::now();
+    let _lock = lock_image(ctx, engine, &reference.full(), "build").await?;
+    let id = build(ctx, engine, &source, &reference.full(), &build_args, None).await?;
+    let duration_ms = started.elapsed().as_millis() as u64;
+    if ctx.printer.json {
+        ctx.printer.json_value(&serde_json::json!({
+            "image": reference.full(),
+            "id": id,
+            "duration_ms": duration_ms,
+        }))?;
+    } else {
+        ctx.printer.data(&id)?;
+        ctx.printer.note_tty(format!(
+            "Built {} ({id}) in {:.1} s",
+            reference.full(),
+            duration_ms as f64 / 1000.0
+        ));
+    }
+    Ok(0)
+}
+
+fn parse_build_args(specs: &[String]) -> anyhow::Result<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for spec in specs {
+        let (k, v) = spec
+            .split_once('=')
+            .filter(|(k, _)| !k.is_empty() && !k.contains(char::is_whitespace))
+            .ok_or_else(|| usage(format!("invalid --build-arg `{spec}`: use KEY=VALUE")))?;
+        out.insert(k.to_string(), v.to_string());
+    }
+    Ok(out)
+}
+
+fn source_of(file: &Path) -> anyhow::Result<Source> {
+    let meta = std::fs::metadata(file)
+        .with_context(|| format!("cannot read Dockerfile {}", file.display()))?;
+    if !meta.is_file() {
+        anyhow::bail!("Dockerfile {} is not a file", file.display());
+    }
+    let file = std::fs::canonicalize(file)
+        .with_context(|| format!("cannot resolve {}", file.display()))?;
+    let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| {
+            usage(format!(
+                "the Dockerfile name {} is not UTF-8",
+                file.display()
+            ))
+        })?
+        .to_string();
+    Ok(Source::File { dir, name })
+}
+
+/// Makes sure `image` is on the engine: builds the default image from the compiled-in Dockerfile,
+/// pulls anything else. Does nothing when it is already there.
+pub async fn ensure_image(
+    ctx: &Context,
+    engine: &Engine,
+    image: &str,
+    platform: Option<&str>,
+) -> anyhow::Result<()> {
+    let reference = registry_auth::parse_reference(image)?;
+    if engine.image_info(image).await?.is_some() {
+        return Ok(());
+    }
+    let builds = reference.repository == DEFAULT_REPOSITORY;
+    let _lock = lock_image(ctx, engine, image, if builds { "build" } else { "pull" }).await?;
+    // Whoever held the lock may have just made it.
+    if engine.image_info(image).await?.is_some() {
+        return Ok(());
+    }
+    if builds {
+        let mut args = HashMap::new();
+        args.insert("BASE".to_string(), ctx.config.build.base.clone());
+        build(ctx, engine, &Source::BuiltIn, image, &args, platform).await?;
+    } else {
+        pull(ctx, engine, &reference, image, platform).await?;
+    }
+    Ok(())
+}
+
+async fn lock_image(
+    ctx: &Context,
+    engine: &Engine,
+    image: &str,
+    verb: &str,
+) -> anyhow::Result<crate::host_lock::HostLock> {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(image.as_bytes());
+    let key: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    crate::host_lock::acquire_async_noting(&engine.endpoint.url, &format!("image-{key}"), || {
+        ctx.printer
+            .note(format!("Waiting for another dsbx to {verb} image {image}…"))
+    })
+    .await
+}
+
+/// Builds `source` and tags the result `tag`; returns the image id.
+async fn build(
+    ctx: &Context,
+    engine: &Engine,
+    source: &Source,
+    tag: &str,
+    build_args: &HashMap<String, String>,
+    platform: Option<&str>,
+) -> anyhow::Result<String> {
+    let (what, dockerfile) = match source {
+        Source::BuiltIn => (
+            format!(
+                "dsbx's built-in Dockerfile (BASE={})",
+                build_args.get("BASE").map_or("", String::as_str)
+            ),
+            "Dockerfile".to_string(),
+        ),
+        Source::File { dir, name } => (dir.join(name).display().to_string(), name.clone()),
+    };
+    ctx.printer
+        .note(format!("Building image {tag} from {what}…"));
+    let tar_error: Arc<Mutex<Option<String>>> = Arc::default();
+    let context = context_stream(source, tar_error.clone());
+    let mut view = BuildView::new(ctx.printer.interactive());
+    let result = engine
+        .build_image(context, &dockerfile, build_args, platform, &mut |p| {
+            view.show(p)
+        })
+        .await;
+    let id = match result {
+        Ok(id) => id,
+        Err(failure) => {
+            if let Some(e) = tar_error.lock().unwrap().take() {
+                anyhow::bail!("cannot send the build context of {what}: {e}");
+            }
+            return Err(match failure {
+                StreamFailure::Engine(e) => e.context(format!("building image {tag}")),
+                StreamFailure::Answer(answer) => {
+                    if !view.interactive {
+                        // The failing step's output, which the person has not seen yet.
+                        let out = view.step_output.trim_matches('\n').trim_end();
+                        if !out.is_empty() {
+                            eprintln!("{out}");
+                        }
+                    }
+                    match view.step.as_deref() {
+                        Some(step) => {
+                            anyhow::anyhow!("building image {tag} failed at {step}: {answer}")
+                        }
+                        None => anyhow::anyhow!("building image {tag} failed: {answer}"),
+                    }
+                }
+            });
+        }
+    };
+    engine.tag_image(&id, tag).await?;
+    Ok(id)
+}
+
+/// The build context as a tar stream, written by a blocking thread as the engine reads it.
+fn context_stream(
+    source: &Source,
+    error: Arc<Mutex<Option<String>>>,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    let source = match source {
+        Source::BuiltIn => None,
+        Source::File { dir, .. } => Some(dir.clone()),
+    };
+    tokio::task::spawn_blocking(move || {
+        let writer = ChannelWriter(tx.clone());
+        let mut tar = tar::Builder::new(writer);
+        tar.follow_symlinks(false);
+        let result = match &source {
+            None => {
+                let mut header = tar::Header::new_gnu();
+                header.set_size(DEFAULT_DOCKERFILE.len() as u64);
+                header.set_mode(0o644);
+                header.set_cksum();
+                tar.append_data(&mut header, "Dockerfile", DEFAULT_DOCKERFILE.as_bytes())
+            }
+            Some(dir) => tar.append_dir_all(".", dir),
+        }
+        .and_then(|_| tar.finish());
+        if let Err(e) = result {
+            *error.lock().unwrap() = Some(e.to_string());
+            let _ = tx.blocking_send(Err(e));
+        }
+    });
+    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|i| (i, rx)) })
+}
+
+struct ChannelWriter(tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>);
+
+impl std::io::Write for ChannelWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .blocking_send(Ok(Bytes::copy_from_slice(buf)))
+            .map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the engine stopped reading")
+            })?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Build output: live on a terminal; otherwise kept per step, so a failure can show its step.
+struct BuildView {
+    interactive: bool,
+    step: Option<String>,
+    step_output: String,
+}
+
+/// At most this much of one step's output is kept for the error report.
+const STEP_OUTPUT_LIMIT: usize = 64 * 1024;
+
+impl BuildView {
+    fn new(interactive: bool) -> BuildView {
+        BuildView {
+            interactive,
+            step: None,
+            step_output: String::new(),
+        }
+    }
+
+    fn show(&mut self, progress: Progress) {
+        let Progress::Text(text) = progress else {
+            return;
+        };
+        if self.interactive {
+            eprint!("{text}");
+        }
+        record_step(&mut self.step, &mut self.step_output, &text);
+    }
+}
+
+/// Keeps the latest `Step N/M : …` line and the output after it (its tail when long).
+fn record_step(step: &mut Option<String>, output: &mut String, text: &str) {
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("Step ") && line.contains(" : ") {
+            *step = Some(line.trim_end().to_string());
+            output.clear();
+            continue;
+        }
+        output.push_str(line);
+    }
+    if output.len() > STEP_OUTPUT_LIMIT {
+        let mut cut = output.len() - STEP_OUTPUT_LIMIT;
+        while !output.is_char_boundary(cut) {
+            cut += 1;
+        }
+        output.replace_range(..cut, "…");
+    }
+}
+
+async fn pull(
+    ctx: &Context,
+    engine: &Engine,
+    reference: &Reference,
+    image: &str,
+    platform: Option<&str>,
+) -> anyhow::Result<()> {
+    let credentials = registry_auth::credentials_for(&reference.registry)
+        .with_context(|| format!("cannot pull image {image}"))?;
+    ctx.printer.note(format!(
+        "Pulling image {}{}…",
+        reference.full(),
+        if credentials.is_some() {
+            format!(
+                " (credentials for {} from the Docker config)",
+                reference.registry
+            )
+        } else {
+            String::new()
+        }
+    ));
+    let mut view = PullView::new(ctx.printer.interactive());
+    let result = engine
+        .pull_image(&reference.full(), platform, credentials, &mut |p| {
+            view.show(p)
+        })
+        .await;
+    view.finish();
+    match result {
+        Ok(()) => {}
+        Err(StreamFailure::Engine(e)) => return Err(e.context(format!("pulling image {image}"))),
+        Err(StreamFailure::Answer(answer)) => {
+            let lower = answer.to_lowercase();
+            let hint = if lower.contains("unauthorized")
+                || lower.contains("authentication required")
+                || lower.contains("no basic auth credentials")
+                || lower.contains("denied")
+            {
+                format!(
+                    " (dsbx uses the credentials `docker login {}` stores in the Docker config)",
+                    reference.registry
+                )
+            } else {
+                String::new()
+            };
+            anyhow::bail!("cannot pull image {image}: {answer}{hint}");
+        }
+    }
+    // A pull of `image` without a tag fetched `image:latest`, which is the same name to Docker.
+    if engine.image_info(image).await?.is_none() {
+        anyhow::bail!(
+            "pulled {} but the engine does not list image {image}",
+            reference.full()
+        );
+    }
+    Ok(())
+}
+
+/// Per-layer progress bars on a terminal; nothing otherwise.
+struct PullView {
+    multi: Option<indicatif::MultiProgress>,
+    bars: HashMap<String, indicatif::ProgressBar>,
+}
+
+impl PullView {
+    fn new(interactive: bool) -> PullView {
+        PullView {
+            multi: interactive.then(indicatif::MultiProgress::new),
+            bars: HashMap::new(),
+        }
+    }
+
+    fn show(&mut self, progress: Progress) {
+        let Some(multi) = &self.multi else { return };
+        let Progress::Layer {
+            id,
+            status,
+            current,
+            total,
+        } = progress
+        else {
+            return;
+        };
+        if id.is_empty() || status.starts_with("Pulling from") {
+            let _ = multi.println(if id.is_empty() {
+                status
+            } else {
+                format!("{id}: {status}")
+            });
+            return;
+        }
+        let bar = self.bars.entry(id.clone()).or_insert_with(|| {
+            let bar = multi.add(indicatif::ProgressBar::new(0));
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{prefix} {msg:18} [{bar:30}] {bytes}/{total_bytes}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            );
+            bar.set_prefix(id.clone());
+            bar
+        });
+        if let (Some(c), Some(t)) = (current, total)
+            && t > 0
+        {
+            bar.set_length(t);
+            bar.set_position(c.min(t));
+        }
+        bar.set_message(status.clone());
+        if status == "Pull complete" || status == "Already exists" {
+            match bar.length() {
+                Some(len) if len > 0 => bar.set_position(len),
+                // Nothing was transferred: a byte count would only say 0 B/0 B.
+                _ => bar.set_style(
+                    indicatif::ProgressStyle::with_template("{prefix} {msg}")
+                        .expect("valid template"),
+                ),
+            }
+            bar.finish();
+        }
+    }
+
+    fn finish(&mut self) {
+        for bar in self.bars.values() {
+            bar.finish();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_args_parse() {
+        let a = parse_build_args(&["BASE=debian:12".into(), "EMPTY=".into()]).unwrap();
+        assert_eq!(a["BASE"], "debian:12");
+        assert_eq!(a["EMPTY"], "");
+        for bad in ["NOVALUE", "=x", "A B=c"] {
+            let e = parse_build_args(&[bad.into()]).unwrap_err();
+            assert!(crate::output::is_usage(&e), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_failing_step_is_remembered() {
+        let (mut step, mut out) = (None, String::new());
+        record_step(&mut step, &mut out, "Step 1/3 : FROM x\n ---> abc\n");
+        record_step(&mut step, &mut out, "Step 2/3 : RUN false\n");
+        record_step(&mut step, &mut out, " ---> Running in 12\npartial ");
+        record_step(&mut step, &mut out, "line\n");
+        assert_eq!(step.as_deref(), Some("Step 2/3 : RUN false"));
+        assert_eq!(out, " ---> Running in 12\npartial line\n");
+        let long = "x".repeat(STEP_OUTPUT_LIMIT * 2);
+        record_step(&mut step, &mut out, &long);
+        assert!(out.len() <= STEP_OUTPUT_LIMIT + 4 && out.starts_with('…'));
+    }
+
+    #[test]
+    fn the_default_dockerfile_is_compiled_in() {
+        assert!(DEFAULT_DOCKERFILE.contains("ARG BASE=debian:bookworm-slim"));
+        assert!(DEFAULT_DOCKERFILE.contains("USER user"));
+        assert!(DEFAULT_DOCKERFILE.contains("WORKDIR /home/user"));
+    }
 }

@@ -1,7 +1,19 @@
-//! `dsbx upload`: not built yet.
+//! `dsbx upload ID LOCAL REMOTE [--root]`: a file, a tree or stdin into a sandbox.
 
 use super::Context;
+use crate::cli::UploadArgs;
+use crate::transfer::{Source, upload};
 
-pub async fn run(_ctx: &Context, _args: crate::cli::UploadArgs) -> anyhow::Result<i32> {
-    Err(anyhow::anyhow!("`dsbx upload` is not built yet"))
+pub async fn run(ctx: &Context, args: UploadArgs) -> anyhow::Result<i32> {
+    let source = Source::parse(&args.local);
+    let summary = upload(ctx, &args.id, &source, &args.remote, args.root).await?;
+    if ctx.printer.json {
+        ctx.printer.json_value(&summary)?;
+    } else {
+        ctx.printer.note_tty(format!(
+            "Uploaded {} file(s), {} bytes to {} in {} ms",
+            summary.files, summary.bytes, args.remote, summary.duration_ms
+        ));
+    }
+    Ok(0)
 }

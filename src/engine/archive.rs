@@ -2,7 +2,8 @@
 
 use super::Engine;
 use bollard::query_parameters::{
-    DownloadFromContainerOptionsBuilder, UploadToContainerOptionsBuilder,
+    ContainerArchiveInfoOptionsBuilder, DownloadFromContainerOptionsBuilder,
+    UploadToContainerOptionsBuilder,
 };
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -72,6 +73,80 @@ impl Engine {
             }
         }
         Ok(None)
+    }
+}
+
+/// What the archive API's `HEAD` says about one path in a container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteStat {
+    pub name: String,
+    pub size: i64,
+    /// Go's `os.FileMode` bits: permissions plus type bits (directory, symlink, ...).
+    pub mode: u32,
+    /// For a symlink, the absolute path it resolves to inside the container.
+    pub link_target: String,
+}
+
+impl RemoteStat {
+    const DIR: u32 = 1 << 31;
+    const SYMLINK: u32 = 1 << 27;
+    const DEVICE: u32 = 1 << 26;
+    const PIPE: u32 = 1 << 25;
+    const SOCKET: u32 = 1 << 24;
+    const CHARDEV: u32 = 1 << 21;
+    const IRREGULAR: u32 = 1 << 19;
+
+    pub fn is_dir(&self) -> bool {
+        self.mode & Self::DIR != 0
+    }
+
+    pub fn is_symlink(&self) -> bool {
+        self.mode & Self::SYMLINK != 0
+    }
+
+    /// Neither a directory nor a symlink: a plain file (devices, fifos and sockets are not).
+    pub fn is_file(&self) -> bool {
+        self.mode
+            & (Self::DIR
+                | Self::SYMLINK
+                | Self::DEVICE
+                | Self::PIPE
+                | Self::SOCKET
+                | Self::CHARDEV
+                | Self::IRREGULAR)
+            == 0
+    }
+}
+
+impl Engine {
+    /// Stats `path` in a container (running, stopped or paused) without reading it. `None` when
+    /// the path (or a directory above it) does not exist. A symlink is reported as itself.
+    pub async fn stat_path(
+        &self,
+        container: &str,
+        path: &str,
+    ) -> Result<Option<RemoteStat>, bollard::errors::Error> {
+        let options = ContainerArchiveInfoOptionsBuilder::new().path(path).build();
+        match self
+            .docker()
+            .get_container_archive_info(container, Some(options))
+            .await
+        {
+            Ok(st) => Ok(Some(RemoteStat {
+                name: st.name,
+                size: st.size,
+                mode: st.file_mode,
+                link_target: st.link_target,
+            })),
+            Err(e) if super::status(&e) == Some(404) => Ok(None),
+            // A `HEAD` answer has no body: 20.10 says 500 for a path through a file
+            // (`/etc/passwd/x`), which is "no such path" to the caller.
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 500,
+                message,
+            }) if message.trim().is_empty() => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -22,6 +22,8 @@ pub struct ExecSpec {
     pub user: String,
     pub tty: bool,
     pub stdin: bool,
+    /// Only for plain `docker exec` (no helper); the helper changes directory itself.
+    pub working_dir: Option<String>,
 }
 
 pub type OutputStream =
@@ -47,6 +49,7 @@ impl Engine {
             env: (!spec.env.is_empty()).then(|| spec.env.clone()),
             cmd: Some(spec.cmd.clone()),
             user: Some(spec.user.clone()),
+            working_dir: spec.working_dir.clone(),
             ..Default::default()
         };
         let created = self
@@ -109,20 +112,38 @@ impl Engine {
             .map_err(|e| self.fail(e, "resizing the terminal"))
     }
 
-    /// Runs a short command to completion and returns its exit code, discarding its output.
-    pub async fn run_quiet(&self, id: &str, cmd: Vec<String>) -> anyhow::Result<i64> {
+    /// Runs a short command as `user` to completion and returns its exit code and output. For
+    /// dsbx's own helper calls (a tree kill, a port probe, a file operation), not user commands.
+    pub async fn run_captured(
+        &self,
+        id: &str,
+        cmd: Vec<String>,
+        user: &str,
+    ) -> anyhow::Result<Captured> {
         use futures_util::StreamExt;
         let spec = ExecSpec {
             cmd,
-            user: "0".into(),
+            user: user.into(),
             ..Default::default()
         };
         let mut attached = self.start_attached(id, &spec).await?;
+        let mut captured = Captured::default();
         while let Some(frame) = attached.output.next().await {
-            if frame.is_err() {
-                break;
+            match frame {
+                Ok(LogOutput::StdErr { message }) => captured.stderr.extend_from_slice(&message),
+                Ok(other) => captured.stdout.extend_from_slice(&other.into_bytes()),
+                Err(e) => return Err(self.fail(e, &format!("running a helper command in {id}"))),
             }
         }
-        self.exec_exit_code(&attached.exec_id).await
+        captured.code = self.exec_exit_code(&attached.exec_id).await?;
+        Ok(captured)
     }
+}
+
+/// What [`Engine::run_captured`] returns.
+#[derive(Debug, Clone, Default)]
+pub struct Captured {
+    pub code: i64,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
 }

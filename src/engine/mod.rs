@@ -10,6 +10,7 @@ pub mod helper_volume;
 pub mod images;
 pub mod life;
 pub mod networks;
+pub mod proxy;
 pub mod system;
 
 use crate::error::{engine as engine_error, not_found};

@@ -8,10 +8,12 @@
 //! - `drain`: appends a lingering background child's output to a log file.
 //! - `kill TAG`: ends the `exec` tagged TAG and its whole tree (the client was interrupted).
 //! - `fs`: file operations for `dsbx files …` (see `fs.rs`).
+//! - `listening PORT`: exit 0 if a TCP socket listens on PORT in the sandbox, 1 if none does.
 
 pub mod exec;
 pub mod fs;
 pub mod keepalive;
+pub mod listening;
 
 use std::ffi::OsString;
 
@@ -28,6 +30,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         "drain" => exec::run_drain(&args[1..]),
         "kill" => exec::run_kill(&args[1..]),
         "fs" => fs::run(&args[1..]),
+        "listening" => listening::run(&args[1..]),
         other => {
             eprintln!("dsbx helper: unknown role `{other}`");
             125

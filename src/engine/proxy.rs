@@ -1,0 +1,207 @@
+//! The proxy container (`dsbx proxy up|down|status`): one per engine, named `dsbx-proxy`,
+//! labelled `dsbx.managed=true` + `dsbx.role=proxy` and never counted as a sandbox (it has no
+//! `dsbx.id`).
+
+use super::Engine;
+use crate::labels;
+use bollard::models::{
+    ContainerCreateBody, ContainerInspectResponse, HostConfig, PortBinding, RestartPolicy,
+    RestartPolicyNameEnum,
+};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, InspectContainerOptions, RemoveContainerOptionsBuilder,
+};
+use std::collections::HashMap;
+
+pub const PROXY_CONTAINER: &str = "dsbx-proxy";
+pub const PROXY_ROLE: &str = "proxy";
+
+/// Everything `proxy up` decided, in Docker's terms.
+#[derive(Debug, Clone)]
+pub struct ProxySpec {
+    pub image: String,
+    pub network: String,
+    pub listen_ip: String,
+    pub listen_port: u16,
+    /// The port nginx listens on inside the container (80, or 443 with TLS).
+    pub container_port: u16,
+    pub labels: HashMap<String, String>,
+    pub entrypoint: Vec<String>,
+    pub cmd: Vec<String>,
+    /// Files written into the container before it starts: (absolute path, mode, bytes).
+    pub files: Vec<(String, u32, Vec<u8>)>,
+}
+
+/// What Docker says about the proxy container.
+#[derive(Debug, Clone)]
+pub struct ProxyState {
+    pub status: String,
+    pub running: bool,
+    pub image: String,
+    pub labels: HashMap<String, String>,
+    /// The published address, e.g. `127.0.0.1:18080`, when running.
+    pub published: Option<String>,
+}
+
+impl Engine {
+    /// The proxy container, if there is one. A container of that name that dsbx did not make is
+    /// an error: dsbx never touches it.
+    pub async fn proxy_state(&self) -> anyhow::Result<Option<ProxyState>> {
+        let info: ContainerInspectResponse = match self
+            .docker()
+            .inspect_container(PROXY_CONTAINER, None::<InspectContainerOptions>)
+            .await
+        {
+            Ok(info) => info,
+            Err(e) if super::status(&e) == Some(404) => return Ok(None),
+            Err(e) => return Err(self.fail(e, "inspecting the proxy container")),
+        };
+        let config = info.config.unwrap_or_default();
+        let labels = config.labels.unwrap_or_default();
+        if labels.get(labels::MANAGED).map(String::as_str) != Some("true")
+            || labels.get(labels::ROLE).map(String::as_str) != Some(PROXY_ROLE)
+        {
+            return Err(anyhow::anyhow!(
+                "a container named `{PROXY_CONTAINER}` exists but dsbx did not make it \
+                 (no dsbx.role=proxy label); dsbx leaves it alone: remove or rename it"
+            ));
+        }
+        let state = info.state.unwrap_or_default();
+        let published = info
+            .network_settings
+            .and_then(|n| n.ports)
+            .unwrap_or_default()
+            .into_values()
+            .flatten()
+            .flatten()
+            .next()
+            .and_then(|b| Some(format!("{}:{}", b.host_ip?, b.host_port?)));
+        Ok(Some(ProxyState {
+            status: state.status.map(|s| s.to_string()).unwrap_or_default(),
+            running: state.running.unwrap_or(false),
+            image: config.image.unwrap_or_default(),
+            labels,
+            published,
+        }))
+    }
+
+    /// Creates the proxy container, writes its files through the archive API, starts it. On any
+    /// failure the container is removed again.
+    pub async fn create_proxy(&self, spec: &ProxySpec) -> anyhow::Result<()> {
+        let key = format!("{}/tcp", spec.container_port);
+        let host_config = HostConfig {
+            port_bindings: Some(HashMap::from([(
+                key.clone(),
+                Some(vec![PortBinding {
+                    host_ip: Some(spec.listen_ip.clone()),
+                    host_port: Some(spec.listen_port.to_string()),
+                }]),
+            )])),
+            network_mode: Some(spec.network.clone()),
+            restart_policy: Some(RestartPolicy {
+                name: Some(RestartPolicyNameEnum::UNLESS_STOPPED),
+                maximum_retry_count: None,
+            }),
+            cap_drop: Some(vec!["ALL".into()]),
+            // nginx's master binds the port and hands its temp directories to the worker user.
+            cap_add: Some(
+                [
+                    "CHOWN",
+                    "SETUID",
+                    "SETGID",
+                    "NET_BIND_SERVICE",
+                    "DAC_OVERRIDE",
+                ]
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+            ),
+            security_opt: Some(vec!["no-new-privileges:true".into()]),
+            memory: Some(256 << 20),
+            pids_limit: Some(256),
+            ..Default::default()
+        };
+        let body = ContainerCreateBody {
+            image: Some(spec.image.clone()),
+            user: Some("0:0".into()),
+            entrypoint: Some(spec.entrypoint.clone()),
+            cmd: Some(spec.cmd.clone()),
+            labels: Some(spec.labels.clone()),
+            exposed_ports: Some(vec![key]),
+            host_config: Some(host_config),
+            ..Default::default()
+        };
+        let options = CreateContainerOptionsBuilder::new()
+            .name(PROXY_CONTAINER)
+            .build();
+        self.docker()
+            .create_container(Some(options), body)
+            .await
+            .map_err(|e| {
+                if super::status(&e) == Some(404) {
+                    anyhow::anyhow!(
+                        "the proxy image `{}` is not on the engine: `docker pull {}` (or build \
+                         one with nginx), or set `[proxy] image` in the config",
+                        spec.image,
+                        spec.image
+                    )
+                } else {
+                    self.fail(
+                        e,
+                        &format!("creating the proxy from image `{}`", spec.image),
+                    )
+                }
+            })?;
+        let result = async {
+            let files: Vec<(&str, u32, &[u8])> = spec
+                .files
+                .iter()
+                .map(|(p, m, b)| (p.trim_start_matches('/'), *m, b.as_slice()))
+                .collect();
+            let tar = super::archive::tar_of_files(&files)?;
+            self.upload_tar(PROXY_CONTAINER, "/", tar).await?;
+            self.docker()
+                .start_container(PROXY_CONTAINER, None)
+                .await
+                .map_err(|e| self.fail(e, "starting the proxy"))
+        }
+        .await;
+        if result.is_err() {
+            let _ = self.remove_proxy().await;
+        }
+        result
+    }
+
+    /// Removes the proxy container; one already gone is success.
+    pub async fn remove_proxy(&self) -> anyhow::Result<bool> {
+        let options = RemoveContainerOptionsBuilder::new()
+            .force(true)
+            .v(true)
+            .build();
+        match self
+            .docker()
+            .remove_container(PROXY_CONTAINER, Some(options))
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(e) if super::status(&e) == Some(404) => Ok(false),
+            Err(e) => Err(self.fail(e, "removing the proxy")),
+        }
+    }
+
+    /// The last lines the proxy wrote (nginx's errors), for a proxy that did not stay up.
+    pub async fn proxy_logs(&self) -> String {
+        use futures_util::StreamExt;
+        let options = bollard::query_parameters::LogsOptionsBuilder::new()
+            .stdout(true)
+            .stderr(true)
+            .tail("5")
+            .build();
+        let mut stream = self.docker().logs(PROXY_CONTAINER, Some(options));
+        let mut text = String::new();
+        while let Some(Ok(chunk)) = stream.next().await {
+            text.push_str(&String::from_utf8_lossy(&chunk.into_bytes()));
+        }
+        text.trim().replace('\n', "; ")
+    }
+}

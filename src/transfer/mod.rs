@@ -1,0 +1,794 @@
+//! Moving files and trees in and out of sandboxes through Docker's archive API.
+//!
+//! `upload` and `download` are the library functions behind `dsbx upload`, `dsbx download` and
+//! the sbx-compatible `dsbx files …` commands. Both stream: the tar is written (or read) on a
+//! blocking thread through a bounded channel that feeds (or drains) the HTTP body, so memory
+//! stays flat whatever the size; stdin is spooled to an unnamed temp file because a tar header
+//! needs the size first. Downloads are extracted by [`unpack::extract`], which never writes
+//! outside the destination, into a staging directory beside it that is moved into place only
+//! when everything arrived, so a failed download leaves nothing that looks finished.
+
+pub mod pack;
+pub mod remote;
+pub mod unpack;
+
+use crate::commands::Context;
+use crate::engine::Engine;
+use crate::engine::archive::RemoteStat;
+use crate::error::usage;
+use crate::resolve::resolve;
+use crate::sandbox::Sandbox;
+use anyhow::{Context as _, anyhow, bail};
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use serde::Serialize;
+use std::ffi::OsString;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use tokio::sync::mpsc;
+
+/// Transfers above this size get a progress bar on a terminal.
+const PROGRESS_THRESHOLD: u64 = 4 * 1024 * 1024;
+/// Size of each chunk sent through the channel, and how many may wait: together the most an
+/// upload or download holds in dsbx's memory besides the HTTP client's own buffers.
+const CHUNK: usize = 256 * 1024;
+const CHANNEL_DEPTH: usize = 8;
+
+/// What a transfer did, as `--json` prints it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Bytes of file content copied.
+    pub bytes: u64,
+    /// Regular files and symlinks copied.
+    pub files: u64,
+    pub duration_ms: u64,
+}
+
+/// Where upload reads from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Path(PathBuf),
+    Stdin,
+}
+
+/// Where download writes to.
+#[derive(Debug, Clone)]
+pub enum Dest {
+    Path(PathBuf),
+    Stdout,
+}
+
+impl Source {
+    pub fn parse(local: &str) -> Source {
+        if local == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(PathBuf::from(local))
+        }
+    }
+}
+
+impl Dest {
+    pub fn parse(local: &str) -> Dest {
+        if local == "-" {
+            Dest::Stdout
+        } else {
+            Dest::Path(PathBuf::from(local))
+        }
+    }
+}
+
+/// Resolves the sandbox, starts or resumes it, and knows its working directory.
+async fn ready_sandbox<'a>(ctx: &'a Context, query: &str) -> anyhow::Result<(&'a Engine, Sandbox)> {
+    let engine = ctx.engine().await?;
+    let state = ctx.store.load()?;
+    let sandbox = resolve(engine, &state, &ctx.scope, query).await?.live()?;
+    engine.ensure_running(&sandbox).await?;
+    // The list call behind names and prefixes does not carry the working directory.
+    let sandbox = if sandbox.workdir.is_none() {
+        engine
+            .inspect_sandbox(&sandbox.id)
+            .await?
+            .unwrap_or(sandbox)
+    } else {
+        sandbox
+    };
+    Ok((engine, sandbox))
+}
+
+fn touch(ctx: &Context, id: &str) {
+    let _ = ctx.store.update(|s| {
+        if let Some(r) = s.sandboxes.get_mut(id) {
+            r.last_activity = Some(chrono::Utc::now());
+        }
+        Ok(())
+    });
+}
+
+/// Stats a path, following a final symlink once (Docker reports the resolved target).
+async fn stat_follow(
+    engine: &Engine,
+    sandbox: &Sandbox,
+    path: &str,
+) -> anyhow::Result<Option<(RemoteStat, String)>> {
+    let stat = |p: String| async move {
+        engine
+            .stat_path(&sandbox.container_id, &p)
+            .await
+            .map_err(|e| {
+                engine.fail_sandbox(e, &sandbox.id, &format!("reading {}:{p}", sandbox.id))
+            })
+            .map(|s| s.map(|s| (s, p)))
+    };
+    match stat(path.to_string()).await? {
+        Some((st, _)) if st.is_symlink() && !st.link_target.is_empty() => {
+            let target = remote::join(path, &st.link_target);
+            stat(target).await
+        }
+        other => Ok(other),
+    }
+}
+
+/// The uid and gid uploaded entries get: the sandbox's user's, or root's with `--root`.
+async fn owner_of(engine: &Engine, sandbox: &Sandbox, root: bool) -> anyhow::Result<pack::Owner> {
+    let spec = sandbox.user();
+    if root || spec == "root" || spec == "0" || spec == "0:0" {
+        return Ok(pack::Owner { uid: 0, gid: 0 });
+    }
+    let read = |p: &'static str| async move {
+        engine
+            .read_small_file(&sandbox.container_id, p)
+            .await
+            .map(|b| String::from_utf8_lossy(&b.unwrap_or_default()).into_owned())
+    };
+    let passwd = read("/etc/passwd").await?;
+    let group = read("/etc/group").await?;
+    let user = crate::passwd::resolve(&passwd, &group, spec).ok_or_else(|| {
+        anyhow!(
+            "the sandbox's user `{spec}` is not in its /etc/passwd or /etc/group; \
+             upload with --root to write as root"
+        )
+    })?;
+    Ok(pack::Owner {
+        uid: user.uid,
+        gid: user.gid,
+    })
+}
+
+/// Uploads a local file or tree (or stdin) to REMOTE in the sandbox `query`, following the
+/// contract's target rules. Returns what was copied.
+pub async fn upload(
+    ctx: &Context,
+    query: &str,
+    source: &Source,
+    remote_arg: &str,
+    root: bool,
+) -> anyhow::Result<Summary> {
+    if remote_arg.is_empty() {
+        return Err(usage("REMOTE is empty: name a path in the sandbox"));
+    }
+    let started = Instant::now();
+    // The local side first: a missing LOCAL fails before the sandbox is started.
+    let local_scan = match source {
+        Source::Path(path) => Some((path.clone(), pack::scan(path)?, local_name(path)?)),
+        Source::Stdin => None,
+    };
+    let (engine, sandbox) = ready_sandbox(ctx, query).await?;
+    let dest = remote::absolute(sandbox.workdir.as_deref(), remote_arg);
+    let wants_dir = remote::wants_dir(remote_arg);
+    let (root_path, scan, name, _spool) = match local_scan {
+        Some((path, scan, name)) => (path, scan, Some(name), None),
+        None => {
+            let (spool, scan) = spool_stdin().await?;
+            (spool.path().to_path_buf(), scan, None, Some(spool))
+        }
+    };
+    let local_is_dir = scan.root_is_dir();
+    let owner = owner_of(engine, &sandbox, root).await?;
+    let shown = format!("{}:{dest}", sandbox.id);
+
+    // Where Docker extracts (an existing directory) and how the entries are named there.
+    let (extract_dir, place) = match stat_follow(engine, &sandbox, &dest).await? {
+        Some((st, _)) if st.is_dir() => {
+            let Some(name) = name else {
+                bail!("{shown} is a directory: name the file to write stdin to");
+            };
+            (
+                dest.clone(),
+                pack::Placement {
+                    parents: vec![],
+                    name,
+                },
+            )
+        }
+        Some(_) if wants_dir => bail!("{shown} is not a directory"),
+        Some(_) if local_is_dir => {
+            bail!("cannot copy a directory onto the file {shown}")
+        }
+        Some(_) => (
+            remote::parent(&dest),
+            pack::Placement {
+                parents: vec![],
+                name: remote::base_name(&dest).to_string(),
+            },
+        ),
+        None => {
+            let (ancestor, mut missing) = existing_ancestor(engine, &sandbox, &dest).await?;
+            let name = if wants_dir {
+                name.ok_or_else(|| {
+                    anyhow!("{shown} does not exist: name the file to write stdin to")
+                })?
+            } else {
+                missing
+                    .pop()
+                    .expect("a missing path has a missing component")
+            };
+            (
+                ancestor,
+                pack::Placement {
+                    parents: missing,
+                    name,
+                },
+            )
+        }
+    };
+
+    let bar = (scan.bytes > PROGRESS_THRESHOLD)
+        .then(|| ctx.printer.bytes_bar(Some(scan.bytes), "Uploading"))
+        .flatten();
+    for line in &scan.skipped {
+        ctx.printer.warn(line);
+    }
+    let (tx, rx) = mpsc::channel::<Result<Bytes, io::Error>>(CHANNEL_DEPTH);
+    let landed = place
+        .parents
+        .iter()
+        .chain(std::iter::once(&place.name))
+        .fold(extract_dir.clone(), |acc, part| remote::join(&acc, part));
+    // Docker answers 200 for an upload under a tmpfs mount and the sandbox never sees it
+    // (moby#22020), and the archive API itself still shows it: refuse instead of exiting 0.
+    if let Some(mount) = remote::engine_mount(&landed) {
+        bail!(
+            "cannot upload to {}:{landed}: {mount} is a mount of the engine's own (tmpfs, proc \
+             or sysfs) and files uploaded there are invisible to the sandbox (moby#22020); \
+             choose a path such as /tmp",
+            sandbox.id
+        );
+    }
+    let writer_bar = bar.clone();
+    let files = scan.files;
+    let bytes = scan.bytes;
+    let packer = tokio::task::spawn_blocking(move || {
+        let mut out = ChannelWriter::new(tx);
+        let progress = |n: u64| {
+            if let Some(b) = &writer_bar {
+                b.inc(n)
+            }
+        };
+        let result = pack::write_tar(&mut out, &root_path, &scan, &place, owner, &progress)
+            .and_then(|()| out.flush().map_err(anyhow::Error::from));
+        if let Err(e) = &result {
+            out.abort(format!("{e:#}"));
+        }
+        result
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let sent = engine
+        .upload_tar_stream(&sandbox.container_id, &extract_dir, body)
+        .await;
+    let packed = packer
+        .await
+        .map_err(|e| anyhow!("the upload thread failed: {e}"))?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    match (sent, packed) {
+        (Ok(()), Ok(())) => {}
+        // A local read error is the cause; the engine only saw the stream break.
+        (_, Err(e)) if !is_closed_channel(&e) => {
+            return Err(e.context(format!(
+                "upload to {shown} failed (it may hold a partial copy)"
+            )));
+        }
+        (Err(e), _) => return Err(upload_error(engine, &sandbox, e, &shown).await),
+        (Ok(()), Err(e)) => return Err(e.context(format!("upload to {shown} failed"))),
+    }
+    touch(ctx, &sandbox.id);
+    Ok(Summary {
+        bytes,
+        files,
+        duration_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// The engine's refusal, in words that say which side and what to do.
+async fn upload_error(
+    engine: &Engine,
+    sandbox: &Sandbox,
+    err: bollard::errors::Error,
+    shown: &str,
+) -> anyhow::Error {
+    if crate::engine::status(&err) == Some(404)
+        && matches!(engine.inspect_sandbox(&sandbox.id).await, Ok(None))
+    {
+        return crate::error::not_found(format!(
+            "no sandbox `{}`: its container is gone",
+            sandbox.id
+        ));
+    }
+    let text = err.to_string();
+    let hint = if text.contains("read-only") {
+        " (the target in the sandbox is read-only)"
+    } else if text.contains("no space left") {
+        " (the sandbox's disk is full)"
+    } else {
+        ""
+    };
+    engine
+        .fail_sandbox(err, &sandbox.id, &format!("uploading to {shown}"))
+        .context(format!("upload to {shown} failed{hint}"))
+}
+
+fn is_closed_channel(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe && e.to_string() == CLOSED)
+    })
+}
+
+const CLOSED: &str = "the engine stopped reading the upload";
+
+/// The deepest existing directory above `path` and the missing components below it, in order.
+async fn existing_ancestor(
+    engine: &Engine,
+    sandbox: &Sandbox,
+    path: &str,
+) -> anyhow::Result<(String, Vec<String>)> {
+    let mut missing = vec![remote::base_name(path).to_string()];
+    let mut current = remote::parent(path);
+    loop {
+        match stat_follow(engine, sandbox, &current).await? {
+            Some((st, _)) if st.is_dir() => break,
+            Some(_) => bail!(
+                "{}:{current} is a file, not a directory, so {path} cannot be created",
+                sandbox.id
+            ),
+            None => {
+                missing.push(remote::base_name(&current).to_string());
+                current = remote::parent(&current);
+            }
+        }
+    }
+    missing.reverse();
+    Ok((current, missing))
+}
+
+/// The name a local path is uploaded under: its last component (`.` and `..` resolved).
+fn local_name(path: &Path) -> anyhow::Result<String> {
+    let name = match path.file_name() {
+        Some(n) => n.to_os_string(),
+        None => fs::canonicalize(path)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_os_string()))
+            .ok_or_else(|| usage(format!("cannot upload {} itself", path.display())))?,
+    };
+    name.into_string()
+        .map_err(|n| anyhow!("{} is not valid UTF-8", n.to_string_lossy()))
+}
+
+/// Reads stdin to the end into an unnamed-on-exit temp file, off the async thread.
+async fn spool_stdin() -> anyhow::Result<(tempfile::NamedTempFile, pack::Scan)> {
+    tokio::task::spawn_blocking(|| -> anyhow::Result<_> {
+        let mut spool = tempfile::NamedTempFile::new().context("creating a temp file for stdin")?;
+        let mut stdin = io::stdin().lock();
+        unpack::copy_counting(&mut stdin, spool.as_file_mut(), &|_| {})
+            .context("spooling stdin to a temp file")?;
+        spool.as_file_mut().flush()?;
+        let mut scan = pack::scan(spool.path())?;
+        // What a new file gets from a usual umask, not the temp file's 0600.
+        scan.entries[0].mode = 0o644;
+        Ok((spool, scan))
+    })
+    .await
+    .map_err(|e| anyhow!("the stdin thread failed: {e}"))?
+}
+
+/// A `Write` that sends `CHUNK`-sized pieces into the upload's bounded channel, blocking while
+/// it is full.
+struct ChannelWriter {
+    tx: mpsc::Sender<Result<Bytes, io::Error>>,
+    buf: BytesMut,
+}
+
+impl ChannelWriter {
+    fn new(tx: mpsc::Sender<Result<Bytes, io::Error>>) -> Self {
+        ChannelWriter {
+            tx,
+            buf: BytesMut::with_capacity(CHUNK),
+        }
+    }
+
+    fn send(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = self.buf.split().freeze();
+        self.buf.reserve(CHUNK);
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, CLOSED))
+    }
+
+    /// Breaks the request body so the engine never sees a tar that looks complete.
+    fn abort(&mut self, why: String) {
+        self.buf.clear();
+        let _ = self.tx.blocking_send(Err(io::Error::other(why)));
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
+}
+
+/// A `Read` over the download's bounded channel, blocking while it is empty.
+struct ChannelReader {
+    rx: mpsc::Receiver<Result<Bytes, io::Error>>,
+    current: Bytes,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.current.is_empty() {
+            match self.rx.blocking_recv() {
+                None => return Ok(0),
+                Some(Err(e)) => return Err(e),
+                Some(Ok(b)) => self.current = b,
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current[..n]);
+        let _ = self.current.split_to(n);
+        Ok(n)
+    }
+}
+
+/// Downloads REMOTE from the sandbox `query` to a local path (the contract's target rules) or
+/// to stdout (a file's bytes; a directory as a tar stream).
+pub async fn download(
+    ctx: &Context,
+    query: &str,
+    remote_arg: &str,
+    dest: &Dest,
+) -> anyhow::Result<Summary> {
+    if remote_arg.is_empty() {
+        return Err(usage("REMOTE is empty: name a path in the sandbox"));
+    }
+    let started = Instant::now();
+    let (engine, sandbox) = ready_sandbox(ctx, query).await?;
+    let path = remote::absolute(sandbox.workdir.as_deref(), remote_arg);
+    let shown = format!("{}:{path}", sandbox.id);
+    let Some((st, source)) = stat_follow(engine, &sandbox, &path).await? else {
+        bail!("no such file or directory: {shown}");
+    };
+    if remote::wants_dir(remote_arg) && !st.is_dir() {
+        bail!("{shown} is not a directory");
+    }
+    if !st.is_dir() && !st.is_file() {
+        bail!("{shown} is not a regular file or a directory (a device, fifo or socket)");
+    }
+    let name = match remote::base_name(&path) {
+        "" => bail!("cannot download / itself: name a directory below it"),
+        n => OsString::from(n),
+    };
+    let total = (!st.is_dir()).then_some(st.size.max(0) as u64);
+    let bar = if total.is_none_or(|t| t > PROGRESS_THRESHOLD) {
+        ctx.printer.bytes_bar(total, "Downloading")
+    } else {
+        None
+    };
+
+    let (tx, rx) = mpsc::channel::<Result<Bytes, io::Error>>(CHANNEL_DEPTH);
+    let reader = ChannelReader {
+        rx,
+        current: Bytes::new(),
+    };
+    let worker_bar = bar.clone();
+    let is_dir = st.is_dir();
+    let dest = dest.clone();
+    let shown_for_worker = shown.clone();
+    let worker = tokio::task::spawn_blocking(move || {
+        let progress = |n: u64| {
+            if let Some(b) = &worker_bar {
+                b.inc(n)
+            }
+        };
+        match dest {
+            Dest::Stdout => to_stdout(reader, is_dir, &progress),
+            Dest::Path(local) => {
+                to_path(reader, &local, &name, is_dir, &shown_for_worker, &progress)
+            }
+        }
+    });
+    let mut stream = Box::pin(engine.download_tar_stream(&sandbox.container_id, &source));
+    let mut engine_error = None;
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(bytes) => {
+                if tx.send(Ok(bytes)).await.is_err() {
+                    break; // the worker stopped (an error it reports, or stdout closed)
+                }
+            }
+            Err(e) => {
+                let _ = tx
+                    .send(Err(io::Error::other(format!(
+                        "the download broke off: {e}"
+                    ))))
+                    .await;
+                engine_error = Some(e);
+                break;
+            }
+        }
+    }
+    drop(tx);
+    let result = worker
+        .await
+        .map_err(|e| anyhow!("the download thread failed: {e}"))?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let done = match (result, engine_error) {
+        (Ok(done), None) => done,
+        (_, Some(e)) => {
+            return Err(engine.fail_sandbox(e, &sandbox.id, &format!("downloading {shown}")));
+        }
+        (Err(e), None) => return Err(e),
+    };
+    for line in &done.skipped {
+        ctx.printer.warn(line);
+    }
+    touch(ctx, &sandbox.id);
+    Ok(Summary {
+        bytes: done.bytes,
+        files: done.files,
+        duration_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// A file's bytes, or a directory's tar as the engine sent it, onto stdout.
+fn to_stdout(
+    mut reader: ChannelReader,
+    is_dir: bool,
+    progress: &dyn Fn(u64),
+) -> anyhow::Result<unpack::Extracted> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if is_dir {
+        let n = unpack::copy_counting(&mut reader, &mut out, progress)?;
+        out.flush()?;
+        return Ok(unpack::Extracted {
+            bytes: n,
+            top_is_dir: true,
+            ..Default::default()
+        });
+    }
+    let mut archive = tar::Archive::new(reader);
+    for entry in archive.entries().context("reading the archive")? {
+        let mut entry = entry.context("reading the archive")?;
+        if entry.header().entry_type().is_file() {
+            let n = unpack::copy_counting(&mut entry, &mut out, progress)?;
+            out.flush()?;
+            return Ok(unpack::Extracted {
+                files: 1,
+                bytes: n,
+                ..Default::default()
+            });
+        }
+    }
+    bail!("the archive held no file")
+}
+
+/// The contract's download rules for a local path, applied through a staging directory.
+fn to_path(
+    reader: ChannelReader,
+    local: &Path,
+    name: &OsString,
+    remote_is_dir: bool,
+    shown: &str,
+    progress: &dyn Fn(u64),
+) -> anyhow::Result<unpack::Extracted> {
+    let wants_dir = remote::wants_dir(&local.to_string_lossy());
+    let mut created: Vec<PathBuf> = Vec::new();
+    let target = match fs::metadata(local) {
+        Ok(m) if m.is_dir() => local.join(name),
+        Ok(_) if wants_dir => bail!("{} is not a directory", local.display()),
+        Ok(_) if remote_is_dir => bail!(
+            "cannot copy the directory {shown} onto the file {}",
+            local.display()
+        ),
+        Ok(_) => local.to_path_buf(),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            let dir = if wants_dir {
+                local.to_path_buf()
+            } else {
+                local.parent().map(Path::to_path_buf).unwrap_or_default()
+            };
+            create_parents(&dir, &mut created)?;
+            if wants_dir {
+                local.join(name)
+            } else {
+                local.to_path_buf()
+            }
+        }
+        Err(e) => return Err(anyhow!("cannot use {}: {e}", local.display())),
+    };
+    let result = stage_and_commit(reader, &target, progress);
+    if result.is_err() {
+        for dir in created.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+    result
+}
+
+/// Creates the missing directories of `dir`, recording each one created; names the first
+/// ancestor that is a file.
+fn create_parents(dir: &Path, created: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let mut missing = Vec::new();
+    let mut current = dir.to_path_buf();
+    loop {
+        match fs::metadata(&current) {
+            Ok(m) if m.is_dir() => break,
+            Ok(_) => bail!(
+                "{} is a file, not a directory, so {} cannot be created",
+                current.display(),
+                dir.display()
+            ),
+            Err(_) => {
+                missing.push(current.clone());
+                match current.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => current = p.to_path_buf(),
+                    _ => break,
+                }
+            }
+        }
+    }
+    for path in missing.into_iter().rev() {
+        fs::create_dir(&path).map_err(|e| write_error(&path, e))?;
+        created.push(path);
+    }
+    Ok(())
+}
+
+/// Says which local place refused and why (full disk, read-only) in one line.
+fn write_error(path: &Path, e: io::Error) -> anyhow::Error {
+    use io::ErrorKind as K;
+    let why = match e.kind() {
+        K::StorageFull => "the disk is full".to_string(),
+        K::ReadOnlyFilesystem => "the file system is read-only".to_string(),
+        K::PermissionDenied => "permission denied".to_string(),
+        K::QuotaExceeded => "the disk quota is exceeded".to_string(),
+        _ => e.to_string(),
+    };
+    anyhow!("cannot write {}: {why}", path.display())
+}
+
+/// The first OS error in a chain, to say "disk full" rather than a library's wording.
+fn os_error(err: &anyhow::Error) -> Option<i32> {
+    err.chain().find_map(|c| {
+        c.downcast_ref::<io::Error>()
+            .and_then(io::Error::raw_os_error)
+    })
+}
+
+fn stage_and_commit(
+    reader: ChannelReader,
+    target: &Path,
+    progress: &dyn Fn(u64),
+) -> anyhow::Result<unpack::Extracted> {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let stage = tempfile::Builder::new()
+        .prefix(".dsbx-download-")
+        .tempdir_in(&parent)
+        .map_err(|e| write_error(&parent, e))?;
+    let staged_name = OsString::from("entry");
+    let extracted =
+        unpack::extract(reader, stage.path(), &staged_name, progress).map_err(
+            |e| match os_error(&e) {
+                Some(code @ (libc::ENOSPC | libc::EROFS | libc::EDQUOT | libc::EACCES)) => {
+                    write_error(target, io::Error::from_raw_os_error(code))
+                }
+                _ => e.context(format!("downloading into {}", target.display())),
+            },
+        )?;
+    let staged = stage.path().join(&staged_name);
+    commit(&staged, target)?;
+    Ok(extracted)
+}
+
+/// Moves the staged copy into place: a rename when nothing is there or a file is replaced, a
+/// merge when a directory lands on a directory (checked for conflicts before anything moves).
+fn commit(staged: &Path, target: &Path) -> anyhow::Result<()> {
+    let staged_dir = fs::symlink_metadata(staged)?.is_dir();
+    match fs::symlink_metadata(target) {
+        Err(_) => fs::rename(staged, target).map_err(|e| write_error(target, e)),
+        Ok(m) => {
+            let target_dir = m.is_dir() || (m.file_type().is_symlink() && target.is_dir());
+            match (staged_dir, target_dir) {
+                (true, true) => {
+                    conflicts(staged, target)?;
+                    merge(staged, target)
+                }
+                (false, false) => fs::rename(staged, target).map_err(|e| write_error(target, e)),
+                (true, false) => bail!(
+                    "cannot replace the file {} with a directory",
+                    target.display()
+                ),
+                (false, true) => bail!(
+                    "cannot replace the directory {} with a file",
+                    target.display()
+                ),
+            }
+        }
+    }
+}
+
+fn conflicts(src: &Path, dst: &Path) -> anyhow::Result<()> {
+    for entry in fs::read_dir(src)? {
+        let entry = entry?;
+        let from = entry.path();
+        let to = dst.join(entry.file_name());
+        let from_dir = fs::symlink_metadata(&from)?.is_dir();
+        if let Ok(m) = fs::symlink_metadata(&to) {
+            match (from_dir, m.is_dir()) {
+                (true, true) => conflicts(&from, &to)?,
+                (false, false) => {}
+                (true, false) => bail!("cannot replace the file {} with a directory", to.display()),
+                (false, true) => bail!("cannot replace the directory {} with a file", to.display()),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn merge(src: &Path, dst: &Path) -> anyhow::Result<()> {
+    for entry in fs::read_dir(src)? {
+        let entry = entry?;
+        let from = entry.path();
+        let to = dst.join(entry.file_name());
+        let both_dirs = fs::symlink_metadata(&from)?.is_dir()
+            && fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir());
+        if both_dirs {
+            merge(&from, &to)?;
+        } else {
+            fs::rename(&from, &to).map_err(|e| write_error(&to, e))?;
+        }
+    }
+    Ok(())
+}
