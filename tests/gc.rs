@@ -193,7 +193,7 @@ fn without_a_state_file_the_deadline_is_read_from_the_sandbox() {
 }
 
 #[test]
-fn a_stopped_unexpired_sandbox_is_kept_and_exec_starts_it_again() {
+fn a_stopped_unexpired_sandbox_is_kept_and_exec_or_upload_starts_it_again() {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&["--timeout", "1h"]);
     // A reboot, or someone behind dsbx's back.
@@ -215,6 +215,22 @@ fn a_stopped_unexpired_sandbox_is_kept_and_exec_starts_it_again() {
     assert_code(&out, 0);
     assert_eq!(stdout(&out), "back\n");
     assert_eq!(status(&id), "running");
+    // upload too.
+    assert!(
+        docker(&["stop", "-t", "1", &format!("dsbx-{id}")])
+            .status
+            .success()
+    );
+    assert_code(&env.run(&["gc"]), 0);
+    let local = env.dir.path().join("note.txt");
+    std::fs::write(&local, "kept\n").unwrap();
+    let out = env.run(&["upload", &id, path_str(&local), "/tmp/note.txt"]);
+    assert_code(&out, 0);
+    assert_eq!(status(&id), "running");
+    assert_eq!(
+        docker_exec(&format!("dsbx-{id}"), &["cat", "/tmp/note.txt"]),
+        "kept"
+    );
 }
 
 #[test]
