@@ -298,7 +298,7 @@ fn network_none_and_isolated() {
 #[test]
 fn a_sandbox_stops_itself_at_its_deadline() {
     let Some(env) = TestEnv::new() else { return };
-    let id = env.init(&["--timeout", "3s"]);
+    let id = env.init(&["--timeout", "6s"]);
     let name = format!("dsbx-{id}");
     assert_eq!(inspect(&name, "{{.State.Running}}"), "true");
     assert!(
@@ -306,7 +306,7 @@ fn a_sandbox_stops_itself_at_its_deadline() {
             &name,
             "{{.State.Running}}"
         ) == "false"),
-        "still running long after its 3 s deadline"
+        "still running long after its 6 s deadline"
     );
     let out = env.run(&["ls", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
