@@ -7,11 +7,11 @@
 //! (`{"secs": …}` or `{"error": "…"}`), so floor runs interleave with the dsbx and docker runs while
 //! the connection stays warm. Built only with `--features bench` (`cargo install` skips it).
 
-use dsbx::engine::exec::ExecSpec;
-use dsbx::engine::helper_volume::HELPER_PATH;
 use bytes::Bytes;
 use dsbx::engine::Engine;
 use dsbx::engine::containers::CreateSpec;
+use dsbx::engine::exec::ExecSpec;
+use dsbx::engine::helper_volume::HELPER_PATH;
 use dsbx::{ids, labels, sandbox};
 use futures_util::StreamExt;
 use futures_util::future::join_all;

@@ -327,16 +327,16 @@ fn an_image_with_no_shell_and_no_libc_runs_until_its_deadline() {
     let tag = "dsbx-test-dataonly:latest";
     let out = docker(&["build", "-q", "-t", tag, path_str(&ctx)]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let id = env.init(&["--image", tag, "--timeout", "4s"]);
+    // Long enough that a loaded machine still sees it alive right after init returns.
+    let id = env.init(&["--image", tag, "--timeout", "10s"]);
     let name = format!("dsbx-{id}");
-    std::thread::sleep(Duration::from_secs(1));
     assert_eq!(
         inspect(&name, "{{.State.Running}}"),
         "true",
         "alive before its deadline"
     );
     assert!(
-        wait_until(Duration::from_secs(30), || inspect(
+        wait_until(Duration::from_secs(45), || inspect(
             &name,
             "{{.State.Running}}"
         ) == "false"),
