@@ -226,17 +226,10 @@ async fn init_kill(engine: &Engine, request: &Value) -> anyhow::Result<()> {
         memory: 2 << 30,
         nano_cpus: 2_000_000_000,
         pids: 1024,
-        cap_add: [
-            "CHOWN",
-            "DAC_OVERRIDE",
-            "FOWNER",
-            "SETUID",
-            "SETGID",
-            "KILL",
-            "NET_BIND_SERVICE",
-        ]
-        .map(String::from)
-        .to_vec(),
+        cap_add: dsbx::config::DEFAULT_CAP_ADD
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
         no_new_privileges: true,
         network: network.to_string(),
         aliases: vec![id.clone()],

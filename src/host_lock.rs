@@ -22,6 +22,14 @@ pub fn lock_dir() -> PathBuf {
 
 /// Blocks until this host holds the lock `what` for the engine at `engine_url`.
 pub fn acquire(engine_url: &str, what: &str) -> anyhow::Result<HostLock> {
+    let (file, path) = open_lock_file(engine_url, what)?;
+    file.lock()
+        .with_context(|| format!("cannot lock {}", path.display()))?;
+    Ok(HostLock { _file: file })
+}
+
+/// The lock file for `what` on the engine at `engine_url`, created if missing.
+fn open_lock_file(engine_url: &str, what: &str) -> anyhow::Result<(File, PathBuf)> {
     let dir = lock_dir();
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create lock directory {}", dir.display()))?;
@@ -37,9 +45,7 @@ pub fn acquire(engine_url: &str, what: &str) -> anyhow::Result<HostLock> {
     // Anyone may need this lock (root's cron and a user's shell share the engine).
     use std::os::unix::fs::PermissionsExt;
     let _ = file.set_permissions(std::fs::Permissions::from_mode(0o666));
-    file.lock()
-        .with_context(|| format!("cannot lock {}", path.display()))?;
-    Ok(HostLock { _file: file })
+    Ok((file, path))
 }
 
 /// `acquire` without blocking the async runtime's thread.
@@ -57,20 +63,7 @@ pub async fn acquire_async_noting(
     what: &str,
     waiting: impl FnOnce(),
 ) -> anyhow::Result<HostLock> {
-    let dir = lock_dir();
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create lock directory {}", dir.display()))?;
-    let digest = Sha256::digest(engine_url.as_bytes());
-    let key: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    let path = dir.join(format!("{key}-{what}.lock"));
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open lock file {}", path.display()))?;
-    use std::os::unix::fs::PermissionsExt;
-    let _ = file.set_permissions(std::fs::Permissions::from_mode(0o666));
+    let (file, path) = open_lock_file(engine_url, what)?;
     match file.try_lock() {
         Ok(()) => Ok(HostLock { _file: file }),
         Err(std::fs::TryLockError::WouldBlock) => {

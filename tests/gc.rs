@@ -4,28 +4,7 @@
 mod common;
 
 use common::*;
-use std::time::{Duration, Instant};
-
-/// Polls until `f` holds, at most `limit`.
-fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    f()
-}
-
-fn status(id: &str) -> String {
-    let out = docker(&["inspect", "-f", "{{.State.Status}}", &format!("dsbx-{id}")]);
-    if out.status.success() {
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    } else {
-        "gone".into()
-    }
-}
+use std::time::Duration;
 
 /// A sandbox that has reached its (2 s) deadline and stopped itself.
 fn expired(env: &TestEnv, extra: &[&str]) -> String {

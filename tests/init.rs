@@ -5,18 +5,7 @@ mod common;
 
 use common::*;
 use std::io::{Read, Write};
-use std::time::{Duration, Instant};
-
-fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    false
-}
+use std::time::Duration;
 
 #[test]
 fn env_flags_reach_the_sandbox_but_never_the_state_file() {

@@ -5,27 +5,7 @@ mod common;
 
 use chrono::{DateTime, Utc};
 use common::*;
-use std::time::{Duration, Instant};
-
-fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    f()
-}
-
-fn status(id: &str) -> String {
-    let out = docker(&["inspect", "-f", "{{.State.Status}}", &format!("dsbx-{id}")]);
-    if out.status.success() {
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    } else {
-        "gone".into()
-    }
-}
+use std::time::Duration;
 
 /// The initial deadline in the `dsbx.expires-at` label.
 fn label_deadline(id: &str) -> DateTime<Utc> {

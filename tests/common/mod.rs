@@ -275,6 +275,28 @@ pub fn engine_lock(what: &str) -> std::fs::File {
     file
 }
 
+/// Polls until `f` holds, at most `limit` (then one last look).
+pub fn wait_until(limit: std::time::Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    f()
+}
+
+/// Docker's state word for sandbox `id` (`running`, `exited`, `paused`, …), or `gone`.
+pub fn status(id: &str) -> String {
+    let out = docker(&["inspect", "-f", "{{.State.Status}}", &format!("dsbx-{id}")]);
+    if out.status.success() {
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    } else {
+        "gone".into()
+    }
+}
+
 pub fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
