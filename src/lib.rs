@@ -15,6 +15,7 @@ pub mod helper;
 pub mod host_lock;
 pub mod ids;
 pub mod labels;
+pub mod lifetime;
 pub mod output;
 pub mod passwd;
 pub mod registry_auth;

@@ -1,7 +1,521 @@
-//! `dsbx gc`: not built yet.
+//! `dsbx gc`: removes what the contract lists and nothing else, in parallel:
+//! - sandboxes whose deadline has passed (the record's; without one, the file inside the
+//!   sandbox, read through the archive API, never guessed shorter),
+//! - containers in Docker's `dead` state,
+//! - with `--older-than`/`--idle`, sandboxes created / untouched longer ago,
+//! - records whose container is gone,
+//! - `--isolated` networks whose sandbox is gone.
+//!
+//! Only what carries `dsbx.managed=true` is ever looked at, only in the current scope unless
+//! `--all-scopes`. Made for cron: off a terminal one timestamped line per action on stdout,
+//! errors on stderr, nothing at all when nothing was done. Two runs at once take turns on a
+//! host lock, and a container already gone counts as removed.
 
 use super::Context;
+use crate::cli::GcArgs;
+use crate::engine::networks::ManagedNetwork;
+use crate::error::{one_line, usage};
+use crate::resolve::Target;
+use crate::sandbox::{ContainerState, Sandbox, format_time, parse_time};
+use crate::state::{Record, State};
+use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::future::join_all;
+use serde::Serialize;
+use std::time::Duration;
 
-pub async fn run(_ctx: &Context, _args: crate::cli::GcArgs) -> anyhow::Result<i32> {
-    Err(anyhow::anyhow!("`dsbx gc` is not built yet"))
+/// A record still `creating` after this long belongs to an `init` that died.
+const STALE_CREATING: TimeDelta = TimeDelta::minutes(10);
+/// An isolated network younger than this may belong to an `init` about to create its container.
+const NETWORK_GRACE: TimeDelta = TimeDelta::seconds(30);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum What {
+    /// A container (with its anonymous volumes, its isolated network and its record).
+    Sandbox,
+    /// A record whose container is gone (and its isolated network).
+    Record,
+    /// An isolated network whose sandbox is gone.
+    Network,
+}
+
+/// One thing gc decided to remove, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    pub kind: What,
+    /// The sandbox id, or the network's name.
+    pub id: String,
+    pub scope: Option<String>,
+    /// expired, dead, older_than, idle, container_gone, sandbox_gone
+    pub reason: &'static str,
+    /// The deadline that passed, the creation or the last activity the reason refers to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+}
+
+/// The options that widen what counts as garbage.
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    pub older_than: Option<Duration>,
+    pub idle: Option<Duration>,
+}
+
+pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
+    let rules = Rules {
+        older_than: positive(args.older_than.as_deref(), "--older-than")?,
+        idle: positive(args.idle.as_deref(), "--idle")?,
+    };
+    let engine = ctx.engine().await?;
+    // Two gc at once: the second waits, then finds the first's work done.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(crate::host_lock::acquire_async(&engine.endpoint.url, "gc").await?)
+    };
+    let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
+    let (live, networks) =
+        tokio::try_join!(engine.list_sandboxes(scope), engine.list_managed_networks())?;
+    let state = ctx.store.load()?;
+    let now = Utc::now();
+
+    // Without a record, the deadline the helper obeys is read from inside the sandbox, once the
+    // label's initial deadline has passed (`dsbx timeout` may have extended it). Before that the
+    // label is enough: a shortened deadline only makes gc keep a sandbox longer, never shorter.
+    let unrecorded: Vec<&Sandbox> = live
+        .iter()
+        .filter(|s| {
+            s.state != ContainerState::Dead
+                && !state.sandboxes.contains_key(&s.id)
+                && s.initial_deadline().is_some_and(|d| d <= now)
+        })
+        .collect();
+    let read = join_all(
+        unrecorded
+            .iter()
+            .map(|s| crate::lifetime::read_deadline(engine, &s.id)),
+    )
+    .await;
+    let mut file_deadlines = std::collections::HashMap::new();
+    for (s, r) in unrecorded.iter().zip(read) {
+        // An inspection error means "unknown": keep it.
+        file_deadlines.insert(s.id.clone(), r.ok());
+    }
+
+    let mut targets: Vec<(Action, Option<Target>)> = Vec::new();
+    for s in &live {
+        let record = state.sandboxes.get(&s.id);
+        let deadline = match record {
+            Some(r) => Known::At(r.deadline),
+            None => match file_deadlines.get(&s.id) {
+                Some(Some(d)) => Known::At(*d),
+                Some(None) => Known::Unknown,
+                None => Known::At(s.initial_deadline()),
+            },
+        };
+        if let Some(action) = judge(s, record, deadline, &rules, now) {
+            targets.push((action, Some(Target::Live(s.clone()))));
+        }
+    }
+    for (id, r) in &state.sandboxes {
+        let in_scope = scope.is_none_or(|sc| r.scope == sc);
+        let still_creating = r.creating && now - r.created_at < STALE_CREATING;
+        if in_scope && !still_creating && !live.iter().any(|s| &s.id == id) {
+            targets.push((
+                Action {
+                    kind: What::Record,
+                    id: id.clone(),
+                    scope: Some(r.scope.clone()),
+                    reason: "container_gone",
+                    since: None,
+                },
+                Some(Target::Missing {
+                    id: id.clone(),
+                    record: Record {
+                        // Only a network that carries dsbx's labels is ever removed.
+                        isolated_network: r.isolated_network.clone().filter(|name| {
+                            networks
+                                .iter()
+                                .any(|n| &n.name == name && n.role == "isolated")
+                        }),
+                        ..r.clone()
+                    },
+                }),
+            ));
+        }
+    }
+    for n in orphan_networks(&networks, &live, &state, &targets, scope, now) {
+        targets.push((
+            Action {
+                kind: What::Network,
+                id: n.name.clone(),
+                scope: n.scope.clone(),
+                reason: "sandbox_gone",
+                since: None,
+            },
+            None,
+        ));
+    }
+
+    let mut removed: Vec<Action> = Vec::new();
+    let mut errors: Vec<(Action, String)> = Vec::new();
+    if args.dry_run {
+        removed = targets.into_iter().map(|(a, _)| a).collect();
+    } else {
+        let results = join_all(targets.iter().map(|(action, target)| async move {
+            match target {
+                Some(t) => super::kill::remove(engine, t).await,
+                None => engine.remove_network(&action.id).await,
+            }
+        }))
+        .await;
+        for ((action, _), result) in targets.into_iter().zip(results) {
+            match result {
+                Ok(()) => removed.push(action),
+                Err(e) => errors.push((action, one_line(&e))),
+            }
+        }
+        let forget: Vec<&str> = removed
+            .iter()
+            .filter(|a| a.kind != What::Network)
+            .map(|a| a.id.as_str())
+            .collect();
+        if !forget.is_empty() {
+            ctx.store.update(|s| {
+                for id in &forget {
+                    s.sandboxes.remove(*id);
+                }
+                Ok(())
+            })?;
+        }
+    }
+    report(ctx, &removed, &errors, args.dry_run)?;
+    Ok(if errors.is_empty() { 0 } else { 1 })
+}
+
+/// What gc knows of a sandbox's deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// `None` = never.
+    At(Option<DateTime<Utc>>),
+    /// The file could not be read: keep the sandbox (unless another rule applies).
+    Unknown,
+}
+
+/// Whether one live sandbox goes, and why. Pure, so the rules are unit-tested.
+pub fn judge(
+    s: &Sandbox,
+    record: Option<&Record>,
+    deadline: Known,
+    rules: &Rules,
+    now: DateTime<Utc>,
+) -> Option<Action> {
+    let action = |reason: &'static str, since: Option<DateTime<Utc>>| Action {
+        kind: What::Sandbox,
+        id: s.id.clone(),
+        scope: Some(s.scope.clone()),
+        reason,
+        since: since.map(format_time),
+    };
+    match s.state {
+        ContainerState::Dead => return Some(action("dead", None)),
+        ContainerState::Removing => return None,
+        _ => {}
+    }
+    // A record still being created belongs to an `init` at work.
+    if record.is_some_and(|r| r.creating && now - r.created_at < STALE_CREATING) {
+        return None;
+    }
+    if let Known::At(Some(d)) = deadline
+        && d <= now
+    {
+        return Some(action("expired", Some(d)));
+    }
+    let created = s.created_at().or(record.map(|r| r.created_at));
+    if let (Some(limit), Some(created)) = (rules.older_than, created)
+        && older(created, limit, now)
+    {
+        return Some(action("older_than", Some(created)));
+    }
+    let last = record.and_then(|r| r.last_activity).or(created);
+    if let (Some(limit), Some(last)) = (rules.idle, last)
+        && older(last, limit, now)
+    {
+        return Some(action("idle", Some(last)));
+    }
+    None
+}
+
+fn older(t: DateTime<Utc>, limit: Duration, now: DateTime<Utc>) -> bool {
+    TimeDelta::from_std(limit).is_ok_and(|limit| now - t > limit)
+}
+
+/// Isolated networks (`dsbx.role=isolated`) of the scope whose sandbox is gone and that no
+/// removal in this run takes with it. Never the shared network, never a young one (an `init`
+/// creates the network just before the container), never one whose `init` is recorded at work.
+fn orphan_networks<'a>(
+    networks: &'a [ManagedNetwork],
+    live: &[Sandbox],
+    state: &State,
+    targets: &[(Action, Option<Target>)],
+    scope: Option<&str>,
+    now: DateTime<Utc>,
+) -> Vec<&'a ManagedNetwork> {
+    networks
+        .iter()
+        .filter(|n| n.role == "isolated")
+        .filter(|n| scope.is_none_or(|sc| n.scope.as_deref() == Some(sc)))
+        .filter(|n| {
+            let Some(id) = n.sandbox_id.as_deref() else {
+                return false;
+            };
+            let young = n
+                .created
+                .as_deref()
+                .and_then(parse_time)
+                .is_none_or(|t| now - t < NETWORK_GRACE);
+            let creating = state.sandboxes.get(id).is_some_and(|r| r.creating);
+            let handled = targets.iter().any(|(a, t)| {
+                a.id == id
+                    && matches!(t, Some(Target::Missing { record, .. })
+                        if record.isolated_network.as_deref() == Some(n.name.as_str()))
+            });
+            !young && !creating && !handled && !live.iter().any(|s| s.id == id)
+        })
+        .collect()
+}
+
+fn positive(text: Option<&str>, flag: &str) -> anyhow::Result<Option<Duration>> {
+    let Some(text) = text else { return Ok(None) };
+    match crate::units::parse_duration(text)? {
+        Some(d) => Ok(Some(d)),
+        None => Err(usage(format!(
+            "{flag} must be longer than 0 (`dsbx kill --all` removes every sandbox of the scope)"
+        ))),
+    }
+}
+
+fn describe(a: &Action) -> String {
+    let what = match a.kind {
+        What::Sandbox => "sandbox",
+        What::Record => "record",
+        What::Network => "network",
+    };
+    let why = match (a.reason, &a.since) {
+        ("expired", Some(t)) => format!("deadline passed at {t}"),
+        ("dead", _) => "container in Docker's dead state".into(),
+        ("older_than", Some(t)) => format!("created at {t}, older than --older-than"),
+        ("idle", Some(t)) => format!("last active at {t}, idle longer than --idle"),
+        ("container_gone", _) => "its container is gone".into(),
+        ("sandbox_gone", _) => "its sandbox is gone".into(),
+        (other, _) => other.to_string(),
+    };
+    format!("{what} {} ({why})", a.id)
+}
+
+fn report(
+    ctx: &Context,
+    removed: &[Action],
+    errors: &[(Action, String)],
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let verb = if dry_run { "would remove" } else { "removed" };
+    if ctx.printer.json {
+        ctx.printer.json_value(&serde_json::json!({
+            "removed": removed,
+            "errors": errors.iter().map(|(a, m)| serde_json::json!({
+                "kind": a.kind, "id": a.id, "reason": a.reason, "message": m,
+            })).collect::<Vec<_>>(),
+            "dry_run": dry_run,
+        }))?;
+        for (a, m) in errors {
+            eprintln!("error: could not remove {}: {m}", describe(a));
+        }
+        return Ok(());
+    }
+    let tty = ctx.printer.stdout_is_terminal();
+    let stamp = || format_time(Utc::now());
+    for a in removed {
+        if tty {
+            ctx.printer.data(format!("{verb} {}", describe(a)))?;
+        } else {
+            ctx.printer
+                .data(format!("{} {verb} {}", stamp(), describe(a)))?;
+        }
+    }
+    for (a, m) in errors {
+        if tty {
+            eprintln!("error: could not remove {}: {m}", describe(a));
+        } else {
+            eprintln!("{} error: could not remove {}: {m}", stamp(), describe(a));
+        }
+    }
+    if tty && !ctx.printer.quiet {
+        let count = |k: What| removed.iter().filter(|a| a.kind == k).count();
+        let summary = format!(
+            "{verb} {} sandbox(es), {} record(s), {} network(s){}",
+            count(What::Sandbox),
+            count(What::Record),
+            count(What::Network),
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!("; {} failed", errors.len())
+            }
+        );
+        if removed.is_empty() && errors.is_empty() {
+            eprintln!("nothing to clean up in scope `{}`", ctx.scope);
+        } else {
+            eprintln!("{summary}");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::labels;
+    use std::collections::HashMap;
+
+    fn sandbox(state: ContainerState, created: DateTime<Utc>) -> Sandbox {
+        Sandbox {
+            id: "abcdefabcdef".into(),
+            container_id: "c".into(),
+            name: String::new(),
+            scope: "s".into(),
+            image: "i".into(),
+            state,
+            labels: HashMap::from([
+                (labels::MANAGED.to_string(), "true".to_string()),
+                (labels::CREATED_AT.to_string(), format_time(created)),
+            ]),
+            ports: vec![],
+            network_mode: String::new(),
+            ips: vec![],
+            workdir: None,
+        }
+    }
+
+    fn record(created: DateTime<Utc>, deadline: Option<DateTime<Utc>>) -> Record {
+        Record {
+            name: String::new(),
+            scope: "s".into(),
+            image: "i".into(),
+            created_at: created,
+            deadline,
+            last_activity: None,
+            isolated_network: None,
+            creating: false,
+        }
+    }
+
+    #[test]
+    fn rules() {
+        let now = Utc::now();
+        let hour = TimeDelta::hours(1);
+        let none = Rules::default();
+        let stopped = sandbox(ContainerState::Exited, now - hour);
+        let running = sandbox(ContainerState::Running, now - hour);
+        let past = Known::At(Some(now - TimeDelta::seconds(1)));
+        let future = Known::At(Some(now + hour));
+        // Past the deadline: removed, running or not (the helper is about to stop it).
+        assert_eq!(
+            judge(&stopped, None, past, &none, now).unwrap().reason,
+            "expired"
+        );
+        assert!(judge(&running, None, past, &none, now).is_some());
+        // Not yet, never, or unknown: kept.
+        assert!(judge(&stopped, None, future, &none, now).is_none());
+        assert!(judge(&stopped, None, Known::At(None), &none, now).is_none());
+        assert!(judge(&stopped, None, Known::Unknown, &none, now).is_none());
+        // Dead: removed whatever the deadline.
+        let dead = sandbox(ContainerState::Dead, now);
+        assert_eq!(
+            judge(&dead, None, Known::Unknown, &none, now)
+                .unwrap()
+                .reason,
+            "dead"
+        );
+        // --older-than and --idle (idle from creation without a recorded activity).
+        let older = Rules {
+            older_than: Some(Duration::from_secs(1800)),
+            idle: None,
+        };
+        assert_eq!(
+            judge(&stopped, None, future, &older, now).unwrap().reason,
+            "older_than"
+        );
+        let idle = Rules {
+            older_than: None,
+            idle: Some(Duration::from_secs(1800)),
+        };
+        assert_eq!(
+            judge(&stopped, None, future, &idle, now).unwrap().reason,
+            "idle"
+        );
+        let mut active = record(now - hour, Some(now + hour));
+        active.last_activity = Some(now - TimeDelta::minutes(5));
+        assert!(judge(&stopped, Some(&active), future, &idle, now).is_none());
+        // An init at work is never touched.
+        let mut creating = record(now, Some(now - TimeDelta::seconds(1)));
+        creating.creating = true;
+        assert!(judge(&stopped, Some(&creating), past, &older, now).is_none());
+    }
+
+    #[test]
+    fn networks() {
+        let now = Utc::now();
+        let old = format_time(now - TimeDelta::hours(1));
+        let net =
+            |name: &str, role: &str, id: Option<&str>, scope: &str, created: &str| ManagedNetwork {
+                name: name.into(),
+                role: role.into(),
+                sandbox_id: id.map(str::to_string),
+                scope: Some(scope.into()),
+                created: Some(created.into()),
+            };
+        let nets = vec![
+            net("dsbx", "shared", None, "s", &old),
+            net(
+                "dsbx-net-gone00000000",
+                "isolated",
+                Some("gone00000000"),
+                "s",
+                &old,
+            ),
+            net(
+                "dsbx-net-abcdefabcdef",
+                "isolated",
+                Some("abcdefabcdef"),
+                "s",
+                &old,
+            ),
+            net(
+                "dsbx-net-other0000000",
+                "isolated",
+                Some("other0000000"),
+                "x",
+                &old,
+            ),
+            net(
+                "dsbx-net-young0000000",
+                "isolated",
+                Some("young0000000"),
+                "s",
+                &format_time(now),
+            ),
+        ];
+        let live = vec![sandbox(ContainerState::Exited, now)];
+        let found: Vec<&str> =
+            orphan_networks(&nets, &live, &State::default(), &[], Some("s"), now)
+                .iter()
+                .map(|n| n.name.as_str())
+                .collect();
+        assert_eq!(found, vec!["dsbx-net-gone00000000"]);
+        let all: Vec<&str> = orphan_networks(&nets, &live, &State::default(), &[], None, now)
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect();
+        assert_eq!(all, vec!["dsbx-net-gone00000000", "dsbx-net-other0000000"]);
+    }
 }

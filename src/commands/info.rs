@@ -1,7 +1,222 @@
-//! `dsbx info`: not built yet.
+//! `dsbx info ID [--stats]`: everything known about one sandbox, as `key: value` lines (or one
+//! JSON object). The deadline is the one the helper obeys, read from inside the sandbox.
 
 use super::Context;
+use crate::cli::InfoArgs;
+use crate::labels;
+use crate::sandbox::format_time;
+use crate::url::{UrlValues, render};
+use chrono::Utc;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
-pub async fn run(_ctx: &Context, _args: crate::cli::InfoArgs) -> anyhow::Result<i32> {
-    Err(anyhow::anyhow!("`dsbx info` is not built yet"))
+/// The URL `info` shows for a published port.
+const DEFAULT_URL: &str = "http://{host}:{host_port}";
+
+#[derive(Debug, Serialize)]
+struct Info {
+    id: String,
+    name: String,
+    scope: String,
+    owner: Option<String>,
+    image: String,
+    template: Option<String>,
+    user: String,
+    /// running, stopped, paused, expired, untracked (as `ls` shows it)
+    status: String,
+    /// The container's own state.
+    state: String,
+    tracked: bool,
+    created_at: Option<String>,
+    /// `None`: never.
+    expires_at: Option<String>,
+    /// Seconds left; 0 once passed; `None`: never.
+    time_left_secs: Option<i64>,
+    last_activity: Option<String>,
+    network: String,
+    ips: BTreeMap<String, String>,
+    ports: Vec<PortInfo>,
+    labels: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stats: Option<crate::engine::life::Stats>,
+}
+
+#[derive(Debug, Serialize)]
+struct PortInfo {
+    port: u16,
+    host_ip: Option<String>,
+    host_port: Option<u16>,
+    url: Option<String>,
+}
+
+pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
+    let engine = ctx.engine().await?;
+    let state = ctx.store.load()?;
+    let sandbox = crate::resolve::resolve(engine, &state, &ctx.scope, &args.id)
+        .await?
+        .live()?;
+    let record = state.sandboxes.get(&sandbox.id);
+    let running = matches!(
+        sandbox.state,
+        crate::sandbox::ContainerState::Running | crate::sandbox::ContainerState::Restarting
+    );
+    let (deadline, stats) =
+        tokio::join!(crate::lifetime::read_deadline(engine, &sandbox.id), async {
+            if args.stats && running {
+                Some(engine.stats(&sandbox.id).await)
+            } else {
+                None
+            }
+        });
+    // The file is the truth; if it cannot be read, the record's (else the label's) copy.
+    let deadline = match deadline {
+        Ok(d) => d,
+        Err(e) => {
+            ctx.printer.warn(format!(
+                "could not read the deadline inside the sandbox ({}); showing the recorded one",
+                crate::error::one_line(&e)
+            ));
+            crate::lifetime::known_deadline(&sandbox, record)
+        }
+    };
+    let stats = match stats {
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return Err(e),
+        None => {
+            if args.stats {
+                ctx.printer
+                    .note("no live stats: the sandbox is not running");
+            }
+            None
+        }
+    };
+    let now = Utc::now();
+    let host = engine.endpoint.host();
+    let ports = sandbox
+        .ports
+        .iter()
+        .map(|p| {
+            let url = p.host_port.and_then(|hp| {
+                render(
+                    DEFAULT_URL,
+                    &UrlValues {
+                        port: p.port,
+                        id: &sandbox.id,
+                        name: &sandbox.name,
+                        host_port: Some(hp),
+                        host: &host,
+                        ip: sandbox.ip(),
+                    },
+                )
+                .ok()
+            });
+            PortInfo {
+                port: p.port,
+                host_ip: p.host_ip.clone(),
+                host_port: p.host_port,
+                url,
+            }
+        })
+        .collect();
+    let info = Info {
+        id: sandbox.id.clone(),
+        name: sandbox.name.clone(),
+        scope: sandbox.scope.clone(),
+        owner: sandbox.label(labels::OWNER).map(str::to_string),
+        image: sandbox.image.clone(),
+        template: sandbox.template().map(str::to_string),
+        user: sandbox.user().to_string(),
+        status: super::ls::status_with(&sandbox, record.is_some(), deadline, now).to_string(),
+        state: format!("{:?}", sandbox.state).to_lowercase(),
+        tracked: record.is_some(),
+        created_at: sandbox
+            .created_at()
+            .or(record.map(|r| r.created_at))
+            .map(format_time),
+        expires_at: deadline.map(format_time),
+        time_left_secs: deadline.map(|d| (d - now).num_seconds().max(0)),
+        last_activity: record.and_then(|r| r.last_activity).map(format_time),
+        network: sandbox.network_mode.clone(),
+        ips: sandbox.ips.iter().cloned().collect(),
+        ports,
+        labels: sandbox
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        stats,
+    };
+    if ctx.printer.json {
+        ctx.printer.json_value(&info)?;
+    } else {
+        for (key, value) in lines(&info) {
+            ctx.printer.data(format!("{key}: {value}"))?;
+        }
+    }
+    Ok(0)
+}
+
+fn lines(i: &Info) -> Vec<(String, String)> {
+    let or_dash = |v: Option<&str>| v.filter(|s| !s.is_empty()).unwrap_or("-").to_string();
+    let mut out: Vec<(String, String)> = vec![
+        ("id".into(), i.id.clone()),
+        ("name".into(), or_dash(Some(&i.name))),
+        ("scope".into(), i.scope.clone()),
+        ("owner".into(), or_dash(i.owner.as_deref())),
+        ("image".into(), i.image.clone()),
+        ("template".into(), or_dash(i.template.as_deref())),
+        ("user".into(), i.user.clone()),
+        ("status".into(), i.status.clone()),
+        ("state".into(), i.state.clone()),
+        ("created".into(), or_dash(i.created_at.as_deref())),
+        (
+            "expires".into(),
+            i.expires_at.clone().unwrap_or_else(|| "never".into()),
+        ),
+        (
+            "time left".into(),
+            match i.time_left_secs {
+                None => "unlimited".into(),
+                Some(0) => "none (deadline passed)".into(),
+                Some(s) => crate::units::human_duration(std::time::Duration::from_secs(s as u64)),
+            },
+        ),
+        ("last activity".into(), or_dash(i.last_activity.as_deref())),
+        ("network".into(), or_dash(Some(&i.network))),
+    ];
+    for (net, ip) in &i.ips {
+        out.push((format!("ip {net}"), ip.clone()));
+    }
+    for p in &i.ports {
+        let value = match (&p.url, p.host_port) {
+            (Some(url), _) => url.clone(),
+            (None, Some(hp)) => format!("{}:{hp}", p.host_ip.as_deref().unwrap_or("0.0.0.0")),
+            (None, None) => "not published".into(),
+        };
+        out.push((format!("port {}", p.port), value));
+    }
+    for (k, v) in &i.labels {
+        if !labels::is_reserved(k) {
+            out.push((format!("label {k}"), v.clone()));
+        }
+    }
+    if let Some(s) = &i.stats {
+        out.push((
+            "cpu".into(),
+            s.cpu_percent.map_or("-".into(), |c| format!("{c:.1}%")),
+        ));
+        let mib = |b: u64| format!("{:.1} MiB", b as f64 / 1048576.0);
+        out.push((
+            "memory".into(),
+            match (s.memory_bytes, s.memory_limit_bytes) {
+                (Some(u), Some(l)) => format!("{} / {}", mib(u), mib(l)),
+                (Some(u), None) => mib(u),
+                _ => "-".into(),
+            },
+        ));
+        if let Some(p) = s.pids {
+            out.push(("pids".into(), p.to_string()));
+        }
+    }
+    out
 }

@@ -1,12 +1,94 @@
-//! `dsbx pause` / `dsbx resume`: not built yet.
+//! `dsbx pause` / `dsbx resume`. Pausing freezes every process but does not stop the clock: a
+//! sandbox paused past its deadline is removed by `gc`. Resuming a stopped sandbox starts it,
+//! unless its deadline has passed.
 
 use super::Context;
 use crate::cli::IdArg;
+use crate::error::Kind;
+use crate::sandbox::{ContainerState, Sandbox, format_time};
+use chrono::Utc;
 
-pub async fn pause(_ctx: &Context, _args: IdArg) -> anyhow::Result<i32> {
-    Err(anyhow::anyhow!("`dsbx pause` is not built yet"))
+pub async fn pause(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
+    let (engine, sandbox) = target(ctx, &args.id).await?;
+    match sandbox.state {
+        ContainerState::Paused => {}
+        ContainerState::Running | ContainerState::Restarting => {
+            engine.pause_sandbox(&sandbox.id).await?
+        }
+        _ => {
+            return Err(crate::error::tagged(
+                Kind::Failed,
+                format!(
+                    "sandbox `{}` is not running, so it cannot be paused (`dsbx resume {}` starts it)",
+                    sandbox.id, sandbox.id
+                ),
+            ));
+        }
+    }
+    done(ctx, &sandbox, "paused")
 }
 
-pub async fn resume(_ctx: &Context, _args: IdArg) -> anyhow::Result<i32> {
-    Err(anyhow::anyhow!("`dsbx resume` is not built yet"))
+pub async fn resume(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
+    let (engine, sandbox) = target(ctx, &args.id).await?;
+    match sandbox.state {
+        ContainerState::Running | ContainerState::Restarting => {}
+        ContainerState::Paused => {
+            engine.resume_sandbox(&sandbox.id).await?;
+            // Its deadline may have changed while it was frozen: have the helper look now.
+            crate::lifetime::notify_helper(engine, &sandbox.id).await?;
+        }
+        ContainerState::Created | ContainerState::Exited => {
+            let state = ctx.store.load()?;
+            let record = state.sandboxes.get(&sandbox.id);
+            let deadline = match record {
+                Some(r) => r.deadline,
+                None => crate::lifetime::read_deadline(engine, &sandbox.id).await?,
+            };
+            if let Some(d) = deadline.filter(|d| *d <= Utc::now()) {
+                return Err(crate::error::tagged(
+                    Kind::Failed,
+                    format!(
+                        "sandbox `{}` expired at {}; `dsbx timeout {} DUR` gives it more time first",
+                        sandbox.id,
+                        format_time(d),
+                        sandbox.id
+                    ),
+                ));
+            }
+            engine.start_sandbox(&sandbox.id).await?;
+        }
+        ContainerState::Removing | ContainerState::Dead => {
+            engine.ensure_running(&sandbox).await?;
+        }
+    }
+    done(ctx, &sandbox, "running")
+}
+
+async fn target<'a>(
+    ctx: &'a Context,
+    query: &str,
+) -> anyhow::Result<(&'a crate::engine::Engine, Sandbox)> {
+    let engine = ctx.engine().await?;
+    let state = ctx.store.load()?;
+    let sandbox = crate::resolve::resolve(engine, &state, &ctx.scope, query)
+        .await?
+        .live()?;
+    Ok((engine, sandbox))
+}
+
+/// Records the activity and prints the id (or `{id, status}`).
+fn done(ctx: &Context, sandbox: &Sandbox, status: &str) -> anyhow::Result<i32> {
+    ctx.store.update(|s| {
+        if let Some(r) = s.sandboxes.get_mut(&sandbox.id) {
+            r.last_activity = Some(Utc::now());
+        }
+        Ok(())
+    })?;
+    if ctx.printer.json {
+        ctx.printer
+            .json_value(&serde_json::json!({ "id": sandbox.id, "status": status }))?;
+    } else {
+        ctx.printer.data(&sandbox.id)?;
+    }
+    Ok(0)
 }

@@ -6,6 +6,7 @@ use crate::sandbox::{ContainerState, Sandbox, format_time};
 use crate::state::{Record, State};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// A record still marked `creating` after this long belongs to an `init` that died.
 const STALE_CREATING: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
@@ -37,7 +38,8 @@ pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
     let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
     let live = engine.list_sandboxes(scope).await?;
     let state = ctx.store.load()?;
-    let rows = rows(&live, &state, scope, Utc::now());
+    let files = untracked_deadlines(engine, &live, &state, Utc::now()).await;
+    let rows = rows(&live, &state, scope, Utc::now(), &files);
     if ctx.printer.json {
         ctx.printer
             .json_value(&serde_json::json!({ "sandboxes": rows }))?;
@@ -53,13 +55,16 @@ pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
 
 /// The deadline in force: the state's (set by `dsbx timeout`), else the label's.
 pub fn deadline(sandbox: &Sandbox, record: Option<&Record>) -> Option<DateTime<Utc>> {
-    match record {
-        Some(r) => r.deadline,
-        None => sandbox.initial_deadline(),
-    }
+    crate::lifetime::known_deadline(sandbox, record)
 }
 
-pub fn status_of(sandbox: &Sandbox, record: Option<&Record>, now: DateTime<Utc>) -> &'static str {
+/// The status `ls` and `info` show, given the deadline in force.
+pub fn status_with(
+    sandbox: &Sandbox,
+    tracked: bool,
+    deadline: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> &'static str {
     let base = match sandbox.state {
         ContainerState::Running | ContainerState::Restarting => "running",
         ContainerState::Paused => "paused",
@@ -68,34 +73,76 @@ pub fn status_of(sandbox: &Sandbox, record: Option<&Record>, now: DateTime<Utc>)
         | ContainerState::Dead
         | ContainerState::Removing => {
             // A running sandbox is never shown expired: its helper knows the real deadline.
-            if deadline(sandbox, record).is_some_and(|d| d <= now) {
+            if deadline.is_some_and(|d| d <= now) {
                 "expired"
             } else {
                 "stopped"
             }
         }
     };
-    if record.is_none() && base != "expired" {
+    if !tracked && base != "expired" {
         "untracked"
     } else {
         base
     }
 }
 
-pub fn rows(live: &[Sandbox], state: &State, scope: Option<&str>, now: DateTime<Utc>) -> Vec<Row> {
+/// For sandboxes this state has no record of and whose initial deadline has passed, the deadline
+/// inside them (a `dsbx timeout` may have extended it): `ls` must not call them expired on the
+/// label's word. One archive read each, only for those; an unreadable one keeps its label.
+pub async fn untracked_deadlines(
+    engine: &crate::engine::Engine,
+    live: &[Sandbox],
+    state: &State,
+    now: DateTime<Utc>,
+) -> HashMap<String, Option<DateTime<Utc>>> {
+    let wanted: Vec<&Sandbox> = live
+        .iter()
+        .filter(|s| {
+            !state.sandboxes.contains_key(&s.id)
+                && !matches!(s.state, ContainerState::Dead | ContainerState::Removing)
+                && s.initial_deadline().is_some_and(|d| d <= now)
+        })
+        .collect();
+    let read = futures_util::future::join_all(
+        wanted
+            .iter()
+            .map(|s| crate::lifetime::read_deadline(engine, &s.id)),
+    )
+    .await;
+    wanted
+        .iter()
+        .zip(read)
+        .filter_map(|(s, r)| Some((s.id.clone(), r.ok()?)))
+        .collect()
+}
+
+/// One row per sandbox; `files` holds deadlines read from inside untracked sandboxes (see
+/// [`untracked_deadlines`]).
+pub fn rows(
+    live: &[Sandbox],
+    state: &State,
+    scope: Option<&str>,
+    now: DateTime<Utc>,
+    files: &HashMap<String, Option<DateTime<Utc>>>,
+) -> Vec<Row> {
     let mut rows: Vec<Row> = live
         .iter()
         .map(|s| {
             let record = state.sandboxes.get(&s.id);
+            let deadline = match files.get(&s.id) {
+                Some(d) if record.is_none() => *d,
+                _ => deadline(s, record),
+            };
             Row {
                 id: s.id.clone(),
                 name: s.name.clone(),
                 scope: s.scope.clone(),
                 image: s.image.clone(),
-                status: status_of(s, record, now).to_string(),
+                status: status_with(s, record.is_some(), deadline, now).to_string(),
                 state: Some(format!("{:?}", s.state).to_lowercase()),
                 created_at: s.created_at().map(format_time),
-                expires_at: deadline(s, record).map(format_time),
+                expires_at: deadline.map(format_time),
                 ports: s
                     .ports
                     .iter()

@@ -8,6 +8,7 @@ pub mod endpoint;
 pub mod exec;
 pub mod helper_volume;
 pub mod images;
+pub mod life;
 pub mod networks;
 pub mod proxy;
 pub mod system;

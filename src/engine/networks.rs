@@ -14,6 +14,8 @@ pub struct ManagedNetwork {
     /// The sandbox an isolated network was made for.
     pub sandbox_id: Option<String>,
     pub scope: Option<String>,
+    /// When the engine created it (RFC 3339), if it says.
+    pub created: Option<String>,
 }
 
 impl Engine {
@@ -84,6 +86,7 @@ impl Engine {
                     role: labels.get(labels::ROLE).cloned().unwrap_or_default(),
                     sandbox_id: labels.get(labels::ID).cloned(),
                     scope: labels.get(labels::SCOPE).cloned(),
+                    created: n.created,
                 })
             })
             .collect())

@@ -1,0 +1,347 @@
+//! `timeout`, `pause`, `resume` and `info`: a sandbox's lifetime and state, as Docker and the
+//! user see them.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::*;
+use std::time::{Duration, Instant};
+
+fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    f()
+}
+
+fn status(id: &str) -> String {
+    let out = docker(&["inspect", "-f", "{{.State.Status}}", &format!("dsbx-{id}")]);
+    if out.status.success() {
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    } else {
+        "gone".into()
+    }
+}
+
+/// The initial deadline in the `dsbx.expires-at` label.
+fn label_deadline(id: &str) -> DateTime<Utc> {
+    let text = inspect(
+        &format!("dsbx-{id}"),
+        "{{index .Config.Labels \"dsbx.expires-at\"}}",
+    );
+    time(&serde_json::Value::String(text))
+}
+
+/// Sleeps until `margin` after `t`.
+fn sleep_past(t: DateTime<Utc>, margin: Duration) {
+    let left = (t - Utc::now()).to_std().unwrap_or_default();
+    std::thread::sleep(left + margin);
+}
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(out), stderr(out)))
+}
+
+fn time(v: &serde_json::Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("not a time: {v}")))
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// The `key: value` lines of `dsbx info`.
+fn info_lines(env: &TestEnv, id: &str) -> Vec<(String, String)> {
+    let out = env.run(&["info", id]);
+    assert_code(&out, 0);
+    stdout(&out)
+        .lines()
+        .map(|l| {
+            let (k, v) = l
+                .split_once(": ")
+                .unwrap_or_else(|| panic!("not key: value: {l}"));
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+fn get<'a>(lines: &'a [(String, String)], key: &str) -> &'a str {
+    lines
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no `{key}` in {lines:?}"))
+}
+
+#[test]
+fn timeout_extends_past_the_first_deadline_and_survives_losing_the_state() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "6s"]);
+    let first = label_deadline(&id);
+    let before = Utc::now();
+    let out = env.run(&["timeout", &id, "60s"]);
+    assert_code(&out, 0);
+    assert!(
+        Utc::now() < first,
+        "timeout returned after the first deadline: machine too slow"
+    );
+    let deadline = time(&serde_json::Value::String(stdout(&out).trim().to_string()));
+    let ahead = (deadline - before).num_seconds();
+    assert!((55..=62).contains(&ahead), "deadline {ahead} s ahead");
+    assert!(env.state_text().contains(&stdout(&out).trim().to_string()));
+    // The helper took the signal, re-read the file, and outlived the first deadline.
+    sleep_past(first, Duration::from_secs(3));
+    assert_eq!(status(&id), "running");
+
+    // Losing the state file shortens nothing.
+    std::fs::remove_file(env.state_file()).unwrap();
+    let out = env.run(&["gc"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "");
+    assert_eq!(stderr(&out), "");
+    assert_eq!(status(&id), "running");
+    let v = json(&env.run(&["ls", "--json"]));
+    assert_eq!(v["sandboxes"][0]["status"], "untracked");
+    assert_eq!(time(&v["sandboxes"][0]["expires_at"]), deadline);
+    let v = json(&env.run(&["info", &id, "--json"]));
+    assert_eq!(time(&v["expires_at"]), deadline);
+    assert_eq!(v["tracked"], false);
+}
+
+#[test]
+fn timeout_zero_means_never() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "6s"]);
+    let first = label_deadline(&id);
+    let out = env.run(&["timeout", &id, "0"]);
+    assert_code(&out, 0);
+    assert!(
+        Utc::now() < first,
+        "timeout returned after the first deadline: machine too slow"
+    );
+    assert_eq!(stdout(&out), "never\n");
+    let out = env.run(&["timeout", &id, "0", "--json"]);
+    assert_eq!(json(&out)["expires_at"], serde_json::Value::Null);
+    sleep_past(first, Duration::from_secs(3));
+    assert_eq!(status(&id), "running");
+    assert_eq!(
+        docker_exec(&format!("dsbx-{id}"), &["cat", "/.dsbx/deadline"]),
+        "0"
+    );
+    let lines = info_lines(&env, &id);
+    assert_eq!(get(&lines, "expires"), "never");
+    assert_eq!(get(&lines, "time left"), "unlimited");
+    let out = env.run(&["gc"]);
+    assert_eq!(stdout(&out), "");
+    assert_eq!(status(&id), "running");
+}
+
+#[test]
+fn shortening_a_running_sandbox_takes_effect_at_once() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "1h"]);
+    let out = env.run(&["timeout", &id, "2s"]);
+    assert_code(&out, 0);
+    // Without the signal the helper would sleep on for up to a minute.
+    assert!(
+        wait_until(Duration::from_secs(20), || status(&id) == "exited"),
+        "still {}",
+        status(&id)
+    );
+    let v = json(&env.run(&["ls", "--json"]));
+    assert_eq!(v["sandboxes"][0]["status"], "expired");
+}
+
+#[test]
+fn timeout_on_stopped_and_paused_sandboxes() {
+    let Some(env) = TestEnv::new() else { return };
+    let stopped = env.init(&["--timeout", "1h"]);
+    let paused = env.init(&["--timeout", "1h"]);
+    assert!(
+        docker(&["stop", "-t", "1", &format!("dsbx-{stopped}")])
+            .status
+            .success()
+    );
+    assert!(
+        docker(&["pause", &format!("dsbx-{paused}")])
+            .status
+            .success()
+    );
+
+    // Paused: the file changes, the sandbox stays paused.
+    let out = env.run(&["timeout", &paused, "30m", "--json"]);
+    assert_code(&out, 0);
+    let deadline = time(&json(&out)["expires_at"]);
+    assert_eq!(status(&paused), "paused");
+    let v = json(&env.run(&["info", &paused, "--json"]));
+    assert_eq!(time(&v["expires_at"]), deadline);
+    assert_eq!(v["status"], "paused");
+    let left = v["time_left_secs"].as_i64().unwrap();
+    assert!((1700..=1800).contains(&left), "{left}");
+
+    // Stopped: the file changes, the sandbox stays stopped, and gc follows the new deadline.
+    let out = env.run(&["timeout", &stopped, "5s", "--json"]);
+    assert_code(&out, 0);
+    let short = time(&json(&out)["expires_at"]);
+    assert_eq!(status(&stopped), "exited");
+    let out = env.run(&["gc"]);
+    if Utc::now() < short {
+        assert_eq!(stdout(&out), "", "not expired yet");
+    }
+    sleep_past(short, Duration::from_secs(1));
+    let out = env.run(&["gc"]);
+    assert_code(&out, 0);
+    assert!(stdout(&out).contains(&stopped), "{}", stdout(&out));
+    assert_eq!(status(&stopped), "gone");
+    assert_eq!(status(&paused), "paused");
+}
+
+#[test]
+fn timeout_bad_input() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "1h"]);
+    let out = env.run(&["timeout", &id, "5x"]);
+    assert_code(&out, 2);
+    assert_eq!(stdout(&out), "");
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    let out = env.run(&["timeout", "nosuchsandbox", "10s"]);
+    assert_code(&out, 3);
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    let out = env.run(&["timeout", "nosuchsandbox", "10s", "--json"]);
+    assert_code(&out, 3);
+    assert_eq!(json(&out)["error"]["kind"], "not_found");
+    // Nothing changed.
+    let deadline = docker_exec(&format!("dsbx-{id}"), &["cat", "/.dsbx/deadline"]);
+    let secs: i64 = deadline.parse().unwrap();
+    assert!(secs - Utc::now().timestamp() > 3000, "{deadline}");
+}
+
+#[test]
+fn pause_and_resume() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "1h", "--name", "pr"]);
+    let out = env.run(&["pause", "pr"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out).trim(), id);
+    assert_eq!(status(&id), "paused");
+    let v = json(&env.run(&["ls", "--json"]));
+    assert_eq!(v["sandboxes"][0]["status"], "paused");
+    // Again: nothing to do, still success.
+    assert_code(&env.run(&["pause", &id]), 0);
+    let out = env.run(&["resume", &id, "--json"]);
+    assert_code(&out, 0);
+    assert_eq!(json(&out)["status"], "running");
+    assert_eq!(status(&id), "running");
+    assert_code(&env.run(&["resume", &id]), 0);
+    // Resumed, the helper still keeps it alive.
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(status(&id), "running");
+    assert!(env.state_text().contains("last_activity"));
+
+    // Stopped: pause refuses, resume starts it.
+    assert!(
+        docker(&["stop", "-t", "1", &format!("dsbx-{id}")])
+            .status
+            .success()
+    );
+    let out = env.run(&["pause", &id]);
+    assert_code(&out, 1);
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert_eq!(status(&id), "exited");
+    let out = env.run(&["resume", &id]);
+    assert_code(&out, 0);
+    assert_eq!(status(&id), "running");
+
+    let out = env.run(&["pause", "nosuchsandbox"]);
+    assert_code(&out, 3);
+    let out = env.run(&["resume", "nosuchsandbox"]);
+    assert_code(&out, 3);
+}
+
+#[test]
+fn resume_refuses_an_expired_sandbox() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "2s"]);
+    assert!(wait_until(Duration::from_secs(20), || status(&id) == "exited"));
+    let out = env.run(&["resume", &id]);
+    assert_code(&out, 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("expired") && err.contains("dsbx timeout"),
+        "{err}"
+    );
+    assert_eq!(status(&id), "exited");
+    // Given more time, it resumes.
+    assert_code(&env.run(&["timeout", &id, "10m"]), 0);
+    assert_code(&env.run(&["resume", &id]), 0);
+    assert_eq!(status(&id), "running");
+}
+
+#[test]
+fn info_on_running_and_stopped_sandboxes() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[
+        "--timeout",
+        "10m",
+        "--name",
+        "web",
+        "-p",
+        "8080",
+        "--label",
+        "team=core",
+    ]);
+    let name = format!("dsbx-{id}");
+    let host_port = inspect(
+        &name,
+        "{{(index (index .NetworkSettings.Ports \"8080/tcp\") 0).HostPort}}",
+    );
+    let lines = info_lines(&env, &id);
+    assert_eq!(get(&lines, "id"), id);
+    assert_eq!(get(&lines, "name"), "web");
+    assert_eq!(get(&lines, "scope"), env.scope);
+    assert_eq!(get(&lines, "status"), "running");
+    assert_eq!(get(&lines, "image"), BUSYBOX);
+    assert_eq!(
+        get(&lines, "port 8080"),
+        format!("http://127.0.0.1:{host_port}")
+    );
+    assert_eq!(get(&lines, "label team"), "core");
+    let expires = time(&serde_json::Value::String(get(&lines, "expires").into()));
+    let left = (expires - Utc::now()).num_seconds();
+    assert!((500..=600).contains(&left), "{left}");
+    assert!(get(&lines, "time left").ends_with('m'), "{lines:?}");
+
+    let v = json(&env.run(&["info", "web", "--json", "--stats"]));
+    assert_eq!(v["id"], id.as_str());
+    assert_eq!(v["ports"][0]["port"], 8080);
+    assert_eq!(
+        v["ports"][0]["url"],
+        format!("http://127.0.0.1:{host_port}")
+    );
+    assert_eq!(v["labels"]["team"], "core");
+    assert!(v["stats"]["memory_bytes"].as_u64().unwrap() > 0, "{v}");
+    assert!(v["stats"]["cpu_percent"].is_number(), "{v}");
+    let out = env.run(&["info", &id, "--stats"]);
+    assert_code(&out, 0);
+    assert!(stdout(&out).contains("\nmemory: "), "{}", stdout(&out));
+
+    assert!(docker(&["stop", "-t", "1", &name]).status.success());
+    let lines = info_lines(&env, &id);
+    assert_eq!(get(&lines, "status"), "stopped");
+    assert_eq!(get(&lines, "state"), "exited");
+    assert_eq!(
+        time(&serde_json::Value::String(get(&lines, "expires").into())),
+        expires
+    );
+    let out = env.run(&["info", &id, "--stats", "--json"]);
+    assert_code(&out, 0);
+    assert!(json(&out).get("stats").is_none());
+    assert!(stderr(&out).contains("not running"), "{}", stderr(&out));
+
+    let out = env.run(&["info", "nosuchsandbox"]);
+    assert_code(&out, 3);
+    assert_eq!(stdout(&out), "");
+}
