@@ -176,7 +176,7 @@ pub fn rows(
     rows
 }
 
-fn print_table(ctx: &Context, rows: &[Row]) -> anyhow::Result<()> {
+pub(super) fn print_table(ctx: &Context, rows: &[Row]) -> anyhow::Result<()> {
     let now = Utc::now();
     let mut table: Vec<[String; 7]> = vec![[
         "ID".into(),

@@ -1,7 +1,208 @@
-//! `dsbx sandbox`: not built yet.
+//! `dsbx sandbox …`: the lifecycle commands of the E2B `sbx` skill, mapped onto dsbx's own
+//! (`init`, `kill`, `ls`, `info`, `get-host`, `pause`, `resume`, the lifetime module), under
+//! dsbx's output and exit-code rules. See `sbx-compat.md`.
 
 use super::Context;
+use crate::cli::{
+    ConnectArgs, ExtendArgs, GetHostArgs, IdArg, InfoArgs, KillArgs, SandboxCommand,
+    SandboxGetHostArgs, SandboxListArgs,
+};
+use crate::error::usage;
+use crate::sandbox::{Sandbox, format_time};
+use chrono::Utc;
+use std::time::Duration;
 
-pub async fn run(_ctx: &Context, _args: crate::cli::SandboxCommand) -> anyhow::Result<i32> {
-    Err(anyhow::anyhow!("`dsbx sandbox` is not built yet"))
+pub async fn run(ctx: &Context, args: SandboxCommand) -> anyhow::Result<i32> {
+    match args {
+        SandboxCommand::Create(a) => super::init::run(ctx, a).await,
+        SandboxCommand::Kill(a) => {
+            let args = KillArgs {
+                ids: vec![a.id],
+                all: false,
+                all_scopes: false,
+            };
+            super::kill::run(ctx, args).await
+        }
+        SandboxCommand::List(a) => list(ctx, a).await,
+        SandboxCommand::Info(a) => {
+            let args = InfoArgs {
+                id: a.id,
+                stats: false,
+            };
+            super::info::run(ctx, args).await
+        }
+        SandboxCommand::Status(a) => status(ctx, a).await,
+        SandboxCommand::GetHost(a) => get_host(ctx, a).await,
+        SandboxCommand::ExtendLifetime(a) => extend(ctx, a).await,
+        SandboxCommand::Pause(a) => super::lifecycle::pause(ctx, a).await,
+        SandboxCommand::Connect(a) => connect(ctx, a).await,
+    }
+}
+
+/// `sandbox list [--limit N]`: `dsbx ls`'s rows (same table, same `--json` keys), the first N.
+async fn list(ctx: &Context, args: SandboxListArgs) -> anyhow::Result<i32> {
+    if args.limit == 0 {
+        return Err(usage("--limit must be at least 1"));
+    }
+    let engine = ctx.engine().await?;
+    let live = engine.list_sandboxes(Some(&ctx.scope)).await?;
+    let state = ctx.store.load()?;
+    let now = Utc::now();
+    let files = super::ls::untracked_deadlines(engine, &live, &state, now).await;
+    let mut rows = super::ls::rows(&live, &state, Some(&ctx.scope), now, &files);
+    let total = rows.len();
+    rows.truncate(args.limit);
+    if ctx.printer.json {
+        ctx.printer.json_value(&serde_json::json!({
+            "sandboxes": rows,
+            "total": total,
+        }))?;
+    } else {
+        super::ls::print_table(ctx, &rows)?;
+        if total > rows.len() {
+            ctx.printer.note_tty(format!(
+                "showing {} of {total} sandboxes (--limit)",
+                rows.len()
+            ));
+        }
+    }
+    Ok(0)
+}
+
+async fn resolve_live<'a>(
+    ctx: &'a Context,
+    query: &str,
+) -> anyhow::Result<(&'a crate::engine::Engine, Sandbox)> {
+    let engine = ctx.engine().await?;
+    let state = ctx.store.load()?;
+    let sandbox = crate::resolve::resolve(engine, &state, &ctx.scope, query)
+        .await?
+        .live()?;
+    Ok((engine, sandbox))
+}
+
+/// `sandbox status ID`: the status word `dsbx ls` shows (running, stopped, paused, expired,
+/// untracked). A sandbox recorded but gone from Docker is "no such sandbox" (exit 3).
+async fn status(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
+    let (engine, sandbox) = resolve_live(ctx, &args.id).await?;
+    let state = ctx.store.load()?;
+    let record = state.sandboxes.get(&sandbox.id);
+    let now = Utc::now();
+    let mut deadline = crate::lifetime::known_deadline(&sandbox, record);
+    // A stopped sandbox without a record is judged by the deadline inside it, never the label.
+    if record.is_none() && deadline.is_some_and(|d| d <= now) {
+        deadline = crate::lifetime::read_deadline(engine, &sandbox.id)
+            .await
+            .unwrap_or(deadline);
+    }
+    let word = super::ls::status_with(&sandbox, record.is_some(), deadline, now);
+    if ctx.printer.json {
+        ctx.printer
+            .json_value(&serde_json::json!({ "id": sandbox.id, "status": word }))?;
+    } else {
+        ctx.printer.data(word)?;
+    }
+    Ok(0)
+}
+
+/// `sandbox get-host ID -p PORT`: `dsbx get-host` with the configured (or default) template; the
+/// URL is the only line on stdout.
+async fn get_host(ctx: &Context, args: SandboxGetHostArgs) -> anyhow::Result<i32> {
+    let args = GetHostArgs {
+        id: args.id,
+        port: None,
+        port_flag: Some(args.port),
+        url_template: None,
+        check: false,
+        wait: None,
+    };
+    super::get_host::run(ctx, args).await
+}
+
+/// Parses the seconds `extend-lifetime` adds: whole seconds (or `10m`-style); more than zero.
+fn parse_extension(text: &str) -> anyhow::Result<Duration> {
+    match crate::units::parse_duration(text) {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Err(usage(format!(
+            "extend-lifetime adds time: `{text}` adds nothing (give seconds > 0; `dsbx timeout ID 0` removes the deadline)"
+        ))),
+        Err(_) => Err(usage(format!(
+            "invalid SECONDS `{text}`: give a whole number of seconds to add (or 30s, 10m, 2h, 1d)"
+        ))),
+    }
+}
+
+/// `sandbox extend-lifetime ID SECONDS`: the remaining lifetime plus SECONDS (a passed deadline
+/// counts as nothing remaining). A sandbox that never expires keeps never expiring. Prints the
+/// new deadline, as `dsbx timeout` does.
+async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
+    let extra = parse_extension(&args.seconds)?;
+    let (engine, sandbox) = resolve_live(ctx, &args.id).await?;
+    // The deadline the helper obeys is the file inside the sandbox; the record's copy only if
+    // the file cannot be read.
+    let current = match crate::lifetime::read_deadline(engine, &sandbox.id).await {
+        Ok(d) => d,
+        Err(e) => {
+            ctx.printer.warn(format!(
+                "could not read the deadline inside the sandbox ({}); extending the recorded one",
+                crate::error::one_line(&e)
+            ));
+            let state = ctx.store.load()?;
+            crate::lifetime::known_deadline(&sandbox, state.sandboxes.get(&sandbox.id))
+        }
+    };
+    let deadline = match current {
+        None => {
+            ctx.printer.note_tty(format!(
+                "sandbox {} never expires; nothing to extend",
+                sandbox.id
+            ));
+            None
+        }
+        Some(d) => {
+            let remaining = (d - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+            let lifetime = remaining.saturating_add(extra);
+            crate::lifetime::set_lifetime(engine, &ctx.store, &sandbox, Some(lifetime)).await?
+        }
+    };
+    let expires = deadline.map(format_time);
+    if ctx.printer.json {
+        ctx.printer.json_value(&serde_json::json!({
+            "id": sandbox.id,
+            "expires_at": expires,
+        }))?;
+    } else {
+        ctx.printer.data(expires.as_deref().unwrap_or("never"))?;
+    }
+    Ok(0)
+}
+
+/// `sandbox connect ID [--timeout S]`: sets the lifetime first when asked (so an expired sandbox
+/// can be given time and brought back), then makes sure it runs (`dsbx resume`: starting a
+/// stopped one, resuming a paused one) and prints its id.
+async fn connect(ctx: &Context, args: ConnectArgs) -> anyhow::Result<i32> {
+    let lifetime = match &args.timeout {
+        Some(t) => Some(crate::units::parse_duration(t)?),
+        None => None,
+    };
+    let (engine, sandbox) = resolve_live(ctx, &args.id).await?;
+    if let Some(lifetime) = lifetime {
+        crate::lifetime::set_lifetime(engine, &ctx.store, &sandbox, lifetime).await?;
+    }
+    super::lifecycle::resume(ctx, IdArg { id: sandbox.id }).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_is_positive_seconds() {
+        assert_eq!(parse_extension("600").unwrap(), Duration::from_secs(600));
+        assert_eq!(parse_extension("10m").unwrap(), Duration::from_secs(600));
+        for bad in ["0", "-5", "", "soon", "1.5"] {
+            let err = parse_extension(bad).unwrap_err();
+            assert!(crate::output::is_usage(&err), "{bad}: {err}");
+        }
+    }
 }

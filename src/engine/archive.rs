@@ -85,6 +85,8 @@ pub struct RemoteStat {
     pub mode: u32,
     /// For a symlink, the absolute path it resolves to inside the container.
     pub link_target: String,
+    /// Modification time as the engine gives it (RFC 3339), when it does.
+    pub mtime: Option<String>,
 }
 
 impl RemoteStat {
@@ -137,6 +139,7 @@ impl Engine {
                 size: st.size,
                 mode: st.file_mode,
                 link_target: st.link_target,
+                mtime: st.modification_time,
             })),
             Err(e) if super::status(&e) == Some(404) => Ok(None),
             // A `HEAD` answer has no body: 20.10 says 500 for a path through a file

@@ -51,6 +51,32 @@ pub struct Summary {
 pub enum Source {
     Path(PathBuf),
     Stdin,
+    /// Content held in memory (`files write`, `files edit`), written as one file.
+    Bytes(Vec<u8>),
+}
+
+/// How an upload treats its source and target beyond the contract's defaults.
+#[derive(Debug, Clone, Default)]
+pub struct UploadOptions {
+    /// Entries belong to root instead of the sandbox's user.
+    pub root: bool,
+    /// Entries of a local tree left out.
+    pub filter: pack::Filter,
+    /// A directory onto an existing directory fills it (its contents land in REMOTE) instead of
+    /// landing inside it under its own name: `files upload-dir`.
+    pub contents: bool,
+    /// The mode a file from stdin or memory gets [default: 0644].
+    pub file_mode: Option<u32>,
+}
+
+/// How a download treats its target beyond the contract's defaults.
+#[derive(Debug, Clone, Default)]
+pub struct DownloadOptions {
+    /// Entries of a remote tree left out.
+    pub filter: pack::Filter,
+    /// A directory onto an existing local directory fills it instead of landing inside it:
+    /// `files download-dir`.
+    pub contents: bool,
 }
 
 /// Where download writes to.
@@ -81,7 +107,10 @@ impl Dest {
 }
 
 /// Resolves the sandbox, starts or resumes it, and knows its working directory.
-async fn ready_sandbox<'a>(ctx: &'a Context, query: &str) -> anyhow::Result<(&'a Engine, Sandbox)> {
+pub async fn ready_sandbox<'a>(
+    ctx: &'a Context,
+    query: &str,
+) -> anyhow::Result<(&'a Engine, Sandbox)> {
     let engine = ctx.engine().await?;
     let state = ctx.store.load()?;
     let sandbox = resolve(engine, &state, &ctx.scope, query).await?.live()?;
@@ -98,7 +127,7 @@ async fn ready_sandbox<'a>(ctx: &'a Context, query: &str) -> anyhow::Result<(&'a
     Ok((engine, sandbox))
 }
 
-fn touch(ctx: &Context, id: &str) {
+pub fn touch(ctx: &Context, id: &str) {
     let _ = ctx.store.update(|s| {
         if let Some(r) = s.sandboxes.get_mut(id) {
             r.last_activity = Some(chrono::Utc::now());
@@ -107,8 +136,9 @@ fn touch(ctx: &Context, id: &str) {
     });
 }
 
-/// Stats a path, following a final symlink once (Docker reports the resolved target).
-async fn stat_follow(
+/// Stats a path, following a final symlink once (Docker reports the resolved target). Returns
+/// the stat and the path it describes.
+pub async fn stat_follow(
     engine: &Engine,
     sandbox: &Sandbox,
     path: &str,
@@ -166,14 +196,34 @@ pub async fn upload(
     remote_arg: &str,
     root: bool,
 ) -> anyhow::Result<Summary> {
+    let options = UploadOptions {
+        root,
+        ..Default::default()
+    };
+    upload_with(ctx, query, source, remote_arg, &options).await
+}
+
+/// [`upload`] with a filter for trees and the fill-the-directory target rule.
+pub async fn upload_with(
+    ctx: &Context,
+    query: &str,
+    source: &Source,
+    remote_arg: &str,
+    options: &UploadOptions,
+) -> anyhow::Result<Summary> {
+    let root = options.root;
     if remote_arg.is_empty() {
         return Err(usage("REMOTE is empty: name a path in the sandbox"));
     }
     let started = Instant::now();
     // The local side first: a missing LOCAL fails before the sandbox is started.
     let local_scan = match source {
-        Source::Path(path) => Some((path.clone(), pack::scan(path)?, local_name(path)?)),
-        Source::Stdin => None,
+        Source::Path(path) => Some((
+            path.clone(),
+            pack::scan_filtered(path, &options.filter)?,
+            local_name(path)?,
+        )),
+        Source::Stdin | Source::Bytes(_) => None,
     };
     let (engine, sandbox) = ready_sandbox(ctx, query).await?;
     let dest = remote::absolute(sandbox.workdir.as_deref(), remote_arg);
@@ -181,7 +231,13 @@ pub async fn upload(
     let (root_path, scan, name, _spool) = match local_scan {
         Some((path, scan, name)) => (path, scan, Some(name), None),
         None => {
-            let (spool, scan) = spool_stdin().await?;
+            let (spool, mut scan) = match source {
+                Source::Bytes(data) => spool_bytes(data).await?,
+                _ => spool_stdin().await?,
+            };
+            if let Some(mode) = options.file_mode {
+                scan.entries[0].mode = mode & 0o7777;
+            }
             (spool.path().to_path_buf(), scan, None, Some(spool))
         }
     };
@@ -191,6 +247,20 @@ pub async fn upload(
 
     // Where Docker extracts (an existing directory) and how the entries are named there.
     let (extract_dir, place) = match stat_follow(engine, &sandbox, &dest).await? {
+        Some((st, resolved)) if st.is_dir() && options.contents && local_is_dir => {
+            // The tree's root entry is the directory itself: its contents merge into it.
+            let base = remote::base_name(&resolved);
+            if base.is_empty() {
+                bail!("cannot fill {shown} itself: name a directory below /");
+            }
+            (
+                remote::parent(&resolved),
+                pack::Placement {
+                    parents: vec![],
+                    name: base.to_string(),
+                },
+            )
+        }
         Some((st, _)) if st.is_dir() => {
             let Some(name) = name else {
                 bail!("{shown} is a directory: name the file to write stdin to");
@@ -216,7 +286,7 @@ pub async fn upload(
         ),
         None => {
             let (ancestor, mut missing) = existing_ancestor(engine, &sandbox, &dest).await?;
-            let name = if wants_dir {
+            let name = if wants_dir && !(options.contents && local_is_dir) {
                 name.ok_or_else(|| {
                     anyhow!("{shown} does not exist: name the file to write stdin to")
                 })?
@@ -380,6 +450,24 @@ fn local_name(path: &Path) -> anyhow::Result<String> {
         .map_err(|n| anyhow!("{} is not valid UTF-8", n.to_string_lossy()))
 }
 
+/// Writes in-memory content to a temp file (the tar writer streams from files).
+async fn spool_bytes(data: &[u8]) -> anyhow::Result<(tempfile::NamedTempFile, pack::Scan)> {
+    let data = data.to_vec();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut spool = tempfile::NamedTempFile::new().context("creating a temp file")?;
+        spool
+            .as_file_mut()
+            .write_all(&data)
+            .context("writing a temp file")?;
+        spool.as_file_mut().flush()?;
+        let mut scan = pack::scan(spool.path())?;
+        scan.entries[0].mode = 0o644;
+        Ok((spool, scan))
+    })
+    .await
+    .map_err(|e| anyhow!("the spooling thread failed: {e}"))?
+}
+
 /// Reads stdin to the end into an unnamed-on-exit temp file, off the async thread.
 async fn spool_stdin() -> anyhow::Result<(tempfile::NamedTempFile, pack::Scan)> {
     tokio::task::spawn_blocking(|| -> anyhow::Result<_> {
@@ -474,6 +562,17 @@ pub async fn download(
     remote_arg: &str,
     dest: &Dest,
 ) -> anyhow::Result<Summary> {
+    download_with(ctx, query, remote_arg, dest, &DownloadOptions::default()).await
+}
+
+/// [`download`] with a filter for trees and the fill-the-directory target rule.
+pub async fn download_with(
+    ctx: &Context,
+    query: &str,
+    remote_arg: &str,
+    dest: &Dest,
+    options: &DownloadOptions,
+) -> anyhow::Result<Summary> {
     if remote_arg.is_empty() {
         return Err(usage("REMOTE is empty: name a path in the sandbox"));
     }
@@ -510,6 +609,7 @@ pub async fn download(
     let is_dir = st.is_dir();
     let dest = dest.clone();
     let shown_for_worker = shown.clone();
+    let options = options.clone();
     let worker = tokio::task::spawn_blocking(move || {
         let progress = |n: u64| {
             if let Some(b) = &worker_bar {
@@ -518,9 +618,15 @@ pub async fn download(
         };
         match dest {
             Dest::Stdout => to_stdout(reader, is_dir, &progress),
-            Dest::Path(local) => {
-                to_path(reader, &local, &name, is_dir, &shown_for_worker, &progress)
-            }
+            Dest::Path(local) => to_path(
+                reader,
+                &local,
+                &name,
+                is_dir,
+                &shown_for_worker,
+                &progress,
+                &options,
+            ),
         }
     });
     let mut stream = Box::pin(engine.download_tar_stream(&sandbox.container_id, &source));
@@ -609,10 +715,13 @@ fn to_path(
     remote_is_dir: bool,
     shown: &str,
     progress: &dyn Fn(u64),
+    options: &DownloadOptions,
 ) -> anyhow::Result<unpack::Extracted> {
     let wants_dir = remote::wants_dir(&local.to_string_lossy());
+    let fill = options.contents && remote_is_dir;
     let mut created: Vec<PathBuf> = Vec::new();
     let target = match fs::metadata(local) {
+        Ok(m) if m.is_dir() && fill => local.to_path_buf(),
         Ok(m) if m.is_dir() => local.join(name),
         Ok(_) if wants_dir => bail!("{} is not a directory", local.display()),
         Ok(_) if remote_is_dir => bail!(
@@ -632,7 +741,7 @@ fn to_path(
                 local.parent().map(Path::to_path_buf).unwrap_or_default()
             };
             create_parents(&dir, &mut created)?;
-            if wants_dir {
+            if wants_dir && !fill {
                 local.join(name)
             } else {
                 local.to_path_buf()
@@ -640,7 +749,7 @@ fn to_path(
         }
         Err(e) => return Err(anyhow!("cannot use {}: {e}", local.display())),
     };
-    let result = stage_and_commit(reader, &target, progress);
+    let result = stage_and_commit(reader, &target, progress, &options.filter);
     if result.is_err() {
         for dir in created.iter().rev() {
             let _ = fs::remove_dir(dir);
@@ -708,6 +817,7 @@ fn stage_and_commit(
     reader: ChannelReader,
     target: &Path,
     progress: &dyn Fn(u64),
+    filter: &pack::Filter,
 ) -> anyhow::Result<unpack::Extracted> {
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -718,15 +828,13 @@ fn stage_and_commit(
         .tempdir_in(&parent)
         .map_err(|e| write_error(&parent, e))?;
     let staged_name = OsString::from("entry");
-    let extracted =
-        unpack::extract(reader, stage.path(), &staged_name, progress).map_err(
-            |e| match os_error(&e) {
-                Some(code @ (libc::ENOSPC | libc::EROFS | libc::EDQUOT | libc::EACCES)) => {
-                    write_error(target, io::Error::from_raw_os_error(code))
-                }
-                _ => e.context(format!("downloading into {}", target.display())),
-            },
-        )?;
+    let extracted = unpack::extract_filtered(reader, stage.path(), &staged_name, progress, filter)
+        .map_err(|e| match os_error(&e) {
+            Some(code @ (libc::ENOSPC | libc::EROFS | libc::EDQUOT | libc::EACCES)) => {
+                write_error(target, io::Error::from_raw_os_error(code))
+            }
+            _ => e.context(format!("downloading into {}", target.display())),
+        })?;
     let staged = stage.path().join(&staged_name);
     commit(&staged, target)?;
     Ok(extracted)

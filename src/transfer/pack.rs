@@ -50,9 +50,74 @@ impl Scan {
     }
 }
 
+/// Which entries of a tree are copied (`files upload-dir` / `download-dir`): names to skip at
+/// any level, and how deep to descend. The default copies everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Entry names (files or directories) skipped wherever they occur, with what is below them.
+    pub exclude: Vec<String>,
+    /// Levels copied below the root: 1 = its direct children only (directories among them are
+    /// created empty); `None` = all.
+    pub max_depth: Option<usize>,
+}
+
+/// What the sbx skill's `upload-dir`/`download-dir` skip unless `--all`: version control,
+/// dependency and virtual-environment trees, build output and caches.
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".tox",
+    "dist",
+    "build",
+    ".next",
+    ".cache",
+    ".DS_Store",
+];
+
+impl Filter {
+    /// The sbx defaults (unless `all`) plus `extra` names, down to `max_depth`.
+    pub fn sbx(all: bool, extra: &[String], max_depth: Option<usize>) -> Filter {
+        let mut exclude: Vec<String> = if all {
+            Vec::new()
+        } else {
+            DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect()
+        };
+        for name in extra {
+            if !exclude.contains(name) {
+                exclude.push(name.clone());
+            }
+        }
+        Filter { exclude, max_depth }
+    }
+
+    /// Whether the entry at `parts` (its path below the root, one name per level) is copied.
+    pub fn keeps<S: AsRef<std::ffi::OsStr>>(&self, parts: &[S]) -> bool {
+        if self.max_depth.is_some_and(|d| parts.len() > d) {
+            return false;
+        }
+        !parts.iter().any(|p| {
+            let p = p.as_ref();
+            self.exclude.iter().any(|x| std::ffi::OsStr::new(x) == p)
+        })
+    }
+}
+
 /// Scans `root`. A symlink given as `root` itself is followed (what it points at is copied, under
 /// the link's name); symlinks inside a tree are copied as links.
 pub fn scan(root: &Path) -> anyhow::Result<Scan> {
+    scan_filtered(root, &Filter::default())
+}
+
+/// [`scan`], leaving out what `filter` excludes (never the root itself).
+pub fn scan_filtered(root: &Path, filter: &Filter) -> anyhow::Result<Scan> {
     let meta = fs::metadata(root).with_context(|| format!("cannot read {}", root.display()))?;
     let mut scan = Scan::default();
     if meta.is_file() {
@@ -68,11 +133,11 @@ pub fn scan(root: &Path) -> anyhow::Result<Scan> {
         );
     }
     push(&mut scan, PathBuf::new(), &meta, None);
-    walk(root, PathBuf::new(), &mut scan)?;
+    walk(root, PathBuf::new(), &mut scan, filter)?;
     Ok(scan)
 }
 
-fn walk(root: &Path, rel: PathBuf, scan: &mut Scan) -> anyhow::Result<()> {
+fn walk(root: &Path, rel: PathBuf, scan: &mut Scan, filter: &Filter) -> anyhow::Result<()> {
     let dir = root.join(&rel);
     let mut children: Vec<_> = fs::read_dir(&dir)
         .with_context(|| format!("cannot read the directory {}", dir.display()))?
@@ -82,6 +147,10 @@ fn walk(root: &Path, rel: PathBuf, scan: &mut Scan) -> anyhow::Result<()> {
     children.sort();
     for name in children {
         let child_rel = rel.join(&name);
+        let parts: Vec<&std::ffi::OsStr> = child_rel.iter().collect();
+        if !filter.keeps(&parts) {
+            continue;
+        }
         let path = root.join(&child_rel);
         let meta = fs::symlink_metadata(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
@@ -92,7 +161,7 @@ fn walk(root: &Path, rel: PathBuf, scan: &mut Scan) -> anyhow::Result<()> {
             push(scan, child_rel, &meta, Some(target));
         } else if ft.is_dir() {
             push(scan, child_rel.clone(), &meta, None);
-            walk(root, child_rel, scan)?;
+            walk(root, child_rel, scan, filter)?;
         } else if ft.is_file() {
             push(scan, child_rel, &meta, None);
         } else {
@@ -343,6 +412,57 @@ mod tests {
         fs::write(&file, b"1234567").unwrap();
         let err = write_tar(Vec::new(), &file, &scan, &place, owner, &|_| {}).unwrap_err();
         assert!(format!("{err:#}").contains("grew"), "{err:#}");
+    }
+
+    #[test]
+    fn filter_skips_default_and_extra_names_and_limits_depth() {
+        let src = tempfile::tempdir().unwrap();
+        let root = src.path().join("proj");
+        for d in [
+            ".git/objects",
+            "node_modules/x",
+            "src/deep/er",
+            "venv",
+            "target",
+        ] {
+            fs::create_dir_all(root.join(d)).unwrap();
+        }
+        fs::write(root.join(".git/HEAD"), b"ref").unwrap();
+        fs::write(root.join("src/main.py"), b"print(1)").unwrap();
+        fs::write(root.join("src/deep/er/x.txt"), b"x").unwrap();
+        fs::write(root.join("target/out"), b"o").unwrap();
+        let names = |scan: &Scan| -> Vec<String> {
+            scan.entries
+                .iter()
+                .map(|e| e.rel.display().to_string())
+                .collect()
+        };
+        let all = scan_filtered(&root, &Filter::sbx(true, &[], None)).unwrap();
+        assert_eq!(names(&all), names(&scan(&root).unwrap()));
+        assert!(names(&all).contains(&".git/HEAD".to_string()));
+
+        let default = scan_filtered(&root, &Filter::sbx(false, &["target".into()], None)).unwrap();
+        assert_eq!(
+            names(&default),
+            vec![
+                "",
+                "src",
+                "src/deep",
+                "src/deep/er",
+                "src/deep/er/x.txt",
+                "src/main.py"
+            ]
+        );
+        assert_eq!(default.files, 2);
+        assert_eq!(default.bytes, 9);
+
+        let shallow = scan_filtered(&root, &Filter::sbx(false, &[], Some(1))).unwrap();
+        assert_eq!(names(&shallow), vec!["", "src", "target"]);
+        let two = scan_filtered(&root, &Filter::sbx(false, &[], Some(2))).unwrap();
+        assert_eq!(
+            names(&two),
+            vec!["", "src", "src/deep", "src/main.py", "target", "target/out"]
+        );
     }
 
     #[test]

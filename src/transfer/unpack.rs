@@ -43,6 +43,24 @@ pub fn extract(
     name: &OsStr,
     progress: &dyn Fn(u64),
 ) -> anyhow::Result<Extracted> {
+    extract_filtered(
+        reader,
+        stage,
+        name,
+        progress,
+        &super::pack::Filter::default(),
+    )
+}
+
+/// [`extract`], leaving out the entries `filter` excludes (their bytes are read past, not
+/// written).
+pub fn extract_filtered(
+    reader: impl Read,
+    stage: &Path,
+    name: &OsStr,
+    progress: &dyn Fn(u64),
+    filter: &super::pack::Filter,
+) -> anyhow::Result<Extracted> {
     let mut archive = tar::Archive::new(reader);
     let mut out = Extracted::default();
     let mut top: Option<Vec<u8>> = None;
@@ -72,6 +90,10 @@ pub fn extract(
             Some(_) => {}
         }
         let rel: Vec<&[u8]> = parts[1..].to_vec();
+        let rel_names: Vec<&OsStr> = rel.iter().map(|p| OsStr::from_bytes(p)).collect();
+        if !filter.keeps(&rel_names) {
+            continue;
+        }
         let dest = match prepare_parents(stage, name, &rel, &mut out.dirs) {
             Ok(dest) => dest,
             Err(why) => {
