@@ -50,7 +50,8 @@ pub struct Sandbox {
     pub network_mode: String,
     /// Addresses by network name.
     pub ips: Vec<(String, String)>,
-    /// Only from an inspect: the list call does not carry it.
+    /// The working directory (`/` when the image sets none); `None` when unknown, because the
+    /// list call does not carry it.
     pub workdir: Option<String>,
 }
 

@@ -540,7 +540,8 @@ fn tty_mode_through_tmux_with_resize() {
         "stty size; tty; id -un",
         "Enter",
     ]);
-    let text = pane("30 100");
+    // `tty` prints after `stty size`: waiting for its output means both have arrived.
+    let text = pane("/dev/pts/");
     assert!(text.contains("30 100"), "{text}");
     assert!(text.contains("/dev/pts/"), "{text}");
     tmux(&["resize-window", "-t", &session, "-x", "120", "-y", "40"]);

@@ -10,6 +10,7 @@ use crate::cli::InitArgs;
 use crate::engine::Engine;
 use crate::engine::containers::CreateSpec;
 use crate::engine::helper_volume;
+use crate::engine::images::ImageInfo;
 use crate::error::usage;
 use crate::sandbox::{format_time, isolated_network_name};
 use crate::state::Record;
@@ -23,9 +24,10 @@ pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     let plan = Plan::from_args(ctx, &args)?;
     let engine = ctx.engine().await?;
     // A missing image is built (the default image) or pulled, with its own progress.
-    super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
+    let image =
+        super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
     let spinner = ctx.printer.spinner("Creating sandbox…");
-    let id = create(ctx, engine, plan).await;
+    let id = create(ctx, engine, plan, &image).await;
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
@@ -330,13 +332,18 @@ struct Made {
     network: Option<String>,
 }
 
-async fn create(ctx: &Context, engine: &Engine, mut plan: Plan) -> anyhow::Result<(String, Plan)> {
+async fn create(
+    ctx: &Context,
+    engine: &Engine,
+    mut plan: Plan,
+    image: &ImageInfo,
+) -> anyhow::Result<(String, Plan)> {
     let id = ids::new_id();
     let mut made = Made::default();
     // Ctrl-C is honoured between steps, never in the middle of a Docker call: a dropped request
     // may still be carried out by the engine after our clean-up ran, leaving something behind.
     let cancel = Cancel::on_signals();
-    let outcome = create_steps(ctx, engine, &mut plan, &id, &mut made, &cancel).await;
+    let outcome = create_steps(ctx, engine, &mut plan, image, &id, &mut made, &cancel).await;
     if let Err(e) = outcome {
         clean_up(ctx, engine, &id, &made).await;
         return Err(e);
@@ -382,16 +389,11 @@ async fn create_steps(
     ctx: &Context,
     engine: &Engine,
     plan: &mut Plan,
+    image: &ImageInfo,
     id: &str,
     made: &mut Made,
     cancel: &Cancel,
 ) -> anyhow::Result<()> {
-    let image = engine.image_info(&plan.image).await?.ok_or_else(|| {
-        anyhow::anyhow!(
-            "image `{}` is not on the engine (it was removed while dsbx was starting the sandbox)",
-            plan.image
-        )
-    })?;
     plan.user_label = plan
         .user
         .clone()

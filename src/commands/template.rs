@@ -8,6 +8,7 @@
 use super::Context;
 use crate::cli::{TemplateBuildArgs, TemplateCommand};
 use crate::engine::Engine;
+use crate::engine::images::ImageInfo;
 use crate::engine::images::{Progress, StreamFailure};
 use crate::error::usage;
 use crate::registry_auth::{self, Reference};
@@ -113,22 +114,23 @@ fn source_of(file: &Path) -> anyhow::Result<Source> {
 }
 
 /// Makes sure `image` is on the engine: builds the default image from the compiled-in Dockerfile,
-/// pulls anything else. Does nothing when it is already there.
+/// pulls anything else. Returns what the image says about users and directories (the one inspect
+/// `init` needs, so it does not make a second).
 pub async fn ensure_image(
     ctx: &Context,
     engine: &Engine,
     image: &str,
     platform: Option<&str>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<ImageInfo> {
     let reference = registry_auth::parse_reference(image)?;
-    if engine.image_info(image).await?.is_some() {
-        return Ok(());
+    if let Some(info) = engine.image_info(image).await? {
+        return Ok(info);
     }
     let builds = reference.repository == DEFAULT_REPOSITORY;
     let _lock = lock_image(ctx, engine, image, if builds { "build" } else { "pull" }).await?;
     // Whoever held the lock may have just made it.
-    if engine.image_info(image).await?.is_some() {
-        return Ok(());
+    if let Some(info) = engine.image_info(image).await? {
+        return Ok(info);
     }
     if builds {
         let mut args = HashMap::new();
@@ -137,7 +139,9 @@ pub async fn ensure_image(
     } else {
         pull(ctx, engine, &reference, image, platform).await?;
     }
-    Ok(())
+    engine.image_info(image).await?.ok_or_else(|| {
+        anyhow::anyhow!("image `{image}` is still not on the engine after it was made")
+    })
 }
 
 async fn lock_image(

@@ -297,7 +297,8 @@ fn from_inspect(c: ContainerInspectResponse) -> Option<Sandbox> {
             .and_then(|h| h.network_mode)
             .unwrap_or_default(),
         ips: settings.networks.map(network_ips).unwrap_or_default(),
-        workdir: config.working_dir.filter(|w| !w.is_empty()),
+        // Docker runs commands in `/` when the image sets no working directory.
+        workdir: Some(config.working_dir.filter(|w| !w.is_empty()).unwrap_or_else(|| "/".into())),
         ports,
         labels,
         id,
