@@ -141,7 +141,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
             [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
-            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Read as root instead of the sandbox''s user')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Accepted for symmetry with upload: downloads always read as root (Docker''s archive API)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')

@@ -134,7 +134,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
             cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
             cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
-            cand --root 'Read as root instead of the sandbox''s user'
+            cand --root 'Accepted for symmetry with upload: downloads always read as root (Docker''s archive API)'
             cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
             cand --quiet 'No progress or notices; errors still print'
             cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'

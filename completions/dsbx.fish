@@ -122,7 +122,7 @@ never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
-complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l root -d 'Read as root instead of the sandbox\'s user'
+complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l root -d 'Accepted for symmetry with upload: downloads always read as root (Docker\'s archive API)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'

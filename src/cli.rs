@@ -283,7 +283,7 @@ pub struct DownloadArgs {
     /// Local path; `-` writes stdout (a file's bytes, a directory as tar)
     #[arg(value_name = "LOCAL")]
     pub local: String,
-    /// Read as root instead of the sandbox's user
+    /// Accepted for symmetry with upload: downloads always read as root (Docker's archive API)
     #[arg(long)]
     pub root: bool,
 }

@@ -48,6 +48,48 @@ pub async fn read_deadline(engine: &Engine, id: &str) -> anyhow::Result<Option<D
     Ok(bytes.and_then(|b| parse_deadline_text(&String::from_utf8_lossy(&b))))
 }
 
+/// Refuses a stopped sandbox whose deadline has passed: started, its helper would exit at once.
+/// The deadline is the record's, else the one inside the sandbox (never the label's guess).
+pub async fn check_not_expired(
+    engine: &Engine,
+    record: Option<&Record>,
+    sandbox: &Sandbox,
+) -> anyhow::Result<()> {
+    if !matches!(
+        sandbox.state,
+        ContainerState::Created | ContainerState::Exited
+    ) {
+        return Ok(());
+    }
+    let deadline = match record {
+        Some(r) => r.deadline,
+        None => read_deadline(engine, &sandbox.id).await?,
+    };
+    match deadline.filter(|d| *d <= Utc::now()) {
+        Some(d) => Err(crate::error::tagged(
+            crate::error::Kind::Failed,
+            format!(
+                "sandbox `{}` expired at {}; `dsbx timeout {} DUR` gives it more time first",
+                sandbox.id,
+                crate::sandbox::format_time(d),
+                sandbox.id
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// What `exec`, `upload`, `download` and `files …` do first: resume a paused sandbox, start a
+/// stopped one unless its deadline has passed. A running one costs nothing.
+pub async fn make_ready(
+    engine: &Engine,
+    state: &crate::state::State,
+    sandbox: &Sandbox,
+) -> anyhow::Result<()> {
+    check_not_expired(engine, state.sandboxes.get(&sandbox.id), sandbox).await?;
+    engine.ensure_running(sandbox).await
+}
+
 /// The deadline in force as far as dsbx can tell without Docker: the record's, else the label's.
 pub fn known_deadline(sandbox: &Sandbox, record: Option<&Record>) -> Option<DateTime<Utc>> {
     match record {

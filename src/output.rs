@@ -98,16 +98,22 @@ impl Printer {
 
     /// Prints a failure the way its caller needs it, and returns the exit code it means.
     pub fn error(&self, err: &anyhow::Error) -> i32 {
+        self.error_exiting(err, kind_of(err).exit_code())
+    }
+
+    /// Prints a failure that makes dsbx exit with `code` (exec's 125 for every dsbx-side
+    /// failure), so the `--json` object and the exit status agree. Returns `code`.
+    pub fn error_exiting(&self, err: &anyhow::Error, code: i32) -> i32 {
         let kind = kind_of(err);
         let message = one_line(err);
         if self.json {
             let value = serde_json::json!({
-                "error": { "kind": kind.as_str(), "message": message, "exit_code": kind.exit_code() }
+                "error": { "kind": kind.as_str(), "message": message, "exit_code": code }
             });
             let _ = self.data(value);
         }
         eprintln!("{} {message}", style("error:").red().bold());
-        kind.exit_code()
+        code
     }
 
     /// A spinner on stderr, only when a person is watching.

@@ -591,3 +591,14 @@ fn a_sandbox_without_the_helper_falls_back_to_plain_docker_exec() {
     assert_code(&out, 125);
     assert!(stderr(&out).contains("helper_path"), "{}", stderr(&out));
 }
+
+#[test]
+fn json_failures_report_the_exit_code_exec_exits_with() {
+    // A broken config fails before exec starts: the JSON error still says 125.
+    let env = TestEnv::offline("[limits]\nmemory = \"lots\"\n");
+    let out = env.run(&["exec", "--json", "abcdabcdabcd", "true"]);
+    assert_code(&out, 125);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["exit_code"], 125);
+    assert_eq!(v["error"]["kind"], "usage");
+}

@@ -325,3 +325,32 @@ fn info_on_running_and_stopped_sandboxes() {
     assert_code(&out, 3);
     assert_eq!(stdout(&out), "");
 }
+
+#[test]
+fn commands_refuse_a_stopped_sandbox_past_its_deadline_until_it_is_extended() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "2s"]);
+    assert!(
+        wait_until(Duration::from_secs(45), || status(&id) == "exited"),
+        "the sandbox stops itself at its deadline"
+    );
+    // Starting it would only see its helper exit at once: say so instead.
+    let out = env.run(&["exec", &id, "true"]);
+    assert_code(&out, 125);
+    assert!(
+        stderr(&out).contains("expired") && stderr(&out).contains("dsbx timeout"),
+        "{}",
+        stderr(&out)
+    );
+    let local = env.dir.path().join("f.txt");
+    std::fs::write(&local, "x").unwrap();
+    let out = env.run(&["upload", &id, local.to_str().unwrap(), "/tmp/f.txt"]);
+    assert_code(&out, 1);
+    assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
+    assert_eq!(status(&id), "exited", "nothing started it");
+    // Extended, it is started again by the next command.
+    assert_code(&env.run(&["timeout", &id, "10m"]), 0);
+    let out = env.run(&["exec", &id, "echo back"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "back\n");
+}

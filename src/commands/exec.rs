@@ -224,7 +224,7 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
     let sandbox = crate::resolve::resolve(engine, &state, &ctx.scope, &plan.id)
         .await?
         .live()?;
-    engine.ensure_running(&sandbox).await?;
+    crate::lifetime::make_ready(engine, &state, &sandbox).await?;
     let id = sandbox.id.clone();
     // One locked update of the record's last activity, beside the exec (no extra Docker call).
     let store = ctx.store.clone();

@@ -5,7 +5,7 @@
 use super::Context;
 use crate::cli::IdArg;
 use crate::error::Kind;
-use crate::sandbox::{ContainerState, Sandbox, format_time};
+use crate::sandbox::{ContainerState, Sandbox};
 use chrono::Utc;
 
 pub async fn pause(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
@@ -39,22 +39,8 @@ pub async fn resume(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
         }
         ContainerState::Created | ContainerState::Exited => {
             let state = ctx.store.load()?;
-            let record = state.sandboxes.get(&sandbox.id);
-            let deadline = match record {
-                Some(r) => r.deadline,
-                None => crate::lifetime::read_deadline(engine, &sandbox.id).await?,
-            };
-            if let Some(d) = deadline.filter(|d| *d <= Utc::now()) {
-                return Err(crate::error::tagged(
-                    Kind::Failed,
-                    format!(
-                        "sandbox `{}` expired at {}; `dsbx timeout {} DUR` gives it more time first",
-                        sandbox.id,
-                        format_time(d),
-                        sandbox.id
-                    ),
-                ));
-            }
+            crate::lifetime::check_not_expired(engine, state.sandboxes.get(&sandbox.id), &sandbox)
+                .await?;
             engine.start_sandbox(&sandbox.id).await?;
         }
         ContainerState::Removing | ContainerState::Dead => {

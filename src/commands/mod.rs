@@ -86,10 +86,7 @@ pub fn main_entry() -> i32 {
     }
     let context = match build_context(cli.global.clone(), printer.clone()) {
         Ok(ctx) => ctx,
-        Err(e) => {
-            let code = printer.error(&e);
-            return if exec_invocation { 125 } else { code };
-        }
+        Err(e) => return printer.error_exiting(&e, failure_code(crate::error::kind_of(&e))),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -100,11 +97,7 @@ pub fn main_entry() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => 0,
-        Err(e) => {
-            let code = printer.error(&e);
-            let _ = code;
-            failure_code(crate::error::kind_of(&e))
-        }
+        Err(e) => printer.error_exiting(&e, failure_code(crate::error::kind_of(&e))),
     }
 }
 

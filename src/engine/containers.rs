@@ -298,7 +298,12 @@ fn from_inspect(c: ContainerInspectResponse) -> Option<Sandbox> {
             .unwrap_or_default(),
         ips: settings.networks.map(network_ips).unwrap_or_default(),
         // Docker runs commands in `/` when the image sets no working directory.
-        workdir: Some(config.working_dir.filter(|w| !w.is_empty()).unwrap_or_else(|| "/".into())),
+        workdir: Some(
+            config
+                .working_dir
+                .filter(|w| !w.is_empty())
+                .unwrap_or_else(|| "/".into()),
+        ),
         ports,
         labels,
         id,

@@ -114,7 +114,7 @@ pub async fn ready_sandbox<'a>(
     let engine = ctx.engine().await?;
     let state = ctx.store.load()?;
     let sandbox = resolve(engine, &state, &ctx.scope, query).await?.live()?;
-    engine.ensure_running(&sandbox).await?;
+    crate::lifetime::make_ready(engine, &state, &sandbox).await?;
     // The list call behind names and prefixes does not carry the working directory.
     let sandbox = if sandbox.workdir.is_none() {
         engine
