@@ -219,11 +219,7 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         env.push(format!("TERM={term}"));
     }
 
-    let engine = ctx.engine().await?;
-    let state = ctx.store.load()?;
-    let sandbox = crate::resolve::resolve(engine, &state, &ctx.scope, &plan.id)
-        .await?
-        .live()?;
+    let (engine, state, sandbox) = ctx.live_sandbox(&plan.id).await?;
     crate::lifetime::make_ready(engine, &state, &sandbox).await?;
     let id = sandbox.id.clone();
     // One locked update of the record's last activity, beside the exec (no extra Docker call).

@@ -54,11 +54,7 @@ pub async fn run(ctx: &Context, args: crate::cli::GetHostArgs) -> anyhow::Result
     if let Some(t) = &args.url_template {
         placeholders(t)?;
     }
-    let engine = ctx.engine().await?;
-    let state = ctx.store.load()?;
-    let sandbox = crate::resolve::resolve(engine, &state, &ctx.scope, &args.id)
-        .await?
-        .live()?;
+    let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     let host = url_for(
         &ctx.config,
         &engine.endpoint,

@@ -50,11 +50,7 @@ struct PortInfo {
 }
 
 pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
-    let engine = ctx.engine().await?;
-    let state = ctx.store.load()?;
-    let sandbox = crate::resolve::resolve(engine, &state, &ctx.scope, &args.id)
-        .await?
-        .live()?;
+    let (engine, state, sandbox) = ctx.live_sandbox(&args.id).await?;
     let record = state.sandboxes.get(&sandbox.id);
     let running = matches!(
         sandbox.state,

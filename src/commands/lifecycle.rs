@@ -9,7 +9,7 @@ use crate::sandbox::{ContainerState, Sandbox};
 use chrono::Utc;
 
 pub async fn pause(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
-    let (engine, sandbox) = target(ctx, &args.id).await?;
+    let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     match sandbox.state {
         ContainerState::Paused => {}
         ContainerState::Running | ContainerState::Restarting => {
@@ -29,7 +29,7 @@ pub async fn pause(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
 }
 
 pub async fn resume(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
-    let (engine, sandbox) = target(ctx, &args.id).await?;
+    let (engine, state, sandbox) = ctx.live_sandbox(&args.id).await?;
     match sandbox.state {
         ContainerState::Running | ContainerState::Restarting => {}
         ContainerState::Paused => {
@@ -38,7 +38,6 @@ pub async fn resume(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
             crate::lifetime::notify_helper(engine, &sandbox.id).await?;
         }
         ContainerState::Created | ContainerState::Exited => {
-            let state = ctx.store.load()?;
             crate::lifetime::check_not_expired(engine, state.sandboxes.get(&sandbox.id), &sandbox)
                 .await?;
             engine.start_sandbox(&sandbox.id).await?;
@@ -48,18 +47,6 @@ pub async fn resume(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
         }
     }
     done(ctx, &sandbox, "running")
-}
-
-async fn target<'a>(
-    ctx: &'a Context,
-    query: &str,
-) -> anyhow::Result<(&'a crate::engine::Engine, Sandbox)> {
-    let engine = ctx.engine().await?;
-    let state = ctx.store.load()?;
-    let sandbox = crate::resolve::resolve(engine, &state, &ctx.scope, query)
-        .await?
-        .live()?;
-    Ok((engine, sandbox))
 }
 
 /// Records the activity and prints the id (or `{id, status}`).

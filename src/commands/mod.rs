@@ -48,6 +48,20 @@ impl Context {
             .get_or_try_init(|| Engine::connect(self.global.docker_host.as_deref()))
             .await
     }
+
+    /// The live sandbox `query` names in this scope, with the engine and the state read to
+    /// resolve it (so callers need not read the state file again).
+    pub async fn live_sandbox(
+        &self,
+        query: &str,
+    ) -> anyhow::Result<(&Engine, crate::state::State, crate::sandbox::Sandbox)> {
+        let engine = self.engine().await?;
+        let state = self.store.load()?;
+        let sandbox = crate::resolve::resolve(engine, &state, &self.scope, query)
+            .await?
+            .live()?;
+        Ok((engine, state, sandbox))
+    }
 }
 
 pub fn main_entry() -> i32 {

@@ -8,7 +8,6 @@ use crate::cli::{
     SandboxGetHostArgs, SandboxListArgs,
 };
 use crate::error::usage;
-use crate::sandbox::{Sandbox, format_time};
 use chrono::Utc;
 use std::time::Duration;
 
@@ -69,23 +68,10 @@ async fn list(ctx: &Context, args: SandboxListArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-async fn resolve_live<'a>(
-    ctx: &'a Context,
-    query: &str,
-) -> anyhow::Result<(&'a crate::engine::Engine, Sandbox)> {
-    let engine = ctx.engine().await?;
-    let state = ctx.store.load()?;
-    let sandbox = crate::resolve::resolve(engine, &state, &ctx.scope, query)
-        .await?
-        .live()?;
-    Ok((engine, sandbox))
-}
-
 /// `sandbox status ID`: the status word `dsbx ls` shows (running, stopped, paused, expired,
 /// untracked). A sandbox recorded but gone from Docker is "no such sandbox" (exit 3).
 async fn status(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
-    let (engine, sandbox) = resolve_live(ctx, &args.id).await?;
-    let state = ctx.store.load()?;
+    let (engine, state, sandbox) = ctx.live_sandbox(&args.id).await?;
     let record = state.sandboxes.get(&sandbox.id);
     let now = Utc::now();
     let mut deadline = crate::lifetime::known_deadline(&sandbox, record);
@@ -137,7 +123,7 @@ fn parse_extension(text: &str) -> anyhow::Result<Duration> {
 /// new deadline, as `dsbx timeout` does.
 async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
     let extra = parse_extension(&args.seconds)?;
-    let (engine, sandbox) = resolve_live(ctx, &args.id).await?;
+    let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     // The deadline the helper obeys is the file inside the sandbox; the record's copy only if
     // the file cannot be read.
     let current = match crate::lifetime::read_deadline(engine, &sandbox.id).await {
@@ -165,16 +151,7 @@ async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
             crate::lifetime::set_lifetime(engine, &ctx.store, &sandbox, Some(lifetime)).await?
         }
     };
-    let expires = deadline.map(format_time);
-    if ctx.printer.json {
-        ctx.printer.json_value(&serde_json::json!({
-            "id": sandbox.id,
-            "expires_at": expires,
-        }))?;
-    } else {
-        ctx.printer.data(expires.as_deref().unwrap_or("never"))?;
-    }
-    Ok(0)
+    super::timeout::print_deadline(ctx, &sandbox.id, deadline)
 }
 
 /// `sandbox connect ID [--timeout S]`: sets the lifetime first when asked (so an expired sandbox
@@ -185,7 +162,7 @@ async fn connect(ctx: &Context, args: ConnectArgs) -> anyhow::Result<i32> {
         Some(t) => Some(crate::units::parse_duration(t)?),
         None => None,
     };
-    let (engine, sandbox) = resolve_live(ctx, &args.id).await?;
+    let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     if let Some(lifetime) = lifetime {
         crate::lifetime::set_lifetime(engine, &ctx.store, &sandbox, lifetime).await?;
     }

@@ -8,20 +8,22 @@ use crate::sandbox::format_time;
 
 pub async fn run(ctx: &Context, args: TimeoutArgs) -> anyhow::Result<i32> {
     let lifetime = crate::units::parse_duration(&args.duration)?;
-    let engine = ctx.engine().await?;
-    let state = ctx.store.load()?;
-    let sandbox = crate::resolve::resolve(engine, &state, &ctx.scope, &args.id)
-        .await?
-        .live()?;
+    let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     let deadline = crate::lifetime::set_lifetime(engine, &ctx.store, &sandbox, lifetime).await?;
+    print_deadline(ctx, &sandbox.id, deadline)
+}
+
+/// The new deadline is the data: a timestamp, or `never` (`--json`: `{id, expires_at}`).
+pub fn print_deadline(
+    ctx: &Context,
+    id: &str,
+    deadline: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<i32> {
     let expires = deadline.map(format_time);
     if ctx.printer.json {
-        ctx.printer.json_value(&serde_json::json!({
-            "id": sandbox.id,
-            "expires_at": expires,
-        }))?;
+        ctx.printer
+            .json_value(&serde_json::json!({ "id": id, "expires_at": expires }))?;
     } else {
-        // The new deadline is the data: a timestamp, or `never`.
         ctx.printer.data(expires.as_deref().unwrap_or("never"))?;
     }
     Ok(0)

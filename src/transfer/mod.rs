@@ -16,7 +16,6 @@ use crate::commands::Context;
 use crate::engine::Engine;
 use crate::engine::archive::RemoteStat;
 use crate::error::usage;
-use crate::resolve::resolve;
 use crate::sandbox::Sandbox;
 use anyhow::{Context as _, anyhow, bail};
 use bytes::{Bytes, BytesMut};
@@ -111,9 +110,7 @@ pub async fn ready_sandbox<'a>(
     ctx: &'a Context,
     query: &str,
 ) -> anyhow::Result<(&'a Engine, Sandbox)> {
-    let engine = ctx.engine().await?;
-    let state = ctx.store.load()?;
-    let sandbox = resolve(engine, &state, &ctx.scope, query).await?.live()?;
+    let (engine, state, sandbox) = ctx.live_sandbox(query).await?;
     crate::lifetime::make_ready(engine, &state, &sandbox).await?;
     // The list call behind names and prefixes does not carry the working directory.
     let sandbox = if sandbox.workdir.is_none() {
