@@ -580,7 +580,12 @@ fn container_labels(ctx: &Context, plan: &Plan, id: &str) -> HashMap<String, Str
     set(labels::NAME, plan.name.clone());
     set(labels::SCOPE, ctx.scope.clone());
     set(labels::OWNER, crate::scope::owner());
-    set(labels::CREATED_AT, format_time(Utc::now()));
+    // Milliseconds, so that `ls` (and `sandbox list --limit`) order sandboxes made within one
+    // second as they were made.
+    set(
+        labels::CREATED_AT,
+        Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    );
     if let Some(d) = plan.deadline {
         set(labels::EXPIRES_AT, format_time(d));
     }

@@ -24,6 +24,9 @@ pub struct Row {
     pub created_at: Option<String>,
     pub expires_at: Option<String>,
     pub ports: Vec<PortRow>,
+    /// Creation time at full precision: two inits within one second still list in order.
+    #[serde(skip)]
+    created: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,6 +145,7 @@ pub fn rows(
                 status: status_with(s, record.is_some(), deadline, now).to_string(),
                 state: Some(format!("{:?}", s.state).to_lowercase()),
                 created_at: s.created_at().map(format_time),
+                created: s.created_at(),
                 expires_at: deadline.map(format_time),
                 ports: s
                     .ports
@@ -169,10 +173,11 @@ pub fn rows(
                 created_at: Some(format_time(r.created_at)),
                 expires_at: r.deadline.map(format_time),
                 ports: vec![],
+                created: Some(r.created_at),
             });
         }
     }
-    rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    rows.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
     rows
 }
 
