@@ -12,12 +12,10 @@ pub struct HostLock {
     _file: File,
 }
 
+/// The temp directory, not `$XDG_RUNTIME_DIR`: the runtime directory is per user, and root's cron
+/// and a user's shell building the same default image on one engine must meet at the same lock.
 pub fn lock_dir() -> PathBuf {
-    std::env::var_os("XDG_RUNTIME_DIR")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir)
-        .join("dsbx-locks")
+    std::env::temp_dir().join("dsbx-locks")
 }
 
 /// Blocks until this host holds the lock `what` for the engine at `engine_url`.
@@ -30,9 +28,14 @@ pub fn acquire(engine_url: &str, what: &str) -> anyhow::Result<HostLock> {
 
 /// The lock file for `what` on the engine at `engine_url`, created if missing.
 fn open_lock_file(engine_url: &str, what: &str) -> anyhow::Result<(File, PathBuf)> {
+    use std::os::unix::fs::PermissionsExt;
     let dir = lock_dir();
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create lock directory {}", dir.display()))?;
+    if !dir.is_dir() {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create lock directory {}", dir.display()))?;
+        // Shared like /tmp itself (sticky, writable by all), whoever made it first.
+        let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777));
+    }
     let digest = Sha256::digest(engine_url.as_bytes());
     let key: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     let path = dir.join(format!("{key}-{what}.lock"));
@@ -43,7 +46,6 @@ fn open_lock_file(engine_url: &str, what: &str) -> anyhow::Result<(File, PathBuf
         .open(&path)
         .with_context(|| format!("cannot open lock file {}", path.display()))?;
     // Anyone may need this lock (root's cron and a user's shell share the engine).
-    use std::os::unix::fs::PermissionsExt;
     let _ = file.set_permissions(std::fs::Permissions::from_mode(0o666));
     Ok((file, path))
 }

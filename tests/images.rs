@@ -189,19 +189,26 @@ fn parallel_inits_build_the_default_image_once() {
     let _turn = engine_lock("dsbx-base-build");
     let tag = format!("dsbx-base:t-{}", random_suffix());
     let _tags = Tags(vec![tag.clone()]);
-    let Some(env) = TestEnv::with_config(&format!(
-        "image = \"{tag}\"\n[build]\nbase = \"debian:bookworm-slim\"\n"
-    )) else {
+    let config = format!("image = \"{tag}\"\n[build]\nbase = \"debian:bookworm-slim\"\n");
+    // Two callers that share nothing but the host and the engine: their own state directories,
+    // scopes and runtime directories (as root's cron and a user's shell would have).
+    let Some(env) = TestEnv::with_config(&config) else {
         return;
     };
+    let Some(other) = TestEnv::with_config(&config) else {
+        return;
+    };
+    assert_ne!(env.state_dir, other.state_dir);
+    assert_ne!(env.scope, other.scope);
     assert!(!image_exists(&tag));
     let started = Instant::now();
-    let spawn = || {
+    let spawn = |e: &TestEnv| {
         Command::new(dsbx_bin())
             .arg("init")
-            .env("DSBX_STATE_DIR", &env.state_dir)
-            .env("DSBX_CONFIG", &env.config)
-            .env("DSBX_SCOPE", &env.scope)
+            .env("DSBX_STATE_DIR", &e.state_dir)
+            .env("DSBX_CONFIG", &e.config)
+            .env("DSBX_SCOPE", &e.scope)
+            .env("XDG_RUNTIME_DIR", &e.state_dir)
             .env("NO_COLOR", "1")
             .env_remove("DSBX_IMAGE")
             .stdout(Stdio::piped())
@@ -209,7 +216,7 @@ fn parallel_inits_build_the_default_image_once() {
             .spawn()
             .unwrap()
     };
-    let (a, b) = (spawn(), spawn());
+    let (a, b) = (spawn(&env), spawn(&other));
     let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
     eprintln!(
         "two inits with a build: {:.1} s",
@@ -240,8 +247,10 @@ fn parallel_inits_build_the_default_image_once() {
         stderr(&outs[0]),
         stderr(&outs[1])
     );
-    assert_eq!(env.containers().len(), 2);
+    assert_eq!(env.containers().len(), 1);
+    assert_eq!(other.containers().len(), 1);
     drop(env);
+    drop(other);
 }
 
 /// A `docker-registry serve` of the test's own on a free loopback port, stopped on drop.
