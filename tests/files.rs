@@ -490,14 +490,15 @@ fn read_only_remote_target_fails_saying_so() {
 #[test]
 fn full_or_read_only_local_disk_fails_saying_so_and_leaves_nothing() {
     let Some(env) = TestEnv::new() else { return };
-    if !Std::new("unshare")
-        .args(["-m", "true"])
-        .status()
-        .is_ok_and(|s| s.success())
-    {
-        eprintln!("skipping: cannot create a mount namespace here");
-        return;
-    }
+    // Needs root's mount namespaces (the suite runs as root, like the engine script); failing
+    // here beats a test that passes by skipping.
+    assert!(
+        Std::new("unshare")
+            .args(["-m", "true"])
+            .status()
+            .is_ok_and(|s| s.success()),
+        "cannot create a mount namespace (unshare -m): run the tests as root"
+    );
     let id = env.init(&[]);
     let src = env.dir.path().join("two-mib.bin");
     random_file(&src, 2 << 20);
@@ -551,4 +552,70 @@ fn upload_under_a_tmpfs_mount_is_not_reported_as_done() {
         )) && err.contains("invisible"),
         "{err}"
     );
+}
+
+#[test]
+fn download_json_and_a_fifo_skipped_with_a_warning() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[]);
+    let c = format!("dsbx-{id}");
+    let made = docker(&[
+        "exec",
+        &c,
+        "sh",
+        "-c",
+        "mkdir -p /tmp/d && printf hello > /tmp/d/a.txt && printf 12345 > /tmp/d/b.txt && mkfifo /tmp/d/pipe",
+    ]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let dest = env.dir.path().join("out");
+    let out = env.run(&["download", "--json", &id, "/tmp/d", path_str(&dest)]);
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["bytes"], 10, "{v}");
+    assert_eq!(v["files"], 2, "{v}");
+    assert!(v["duration_ms"].is_u64(), "{v}");
+    assert_eq!(fs::read_to_string(dest.join("a.txt")).unwrap(), "hello");
+    assert_eq!(fs::read_to_string(dest.join("b.txt")).unwrap(), "12345");
+    assert!(
+        fs::symlink_metadata(dest.join("pipe")).is_err(),
+        "the fifo was not recreated"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning:") && err.contains("pipe") && err.contains("fifo, skipped"),
+        "{err}"
+    );
+}
+
+/// A small tmpfs of the host's bind-mounted into the sandbox, unmounted on drop.
+struct SmallDisk(std::path::PathBuf);
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Std::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn upload_onto_a_full_disk_in_the_sandbox_fails_saying_so() {
+    let Some(env) = TestEnv::new() else { return };
+    let disk = env.dir.path().join("small");
+    fs::create_dir(&disk).unwrap();
+    assert!(
+        Std::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs", path_str(&disk)])
+            .status()
+            .is_ok_and(|s| s.success()),
+        "cannot mount a tmpfs (the suite runs as root)"
+    );
+    let _disk = SmallDisk(disk.clone());
+    let id = env.init(&["-v", &format!("{}:/data", disk.display())]);
+    let src = env.dir.path().join("two-mib.bin");
+    random_file(&src, 2 << 20);
+    let out = env.run(&["upload", &id, path_str(&src), "/data/big.bin"]);
+    assert_code(&out, 1);
+    assert_eq!(stdout(&out), "");
+    let err = stderr(&out);
+    assert!(err.contains("disk is full"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
 }

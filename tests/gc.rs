@@ -217,9 +217,9 @@ fn older_than_and_idle() {
     let Some(env) = TestEnv::new() else { return };
     let old = env.init(&["--timeout", "1h"]);
     let busy = env.init(&["--timeout", "1h"]);
-    // Thresholds of 10 s: `old` and `busy` are older than that, `young` (made after the pause)
+    // Thresholds of 30 s: `old` and `busy` are older than that, `young` (made after the pause)
     // stays younger through the few commands below, even on a loaded machine.
-    std::thread::sleep(Duration::from_secs(12));
+    std::thread::sleep(Duration::from_secs(32));
     let young = env.init(&["--timeout", "1h"]);
     // Nothing is that old yet.
     let out = env.run(&["gc", "--older-than", "1h", "--idle", "1h"]);
@@ -228,7 +228,7 @@ fn older_than_and_idle() {
     // `busy` was used just now; `old` not since it was created.
     let out = env.run(&["exec", &busy, "true"]);
     assert_code(&out, 0);
-    let out = env.run(&["gc", "--idle", "10s"]);
+    let out = env.run(&["gc", "--idle", "30s"]);
     assert_code(&out, 0);
     let lines = actions(&out);
     assert_eq!(lines.len(), 1, "{lines:?}");
@@ -240,7 +240,7 @@ fn older_than_and_idle() {
     assert_eq!(status(&busy), "running");
     assert_eq!(status(&young), "running");
 
-    let out = env.run(&["gc", "--older-than", "10s"]);
+    let out = env.run(&["gc", "--older-than", "30s"]);
     assert_code(&out, 0);
     let lines = actions(&out);
     assert_eq!(lines.len(), 1, "{lines:?}");
@@ -616,4 +616,27 @@ fn gc_running_alongside_init_never_takes_a_new_sandbox() {
     for id in &ids {
         assert_eq!(status(id), "running");
     }
+}
+
+#[test]
+fn the_shared_network_and_the_helper_volume_outlive_the_sandboxes_gc_removes() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = expired(&env, &[]);
+    let volume = inspect(
+        &format!("dsbx-{id}"),
+        "{{range .Mounts}}{{if eq .Destination \"/.dsbx/bin\"}}{{.Name}}{{end}}{{end}}",
+    );
+    assert!(!volume.is_empty(), "no helper volume mounted");
+    let out = env.run(&["gc"]);
+    assert_code(&out, 0);
+    assert_eq!(actions(&out).len(), 1, "{}", stdout(&out));
+    assert_eq!(status(&id), "gone");
+    // Shared by every scope: gc leaves both, even once this scope has no sandbox left.
+    assert!(docker(&["network", "inspect", "dsbx"]).status.success());
+    assert!(docker(&["volume", "inspect", &volume]).status.success());
+    let out = env.run(&["gc"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "");
+    assert!(docker(&["network", "inspect", "dsbx"]).status.success());
+    assert!(docker(&["volume", "inspect", &volume]).status.success());
 }

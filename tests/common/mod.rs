@@ -73,6 +73,18 @@ impl TestEnv {
         cmd
     }
 
+    /// The same as [`TestEnv::dsbx`] as a plain process, for tests that spawn it and talk to it.
+    pub fn spawnable(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(dsbx_bin());
+        cmd.env("DSBX_STATE_DIR", &self.state_dir)
+            .env("DSBX_CONFIG", &self.config)
+            .env("DSBX_SCOPE", &self.scope)
+            .env_remove("DSBX_IMAGE")
+            .env_remove("DSBX_URL_TEMPLATE")
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
     /// Runs dsbx with these arguments and returns its output, whatever the exit code.
     pub fn run(&self, args: &[&str]) -> Output {
         self.dsbx().args(args).output().expect("run dsbx")
