@@ -13,8 +13,21 @@ fn sha(bytes: &[u8]) -> String {
 }
 
 /// `ps` inside the sandbox, as root through the docker CLI.
+/// The sandbox's process list; fails the test when it cannot be read (an empty list would make
+/// every "nothing left behind" check pass).
 fn processes(id: &str) -> String {
-    docker_exec(&format!("dsbx-{id}"), &["ps", "-o", "pid,user,args"])
+    let out = docker(&["exec", &format!("dsbx-{id}"), "ps", "-o", "pid,user,args"]);
+    assert!(out.status.success(), "ps failed: {}", stderr(&out));
+    let ps = stdout(&out);
+    assert!(ps.contains("PID"), "no process list: {ps}");
+    ps
+}
+
+/// How many processes run exactly `command` (PID and USER are the first two columns).
+fn count(ps: &str, command: &str) -> usize {
+    ps.lines()
+        .filter(|l| l.split_whitespace().skip(2).collect::<Vec<_>>().join(" ") == command)
+        .count()
 }
 
 #[test]
@@ -258,26 +271,19 @@ fn timeout_kills_the_whole_tree_as_root() {
     timeout_kills_everything(&["--user", "user"], &["--root"]);
 }
 
-#[test]
-fn sigterm_kills_the_whole_tree_and_exits_130() {
+/// A signal to dsbx kills the command with every process it started (a background job, one in a
+/// session of its own, the foreground one) and dsbx exits 130.
+fn signal_kills_the_whole_tree_and_exits_130(signal: i32, marker: &str) {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&["--user", "user"]);
-    let mut child = std::process::Command::new(dsbx_bin())
-        .env("DSBX_STATE_DIR", &env.state_dir)
-        .env("DSBX_CONFIG", &env.config)
-        .env("DSBX_SCOPE", &env.scope)
-        .args([
-            "exec",
-            &id,
-            "sh",
-            "-c",
-            "echo started; sleep 101 & setsid sleep 101 & sleep 101",
-        ])
+    let script = format!("echo started; sleep {marker} & setsid sleep {marker} & sleep {marker}");
+    let mut child = env
+        .spawnable()
+        .args(["exec", &id, "sh", "-c", &script])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until the command runs.
     let mut line = String::new();
     std::io::BufRead::read_line(
         &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
@@ -285,10 +291,19 @@ fn sigterm_kills_the_whole_tree_and_exits_130() {
     )
     .unwrap();
     assert_eq!(line, "started\n");
-    std::thread::sleep(Duration::from_millis(300));
+    // Signal only once all three sleeps run, so the test shows the tree being killed.
+    let sleeping = format!("sleep {marker}");
+    assert!(
+        wait_until(Duration::from_secs(20), || count(
+            &processes(&id),
+            &sleeping
+        ) == 3),
+        "the three sleeps never all ran:\n{}",
+        processes(&id)
+    );
     let sent = Instant::now();
     // SAFETY: kill(2) on our own child.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    unsafe { libc::kill(child.id() as i32, signal) };
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130));
     assert!(
@@ -297,7 +312,39 @@ fn sigterm_kills_the_whole_tree_and_exits_130() {
         sent.elapsed()
     );
     let ps = processes(&id);
-    assert!(!ps.contains("sleep 101"), "left behind:\n{ps}");
+    assert_eq!(count(&ps, &sleeping), 0, "left behind:\n{ps}");
+}
+
+#[test]
+fn sigterm_kills_the_whole_tree_and_exits_130() {
+    signal_kills_the_whole_tree_and_exits_130(libc::SIGTERM, "101");
+}
+
+#[test]
+fn sigint_kills_the_whole_tree_and_exits_130() {
+    signal_kills_the_whole_tree_and_exits_130(libc::SIGINT, "103");
+}
+
+#[test]
+fn a_command_that_ignores_term_is_killed_after_the_grace() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[]);
+    let started = Instant::now();
+    // An ignored signal stays ignored across exec, so neither the shell nor the sleeps die of TERM.
+    let out = env.run(&[
+        "exec",
+        "--timeout",
+        "1",
+        &id,
+        "trap '' TERM; sleep 102 & sleep 102",
+    ]);
+    let took = started.elapsed();
+    assert_code(&out, 124);
+    // TERM at 1 s, KILL after the grace: later than the timeout, but no hang.
+    assert!(took >= Duration::from_millis(2000), "took {took:?}");
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+    let ps = processes(&id);
+    assert_eq!(count(&ps, "sleep 102"), 0, "left behind:\n{ps}");
 }
 
 #[test]
@@ -324,12 +371,17 @@ fn background_child_does_not_hold_the_call_or_the_next_exec() {
     let out = env.run(&["exec", &id, "(sleep 1; echo late-output) &"]);
     assert_code(&out, 0);
     assert_eq!(stdout(&out), "");
-    std::thread::sleep(Duration::from_millis(2500));
-    let logs = docker_exec(
-        &format!("dsbx-{id}"),
-        &["sh", "-c", "cat /tmp/dsbx-exec-*.log"],
+    let logs = || {
+        docker_exec(
+            &format!("dsbx-{id}"),
+            &["sh", "-c", "cat /tmp/dsbx-exec-*.log"],
+        )
+    };
+    assert!(
+        wait_until(Duration::from_secs(20), || logs().contains("late-output")),
+        "{}",
+        logs()
     );
-    assert!(logs.contains("late-output"), "{logs}");
 }
 
 #[test]
@@ -348,10 +400,8 @@ fn stdin_is_forwarded_with_eof_only_with_i() {
     assert_code(&out, 0);
     assert_eq!(stdout(&out).split_whitespace().next().unwrap(), sha(&data));
     // Without -i stdin is never read: `cat` sees EOF at once, and our stdin stays unread.
-    let mut child = std::process::Command::new(dsbx_bin())
-        .env("DSBX_STATE_DIR", &env.state_dir)
-        .env("DSBX_CONFIG", &env.config)
-        .env("DSBX_SCOPE", &env.scope)
+    let mut child = env
+        .spawnable()
         .args(["exec", &id, "cat"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -388,6 +438,7 @@ fn background_start_returns_at_once_and_outlives_dsbx() {
         .unwrap()
         .to_string();
     assert!(pid.parse::<u32>().is_ok(), "{text}");
+    // Outlives dsbx: dsbx has exited, the process is still there a moment later.
     std::thread::sleep(Duration::from_millis(500));
     let ps = processes(&id);
     assert!(
@@ -395,7 +446,12 @@ fn background_start_returns_at_once_and_outlives_dsbx() {
             .any(|l| l.trim_start().starts_with(&format!("{pid} ")) && l.contains("user")),
         "{pid} not running:\n{ps}"
     );
-    assert_eq!(docker_exec(&format!("dsbx-{id}"), &["cat", &log]), "bg-out");
+    let read_log = || docker_exec(&format!("dsbx-{id}"), &["cat", &log]);
+    assert!(
+        wait_until(Duration::from_secs(20), || read_log() == "bg-out"),
+        "log holds {:?}",
+        read_log()
+    );
     let out = env.run(&["exec", "-b", "--json", &id, "sleep", "60"]);
     assert_code(&out, 0);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -420,3 +420,34 @@ fn sandboxes_on_dsbx_reach_each_other_by_id_but_not_from_none_or_isolated() {
         "--isolated by address got: {got}"
     );
 }
+
+#[test]
+fn host_ports_are_read_from_docker_after_a_restart() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["-p", "8000"]);
+    let c = format!("dsbx-{id}");
+    let docker_port = || {
+        let out = docker(&["port", &c, "8000/tcp"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        let first = text.lines().next().unwrap_or_default().to_string();
+        first.rsplit(':').next().unwrap().parse::<u16>().unwrap()
+    };
+    let host_port = || {
+        let out = env.run(&["get-host", "--json", &id, "8000"]);
+        assert_code(&out, 0);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["host_port"].as_u64().unwrap() as u16
+    };
+    let before = host_port();
+    assert_eq!(before, docker_port());
+    assert!(docker(&["restart", "-t", "1", &c]).status.success());
+    let after = host_port();
+    assert_eq!(
+        after,
+        docker_port(),
+        "get-host follows Docker, not a record"
+    );
+    let out = env.run(&["get-host", &id, "8000"]);
+    assert_eq!(stdout(&out), format!("http://127.0.0.1:{after}\n"));
+}

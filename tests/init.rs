@@ -287,16 +287,18 @@ fn network_none_and_isolated() {
 #[test]
 fn a_sandbox_stops_itself_at_its_deadline() {
     let Some(env) = TestEnv::new() else { return };
-    let id = env.init(&["--timeout", "6s"]);
+    let id = env.init(&["--timeout", "3s"]);
     let name = format!("dsbx-{id}");
-    assert_eq!(inspect(&name, "{{.State.Running}}"), "true");
     assert!(
         wait_until(Duration::from_secs(30), || inspect(
             &name,
             "{{.State.Running}}"
         ) == "false"),
-        "still running long after its 6 s deadline"
+        "still running long after its 3 s deadline"
     );
+    // 3 s is close enough to init's own time on a loaded machine not to check the start.
+    assert_ran_until_its_deadline(&name, false);
+    assert_eq!(inspect(&name, "{{.State.ExitCode}}"), "0");
     let out = env.run(&["ls", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["sandboxes"][0]["status"], "expired");
@@ -316,22 +318,45 @@ fn an_image_with_no_shell_and_no_libc_runs_until_its_deadline() {
     let tag = "dsbx-test-dataonly:latest";
     let out = docker(&["build", "-q", "-t", tag, path_str(&ctx)]);
     assert!(out.status.success(), "{}", stderr(&out));
-    // Long enough that a loaded machine still sees it alive right after init returns.
-    let id = env.init(&["--image", tag, "--timeout", "10s"]);
+    let id = env.init(&["--image", tag, "--timeout", "5s"]);
     let name = format!("dsbx-{id}");
-    assert_eq!(
-        inspect(&name, "{{.State.Running}}"),
-        "true",
-        "alive before its deadline"
-    );
     assert!(
         wait_until(Duration::from_secs(45), || inspect(
             &name,
             "{{.State.Running}}"
         ) == "false"),
-        "stopped at its deadline"
+        "still running long after its 5 s deadline"
     );
+    assert_ran_until_its_deadline(&name, true);
     assert_eq!(inspect(&name, "{{.State.ExitCode}}"), "0");
+}
+
+/// The engine's own record of the container's life (not when this test happened to look): it
+/// stayed up until its deadline and stopped soon after; with `started_well_before`, it also
+/// started at least a second before the deadline (so it really ran for a while).
+fn assert_ran_until_its_deadline(name: &str, started_well_before: bool) {
+    let time = |format: &str| {
+        chrono::DateTime::parse_from_rfc3339(&inspect(name, format))
+            .unwrap_or_else(|e| panic!("{format} of {name}: {e}"))
+            .with_timezone(&chrono::Utc)
+    };
+    let deadline = time("{{index .Config.Labels \"dsbx.expires-at\"}}");
+    let (started, finished) = (time("{{.State.StartedAt}}"), time("{{.State.FinishedAt}}"));
+    if started_well_before {
+        assert!(
+            started < deadline - chrono::TimeDelta::seconds(1),
+            "started {started}, deadline {deadline}"
+        );
+    }
+    // The deadline is whole seconds; the helper wakes when it has passed.
+    assert!(
+        finished >= deadline - chrono::TimeDelta::seconds(1),
+        "stopped at {finished}, before its deadline {deadline}"
+    );
+    assert!(
+        finished <= deadline + chrono::TimeDelta::seconds(15),
+        "stopped at {finished}, long after its deadline {deadline}"
+    );
 }
 
 fn assert_nothing_left(env: &TestEnv) {
@@ -476,11 +501,8 @@ fn interrupted_init_is_either_complete_or_gone() {
     let Some(env) = TestEnv::new() else { return };
     // Whatever moment SIGINT lands, the result is a whole sandbox or nothing at all.
     for delay_ms in [30u64, 120, 250, 400] {
-        let mut cmd = std::process::Command::new(dsbx_bin());
+        let mut cmd = env.spawnable();
         cmd.args(["init", "--isolated"])
-            .env("DSBX_STATE_DIR", &env.state_dir)
-            .env("DSBX_CONFIG", &env.config)
-            .env("DSBX_SCOPE", &env.scope)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         let child = cmd.spawn().unwrap();
@@ -508,4 +530,95 @@ fn interrupted_init_is_either_complete_or_gone() {
             assert!(nets.is_empty(), "isolated network left: {nets:?}");
         }
     }
+}
+
+#[test]
+fn the_helper_comes_from_one_labelled_read_only_volume() {
+    let Some(env) = TestEnv::new() else { return };
+    let a = env.init(&[]);
+    let b = env.init(&[]);
+    let mount = |id: &str| {
+        inspect(
+            &format!("dsbx-{id}"),
+            "{{range .Mounts}}{{if eq .Destination \"/.dsbx/bin\"}}{{.Name}} {{.RW}}{{end}}{{end}}",
+        )
+    };
+    let (ma, mb) = (mount(&a), mount(&b));
+    let (volume, rw) = ma
+        .split_once(' ')
+        .unwrap_or_else(|| panic!("no helper mount: {ma:?}"));
+    assert_eq!(rw, "false", "the helper is mounted read-only");
+    assert_eq!(ma, mb, "both sandboxes share one helper volume");
+    let labels = docker_lines(&["volume", "inspect", "--format", "{{json .Labels}}", volume]);
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.contains("\"dsbx.managed\":\"true\"")),
+        "{labels:?}"
+    );
+    // Read-only even for root inside the sandbox.
+    let out = docker(&[
+        "exec",
+        &format!("dsbx-{a}"),
+        "sh",
+        "-c",
+        "echo x > /.dsbx/bin/dsbx",
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("Read-only"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_configured_runtime_is_used_and_an_unknown_one_leaves_nothing() {
+    let Some(env) = TestEnv::with_config(
+        "image = \"dsbx-test-busybox:latest\"\n[security]\nruntime = \"runc\"\n",
+    ) else {
+        return;
+    };
+    let id = env.init(&[]);
+    assert_eq!(
+        inspect(&format!("dsbx-{id}"), "{{.HostConfig.Runtime}}"),
+        "runc"
+    );
+    let out = env.run(&["kill", &id]);
+    assert_code(&out, 0);
+    env.write_config(
+        "image = \"dsbx-test-busybox:latest\"\n[security]\nruntime = \"dsbx-no-such-runtime\"\n",
+    );
+    let out = env.run(&["init"]);
+    assert_code(&out, 1);
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).contains("dsbx-no-such-runtime"),
+        "{}",
+        stderr(&out)
+    );
+    assert_nothing_left(&env);
+}
+
+#[test]
+fn two_inits_racing_for_one_name_give_it_to_one() {
+    let Some(env) = TestEnv::new() else { return };
+    let spawn = || {
+        env.spawnable()
+            .args(["init", "-n", "contested"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let codes: Vec<_> = outs.iter().map(|o| o.status.code()).collect();
+    assert!(
+        codes.contains(&Some(0)) && codes.contains(&Some(2)),
+        "one wins, one is refused: {codes:?}\n{}\n{}",
+        stderr(&outs[0]),
+        stderr(&outs[1])
+    );
+    let loser = outs.iter().find(|o| o.status.code() == Some(2)).unwrap();
+    assert!(stderr(loser).contains("already used"), "{}", stderr(loser));
+    assert_eq!(stdout(loser), "");
+    assert_eq!(env.containers().len(), 1, "{:?}", env.containers());
+    assert_eq!(env.state_text().matches("[sandboxes.").count(), 1);
 }

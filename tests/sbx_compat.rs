@@ -473,3 +473,59 @@ fn bad_sbx_lines_fail_with_their_exit_codes_and_leave_nothing() {
     assert_code(&out, 1);
     assert!(stderr(&out).contains("not running"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_skills_exec_flags_after_the_command_string() {
+    let Some(env) = TestEnv::with_config(CONFIG) else {
+        return;
+    };
+    let id = env.init(&["--user", "user"]);
+    // sbx exec ID "CMD" --root / --user U / --shell / --stdin, as the skill's prompts write them.
+    assert_eq!(ok(&env, &["exec", &id, "id -u; id -g", "--root"]), "0\n0\n");
+    assert_eq!(
+        ok(
+            &env,
+            &[
+                "exec",
+                &id,
+                "id -un && pwd",
+                "--user",
+                "user",
+                "--cwd",
+                "/tmp"
+            ]
+        ),
+        "user\n/tmp\n"
+    );
+    assert_eq!(
+        ok(&env, &["exec", &id, "id -un"]),
+        "user\n",
+        "the sandbox's user by default"
+    );
+    assert_eq!(
+        ok(&env, &["exec", &id, "echo $((6 * 7))", "--shell"]),
+        "42\n"
+    );
+    let mut child = env
+        .spawnable()
+        .args(["exec", &id, "tr a-z A-Z; echo done", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"from stdin\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "FROM STDIN\ndone\n");
+    // A single word followed by a long flag: that word alone is the command (rule 4).
+    assert_eq!(ok(&env, &["exec", &id, "whoami", "--root"]), "root\n");
+    // A failed command keeps its status, never 0.
+    let out = env.run(&["exec", &id, "exit 3", "--root"]);
+    assert_code(&out, 3);
+}
