@@ -205,10 +205,10 @@ pub struct InitArgs {
     #[arg(long, value_name = "PLATFORM")]
     pub platform: Option<String>,
     /// E2B metadata (sbx compatibility): same as --label
-    #[arg(short = 'm', long = "metadata", value_name = "K=V", hide = true)]
+    #[arg(short = 'm', long = "metadata", value_name = "K=V")]
     pub metadata: Vec<String>,
     /// E2B auto-pause (sbx compatibility): accepted and ignored
-    #[arg(long, hide = true)]
+    #[arg(long)]
     pub auto_pause: bool,
 }
 
