@@ -354,7 +354,16 @@ fn init_pulls_a_missing_image_from_a_registry() {
     let missing = format!("{}/dsbx-test/absent:v1", registry.host());
     let mut tags = Tags(vec![image.clone()]);
     let Some(env) = TestEnv::new() else { return };
-    assert!(docker(&["tag", BUSYBOX, &image]).status.success());
+    // A layer of its own, so that each pull below really downloads something.
+    let ctx = env.dir.path().join("unique");
+    std::fs::create_dir_all(&ctx).unwrap();
+    write(
+        &ctx,
+        "Dockerfile",
+        &format!("FROM {BUSYBOX}\nRUN echo {} > /unique\n", random_suffix()),
+    );
+    let built = docker(&["build", "-q", "-t", &image, path_str(&ctx)]);
+    assert!(built.status.success(), "{}", stderr(&built));
     push(None, &image);
 
     let out = env.run(&["init", "--image", &image]);
@@ -372,10 +381,38 @@ fn init_pulls_a_missing_image_from_a_registry() {
     assert_eq!(inspect(&format!("dsbx-{id}"), "{{.Config.Image}}"), image);
     assert_eq!(inspect(&format!("dsbx-{id}"), "{{.State.Running}}"), "true");
 
-    // --quiet: nothing on stderr at all when it works.
+    // Each pull below starts from nothing: the sandboxes using the image go, then the image.
+    let untag = || {
+        assert_code(&env.run(&["kill", "--all"]), 0);
+        let out = docker(&["rmi", &image]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    // On a terminal: per-layer progress.
+    untag();
+    let out = env.run_on_tty(&format!("init --image {image}"));
+    assert_code(&out, 0);
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("Pull complete") && shown.contains(&format!("Pulling image {image}")),
+        "{shown}"
+    );
+
+    // --quiet: a real pull again, with nothing on stderr at all when it works.
+    untag();
     let out = env.run(&["--quiet", "init", "--image", &image]);
     assert_code(&out, 0);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    assert!(image_exists(&image));
+
+    // --json: a real pull, stdout one JSON object, no progress anywhere.
+    untag();
+    let out = env.run(&["--json", "init", "--image", &image]);
+    assert_code(&out, 0);
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    assert_eq!(v["image"], image.as_str());
+    assert!(!stderr(&out).contains("Pull complete"), "{}", stderr(&out));
+    assert!(image_exists(&image));
 
     // An image the registry lacks: exit 1, the registry's answer, nothing left behind.
     let before = env.containers().len();
@@ -509,4 +546,62 @@ fn registry_credentials_come_from_the_docker_config() {
     let id = stdout(&out).trim().to_string();
     assert_eq!(inspect(&format!("dsbx-{id}"), "{{.State.Running}}"), "true");
     drop(env);
+}
+
+#[test]
+fn the_default_image_is_built_from_build_base_and_a_failed_build_leaves_nothing() {
+    // A default-image tag of this test's own (init builds any `dsbx-base:…` that is missing),
+    // and a base that exists nowhere: the build must fail at the compiled-in Dockerfile's FROM,
+    // which shows that `[build] base` reached it as `ARG BASE`.
+    let tag = format!("dsbx-base:fail-{}", random_suffix());
+    let _tags = Tags(vec![tag.clone()]);
+    let Some(env) = TestEnv::with_config(&format!(
+        "image = \"{tag}\"\n[build]\nbase = \"dsbx-no-such-base:never\"\n"
+    )) else {
+        return;
+    };
+    let out = env.run(&["init"]);
+    assert_code(&out, 1);
+    assert_eq!(stdout(&out), "");
+    let err = stderr(&out);
+    assert!(err.contains(&format!("Building image {tag}")), "{err}");
+    assert!(
+        err.lines().any(
+            |l| l.starts_with(&format!("error: building image {tag} failed at Step "))
+                && l.contains("FROM ${BASE} (BASE=dsbx-no-such-base:never)")
+        ),
+        "{err}"
+    );
+    assert!(!image_exists(&tag), "a failed build left the tag {tag}");
+    assert!(env.containers().is_empty(), "{:?}", env.containers());
+    assert!(
+        !env.state_text().contains("[sandboxes."),
+        "{}",
+        env.state_text()
+    );
+
+    // `template build` with no --file builds the compiled-in Dockerfile, and with no --tag tags
+    // the config's image: the same base, the same failure, the same tag left absent.
+    let out = env.run(&["template", "build"]);
+    assert_code(&out, 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("building image {tag} failed"))
+            && err.contains("(BASE=dsbx-no-such-base:never)"),
+        "{err}"
+    );
+    assert!(!image_exists(&tag));
+    // --build-arg BASE=… overrides the config's base for one build.
+    let out = env.run(&[
+        "template",
+        "build",
+        "--build-arg",
+        "BASE=dsbx-other-missing:x",
+    ]);
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("dsbx-other-missing"),
+        "{}",
+        stderr(&out)
+    );
 }

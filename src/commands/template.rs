@@ -207,6 +207,7 @@ async fn build(
                     }
                     match view.step.as_deref() {
                         Some(step) => {
+                            let step = with_build_args(step, build_args);
                             anyhow::anyhow!("building image {tag} failed at {step}: {answer}")
                         }
                         None => anyhow::anyhow!("building image {tag} failed: {answer}"),
@@ -217,6 +218,27 @@ async fn build(
     };
     engine.tag_image(&id, tag).await?;
     Ok(id)
+}
+
+/// The step as the engine names it, plus the values of the build args it uses: `FROM ${BASE}`
+/// alone does not say which base failed to pull.
+fn with_build_args(step: &str, build_args: &HashMap<String, String>) -> String {
+    let uses = |name: &str| {
+        step.contains(&format!("${{{name}}}"))
+            || step.match_indices(&format!("${name}")).any(|(at, m)| {
+                !step[at + m.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            })
+    };
+    let mut used: Vec<String> = build_args
+        .iter()
+        .filter(|(name, _)| uses(name))
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    if used.is_empty() {
+        return step.to_string();
+    }
+    used.sort();
+    format!("{step} ({})", used.join(", "))
 }
 
 /// The build context as a tar stream, written by a blocking thread as the engine reads it.
@@ -460,6 +482,28 @@ mod tests {
             let e = parse_build_args(&[bad.into()]).unwrap_err();
             assert!(crate::output::is_usage(&e), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_failing_step_names_the_build_args_it_uses() {
+        let args = HashMap::from([
+            ("BASE".to_string(), "debian:13".to_string()),
+            ("B".to_string(), "x".to_string()),
+            ("UNUSED".to_string(), "y".to_string()),
+        ]);
+        assert_eq!(
+            with_build_args("Step 2/11 : FROM ${BASE}", &args),
+            "Step 2/11 : FROM ${BASE} (BASE=debian:13)"
+        );
+        assert_eq!(
+            with_build_args("Step 3/4 : RUN echo $B $BASE", &args),
+            "Step 3/4 : RUN echo $B $BASE (B=x, BASE=debian:13)"
+        );
+        // `$BASEX` is another name; a step using none is left as it is.
+        assert_eq!(
+            with_build_args("Step 1/1 : RUN echo $BASEX", &args),
+            "Step 1/1 : RUN echo $BASEX"
+        );
     }
 
     #[test]
