@@ -374,12 +374,32 @@ image = "nginx:1"
         )
         .unwrap();
         assert_eq!(c.scope.as_deref(), Some("team"));
+        assert_eq!(c.image, "python:3.12");
+        assert_eq!(c.timeout, Lifetime(Some(Duration::from_secs(7200))));
         assert_eq!(c.exec_timeout, Lifetime(Some(Duration::from_secs(30))));
+        assert_eq!(
+            c.url_template,
+            UrlTemplate("https://{port}-{id}.sbx.example.com".into())
+        );
+        assert_eq!(c.publish_address, "0.0.0.0".parse::<IpAddr>().unwrap());
         assert_eq!(c.ports, vec![Port(8000), Port(3000)]);
+        assert_eq!(c.network, "mynet");
+        assert_eq!(c.json_output_limit, Size(1 << 20));
+        assert_eq!(c.helper_path, "/opt/dsbx-linux");
+        assert_eq!(c.limits.memory, Size(512 << 20));
         assert_eq!(c.limits.cpus, Cpus(0.5));
-        assert_eq!(c.templates["python"], "python:3.12-bookworm");
-        assert_eq!(c.proxy.listen, "0.0.0.0:8443");
+        assert_eq!(c.limits.pids, Pids(64));
+        assert_eq!(c.security.cap_add, vec!["CHOWN".to_string()]);
+        assert!(!c.security.no_new_privileges);
         assert_eq!(c.security.runtime, "runsc");
+        assert_eq!(c.templates.len(), 1);
+        assert_eq!(c.templates["python"], "python:3.12-bookworm");
+        assert_eq!(c.build.base, "debian:trixie");
+        assert_eq!(c.proxy.domain, "sbx.example.com");
+        assert_eq!(c.proxy.listen, "0.0.0.0:8443");
+        assert_eq!(c.proxy.cert, "/c.pem");
+        assert_eq!(c.proxy.key, "/k.pem");
+        assert_eq!(c.proxy.image, "nginx:1");
     }
 
     #[test]

@@ -187,7 +187,14 @@ fn silent_tcp_engine_exits_4_within_seconds() {
         "took {:?}",
         start.elapsed()
     );
-    assert!(stderr(&out).contains(&addr.to_string()), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&addr.to_string()), "{err}");
+    assert!(
+        err.contains("no answer within") && err.contains("DOCKER_HOST"),
+        "says what happened and where the address came from: {err}"
+    );
+    assert!(err.contains("dsbx doctor"), "says what to check: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
 
 #[test]
@@ -235,6 +242,106 @@ fn docker_context_is_followed_when_docker_host_is_unset() {
         .unwrap();
     assert_code(&out, 4);
     assert!(stderr(&out).contains("/dead/context.sock") && stderr(&out).contains("dsbx-test"));
+    // DOCKER_CONTEXT names a context and wins over `currentContext`.
+    let live = docker_config.join("contexts/meta").join(
+        sha2::Sha256::digest(b"dsbx-live")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>(),
+    );
+    std::fs::create_dir_all(&live).unwrap();
+    std::fs::write(
+        live.join("meta.json"),
+        r#"{"Name":"dsbx-live","Endpoints":{"docker":{"Host":"unix:///var/run/docker.sock"}}}"#,
+    )
+    .unwrap();
+    let out = env
+        .dsbx()
+        .env_remove("DOCKER_HOST")
+        .env("DOCKER_CONFIG", &docker_config)
+        .env("DOCKER_CONTEXT", "dsbx-live")
+        .args(["ls", "-q"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
+    // And DOCKER_HOST wins over both.
+    let out = env
+        .dsbx()
+        .env("DOCKER_HOST", "unix:///dead/host.sock")
+        .env("DOCKER_CONFIG", &docker_config)
+        .env("DOCKER_CONTEXT", "dsbx-live")
+        .args(["ls"])
+        .output()
+        .unwrap();
+    assert_code(&out, 4);
+    assert!(stderr(&out).contains("/dead/host.sock"), "{}", stderr(&out));
+}
+
+#[test]
+fn scope_and_image_come_from_flag_then_environment_then_config() {
+    let Some(env) = TestEnv::with_config(&format!(
+        "image = \"dsbx-no-such-image:never\"\nscope = \"{}\"\n",
+        format_args!("cfg{}", random_suffix())
+    )) else {
+        return;
+    };
+    // DSBX_IMAGE overrides the config's image.
+    let scope_of = |id: &str| {
+        inspect(
+            &format!("dsbx-{id}"),
+            "{{index .Config.Labels \"dsbx.scope\"}}",
+        )
+    };
+    let image_of = |id: &str| inspect(&format!("dsbx-{id}"), "{{.Config.Image}}");
+    let out = env
+        .dsbx()
+        .env("DSBX_IMAGE", "dsbx-test-busybox:latest")
+        .args(["init"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let by_env = stdout(&out).trim().to_string();
+    assert_eq!(image_of(&by_env), "dsbx-test-busybox:latest");
+    assert_eq!(scope_of(&by_env), env.scope, "DSBX_SCOPE over the config");
+    // --scope over DSBX_SCOPE.
+    let flag_scope = format!("{}-flag", env.scope);
+    let out = env
+        .dsbx()
+        .args([
+            "--scope",
+            &flag_scope,
+            "init",
+            "--image",
+            "dsbx-test-busybox:latest",
+        ])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let by_flag = stdout(&out).trim().to_string();
+    let flagged = scope_of(&by_flag);
+    let _ = docker(&["rm", "-f", &format!("dsbx-{by_flag}")]);
+    assert_eq!(flagged, flag_scope);
+    // The config's scope when neither is given.
+    let out = env
+        .dsbx()
+        .env_remove("DSBX_SCOPE")
+        .args(["init", "--image", "dsbx-test-busybox:latest"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let by_config = stdout(&out).trim().to_string();
+    let configured = scope_of(&by_config);
+    let _ = docker(&["rm", "-f", &format!("dsbx-{by_config}")]);
+    assert!(configured.starts_with("cfg"), "{configured}");
+    // Without DSBX_IMAGE the config's (missing) image is the one tried.
+    let out = env.run(&["init"]);
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("dsbx-no-such-image"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -249,6 +356,10 @@ fn garbage_state_file_is_reported_and_never_overwritten() {
         assert!(
             err.contains("does not parse") && err.contains("state.toml"),
             "{err}"
+        );
+        assert!(
+            err.contains("Move it aside") && err.contains(".broken"),
+            "says how to recover: {err}"
         );
         assert_eq!(
             std::fs::read_to_string(env.state_file()).unwrap(),
