@@ -409,10 +409,53 @@ fn stdin_is_forwarded_with_eof_only_with_i() {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"should not arrive").unwrap();
+    // Our end stays open: were stdin forwarded, `cat` would wait for more and never exit. Fail
+    // then, rather than hang.
+    let exited = wait_until(Duration::from_secs(20), || {
+        child.try_wait().unwrap().is_some()
+    });
+    if !exited {
+        let _ = child.kill();
+    }
+    assert!(exited, "exec without -i waited on our stdin");
     let out = child.wait_with_output().unwrap();
     drop(stdin);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, b"");
+}
+
+#[test]
+fn stderr_arrives_live_while_the_command_runs() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[]);
+    let mut child = env
+        .spawnable()
+        .args(["exec", &id, "echo first-err >&2; echo first-out; sleep 100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err_line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stderr.as_mut().unwrap()),
+        &mut err_line,
+    )
+    .unwrap();
+    let mut out_line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut out_line,
+    )
+    .unwrap();
+    // Both lines arrived while `sleep 100` still runs.
+    let running = child.try_wait().unwrap().is_none();
+    // SAFETY: kill(2) on our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert!(running, "the command had already ended");
+    assert_eq!(err_line, "first-err\n");
+    assert_eq!(out_line, "first-out\n");
+    assert_eq!(status.code(), Some(130));
 }
 
 #[test]

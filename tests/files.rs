@@ -619,3 +619,31 @@ fn upload_onto_a_full_disk_in_the_sandbox_fails_saying_so() {
     assert!(err.contains("disk is full"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn a_progress_bar_on_a_terminal_and_none_on_a_pipe() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[]);
+    let src = env.dir.path().join("sixteen.bin");
+    random_file(&src, 16 << 20);
+    let out = env.run_on_tty(&format!("upload {id} {} /tmp/sixteen.bin", path_str(&src)));
+    assert_code(&out, 0);
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("16.00 MiB") && shown.contains('[') && shown.contains(']'),
+        "no progress bar on the terminal: {shown:?}"
+    );
+    let dest = env.dir.path().join("back.bin");
+    let out = env.run_on_tty(&format!(
+        "download {id} /tmp/sixteen.bin {}",
+        path_str(&dest)
+    ));
+    assert_code(&out, 0);
+    assert!(stdout(&out).contains("16.00 MiB"), "{:?}", stdout(&out));
+    assert_eq!(sha256_file(&dest), sha256_file(&src));
+    // Off a terminal: nothing at all on either stream.
+    let out = env.run(&["upload", &id, path_str(&src), "/tmp/again.bin"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "");
+    assert_eq!(stderr(&out), "");
+}

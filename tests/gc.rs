@@ -459,17 +459,9 @@ fn on_a_terminal_a_readable_summary() {
     let Some(env) = TestEnv::new() else { return };
     let id = expired(&env, &[]);
     let on_tty = |args: &str| {
-        let bin = dsbx_bin();
-        let out = std::process::Command::new("script")
-            .args(["-qec", &format!("{} {args}", path_str(&bin)), "/dev/null"])
-            .env("DSBX_STATE_DIR", &env.state_dir)
-            .env("DSBX_CONFIG", &env.config)
-            .env("DSBX_SCOPE", &env.scope)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run script");
+        let out = env.run_on_tty(args);
         assert_code(&out, 0);
-        stdout(&out).replace('\r', "")
+        stdout(&out)
     };
     let text = on_tty("gc");
     assert!(

@@ -451,3 +451,42 @@ fn host_ports_are_read_from_docker_after_a_restart() {
     let out = env.run(&["get-host", &id, "8000"]);
     assert_eq!(stdout(&out), format!("http://127.0.0.1:{after}\n"));
 }
+
+#[test]
+fn a_server_bound_to_loopback_inside_listens_but_its_url_does_not_answer() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["-p", "8000"]);
+    let hp = host_port(&id, 8000);
+    write_page(&id, "/www", "loopback-only");
+    // The dev-server mistake: listening on the sandbox's 127.0.0.1, which the published port
+    // (forwarded to the sandbox's network address) never reaches. The engine's proxy still
+    // accepts the connection, so only an exchange of data tells.
+    let cmd = "exec httpd -f -p 127.0.0.1:8000 -h /www";
+    let out = docker(&["exec", "-d", &format!("dsbx-{id}"), "sh", "-c", cmd]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        wait_until(Duration::from_secs(20), || docker_exec(
+            &format!("dsbx-{id}"),
+            &["sh", "-c", "netstat -ltn | grep -c 127.0.0.1:8000"]
+        ) == "1"),
+        "httpd never listened"
+    );
+    let out = env.run(&["get-host", &id, "8000", "--check"]);
+    assert_code(&out, 1);
+    assert_eq!(stdout(&out), format!("http://127.0.0.1:{hp}\n"));
+    let err = stderr(&out);
+    assert!(
+        err.contains("port 8000 listens inside sandbox") && err.contains("the URL does not answer"),
+        "{err}"
+    );
+    // Bounded --wait gives up with exit 1 and says why, still printing the URL.
+    let started = Instant::now();
+    let out = env.run(&["get-host", &id, "8000", "--wait", "2s"]);
+    assert_code(&out, 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(stdout(&out), format!("http://127.0.0.1:{hp}\n"));
+}

@@ -622,3 +622,62 @@ fn two_inits_racing_for_one_name_give_it_to_one() {
     assert_eq!(env.containers().len(), 1, "{:?}", env.containers());
     assert_eq!(env.state_text().matches("[sandboxes.").count(), 1);
 }
+
+/// utime + stime of the sandbox's PID 1 (the helper), in clock ticks.
+fn helper_cpu_ticks(name: &str) -> u64 {
+    let stat = docker_exec(name, &["cat", "/proc/1/stat"]);
+    // Fields after the command name (which ends at the last ')'): state is the 3rd field of
+    // the whole line, utime and stime the 14th and 15th.
+    let rest = stat.rsplit_once(')').expect("a /proc stat line").1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[test]
+fn the_waiting_helper_costs_no_cpu() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "1h"]);
+    let name = format!("dsbx-{id}");
+    let before = helper_cpu_ticks(&name);
+    std::thread::sleep(Duration::from_secs(5));
+    let after = helper_cpu_ticks(&name);
+    // A clock tick is 10 ms: a helper that polled would show up; one that sleeps does not.
+    assert!(
+        after - before <= 1,
+        "PID 1 used {} ticks in 5 s",
+        after - before
+    );
+}
+
+#[test]
+fn the_helper_rereads_the_deadline_within_a_minute_without_a_signal() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "1h"]);
+    let name = format!("dsbx-{id}");
+    // Rewrite the file behind dsbx's back (no signal): the helper must notice on its own.
+    let soon = chrono::Utc::now().timestamp() + 3;
+    let out = docker(&[
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        &format!("echo {soon} > /.dsbx/deadline"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        wait_until(Duration::from_secs(100), || inspect(
+            &name,
+            "{{.State.Running}}"
+        ) == "false"),
+        "still running long after the rewritten deadline"
+    );
+    let finished = chrono::DateTime::parse_from_rfc3339(&inspect(&name, "{{.State.FinishedAt}}"))
+        .unwrap()
+        .timestamp();
+    assert!(finished >= soon - 1, "stopped before the new deadline");
+    assert!(
+        finished <= soon + 65,
+        "stopped {} s after the new deadline: not re-read every minute",
+        finished - soon
+    );
+}

@@ -529,3 +529,26 @@ fn the_skills_exec_flags_after_the_command_string() {
     let out = env.run(&["exec", &id, "exit 3", "--root"]);
     assert_code(&out, 3);
 }
+
+#[test]
+fn sandbox_list_shows_twenty_unless_told_otherwise() {
+    let Some(env) = TestEnv::with_config(CONFIG) else {
+        return;
+    };
+    let ids: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..21).map(|_| s.spawn(|| env.init(&[]))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(ids.len(), 21);
+    let listed = ok(&env, &["sandbox", "list"]);
+    assert_eq!(
+        listed.lines().count(),
+        1 + 20,
+        "header and 20 rows: {listed}"
+    );
+    let v = json(&env.run(&["--json", "sandbox", "list"]));
+    assert_eq!(v["sandboxes"].as_array().unwrap().len(), 20);
+    assert_eq!(v["total"], 21);
+    let all = ok(&env, &["sandbox", "list", "--limit", "50"]);
+    assert_eq!(all.lines().count(), 1 + 21, "{all}");
+}

@@ -85,6 +85,26 @@ impl TestEnv {
         cmd
     }
 
+    /// Runs `dsbx ARGS` on a pseudo-terminal (util-linux `script`), as a person at a shell would;
+    /// stdout holds everything the terminal showed (stdout and stderr together), without `\r`.
+    pub fn run_on_tty(&self, args: &str) -> Output {
+        let mut out = std::process::Command::new("script")
+            .args([
+                "-qec",
+                &format!("{} {args}", dsbx_bin().display()),
+                "/dev/null",
+            ])
+            .env("DSBX_STATE_DIR", &self.state_dir)
+            .env("DSBX_CONFIG", &self.config)
+            .env("DSBX_SCOPE", &self.scope)
+            .env_remove("DSBX_IMAGE")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run script (util-linux)");
+        out.stdout.retain(|b| *b != b'\r');
+        out
+    }
+
     /// Runs dsbx with these arguments and returns its output, whatever the exit code.
     pub fn run(&self, args: &[&str]) -> Output {
         self.dsbx().args(args).output().expect("run dsbx")
