@@ -501,6 +501,23 @@ fn config_errors_name_file_key_and_line() {
 fn parallel_inits_and_kills_keep_the_state_whole() {
     let Some(env) = TestEnv::new() else { return };
     let env = std::sync::Arc::new(env);
+    // A reader beside the writers: the file must parse every time it is read, throughout.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (env, done) = (env.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut reads = 0u32;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(text) = std::fs::read_to_string(env.state_file()) {
+                    toml::from_str::<toml::Value>(&text)
+                        .unwrap_or_else(|e| panic!("state did not parse mid-run: {e}\n{text}"));
+                    reads += 1;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            reads
+        })
+    };
     let spawn_all = |make: &dyn Fn(usize) -> Vec<String>, n: usize| {
         let handles: Vec<_> = (0..n)
             .map(|i| {
@@ -542,6 +559,9 @@ fn parallel_inits_and_kills_keep_the_state_whole() {
             .is_none_or(|s| s.as_table().unwrap().is_empty())
     );
     assert!(env.containers().is_empty());
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let reads = reader.join().expect("the state parsed at every read");
+    assert!(reads > 10, "the reader only managed {reads} reads");
 }
 
 #[test]

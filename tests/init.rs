@@ -681,3 +681,132 @@ fn the_helper_rereads_the_deadline_within_a_minute_without_a_signal() {
         finished - soon
     );
 }
+
+#[test]
+fn an_init_interrupted_once_its_container_exists_leaves_nothing() {
+    let Some(env) = TestEnv::new() else { return };
+    // The engine tells us the moment the container exists; SIGINT lands then, mid-creation
+    // (the deadline upload and the start are still ahead), not at a guessed delay.
+    let mut events = std::process::Command::new("docker")
+        .args([
+            "events",
+            "--filter",
+            &format!("label=dsbx.scope={}", env.scope),
+            "--filter",
+            "event=create",
+            "--format",
+            "{{.ID}}",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let child = env
+        .spawnable()
+        .args(["init", "--isolated"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(events.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let _ = events.kill();
+    let _ = events.wait();
+    assert!(!line.trim().is_empty(), "no create event");
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "init finished despite SIGINT");
+    assert_eq!(stdout(&out), "", "an interrupted init prints no id");
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    assert_nothing_left(&env);
+    assert!(
+        !docker(&["container", "inspect", line.trim()])
+            .status
+            .success(),
+        "the created container is still there"
+    );
+    let nets = docker_lines(&[
+        "network",
+        "ls",
+        "-q",
+        "--filter",
+        &format!("label=dsbx.scope={}", env.scope),
+    ]);
+    assert!(nets.is_empty(), "isolated network left: {nets:?}");
+}
+
+/// Removes a network the test made itself, even when the test fails.
+struct OwnNetwork(String);
+
+impl Drop for OwnNetwork {
+    fn drop(&mut self) {
+        let _ = docker(&["network", "rm", &self.0]);
+    }
+}
+
+#[test]
+fn a_network_removed_between_create_and_start_leaves_nothing() {
+    let Some(env) = TestEnv::new() else { return };
+    let net = OwnNetwork(format!("dsbx-test-net-{}", random_suffix()));
+    // The window between create and start is tens of milliseconds: when the start wins the
+    // race (the network then has an endpoint and cannot go), try again.
+    for _attempt in 0..5 {
+        assert!(docker(&["network", "create", &net.0]).status.success());
+        let mut events = std::process::Command::new("docker")
+            .args([
+                "events",
+                "--filter",
+                &format!("label=dsbx.scope={}", env.scope),
+                "--filter",
+                "event=create",
+                "--format",
+                "{{.ID}}",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        let child = env
+            .spawnable()
+            .args(["init", "--network", &net.0])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(events.stdout.as_mut().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        // The engine lets a network go while a created, unstarted container names it.
+        let removed = docker(&["network", "rm", &net.0]).status.success();
+        let _ = events.kill();
+        let _ = events.wait();
+        let out = child.wait_with_output().unwrap();
+        if !removed {
+            assert_code(&out, 0);
+            assert_code(&env.run(&["kill", "--all"]), 0);
+            assert!(docker(&["network", "rm", &net.0]).status.success());
+            continue;
+        }
+        assert_code(&out, 1);
+        assert_eq!(stdout(&out), "");
+        let err = stderr(&out);
+        assert!(err.contains("not found") || err.contains(&net.0), "{err}");
+        assert_eq!(
+            err.lines().filter(|l| l.starts_with("error:")).count(),
+            1,
+            "{err}"
+        );
+        assert_nothing_left(&env);
+        return;
+    }
+    panic!("the start won the race five times: never removed the network in between");
+}
