@@ -51,7 +51,10 @@ def on_term(_sig, _frame):
 
 
 def timed(argv, env, stdout=subprocess.DEVNULL, shell=False):
-    """Runs one command; returns (seconds, peak RSS in KiB, exit code, stderr text)."""
+    """Runs one command; returns (seconds, peak RSS in KiB, exit code, stderr text, CPU seconds).
+
+    The CPU time is the process's user + system time with that of the children it waited for
+    (for a shell line: the commands in it), from the same `wait4` rusage."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         p = subprocess.Popen(argv, env=env, stdout=stdout, stderr=err, stdin=subprocess.DEVNULL,
@@ -61,7 +64,7 @@ def timed(argv, env, stdout=subprocess.DEVNULL, shell=False):
         p.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return secs, usage.ru_maxrss, p.returncode, text
+    return secs, usage.ru_maxrss, p.returncode, text, usage.ru_utime + usage.ru_stime
 
 
 def run(argv, env, check=True, shell=False):
@@ -271,7 +274,7 @@ class Bench:
             return None
         env = dict(self.env, DOCKER_HOST=f"unix://{self.tracer.path}")
         self.tracer.take()
-        secs, _, code, _ = timed(argv, env, shell=shell)
+        secs, _, code, _, _ = timed(argv, env, shell=shell)
         time.sleep(0.05)
         calls = self.tracer.take()
         if code != 0:
@@ -305,6 +308,7 @@ class Bench:
         if sc.get("floor"):
             columns.append("floor")
         samples = {c: [] for c in columns}
+        cpu = {c: [] for c in columns}
         rss = {c: 0 for c in columns}
         errors = {}
         runs = sc["runs"]
@@ -321,11 +325,11 @@ class Bench:
                     if "error" in answer:
                         errors[col] = answer["error"]
                         continue
-                    secs, kb = answer["secs"], answer["rss_kb"]
+                    secs, kb, used = answer["secs"], answer["rss_kb"], None
                 else:
                     cmd = sc[col]
                     shell = isinstance(cmd, str)
-                    secs, kb, code, err = timed(cmd, self.env, shell=shell)
+                    secs, kb, code, err, used = timed(cmd, self.env, shell=shell)
                     if code != 0:
                         errors[col] = f"exit {code}: {(err.strip().splitlines() or [''])[-1]}"
                         continue
@@ -337,6 +341,8 @@ class Bench:
                 if i >= warm:
                     samples[col].append(secs)
                     rss[col] = max(rss[col], kb)
+                    if used is not None:
+                        cpu[col].append(used)
         out = {"name": sc["name"], "goal": sc.get("goal", ""), "runs": runs,
                "skip": sc.get("skip"), "floor_label": sc.get("floor_label", "engine floor"),
                "errors": errors, "cols": {}}
@@ -345,6 +351,8 @@ class Bench:
             if xs and col not in errors:
                 out["cols"][col] = {"median": statistics.median(xs), "min": min(xs),
                                     "max": max(xs), "n": len(xs), "rss_kb": rss[col]}
+                if cpu[col]:
+                    out["cols"][col]["cpu"] = statistics.median(cpu[col])
         if not sc.get("skip") and sc.get("dsbx") and sc.get("trace", True):
             cmd = sc["dsbx"]
             if sc.get("prepare"):
@@ -785,7 +793,13 @@ def explain(r):
         text += f"Peak memory {d['rss_kb'] / 1024:.1f} MiB is over 64 MiB. "
     if fl and d["median"] >= fl["median"]:
         text += (f"{ms(d['median'] - fl['median'])} of dsbx's median is spent outside "
-                 "the engine calls the floor makes (process start, config, state file, output). ")
+                 "the engine calls the floor makes. ")
+        if d.get("cpu") is not None:
+            text += (f"dsbx's own CPU time (user + system, from `wait4`) was {ms(d['cpu'])} "
+                     "per run (median)")
+            if dock and dock.get("cpu") is not None:
+                text += f", docker's {ms(dock['cpu'])}"
+            text += ". "
     elif fl:
         text += ("The floor, which makes the same calls with no process start, was slower than "
                  "dsbx here: the engine's own time varied more than dsbx's overhead. ")

@@ -95,11 +95,14 @@ class Explain(unittest.TestCase):
 
 class Runner(unittest.TestCase):
     def test_timed_reports_exit_code_and_memory(self):
-        secs, kb, code, err = bench.timed(["sh", "-c", "echo oops >&2; exit 3"], dict(os.environ))
+        secs, kb, code, err, cpu = bench.timed(["sh", "-c", "echo oops >&2; exit 3"],
+                                               dict(os.environ))
         self.assertEqual(code, 3)
         self.assertEqual(err.strip(), "oops")
         self.assertGreater(kb, 0)
         self.assertLess(secs, 10)
+        self.assertGreaterEqual(cpu, 0)
+        self.assertLessEqual(cpu, secs + 0.05)
 
     def test_run_rejects_an_unknown_argument(self):
         here = os.path.dirname(os.path.abspath(__file__))
