@@ -586,13 +586,16 @@ fn tty_mode_through_tmux_with_resize() {
     let socket = env.dir.path().join("tmux.sock");
     let socket = path_str(&socket);
     let done = env.dir.path().join("done");
+    let modes = env.dir.path().join("modes");
+    // After dsbx returns: its exit code, then the local terminal's modes (restored or not).
     let command = format!(
-        "env DSBX_STATE_DIR={} DSBX_CONFIG={} DSBX_SCOPE={} {} exec -t {id} sh; echo $? > {}",
+        "env DSBX_STATE_DIR={} DSBX_CONFIG={} DSBX_SCOPE={} {} exec -t {id} sh; echo $? > {}; stty -a > {}",
         env.state_dir.display(),
         env.config.display(),
         env.scope,
         dsbx_bin().display(),
-        done.display()
+        done.display(),
+        modes.display()
     );
     let tmux = |args: &[&str]| {
         let mut all = vec!["-S", socket];
@@ -618,12 +621,13 @@ fn tty_mode_through_tmux_with_resize() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let capture = || {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).to_string()
+    };
     let pane = |want: &str| -> String {
         let until = Instant::now() + Duration::from_secs(15);
         loop {
-            let text =
-                String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout)
-                    .to_string();
+            let text = capture();
             if text.contains(want) || Instant::now() > until {
                 return text;
             }
@@ -644,18 +648,46 @@ fn tty_mode_through_tmux_with_resize() {
     assert!(text.contains("30 100"), "{text}");
     assert!(text.contains("/dev/pts/"), "{text}");
     tmux(&["resize-window", "-t", &session, "-x", "120", "-y", "40"]);
-    std::thread::sleep(Duration::from_millis(500));
-    tmux(&["send-keys", "-t", &session, "stty size", "Enter"]);
-    let text = pane("40 120");
+    // The new size reaches the remote terminal asynchronously: ask again until it shows.
+    let until = Instant::now() + Duration::from_secs(15);
+    let mut text = String::new();
+    while Instant::now() < until && !text.contains("40 120") {
+        tmux(&["send-keys", "-t", &session, "stty size", "Enter"]);
+        std::thread::sleep(Duration::from_millis(500));
+        text = capture();
+    }
     assert!(text.contains("40 120"), "{text}");
+    // Raw mode: Ctrl-C goes to the remote shell's foreground job, not to dsbx.
+    tmux(&["send-keys", "-t", &session, "clear; sleep 30", "Enter"]);
+    std::thread::sleep(Duration::from_millis(500));
+    tmux(&["send-keys", "-t", &session, "C-c"]);
+    tmux(&[
+        "send-keys",
+        "-t",
+        &session,
+        "echo still-$((40 + 2))",
+        "Enter",
+    ]);
+    let text = pane("still-42");
+    assert!(
+        text.contains("still-42"),
+        "Ctrl-C ended the session:\n{text}"
+    );
     tmux(&["send-keys", "-t", &session, "exit 5", "Enter"]);
     let until = Instant::now() + Duration::from_secs(15);
-    while !done.exists() && Instant::now() < until {
+    while !modes.exists() && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(100));
     }
+    std::thread::sleep(Duration::from_millis(200));
     let code = std::fs::read_to_string(&done).unwrap_or_default();
+    let local = std::fs::read_to_string(&modes).unwrap_or_default();
     tmux(&["kill-server"]);
     assert_eq!(code.trim(), "5");
+    // The local terminal is back in cooked mode with echo.
+    let words: Vec<&str> = local.split([' ', ';', '\n']).collect();
+    for mode in ["icanon", "echo", "isig"] {
+        assert!(words.contains(&mode), "{mode} not restored: {local}");
+    }
 }
 
 #[test]
