@@ -284,12 +284,7 @@ fn signal_kills_the_whole_tree_and_exits_130(signal: i32, marker: &str) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+    let line = read_line(child.stdout.as_mut().unwrap());
     assert_eq!(line, "started\n");
     // Signal only once all three sleeps run, so the test shows the tree being killed.
     let sleeping = format!("sleep {marker}");
@@ -435,18 +430,8 @@ fn stderr_arrives_live_while_the_command_runs() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut err_line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stderr.as_mut().unwrap()),
-        &mut err_line,
-    )
-    .unwrap();
-    let mut out_line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
-        &mut out_line,
-    )
-    .unwrap();
+    let err_line = read_line(child.stderr.as_mut().unwrap());
+    let out_line = read_line(child.stdout.as_mut().unwrap());
     // Both lines arrived while `sleep 100` still runs.
     let running = child.try_wait().unwrap().is_none();
     // SAFETY: kill(2) on our own child.

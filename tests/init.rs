@@ -500,7 +500,7 @@ fn failures_after_validation_leave_nothing() {
 fn interrupted_init_is_either_complete_or_gone() {
     let Some(env) = TestEnv::new() else { return };
     // Whatever moment SIGINT lands, the result is a whole sandbox or nothing at all.
-    for delay_ms in [30u64, 120, 250, 400] {
+    for delay_ms in [5u64, 15, 30, 45, 60, 80, 120, 180, 250, 400] {
         let mut cmd = env.spawnable();
         cmd.args(["init", "--isolated"])
             .stdout(std::process::Stdio::piped())
@@ -687,20 +687,7 @@ fn an_init_interrupted_once_its_container_exists_leaves_nothing() {
     let Some(env) = TestEnv::new() else { return };
     // The engine tells us the moment the container exists; SIGINT lands then, mid-creation
     // (the deadline upload and the start are still ahead), not at a guessed delay.
-    let mut events = std::process::Command::new("docker")
-        .args([
-            "events",
-            "--filter",
-            &format!("label=dsbx.scope={}", env.scope),
-            "--filter",
-            "event=create",
-            "--format",
-            "{{.ID}}",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    let mut events = creations_in(&env.scope);
     let child = env
         .spawnable()
         .args(["init", "--isolated"])
@@ -708,12 +695,7 @@ fn an_init_interrupted_once_its_container_exists_leaves_nothing() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(events.stdout.as_mut().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+    let line = read_line(events.stdout.as_mut().unwrap());
     let _ = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
@@ -758,20 +740,7 @@ fn a_network_removed_between_create_and_start_leaves_nothing() {
     // race (the network then has an endpoint and cannot go), try again.
     for _attempt in 0..5 {
         assert!(docker(&["network", "create", &net.0]).status.success());
-        let mut events = std::process::Command::new("docker")
-            .args([
-                "events",
-                "--filter",
-                &format!("label=dsbx.scope={}", env.scope),
-                "--filter",
-                "event=create",
-                "--format",
-                "{{.ID}}",
-            ])
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(300));
+        let mut events = creations_in(&env.scope);
         let child = env
             .spawnable()
             .args(["init", "--network", &net.0])
@@ -779,12 +748,8 @@ fn a_network_removed_between_create_and_start_leaves_nothing() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(events.stdout.as_mut().unwrap()),
-            &mut line,
-        )
-        .unwrap();
+        let created = read_line(events.stdout.as_mut().unwrap());
+        assert!(!created.trim().is_empty(), "no create event");
         // The engine lets a network go while a created, unstarted container names it.
         let removed = docker(&["network", "rm", &net.0]).status.success();
         let _ = events.kill();

@@ -361,8 +361,12 @@ impl Cancel {
     pub fn on_signals() -> Cancel {
         let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let set = flag.clone();
+        // Installed here, not in the task: a spawned task first runs at the next await, and a
+        // SIGINT before that (during the state write that reserves the sandbox) would still kill
+        // dsbx outright, leaving the reservation behind.
+        let signals = Interrupts::install();
         let watcher = tokio::spawn(async move {
-            interrupted().await;
+            signals.recv().await;
             set.store(true, std::sync::atomic::Ordering::SeqCst);
         });
         Cancel {
@@ -624,18 +628,30 @@ async fn clean_up(ctx: &Context, engine: &Engine, id: &str, made: &Made) {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM.
-pub async fn interrupted() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut int), Ok(mut term)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-    ) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = int.recv() => {}
-        _ = term.recv() => {}
+/// SIGINT and SIGTERM, caught from the moment this is made.
+struct Interrupts(Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>);
+
+impl Interrupts {
+    fn install() -> Interrupts {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(int), Ok(term)) => Interrupts(Some((int, term))),
+            _ => Interrupts(None),
+        }
+    }
+
+    /// Resolves on the first SIGINT or SIGTERM.
+    async fn recv(self) {
+        let Some((mut int, mut term)) = self.0 else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = int.recv() => {}
+            _ = term.recv() => {}
+        }
     }
 }
 

@@ -63,14 +63,7 @@ impl TestEnv {
 
     /// `dsbx` with this test's scope, state dir and config, and no terminal.
     pub fn dsbx(&self) -> Command {
-        let mut cmd = Command::new(dsbx_bin());
-        cmd.env("DSBX_STATE_DIR", &self.state_dir)
-            .env("DSBX_CONFIG", &self.config)
-            .env("DSBX_SCOPE", &self.scope)
-            .env_remove("DSBX_IMAGE")
-            .env_remove("DSBX_URL_TEMPLATE")
-            .env("NO_COLOR", "1");
-        cmd
+        Command::from_std(self.spawnable())
     }
 
     /// The same as [`TestEnv::dsbx`] as a plain process, for tests that spawn it and talk to it.
@@ -248,6 +241,34 @@ pub fn docker_exec(name: &str, args: &[&str]) -> String {
     all.extend_from_slice(args);
     let out = docker(&all);
     String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// One line from a child's pipe (blocking until it comes), with its newline.
+pub fn read_line(pipe: &mut impl std::io::Read) -> String {
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(pipe), &mut line)
+        .expect("read a line");
+    line
+}
+
+/// `docker events` for the containers created in `scope` from now on, one id per line.
+pub fn creations_in(scope: &str) -> std::process::Child {
+    let child = std::process::Command::new("docker")
+        .args([
+            "events",
+            "--filter",
+            &format!("label=dsbx.scope={scope}"),
+            "--filter",
+            "event=create",
+            "--format",
+            "{{.ID}}",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run docker events");
+    // The subscription starts asynchronously: give it a moment before anything is created.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child
 }
 
 pub fn stdout(out: &Output) -> String {
