@@ -48,16 +48,19 @@ pub async fn read_deadline(engine: &Engine, id: &str) -> anyhow::Result<Option<D
     Ok(bytes.and_then(|b| parse_deadline_text(&String::from_utf8_lossy(&b))))
 }
 
-/// Refuses a stopped sandbox whose deadline has passed: started, its helper would exit at once.
+/// Refuses a stopped or paused sandbox whose deadline has passed: started or resumed, its helper
+/// would exit at once.
 /// The deadline is the record's, else the one inside the sandbox (never the label's guess).
 pub async fn check_not_expired(
     engine: &Engine,
     record: Option<&Record>,
     sandbox: &Sandbox,
 ) -> anyhow::Result<()> {
+    // A paused sandbox's clock runs on too: resumed past its deadline, its helper would end it
+    // at once, under the command that resumed it.
     if !matches!(
         sandbox.state,
-        ContainerState::Created | ContainerState::Exited
+        ContainerState::Created | ContainerState::Exited | ContainerState::Paused
     ) {
         return Ok(());
     }

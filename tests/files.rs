@@ -647,3 +647,69 @@ fn a_progress_bar_on_a_terminal_and_none_on_a_pipe() {
     assert_eq!(stdout(&out), "");
     assert_eq!(stderr(&out), "");
 }
+
+/// An image tag removed when the test ends (declared before the `TestEnv`, so it goes last).
+struct OwnImage(String);
+
+impl Drop for OwnImage {
+    fn drop(&mut self) {
+        let _ = docker(&["rmi", &self.0]);
+    }
+}
+
+#[test]
+fn uploads_belong_to_the_sandbox_user_as_its_own_passwd_says() {
+    // A user that exists only inside the image, with ids no other test uses.
+    let image = OwnImage(format!("dsbx-test-dev:{}", random_suffix()));
+    let Some(env) = TestEnv::new() else { return };
+    let ctx = env.dir.path().join("ctx");
+    fs::create_dir_all(&ctx).unwrap();
+    fs::write(
+        ctx.join("Dockerfile"),
+        "FROM dsbx-test-busybox\n\
+         RUN echo 'dev:x:4321:4322::/home/dev:/bin/sh' >> /etc/passwd \
+         && echo 'dev:x:4322:' >> /etc/group && mkdir -p /home/dev && chown 4321:4322 /home/dev\n\
+         USER dev\n",
+    )
+    .unwrap();
+    let built = docker(&["build", "-q", "-t", &image.0, path_str(&ctx)]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let id = env.init(&["--image", &image.0]);
+    let c = format!("dsbx-{id}");
+    let file = env.dir.path().join("f.txt");
+    fs::write(&file, "mine\n").unwrap();
+    let tree = env.dir.path().join("tree");
+    fs::create_dir_all(tree.join("sub")).unwrap();
+    fs::write(tree.join("sub/g.txt"), "deep\n").unwrap();
+    assert_code(
+        &env.run(&["upload", &id, path_str(&file), "/home/dev/f.txt"]),
+        0,
+    );
+    assert_code(
+        &env.run(&["upload", &id, path_str(&tree), "/home/dev/tree"]),
+        0,
+    );
+    let owners = docker_exec(
+        &c,
+        &[
+            "stat",
+            "-c",
+            "%u:%g %n",
+            "/home/dev/f.txt",
+            "/home/dev/tree",
+            "/home/dev/tree/sub",
+            "/home/dev/tree/sub/g.txt",
+        ],
+    );
+    for line in owners.lines() {
+        assert!(line.starts_with("4321:4322 "), "{owners}");
+    }
+    // The user can change what it was given.
+    let out = env.run(&[
+        "exec",
+        &id,
+        "echo more >> /home/dev/tree/sub/g.txt && id -u",
+    ]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "4321\n");
+}

@@ -381,3 +381,66 @@ fn commands_refuse_a_stopped_sandbox_past_its_deadline_until_it_is_extended() {
     assert_code(&out, 0);
     assert_eq!(stdout(&out), "back\n");
 }
+
+#[test]
+fn a_paused_sandbox_past_its_deadline_is_refused_not_resumed() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "1h"]);
+    assert!(docker(&["pause", &format!("dsbx-{id}")]).status.success());
+    // Pausing does not stop the clock: shorten it while paused, let it pass.
+    let out = env.run(&["timeout", &id, "1s", "--json"]);
+    assert_code(&out, 0);
+    sleep_past(time(&json(&out)["expires_at"]), Duration::from_secs(1));
+    let out = env.run(&["exec", &id, "true"]);
+    assert_code(&out, 125);
+    assert!(
+        stderr(&out).contains("expired") && stderr(&out).contains("dsbx timeout"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["download", &id, "/etc/passwd", "-"]);
+    assert_code(&out, 1);
+    assert_eq!(stdout(&out), "");
+    assert_eq!(status(&id), "paused", "nothing resumed it");
+    // Extended, the next command resumes it and runs.
+    assert_code(&env.run(&["timeout", &id, "10m"]), 0);
+    let out = env.run(&["exec", &id, "echo back"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "back\n");
+    assert_eq!(status(&id), "running");
+}
+
+#[test]
+fn commands_start_or_resume_a_sandbox_without_a_word() {
+    let Some(env) = TestEnv::new() else { return };
+    let stopped = env.init(&["--timeout", "1h"]);
+    let paused = env.init(&["--timeout", "1h"]);
+    assert!(
+        docker(&["stop", "-t", "1", &format!("dsbx-{stopped}")])
+            .status
+            .success()
+    );
+    assert!(
+        docker(&["pause", &format!("dsbx-{paused}")])
+            .status
+            .success()
+    );
+    // download starts the stopped one; upload resumes the paused one; the caller sees only the
+    // result (nothing on stderr).
+    let dest = env.dir.path().join("passwd");
+    let out = env.run(&["download", &stopped, "/etc/passwd", path_str(&dest)]);
+    assert_code(&out, 0);
+    assert_eq!(stderr(&out), "");
+    assert!(std::fs::read_to_string(&dest).unwrap().contains("root:"));
+    assert_eq!(status(&stopped), "running");
+    let local = env.dir.path().join("up.txt");
+    std::fs::write(&local, "resumed\n").unwrap();
+    let out = env.run(&["upload", &paused, path_str(&local), "/tmp/up.txt"]);
+    assert_code(&out, 0);
+    assert_eq!(stderr(&out), "");
+    assert_eq!(status(&paused), "running");
+    assert_eq!(
+        docker_exec(&format!("dsbx-{paused}"), &["cat", "/tmp/up.txt"]),
+        "resumed"
+    );
+}
