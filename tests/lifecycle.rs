@@ -401,6 +401,9 @@ fn a_paused_sandbox_past_its_deadline_is_refused_not_resumed() {
     let out = env.run(&["download", &id, "/etc/passwd", "-"]);
     assert_code(&out, 1);
     assert_eq!(stdout(&out), "");
+    let out = env.run(&["resume", &id]);
+    assert_code(&out, 1);
+    assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
     assert_eq!(status(&id), "paused", "nothing resumed it");
     // Extended, the next command resumes it and runs.
     assert_code(&env.run(&["timeout", &id, "10m"]), 0);

@@ -33,6 +33,8 @@ pub async fn resume(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
     match sandbox.state {
         ContainerState::Running | ContainerState::Restarting => {}
         ContainerState::Paused => {
+            crate::lifetime::check_not_expired(engine, state.sandboxes.get(&sandbox.id), &sandbox)
+                .await?;
             engine.resume_sandbox(&sandbox.id).await?;
             // Its deadline may have changed while it was frozen: have the helper look now.
             crate::lifetime::notify_helper(engine, &sandbox.id).await?;
