@@ -136,21 +136,21 @@ fn shortening_a_running_sandbox_takes_effect_at_once() {
     assert_eq!(v["sandboxes"][0]["status"], "expired");
 }
 
+/// Two sandboxes with an hour to live, stopped and paused behind dsbx's back.
+fn stopped_and_paused(env: &TestEnv) -> (String, String) {
+    let stopped = env.init(&["--timeout", "1h"]);
+    let paused = env.init(&["--timeout", "1h"]);
+    let out = docker(&["stop", "-t", "1", &format!("dsbx-{stopped}")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = docker(&["pause", &format!("dsbx-{paused}")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (stopped, paused)
+}
+
 #[test]
 fn timeout_on_stopped_and_paused_sandboxes() {
     let Some(env) = TestEnv::new() else { return };
-    let stopped = env.init(&["--timeout", "1h"]);
-    let paused = env.init(&["--timeout", "1h"]);
-    assert!(
-        docker(&["stop", "-t", "1", &format!("dsbx-{stopped}")])
-            .status
-            .success()
-    );
-    assert!(
-        docker(&["pause", &format!("dsbx-{paused}")])
-            .status
-            .success()
-    );
+    let (stopped, paused) = stopped_and_paused(&env);
 
     // Paused: the file changes, the sandbox stays paused.
     let out = env.run(&["timeout", &paused, "30m", "--json"]);
@@ -416,18 +416,7 @@ fn a_paused_sandbox_past_its_deadline_is_refused_not_resumed() {
 #[test]
 fn commands_start_or_resume_a_sandbox_without_a_word() {
     let Some(env) = TestEnv::new() else { return };
-    let stopped = env.init(&["--timeout", "1h"]);
-    let paused = env.init(&["--timeout", "1h"]);
-    assert!(
-        docker(&["stop", "-t", "1", &format!("dsbx-{stopped}")])
-            .status
-            .success()
-    );
-    assert!(
-        docker(&["pause", &format!("dsbx-{paused}")])
-            .status
-            .success()
-    );
+    let (stopped, paused) = stopped_and_paused(&env);
     // download starts the stopped one; upload resumes the paused one; the caller sees only the
     // result (nothing on stderr).
     let dest = env.dir.path().join("passwd");
