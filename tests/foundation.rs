@@ -581,3 +581,87 @@ fn binary_is_statically_linked() {
         "dsbx must be static: it is the helper inside images with no libc"
     );
 }
+
+#[test]
+fn ls_makes_one_list_call_exec_none_extra_and_kill_removes_in_parallel() {
+    let Some(env) = TestEnv::new() else { return };
+    let ids: Vec<String> = (0..3).map(|_| env.init(&[])).collect();
+    let api = common::api_log::ApiLog::start();
+    let through = |args: &[&str]| {
+        let out = env
+            .dsbx()
+            .env("DOCKER_HOST", api.docker_host())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_code(&out, 0);
+        let calls = api.take();
+        (out, calls)
+    };
+    let paths = |calls: &[common::api_log::Call]| -> Vec<String> {
+        calls
+            .iter()
+            .map(|c| c.line.split('?').next().unwrap().to_string())
+            .collect()
+    };
+
+    // ls: a ping and one list call, merged with the state.
+    let (out, calls) = through(&["ls", "-q"]);
+    assert_eq!(stdout(&out).lines().count(), 3);
+    assert_eq!(
+        paths(&calls),
+        vec!["GET /_ping", "GET /containers/json"],
+        "{calls:?}"
+    );
+
+    // exec: the engine's exec calls only (recording activity costs no Docker call).
+    let (_, calls) = through(&["exec", &ids[0], "true"]);
+    let seen = paths(&calls);
+    let container = format!("dsbx-{}", ids[0]);
+    assert_eq!(seen[0], "GET /_ping", "{seen:?}");
+    assert_eq!(
+        seen[1],
+        format!("GET /containers/{container}/json"),
+        "{seen:?}"
+    );
+    assert_eq!(
+        seen[2],
+        format!("POST /containers/{container}/exec"),
+        "{seen:?}"
+    );
+    assert!(
+        seen[3].starts_with("POST /exec/") && seen[3].ends_with("/start"),
+        "{seen:?}"
+    );
+    assert!(
+        seen[4..]
+            .iter()
+            .all(|p| p.starts_with("GET /exec/") && p.ends_with("/json")),
+        "only the exit status is read after the start: {seen:?}"
+    );
+
+    // kill of three: one list call, then the three removals at once.
+    let mut args = vec!["kill"];
+    args.extend(ids.iter().map(String::as_str));
+    let (_, calls) = through(&args);
+    let seen = paths(&calls);
+    assert_eq!(
+        seen.iter().filter(|p| *p == "GET /containers/json").count(),
+        1,
+        "{seen:?}"
+    );
+    let mut removals: Vec<_> = calls
+        .iter()
+        .filter(|c| c.line.starts_with("DELETE /containers/"))
+        .collect();
+    assert_eq!(removals.len(), 3, "{seen:?}");
+    removals.sort_by_key(|c| c.sent);
+    let first_answer = removals[0]
+        .answered
+        .expect("an answer to the first removal");
+    assert!(
+        removals[2].sent < first_answer,
+        "the removals ran one after another: {removals:?}"
+    );
+    assert!(env.containers().is_empty());
+}

@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod api_log;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::process::Output;
