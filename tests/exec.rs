@@ -520,10 +520,27 @@ fn json_shape_with_binary_output_and_limits() {
     assert_code(&out, 137);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["signal"], 9);
+    assert_eq!(v["timed_out"], false);
     let out = env.run(&["exec", "--json", "--timeout", "1", &id, "sleep 30"]);
     assert_code(&out, 124);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["timed_out"], true);
+    assert!(v.get("signal").is_none(), "the timeout's TERM is ours: {v}");
+    // The same codes from the command itself: JSON tells them apart.
+    let out = env.run(&["exec", "--json", &id, "exit 137"]);
+    assert_code(&out, 137);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("signal").is_none(), "exit 137 is no signal: {v}");
+    assert_eq!(v["timed_out"], false);
+    let out = env.run(&["exec", "--json", &id, "exit 124"]);
+    assert_code(&out, 124);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["timed_out"], false, "exit 124 is no timeout: {v}");
+    // argv form, killed by a signal other than 9.
+    let out = env.run(&["exec", "--json", &id, "sh", "-c", "kill -TERM $$"]);
+    assert_code(&out, 143);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["signal"], 15);
     // The cap from the config.
     env.write_config("image = \"dsbx-test-busybox:latest\"\njson_output_limit = \"10b\"\n");
     let out = env.run(&["exec", "--json", &id, "echo 0123456789abcdef"]);

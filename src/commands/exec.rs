@@ -6,7 +6,8 @@ use crate::cli::{ExecArgs, ExecFlags};
 use crate::engine::exec::{Attached, ExecSpec};
 use crate::engine::helper_volume::HELPER_PATH;
 use crate::error::{kind_of, one_line, usage};
-use crate::helper::exec::Request;
+use crate::helper::exec::{Ending, Request, status_path};
+use crate::sandbox::Sandbox;
 use base64::Engine as _;
 use clap::{CommandFactory, Parser};
 use futures_util::StreamExt;
@@ -294,7 +295,8 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
             return background_result(plan.json, &sink, outcome, ctx);
         }
         if plan.json {
-            sink.print_json(outcome, started.elapsed(), ctx)?;
+            let ending = ending(engine, &sandbox, &tag, outcome).await;
+            sink.print_json(outcome, &ending, started.elapsed(), ctx)?;
         }
         outcome
     };
@@ -431,18 +433,24 @@ impl Sink {
         Ok(if code == 126 && not_found { 127 } else { code })
     }
 
-    fn print_json(&self, code: i32, elapsed: Duration, ctx: &Context) -> anyhow::Result<()> {
+    fn print_json(
+        &self,
+        code: i32,
+        ending: &Ending,
+        elapsed: Duration,
+        ctx: &Context,
+    ) -> anyhow::Result<()> {
         let mut value = serde_json::json!({
             "exit_code": code,
-            "timed_out": code == 124,
+            "timed_out": ending.timed_out,
             "duration_ms": elapsed.as_millis() as u64,
             "stdout": String::from_utf8_lossy(&self.out),
             "stderr": String::from_utf8_lossy(&self.err),
             "stdout_truncated": self.out_cut,
             "stderr_truncated": self.err_cut,
         });
-        if code > 128 && code <= 128 + 64 {
-            value["signal"] = serde_json::json!(code - 128);
+        if let Some(signal) = ending.signal {
+            value["signal"] = serde_json::json!(signal);
         }
         let b64 = base64::engine::general_purpose::STANDARD;
         if std::str::from_utf8(&self.out).is_err() {
@@ -453,6 +461,25 @@ impl Sink {
         }
         ctx.printer.json_value(&value)?;
         Ok(())
+    }
+}
+
+/// How the command ended, for `--json`. Only 124 and codes above 128 are ambiguous (the command's
+/// own `exit 124` or `exit 137`, or dsbx's timeout, or a signal): then the helper's status file
+/// says which (one small archive read). Without it (no helper), the code is read as a shell
+/// would: 124 is the timeout, 128+N is signal N.
+async fn ending(engine: &crate::engine::Engine, sandbox: &Sandbox, tag: &str, code: i32) -> Ending {
+    let guessed = Ending {
+        signal: (129..=128 + 64).contains(&code).then(|| code - 128),
+        timed_out: code == 124,
+    };
+    if code != 124 && code <= 128 || sandbox.label(crate::labels::HELPER).is_none() {
+        return guessed;
+    }
+    let container = crate::ids::container_name(&sandbox.id);
+    match engine.read_small_file(&container, &status_path(tag)).await {
+        Ok(Some(bytes)) => Ending::parse(&String::from_utf8_lossy(&bytes)).unwrap_or(guessed),
+        _ => guessed,
     }
 }
 

@@ -121,6 +121,50 @@ pub fn log_path(tag: &str) -> String {
     format!("{dir}/dsbx-exec-{tag}.log")
 }
 
+/// Where the helper leaves how a command ended when its exit code is ambiguous, in the root-only
+/// `/.dsbx` (not the user's /tmp).
+pub fn status_path(tag: &str) -> String {
+    format!("/.dsbx/exec-{tag}.status")
+}
+
+/// How a command ended, beyond its exit code: the text of a status file.
+#[derive(Debug, Default, PartialEq)]
+pub struct Ending {
+    /// The signal the command itself died of (not one dsbx sent it on a timeout or interrupt).
+    pub signal: Option<i32>,
+    pub timed_out: bool,
+}
+
+impl Ending {
+    pub fn to_text(&self) -> String {
+        format!(
+            "signal={}\ntimed_out={}\n",
+            self.signal.map_or("none".to_string(), |s| s.to_string()),
+            u8::from(self.timed_out)
+        )
+    }
+
+    pub fn parse(text: &str) -> Option<Ending> {
+        let mut ending = Ending::default();
+        let mut seen = 0;
+        for line in text.lines() {
+            match line.split_once('=')? {
+                ("signal", "none") => seen += 1,
+                ("signal", n) => {
+                    ending.signal = Some(n.parse().ok()?);
+                    seen += 1;
+                }
+                ("timed_out", v) => {
+                    ending.timed_out = v == "1";
+                    seen += 1;
+                }
+                _ => {}
+            }
+        }
+        (seen == 2).then_some(ending)
+    }
+}
+
 fn fail(code: i32, message: impl std::fmt::Display) -> i32 {
     let _ = writeln!(io::stderr(), "dsbx: {message}");
     code
@@ -363,6 +407,8 @@ struct Relay {
     out: Option<std::os::fd::OwnedFd>,
     err: Option<std::os::fd::OwnedFd>,
     status: Option<i32>,
+    /// The signal the command died of, if it did.
+    signal: Option<i32>,
     deadline: Option<Instant>,
     phase: Phase,
     tag: String,
@@ -385,6 +431,7 @@ impl Relay {
             out,
             err,
             status: None,
+            signal: None,
             deadline: req
                 .timeout_ms
                 .map(|ms| Instant::now() + Duration::from_millis(ms)),
@@ -508,6 +555,9 @@ impl Relay {
             }
             if pid == self.child {
                 self.status = Some(decode_status(status));
+                if libc::WIFSIGNALED(status) {
+                    self.signal = Some(libc::WTERMSIG(status));
+                }
             }
         }
     }
@@ -576,6 +626,18 @@ impl Relay {
         }
         if self.out.is_some() || self.err.is_some() {
             self.hand_off();
+        }
+        // The exit code alone is ambiguous here (the command's own `exit 137`, or signal 9; its
+        // own `exit 124`, or our timeout): leave how it ended for `dsbx exec --json`. Always, not
+        // on request, so that a newer dsbx can ask an older sandbox's helper nothing new.
+        if code == 124 || code > 128 {
+            // Ended by us (timeout, interrupt): what killed the command was our doing, not its.
+            let ended_by_us = matches!(self.phase, Phase::Ending { .. });
+            let ending = Ending {
+                signal: if ended_by_us { None } else { self.signal },
+                timed_out: ended_by_us && code == 124,
+            };
+            let _ = std::fs::write(status_path(&self.tag), ending.to_text());
         }
         code
     }
@@ -819,6 +881,25 @@ fn os(s: &str) -> OsString {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endings_round_trip() {
+        for e in [
+            Ending::default(),
+            Ending {
+                signal: Some(9),
+                timed_out: false,
+            },
+            Ending {
+                signal: None,
+                timed_out: true,
+            },
+        ] {
+            assert_eq!(Ending::parse(&e.to_text()), Some(e));
+        }
+        assert_eq!(Ending::parse("signal=x\ntimed_out=0\n"), None);
+        assert_eq!(Ending::parse("timed_out=1\n"), None);
+    }
 
     #[test]
     fn request_round_trips() {
