@@ -36,15 +36,27 @@ impl Engine {
     /// No API version is pinned or negotiated: bollard 0.21 sends unversioned paths, which every
     /// engine from 20.10 (API 1.41) to 29 serves at its own version.
     pub async fn connect(flag: Option<&str>) -> anyhow::Result<Engine> {
+        let engine = Engine::unverified(flag)?;
+        engine.verify().await?;
+        Ok(engine)
+    }
+
+    /// The client for the engine `flag` (or the environment) names, before any call: pair it with
+    /// [`verify`](Self::verify), beside the first request or before it.
+    pub fn unverified(flag: Option<&str>) -> anyhow::Result<Engine> {
         let endpoint = endpoint::resolve(flag)?;
         let docker = open(&endpoint)?;
-        let engine = Engine { docker, endpoint };
-        match tokio::time::timeout(CONNECT_TIMEOUT, engine.docker.ping()).await {
-            Ok(Ok(_)) => Ok(engine),
-            Ok(Err(e)) => Err(engine.unreachable(&e.to_string())),
+        Ok(Engine { docker, endpoint })
+    }
+
+    /// Proves the engine answers: one `_ping` within [`CONNECT_TIMEOUT`], else "unreachable"
+    /// (exit 4) naming where the engine was looked for. Requests themselves wait far longer.
+    pub async fn verify(&self) -> anyhow::Result<()> {
+        match tokio::time::timeout(CONNECT_TIMEOUT, self.docker.ping()).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(self.unreachable(&e.to_string())),
             Err(_) => {
-                Err(engine
-                    .unreachable(&format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())))
+                Err(self.unreachable(&format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())))
             }
         }
     }
