@@ -375,11 +375,7 @@ fn commands_refuse_a_stopped_sandbox_past_its_deadline_until_it_is_extended() {
     assert_code(&out, 1);
     assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
     assert_eq!(status(&id), "exited", "nothing started it");
-    // Extended, it is started again by the next command.
-    assert_code(&env.run(&["timeout", &id, "10m"]), 0);
-    let out = env.run(&["exec", &id, "echo back"]);
-    assert_code(&out, 0);
-    assert_eq!(stdout(&out), "back\n");
+    extended_and_back(&env, &id);
 }
 
 #[test]
@@ -405,12 +401,7 @@ fn a_paused_sandbox_past_its_deadline_is_refused_not_resumed() {
     assert_code(&out, 1);
     assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
     assert_eq!(status(&id), "paused", "nothing resumed it");
-    // Extended, the next command resumes it and runs.
-    assert_code(&env.run(&["timeout", &id, "10m"]), 0);
-    let out = env.run(&["exec", &id, "echo back"]);
-    assert_code(&out, 0);
-    assert_eq!(stdout(&out), "back\n");
-    assert_eq!(status(&id), "running");
+    extended_and_back(&env, &id);
 }
 
 #[test]
@@ -435,4 +426,13 @@ fn commands_start_or_resume_a_sandbox_without_a_word() {
         docker_exec(&format!("dsbx-{paused}"), &["cat", "/tmp/up.txt"]),
         "resumed"
     );
+}
+
+/// Given more time, an expired sandbox is started or resumed by the next command, which runs.
+fn extended_and_back(env: &TestEnv, id: &str) {
+    assert_code(&env.run(&["timeout", id, "10m"]), 0);
+    let out = env.run(&["exec", id, "echo back"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "back\n");
+    assert_eq!(status(id), "running");
 }
