@@ -473,7 +473,7 @@ async fn ending(engine: &crate::engine::Engine, sandbox: &Sandbox, tag: &str, co
         signal: (129..=128 + 64).contains(&code).then(|| code - 128),
         timed_out: code == 124,
     };
-    if code != 124 && code <= 128 || sandbox.label(crate::labels::HELPER).is_none() {
+    if (code != 124 && code <= 128) || sandbox.label(crate::labels::HELPER).is_none() {
         return guessed;
     }
     let container = crate::ids::container_name(&sandbox.id);

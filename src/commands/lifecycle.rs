@@ -30,18 +30,16 @@ pub async fn pause(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
 
 pub async fn resume(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
     let (engine, state, sandbox) = ctx.live_sandbox(&args.id).await?;
+    // Started or resumed past its deadline, its helper would end it at once: refuse instead.
+    crate::lifetime::check_not_expired(engine, state.sandboxes.get(&sandbox.id), &sandbox).await?;
     match sandbox.state {
         ContainerState::Running | ContainerState::Restarting => {}
         ContainerState::Paused => {
-            crate::lifetime::check_not_expired(engine, state.sandboxes.get(&sandbox.id), &sandbox)
-                .await?;
             engine.resume_sandbox(&sandbox.id).await?;
             // Its deadline may have changed while it was frozen: have the helper look now.
             crate::lifetime::notify_helper(engine, &sandbox.id).await?;
         }
         ContainerState::Created | ContainerState::Exited => {
-            crate::lifetime::check_not_expired(engine, state.sandboxes.get(&sandbox.id), &sandbox)
-                .await?;
             engine.start_sandbox(&sandbox.id).await?;
         }
         ContainerState::Removing | ContainerState::Dead => {

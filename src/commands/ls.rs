@@ -133,6 +133,7 @@ pub fn rows(
         .iter()
         .map(|s| {
             let record = state.sandboxes.get(&s.id);
+            let created = s.created_at();
             let deadline = match files.get(&s.id) {
                 Some(d) if record.is_none() => *d,
                 _ => deadline(s, record),
@@ -144,8 +145,8 @@ pub fn rows(
                 image: s.image.clone(),
                 status: status_with(s, record.is_some(), deadline, now).to_string(),
                 state: Some(format!("{:?}", s.state).to_lowercase()),
-                created_at: s.created_at().map(format_time),
-                created: s.created_at(),
+                created_at: created.map(format_time),
+                created,
                 expires_at: deadline.map(format_time),
                 ports: s
                     .ports
