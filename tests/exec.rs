@@ -255,7 +255,8 @@ fn timeout_kills_everything(init: &[&str], extra: &[&str]) {
     let out = env.run(&args);
     let took = started.elapsed();
     assert_code(&out, 124);
-    assert!(took < Duration::from_secs(8), "took {took:?}");
+    // A hang would last the 100 s of the sleeps; 30 s is margin for a loaded machine.
+    assert!(took < Duration::from_secs(30), "took {took:?}");
     assert!(took >= Duration::from_millis(900), "took {took:?}");
     let ps = processes(&id);
     assert!(!ps.contains("sleep 100"), "left behind:\n{ps}");
@@ -337,7 +338,7 @@ fn a_command_that_ignores_term_is_killed_after_the_grace() {
     assert_code(&out, 124);
     // TERM at 1 s, KILL after the grace: later than the timeout, but no hang.
     assert!(took >= Duration::from_millis(2000), "took {took:?}");
-    assert!(took < Duration::from_secs(15), "took {took:?}");
+    assert!(took < Duration::from_secs(40), "took {took:?}");
     let ps = processes(&id);
     assert_eq!(count(&ps, "sleep 102"), 0, "left behind:\n{ps}");
 }
@@ -353,14 +354,12 @@ fn background_child_does_not_hold_the_call_or_the_next_exec() {
     let took = started.elapsed();
     assert_code(&out, 0);
     assert_eq!(stdout(&out), "now\n");
-    assert!(took < Duration::from_millis(1500), "took {took:?}");
+    // Waiting for the child would take its 30 s; 10 s leaves a loaded machine room.
+    assert!(took < Duration::from_secs(10), "took {took:?}");
     let started = Instant::now();
     assert_code(&env.run(&["exec", &id, "true"]), 0);
     let took = started.elapsed();
-    assert!(
-        took < Duration::from_millis(1500),
-        "next exec took {took:?}"
-    );
+    assert!(took < Duration::from_secs(10), "next exec took {took:?}");
     assert!(processes(&id).contains("sleep 30"));
     // What the lingering child writes later lands in the log file, not on our stdout.
     let out = env.run(&["exec", &id, "(sleep 1; echo late-output) &"]);
@@ -449,7 +448,10 @@ fn background_start_returns_at_once_and_outlives_dsbx() {
     let id = env.init(&["--user", "user"]);
     let started = Instant::now();
     let out = env.run(&["exec", "-b", &id, "sh", "-c", "echo bg-out; sleep 60"]);
-    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "waited for the 60 s command"
+    );
     assert_code(&out, 0);
     let text = stdout(&out);
     let mut lines = text.lines();

@@ -143,7 +143,10 @@ fn missing_socket_exits_4_quickly_naming_it() {
         .output()
         .unwrap();
     assert_code(&out, 4);
-    assert!(start.elapsed() < Duration::from_secs(3));
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "kept retrying a missing socket"
+    );
     let err = stderr(&out);
     assert!(
         err.contains("/nonexistent/docker.sock") && err.contains("DOCKER_HOST"),
@@ -183,7 +186,7 @@ fn silent_tcp_engine_exits_4_within_seconds() {
         .unwrap();
     assert_code(&out, 4);
     assert!(
-        start.elapsed() < Duration::from_secs(8),
+        start.elapsed() < Duration::from_secs(20),
         "took {:?}",
         start.elapsed()
     );
@@ -213,7 +216,7 @@ fn silent_tcp_engine_exits_4_within_seconds() {
             .unwrap();
         assert_code(&out, code);
         assert!(
-            start.elapsed() < Duration::from_secs(8),
+            start.elapsed() < Duration::from_secs(20),
             "{args:?} took {:?}",
             start.elapsed()
         );

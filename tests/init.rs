@@ -318,14 +318,16 @@ fn an_image_with_no_shell_and_no_libc_runs_until_its_deadline() {
     let tag = "dsbx-test-dataonly:latest";
     let out = docker(&["build", "-q", "-t", tag, path_str(&ctx)]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let id = env.init(&["--image", tag, "--timeout", "5s"]);
+    // Long enough that even a start delayed by a loaded engine leaves seconds of running time
+    // to tell "kept alive until the deadline" from "exited at once".
+    let id = env.init(&["--image", tag, "--timeout", "20s"]);
     let name = format!("dsbx-{id}");
     assert!(
-        wait_until(Duration::from_secs(45), || inspect(
+        wait_until(Duration::from_secs(60), || inspect(
             &name,
             "{{.State.Running}}"
         ) == "false"),
-        "still running long after its 5 s deadline"
+        "still running long after its 20 s deadline"
     );
     assert_ran_until_its_deadline(&name, true);
     assert_eq!(inspect(&name, "{{.State.ExitCode}}"), "0");
