@@ -6,19 +6,6 @@ mod common;
 use common::*;
 use std::time::Duration;
 
-/// A sandbox that has reached its (2 s) deadline and stopped itself.
-fn expired(env: &TestEnv, extra: &[&str]) -> String {
-    let mut args = vec!["--timeout", "2s"];
-    args.extend_from_slice(extra);
-    let id = env.init(&args);
-    assert!(
-        wait_until(Duration::from_secs(20), || status(&id) == "exited"),
-        "{id} did not stop at its deadline: {}",
-        status(&id)
-    );
-    id
-}
-
 /// Each stdout line of a gc off a terminal: `<RFC 3339> <verb…> <kind> <id> (<why>)`.
 fn actions(out: &std::process::Output) -> Vec<String> {
     stdout(out)
@@ -350,14 +337,8 @@ fn decoys_are_never_touched() {
     // Only --all-scopes reaches the other scope (a dry run here: other tests share the engine).
     let out = env.run(&["gc", "--all-scopes", "--dry-run", "--json"]);
     assert_code(&out, 0);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ids: Vec<&str> = v["removed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap())
-        .collect();
-    assert!(ids.contains(&theirs.as_str()), "{ids:?}");
+    let ids = gc_removed_ids(&out);
+    assert!(ids.contains(&theirs), "{ids:?}");
     assert!(!ids.iter().any(|i| i.contains("decoy")), "{ids:?}");
     drop(decoys);
 }

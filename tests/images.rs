@@ -239,6 +239,8 @@ fn parallel_inits_build_the_default_image_once() {
         if stderr(out).contains(&format!("Building image {tag}")) {
             builds += 1;
         }
+        // On a pipe, a build says that it builds, not each step.
+        assert!(!stderr(out).contains("Step 1/"), "{}", stderr(out));
     }
     assert_eq!(
         builds,
@@ -251,6 +253,47 @@ fn parallel_inits_build_the_default_image_once() {
     assert_eq!(other.containers().len(), 1);
     drop(env);
     drop(other);
+}
+
+#[test]
+fn init_shows_the_default_image_build_on_a_terminal() {
+    let _turn = engine_lock("dsbx-base-build");
+    let tag = format!("dsbx-base:t-{}", random_suffix());
+    let _tags = Tags(vec![tag.clone()]);
+    let Some(env) = TestEnv::with_config(&format!(
+        "image = \"{tag}\"\n[build]\nbase = \"debian:bookworm-slim\"\n"
+    )) else {
+        return;
+    };
+    assert!(!image_exists(&tag));
+    let out = env.run_on_tty("init");
+    assert_code(&out, 0);
+    let shown = stdout(&out);
+    assert!(shown.contains(&format!("Building image {tag}")), "{shown}");
+    // The engine's steps as they run, from the first to the built-in Dockerfile's last.
+    let steps: Vec<&str> = shown.lines().filter(|l| l.starts_with("Step ")).collect();
+    let total = steps
+        .first()
+        .and_then(|s| s.strip_prefix("Step 1/"))
+        .and_then(|s| s.split(' ').next())
+        .unwrap_or_else(|| panic!("no first step shown:\n{shown}"));
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.starts_with(&format!("Step {total}/{total} "))),
+        "{steps:?}"
+    );
+    assert!(shown.contains("Successfully built"), "{shown}");
+    // The terminal's `Sandbox ID:` line names the sandbox, which runs the image just built.
+    let id = shown
+        .lines()
+        .find_map(|l| l.strip_prefix("Sandbox ID: "))
+        .unwrap_or_else(|| panic!("no Sandbox ID line:\n{shown}"))
+        .trim();
+    assert_eq!(id.len(), 12, "{shown}");
+    assert_eq!(inspect(&format!("dsbx-{id}"), "{{.Config.Image}}"), tag);
+    assert_eq!(inspect(&format!("dsbx-{id}"), "{{.State.Running}}"), "true");
+    drop(env);
 }
 
 /// A `docker-registry serve` of the test's own on a free loopback port, stopped on drop.

@@ -342,6 +342,33 @@ pub fn wait_until(limit: std::time::Duration, mut f: impl FnMut() -> bool) -> bo
     f()
 }
 
+/// A sandbox of `env` that has reached its (2 s) deadline and stopped itself; `extra` are more
+/// `init` flags.
+pub fn expired(env: &TestEnv, extra: &[&str]) -> String {
+    let mut args = vec!["--timeout", "2s"];
+    args.extend_from_slice(extra);
+    let id = env.init(&args);
+    assert!(
+        wait_until(std::time::Duration::from_secs(30), || status(&id)
+            == "exited"),
+        "{id} did not stop at its deadline: {}",
+        status(&id)
+    );
+    id
+}
+
+/// The ids a `gc --json` removed (or would remove, with `--dry-run`).
+pub fn gc_removed_ids(out: &Output) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("gc --json printed no JSON ({e}): {}", stdout(out)));
+    v["removed"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no `removed` array: {v}"))
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Docker's state word for sandbox `id` (`running`, `exited`, `paused`, …), or `gone`.
 pub fn status(id: &str) -> String {
     let out = docker(&["inspect", "-f", "{{.State.Status}}", &format!("dsbx-{id}")]);
