@@ -687,34 +687,30 @@ fn the_helper_rereads_the_deadline_within_a_minute_without_a_signal() {
 #[test]
 fn an_init_interrupted_once_its_container_exists_leaves_nothing() {
     let Some(env) = TestEnv::new() else { return };
-    // The engine tells us the moment the container exists; SIGINT lands then, mid-creation
-    // (the deadline upload and the start are still ahead), not at a guessed delay.
-    let mut events = creations_in(&env.scope);
+    // The start request is held back on its way to the engine, so SIGINT lands mid-creation
+    // (container and isolated network made, start still ahead), not at a guessed delay.
+    let api = common::api_log::ApiLog::holding("/start");
     let child = env
         .spawnable()
+        .env("DOCKER_HOST", api.docker_host())
         .args(["init", "--isolated"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let line = read_line(events.stdout.as_mut().unwrap());
+    let held = api.wait_held(Duration::from_secs(60));
+    let created = env.containers();
     let _ = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
-    let _ = events.kill();
-    let _ = events.wait();
-    assert!(!line.trim().is_empty(), "no create event");
+    api.release();
     let out = child.wait_with_output().unwrap();
+    assert!(held, "init never sent its start: {}", stderr(&out));
+    assert_eq!(created.len(), 1, "the container exists before the start");
     assert!(!out.status.success(), "init finished despite SIGINT");
     assert_eq!(stdout(&out), "", "an interrupted init prints no id");
     assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
     assert_nothing_left(&env);
-    assert!(
-        !docker(&["container", "inspect", line.trim()])
-            .status
-            .success(),
-        "the created container is still there"
-    );
     let nets = docker_lines(&[
         "network",
         "ls",
@@ -738,42 +734,112 @@ impl Drop for OwnNetwork {
 fn a_network_removed_between_create_and_start_leaves_nothing() {
     let Some(env) = TestEnv::new() else { return };
     let net = OwnNetwork(format!("dsbx-test-net-{}", random_suffix()));
-    // The window between create and start is tens of milliseconds: when the start wins the
-    // race (the network then has an endpoint and cannot go), try again.
-    for _attempt in 0..5 {
-        assert!(docker(&["network", "create", &net.0]).status.success());
-        let mut events = creations_in(&env.scope);
-        let child = env
-            .spawnable()
-            .args(["init", "--network", &net.0])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let created = read_line(events.stdout.as_mut().unwrap());
-        assert!(!created.trim().is_empty(), "no create event");
-        // The engine lets a network go while a created, unstarted container names it.
-        let removed = docker(&["network", "rm", &net.0]).status.success();
-        let _ = events.kill();
-        let _ = events.wait();
-        let out = child.wait_with_output().unwrap();
-        if !removed {
-            assert_code(&out, 0);
-            assert_code(&env.run(&["kill", "--all"]), 0);
-            assert!(docker(&["network", "rm", &net.0]).status.success());
-            continue;
-        }
-        assert_code(&out, 1);
-        assert_eq!(stdout(&out), "");
-        let err = stderr(&out);
-        assert!(err.contains("not found") || err.contains(&net.0), "{err}");
+    assert!(docker(&["network", "create", &net.0]).status.success());
+    // The start request is held back on its way to the engine: the network goes in between,
+    // which the engine allows while a created, unstarted container names it.
+    let api = common::api_log::ApiLog::holding("/start");
+    let child = env
+        .spawnable()
+        .env("DOCKER_HOST", api.docker_host())
+        .args(["init", "--network", &net.0])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let held = api.wait_held(Duration::from_secs(60));
+    let removed = docker(&["network", "rm", &net.0]);
+    api.release();
+    let out = child.wait_with_output().unwrap();
+    assert!(held, "init never sent its start: {}", stderr(&out));
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    assert_code(&out, 1);
+    assert_eq!(stdout(&out), "");
+    let err = stderr(&out);
+    assert!(err.contains("not found") || err.contains(&net.0), "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{err}"
+    );
+    assert_nothing_left(&env);
+}
+
+#[test]
+fn init_sends_no_archive_and_the_helper_writes_the_first_deadline_itself() {
+    let Some(env) = TestEnv::new() else { return };
+    let api = common::api_log::ApiLog::start();
+    let out = env
+        .dsbx()
+        .env("DOCKER_HOST", api.docker_host())
+        .args(["init", "--timeout", "1h"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let id = stdout(&out).trim().to_string();
+    let name = format!("dsbx-{id}");
+    let calls: Vec<String> = api.take().into_iter().map(|c| c.line).collect();
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.starts_with("POST /containers/create"))
+            && calls
+                .iter()
+                .any(|c| c.starts_with(&format!("POST /containers/{name}/start"))),
+        "{calls:?}"
+    );
+    assert!(
+        !calls.iter().any(|c| c.contains("/archive")),
+        "the deadline costs init no archive call: {calls:?}"
+    );
+    // The file holds the label's deadline, root's and read-only to others.
+    let label = chrono::DateTime::parse_from_rfc3339(&inspect(
+        &name,
+        "{{index .Config.Labels \"dsbx.expires-at\"}}",
+    ))
+    .unwrap();
+    let in_file = || docker_exec(&name, &["cat", "/.dsbx/deadline"]);
+    assert!(
+        wait_until(Duration::from_secs(10), || !in_file().is_empty()),
+        "the helper never wrote /.dsbx/deadline"
+    );
+    assert_eq!(in_file(), label.timestamp().to_string());
+    assert_eq!(
+        docker_exec(&name, &["stat", "-c", "%u %a", "/.dsbx/deadline"]),
+        "0 644"
+    );
+    assert_eq!(
+        docker_exec(&name, &["ls", "-a", "/.dsbx"]),
+        ".\n..\nbin\ndeadline"
+    );
+}
+
+#[test]
+fn a_timeout_right_after_init_is_never_overwritten_by_the_first_deadline() {
+    let Some(env) = TestEnv::new() else { return };
+    // However soon `timeout` follows `init`, and across a restart, the helper keeps the newer
+    // deadline: it writes the first one only where no file exists.
+    for _ in 0..3 {
+        let id = env.init(&["--timeout", "1h"]);
+        let out = env.run(&["timeout", &id, "2h", "--json"]);
+        assert_code(&out, 0);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let newer = chrono::DateTime::parse_from_rfc3339(v["expires_at"].as_str().unwrap())
+            .unwrap()
+            .timestamp()
+            .to_string();
+        let name = format!("dsbx-{id}");
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(docker_exec(&name, &["cat", "/.dsbx/deadline"]), newer);
+        assert!(docker(&["restart", "-t", "1", &name]).status.success());
+        assert_eq!(docker_exec(&name, &["cat", "/.dsbx/deadline"]), newer);
+        let v: serde_json::Value =
+            serde_json::from_slice(&env.run(&["info", &id, "--json"]).stdout).unwrap();
         assert_eq!(
-            err.lines().filter(|l| l.starts_with("error:")).count(),
-            1,
-            "{err}"
+            chrono::DateTime::parse_from_rfc3339(v["expires_at"].as_str().unwrap())
+                .unwrap()
+                .timestamp()
+                .to_string(),
+            newer
         );
-        assert_nothing_left(&env);
-        return;
     }
-    panic!("the start won the race five times: never removed the network in between");
 }

@@ -94,7 +94,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     let read = join_all(
         unrecorded
             .iter()
-            .map(|s| crate::lifetime::read_deadline(engine, &s.id)),
+            .map(|s| crate::lifetime::read_deadline(engine, s)),
     )
     .await;
     let mut file_deadlines = std::collections::HashMap::new();

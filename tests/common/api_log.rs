@@ -1,12 +1,15 @@
 //! A relay on a unix socket between dsbx and the engine that records each HTTP request dsbx
 //! makes, so tests can hold dsbx to its API budget ("one list call") and see calls overlap
 //! ("in parallel"). Bytes pass through untouched, upgraded exec streams included.
+//!
+//! It can also hold one request back (the first whose path ends with a given suffix) until the
+//! test releases it: a window between two of dsbx's calls, opened on purpose instead of raced.
 
 use std::io::{Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 /// One request: its request line, when it was sent, and when its answer began (first byte back
 /// on its connection after it was sent).
@@ -20,30 +23,76 @@ pub struct Call {
 pub struct ApiLog {
     pub socket: PathBuf,
     calls: Arc<Mutex<Vec<Call>>>,
+    hold: Arc<Hold>,
     _dir: tempfile::TempDir,
+}
+
+/// The request held back, if any: which one, whether it has arrived, whether it may go on.
+#[derive(Default)]
+struct Hold {
+    state: Mutex<HoldState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct HoldState {
+    suffix: Option<String>,
+    arrived: bool,
+    released: bool,
 }
 
 impl ApiLog {
     /// Relays to the local engine socket.
     pub fn start() -> ApiLog {
+        Self::relaying(None)
+    }
+
+    /// Relays, holding back the first request whose path ends with `suffix` until [`release`].
+    ///
+    /// [`release`]: ApiLog::release
+    pub fn holding(suffix: &str) -> ApiLog {
+        Self::relaying(Some(suffix.to_string()))
+    }
+
+    fn relaying(suffix: Option<String>) -> ApiLog {
         let dir = tempfile::tempdir().expect("temp dir");
         let socket = dir.path().join("docker.sock");
         let listener = UnixListener::bind(&socket).expect("bind the relay socket");
         let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
-        let log = calls.clone();
+        let hold = Arc::new(Hold::default());
+        hold.state.lock().unwrap().suffix = suffix;
+        let (log, gate) = (calls.clone(), hold.clone());
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let Ok(engine) = UnixStream::connect("/var/run/docker.sock") else {
                     continue;
                 };
-                relay(client, engine, log.clone());
+                relay(client, engine, log.clone(), gate.clone());
             }
         });
         ApiLog {
             socket,
             calls,
+            hold,
             _dir: dir,
         }
+    }
+
+    /// Waits (at most `limit`) for the held request to arrive; true once it has.
+    pub fn wait_held(&self, limit: Duration) -> bool {
+        let state = self.hold.state.lock().unwrap();
+        let (state, _) = self
+            .hold
+            .changed
+            .wait_timeout_while(state, limit, |s| !s.arrived)
+            .unwrap();
+        state.arrived
+    }
+
+    /// Lets the held request (and any later one) through.
+    pub fn release(&self) {
+        self.hold.state.lock().unwrap().released = true;
+        self.hold.changed.notify_all();
     }
 
     /// `unix://…` for DOCKER_HOST.
@@ -54,6 +103,30 @@ impl ApiLog {
     /// The calls so far, in the order they were sent, and forgets them.
     pub fn take(&self) -> Vec<Call> {
         std::mem::take(&mut *self.calls.lock().unwrap())
+    }
+}
+
+impl Drop for ApiLog {
+    fn drop(&mut self) {
+        // A failing test must not leave a relay thread (and its dsbx) waiting forever.
+        self.release();
+    }
+}
+
+impl Hold {
+    /// Blocks the caller while `lines` include the held request and the test has not let it go.
+    fn wait_if_held(&self, lines: &[String]) {
+        let mut state = self.state.lock().unwrap();
+        let Some(suffix) = state.suffix.clone() else {
+            return;
+        };
+        let path = |l: &String| l.split('?').next().unwrap_or("").to_string();
+        if state.arrived || !lines.iter().any(|l| path(l).ends_with(&suffix)) {
+            return;
+        }
+        state.arrived = true;
+        self.changed.notify_all();
+        let _released = self.changed.wait_while(state, |s| !s.released).unwrap();
     }
 }
 
@@ -71,7 +144,7 @@ fn request_lines(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
-fn relay(client: UnixStream, engine: UnixStream, calls: Arc<Mutex<Vec<Call>>>) {
+fn relay(client: UnixStream, engine: UnixStream, calls: Arc<Mutex<Vec<Call>>>, hold: Arc<Hold>) {
     // Indexes (into `calls`) of this connection's requests still waiting for an answer.
     let waiting: Arc<Mutex<Vec<usize>>> = Arc::default();
     let (mut from_client, mut to_engine) =
@@ -85,6 +158,7 @@ fn relay(client: UnixStream, engine: UnixStream, calls: Arc<Mutex<Vec<Call>>>) {
                 break;
             }
             let lines = request_lines(&buf[..n]);
+            hold.wait_if_held(&lines);
             if !lines.is_empty() {
                 let mut log = log.lock().unwrap();
                 for line in lines {
