@@ -217,11 +217,7 @@ async fn init_kill(engine: &Engine, request: &Value) -> anyhow::Result<()> {
         image: image.to_string(),
         labels: l,
         entrypoint: vec![dsbx::engine::helper_volume::HELPER_PATH.to_string()],
-        cmd: vec![
-            "__helper".into(),
-            "init".into(),
-            dsbx::lifetime::deadline_text(Some(deadline)),
-        ],
+        cmd: vec!["__helper".into(), "init".into()],
         publish_address: "127.0.0.1".into(),
         binds: vec![format!(
             "{volume}:{}:ro",
@@ -240,8 +236,15 @@ async fn init_kill(engine: &Engine, request: &Value) -> anyhow::Result<()> {
         ..Default::default()
     };
     engine.create_sandbox(&spec).await?;
-    // The helper writes the deadline file from its command line at start, as dsbx's does.
-    let made = engine.start_sandbox(&id).await;
+    let stamp = deadline.timestamp().to_string();
+    let tar = dsbx::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, stamp.as_bytes())])?;
+    let made = async {
+        engine
+            .upload_tar(&ids::container_name(&id), "/", tar)
+            .await?;
+        engine.start_sandbox(&id).await
+    }
+    .await;
     // kill: one list call to resolve, then the removal.
     let listed = engine.list_sandboxes(Some(scope)).await;
     let removed = engine.remove_sandbox(&id).await;

@@ -1,6 +1,5 @@
 //! A sandbox's lifetime: the deadline file inside it (`/.dsbx/deadline`, epoch seconds, `0` =
-//! never; written by the helper from the initial deadline at its first start, rewritten by
-//! `dsbx timeout`), which its helper obeys, and the copy cached in the state.
+//! never), which its helper obeys, and the copy cached in the state.
 //!
 //! The file is the truth: labels hold only the initial deadline, and the state may be gone or
 //! belong to another state directory. So whoever decides that a sandbox's time is up without a
@@ -41,31 +40,12 @@ pub async fn write_deadline(
     engine.upload_tar(&container_name(id), "/", tar).await
 }
 
-/// Reads the deadline the sandbox's helper obeys. `Ok(None)`: never (`0`).
-///
-/// No file means the label's initial deadline: the helper writes the file from it at its first
-/// start, so the file is missing only before that (a created sandbox, or a helper not yet
-/// scheduled), or for an instant while the archive API replaces it (it removes the old file
-/// first). A second look a moment later tells that instant from the rest; only then does the
-/// label answer, which is what the helper itself obeys without a file.
-pub async fn read_deadline(
-    engine: &Engine,
-    sandbox: &Sandbox,
-) -> anyhow::Result<Option<DateTime<Utc>>> {
-    let name = container_name(&sandbox.id);
-    let mut bytes = engine
-        .read_small_file(&name, crate::helper::DEADLINE_FILE)
+/// Reads the deadline the sandbox's helper obeys. `Ok(None)`: never (no file, or `0`).
+pub async fn read_deadline(engine: &Engine, id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let bytes = engine
+        .read_small_file(&container_name(id), crate::helper::DEADLINE_FILE)
         .await?;
-    if bytes.is_none() {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        bytes = engine
-            .read_small_file(&name, crate::helper::DEADLINE_FILE)
-            .await?;
-    }
-    Ok(match bytes {
-        Some(b) => parse_deadline_text(&String::from_utf8_lossy(&b)),
-        None => sandbox.initial_deadline(),
-    })
+    Ok(bytes.and_then(|b| parse_deadline_text(&String::from_utf8_lossy(&b))))
 }
 
 /// Refuses a stopped or paused sandbox whose deadline has passed: started or resumed, its helper
@@ -86,7 +66,7 @@ pub async fn check_not_expired(
     }
     let deadline = match record {
         Some(r) => r.deadline,
-        None => read_deadline(engine, sandbox).await?,
+        None => read_deadline(engine, &sandbox.id).await?,
     };
     match deadline.filter(|d| *d <= Utc::now()) {
         Some(d) => Err(crate::error::tagged(

@@ -94,7 +94,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     let read = join_all(
         unrecorded
             .iter()
-            .map(|s| crate::lifetime::read_deadline(engine, s)),
+            .map(|s| crate::lifetime::read_deadline(engine, &s.id)),
     )
     .await;
     let mut file_deadlines = std::collections::HashMap::new();

@@ -418,12 +418,7 @@ async fn create_steps(
             plan.user_labels.insert(labels::HELPER.into(), key.clone());
             (
                 vec![helper_volume::HELPER_PATH.to_string()],
-                // The helper writes the deadline file from this at its first start.
-                vec![
-                    "__helper".to_string(),
-                    "init".to_string(),
-                    crate::lifetime::deadline_text(plan.deadline),
-                ],
+                vec!["__helper".to_string(), "init".to_string()],
                 false,
                 vec![format!("{volume}:{}:ro", helper_volume::MOUNT_DIR)],
             )
@@ -497,11 +492,13 @@ async fn create_steps(
     made.container = true;
     engine.create_sandbox(&spec).await?;
     cancel.check()?;
-    if helper.is_none() {
-        // No helper to write it at start: the file is still where `gc` and `ls` look.
-        crate::lifetime::write_deadline(engine, id, plan.deadline).await?;
-        cancel.check()?;
-    }
+    let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
+    let tar =
+        crate::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, deadline.as_bytes())])?;
+    engine
+        .upload_tar(&ids::container_name(id), "/", tar)
+        .await?;
+    cancel.check()?;
     engine.start_sandbox(id).await?;
     cancel.check()?;
     record(ctx, plan, id, false)?;

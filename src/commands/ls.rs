@@ -110,7 +110,7 @@ pub async fn untracked_deadlines(
     let read = futures_util::future::join_all(
         wanted
             .iter()
-            .map(|s| crate::lifetime::read_deadline(engine, s)),
+            .map(|s| crate::lifetime::read_deadline(engine, &s.id)),
     )
     .await;
     wanted

@@ -2,9 +2,8 @@
 //! It needs nothing from the image (no shell, no libc) and never talks to Docker.
 //!
 //! Roles:
-//! - `init [EPOCH]`: PID 1 of every sandbox. Reaps zombies and keeps the sandbox alive until the
-//!   deadline in `/.dsbx/deadline` (written from EPOCH at the first start), re-read on SIGUSR1
-//!   and at least every minute.
+//! - `init`: PID 1 of every sandbox. Reaps zombies and keeps the sandbox alive until the deadline
+//!   in `/.dsbx/deadline`, re-read on SIGUSR1 and at least every minute.
 //! - `exec`: runs one `dsbx exec` command (user, cwd, timeout, tree kill, output relay).
 //! - `drain`: appends a lingering background child's output to a log file.
 //! - `kill TAG`: ends the `exec` tagged TAG and its whole tree (the client was interrupted).
@@ -26,7 +25,7 @@ pub const RELOAD_SIGNAL: &str = "SIGUSR1";
 pub fn run(args: Vec<OsString>) -> i32 {
     let role = args.first().and_then(|a| a.to_str()).unwrap_or("");
     match role {
-        "init" => keepalive::run(&args[1..]),
+        "init" => keepalive::run(),
         "exec" => exec::run_exec(&args[1..]),
         "drain" => exec::run_drain(&args[1..]),
         "kill" => exec::run_kill(&args[1..]),
