@@ -48,6 +48,22 @@ pub async fn read_deadline(engine: &Engine, id: &str) -> anyhow::Result<Option<D
     Ok(bytes.and_then(|b| parse_deadline_text(&String::from_utf8_lossy(&b))))
 }
 
+/// Whether the deadline of a sandbox this state has no record of must be read from inside it
+/// (`gc`, `ls`) rather than taken from its label: always once it is not running (a `dsbx timeout`
+/// run from elsewhere may have set, shortened or extended it, and no helper is left to act on
+/// it), and for a running one once the label's deadline has passed (it may have been extended).
+/// A running sandbox whose label has not passed needs no read: its helper stops it on time, and
+/// from then on this rule reads its file.
+pub fn deadline_needs_reading(sandbox: &Sandbox, now: DateTime<Utc>) -> bool {
+    match sandbox.state {
+        ContainerState::Dead | ContainerState::Removing => false,
+        ContainerState::Running | ContainerState::Restarting => {
+            sandbox.initial_deadline().is_some_and(|d| d <= now)
+        }
+        ContainerState::Created | ContainerState::Exited | ContainerState::Paused => true,
+    }
+}
+
 /// Refuses a stopped or paused sandbox whose deadline has passed: started or resumed, its helper
 /// would exit at once.
 /// The deadline is the record's, else the one inside the sandbox (never the label's guess).

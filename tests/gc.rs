@@ -615,3 +615,39 @@ fn the_shared_network_and_the_helper_volume_outlive_the_sandboxes_gc_removes() {
     assert!(docker(&["network", "inspect", "dsbx"]).status.success());
     assert!(docker(&["volume", "inspect", &volume]).status.success());
 }
+
+#[test]
+fn without_a_record_a_stopped_sandbox_is_judged_by_the_file_not_its_label() {
+    let Some(env) = TestEnv::new() else { return };
+    // One labelled "never" and one labelled an hour ahead, both given 2 s by `timeout`; then the
+    // state file is lost. Each helper stops its sandbox at the file's deadline; from then on the
+    // label must not keep them.
+    let never = env.init(&["--timeout", "0"]);
+    let hour = env.init(&["--timeout", "1h"]);
+    for id in [&never, &hour] {
+        assert_code(&env.run(&["timeout", id, "2s"]), 0);
+    }
+    std::fs::remove_file(env.state_file()).unwrap();
+    for id in [&never, &hour] {
+        assert!(
+            wait_until(Duration::from_secs(30), || status(id) == "exited"),
+            "{id} did not stop at the deadline in its file: {}",
+            status(id)
+        );
+    }
+    let out = env.run(&["ls", "--json"]);
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for row in v["sandboxes"].as_array().unwrap() {
+        assert_eq!(row["status"], "expired", "{row}");
+    }
+    let out = env.run(&["gc", "--json"]);
+    assert_code(&out, 0);
+    let mut removed = gc_removed_ids(&out);
+    removed.sort();
+    let mut both = vec![never.clone(), hour.clone()];
+    both.sort();
+    assert_eq!(removed, both);
+    assert_eq!(status(&never), "gone");
+    assert_eq!(status(&hour), "gone");
+}

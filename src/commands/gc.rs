@@ -80,15 +80,12 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         tokio::try_join!(engine.list_sandboxes(scope), engine.list_managed_networks())?;
     let now = Utc::now();
 
-    // Without a record, the deadline the helper obeys is read from inside the sandbox, once the
-    // label's initial deadline has passed (`dsbx timeout` may have extended it). Before that the
-    // label is enough: a shortened deadline only makes gc keep a sandbox longer, never shorter.
+    // Without a record, the deadline the helper obeys is read from inside the sandbox whenever
+    // the label's word may be overruled (see `deadline_needs_reading`).
     let unrecorded: Vec<&Sandbox> = live
         .iter()
         .filter(|s| {
-            s.state != ContainerState::Dead
-                && !state.sandboxes.contains_key(&s.id)
-                && s.initial_deadline().is_some_and(|d| d <= now)
+            !state.sandboxes.contains_key(&s.id) && crate::lifetime::deadline_needs_reading(s, now)
         })
         .collect();
     let read = join_all(

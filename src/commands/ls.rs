@@ -90,9 +90,10 @@ pub fn status_with(
     }
 }
 
-/// For sandboxes this state has no record of and whose initial deadline has passed, the deadline
-/// inside them (a `dsbx timeout` may have extended it): `ls` must not call them expired on the
-/// label's word. One archive read each, only for those; an unreadable one keeps its label.
+/// For sandboxes this state has no record of, the deadline inside them where the label's word is
+/// not enough (see [`crate::lifetime::deadline_needs_reading`]): `ls` must not call them expired,
+/// or not, on a label a `dsbx timeout` has overruled. One archive read each, only for those; an
+/// unreadable one keeps its label.
 pub async fn untracked_deadlines(
     engine: &crate::engine::Engine,
     live: &[Sandbox],
@@ -102,9 +103,7 @@ pub async fn untracked_deadlines(
     let wanted: Vec<&Sandbox> = live
         .iter()
         .filter(|s| {
-            !state.sandboxes.contains_key(&s.id)
-                && !matches!(s.state, ContainerState::Dead | ContainerState::Removing)
-                && s.initial_deadline().is_some_and(|d| d <= now)
+            !state.sandboxes.contains_key(&s.id) && crate::lifetime::deadline_needs_reading(s, now)
         })
         .collect();
     let read = futures_util::future::join_all(
