@@ -76,7 +76,7 @@ async fn status(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
     let now = Utc::now();
     let mut deadline = crate::lifetime::known_deadline(&sandbox, record);
     // A stopped sandbox without a record is judged by the deadline inside it, never the label.
-    if record.is_none() && deadline.is_some_and(|d| d <= now) {
+    if record.is_none() && crate::lifetime::deadline_needs_reading(&sandbox, now) {
         deadline = crate::lifetime::read_deadline(engine, &sandbox.id)
             .await
             .unwrap_or(deadline);
