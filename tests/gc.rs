@@ -644,7 +644,11 @@ fn without_a_record_a_stopped_sandbox_is_judged_by_the_file_not_its_label() {
     for id in [&never, &hour] {
         let out = env.run(&["sandbox", "status", id]);
         assert_code(&out, 0);
-        assert_eq!(stdout(&out), "expired\n", "the sbx skill's status agrees with ls");
+        assert_eq!(
+            stdout(&out),
+            "expired\n",
+            "the sbx skill's status agrees with ls"
+        );
     }
     let out = env.run(&["gc", "--json"]);
     assert_code(&out, 0);
