@@ -361,6 +361,8 @@ fn assert_ran_until_its_deadline(name: &str, started_well_before: bool) {
     );
 }
 
+/// Nothing of this scope is left on the engine or in the state: no container, no isolated
+/// network, no record.
 fn assert_nothing_left(env: &TestEnv) {
     assert!(
         env.containers().is_empty(),
@@ -369,6 +371,14 @@ fn assert_nothing_left(env: &TestEnv) {
     );
     let state = env.state_text();
     assert!(!state.contains("[sandboxes."), "records left: {state}");
+    let nets = docker_lines(&[
+        "network",
+        "ls",
+        "-q",
+        "--filter",
+        &format!("label=dsbx.scope={}", env.scope),
+    ]);
+    assert!(nets.is_empty(), "isolated networks left: {nets:?}");
 }
 
 #[test]
@@ -522,14 +532,6 @@ fn interrupted_init_is_either_complete_or_gone() {
         } else {
             assert_eq!(id, "", "an interrupted init prints no id");
             assert_nothing_left(&env);
-            let nets = docker_lines(&[
-                "network",
-                "ls",
-                "-q",
-                "--filter",
-                &format!("label=dsbx.scope={}", env.scope),
-            ]);
-            assert!(nets.is_empty(), "isolated network left: {nets:?}");
         }
     }
 }
@@ -711,14 +713,6 @@ fn an_init_interrupted_once_its_container_exists_leaves_nothing() {
     assert_eq!(stdout(&out), "", "an interrupted init prints no id");
     assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
     assert_nothing_left(&env);
-    let nets = docker_lines(&[
-        "network",
-        "ls",
-        "-q",
-        "--filter",
-        &format!("label=dsbx.scope={}", env.scope),
-    ]);
-    assert!(nets.is_empty(), "isolated network left: {nets:?}");
 }
 
 /// Removes a network the test made itself, even when the test fails.
