@@ -9,7 +9,6 @@ use crate::engine::Engine;
 use crate::engine::archive::tar_of_files;
 use crate::helper::RELOAD_SIGNAL;
 use crate::helper::keepalive::parse_deadline;
-use crate::ids::container_name;
 use crate::sandbox::{ContainerState, Sandbox};
 use crate::state::{Record, StateStore};
 use chrono::{DateTime, Utc};
@@ -29,21 +28,25 @@ pub fn parse_deadline_text(text: &str) -> Option<DateTime<Utc>> {
     parse_deadline(text).and_then(|secs| DateTime::from_timestamp(secs, 0))
 }
 
-/// Writes the deadline into the sandbox through the archive API (running, stopped or paused).
+/// Writes the deadline into the sandbox through the archive API (running, stopped or paused),
+/// addressed by its Docker id.
 pub async fn write_deadline(
     engine: &Engine,
-    id: &str,
+    sandbox: &Sandbox,
     deadline: Option<DateTime<Utc>>,
 ) -> anyhow::Result<()> {
     let text = deadline_text(deadline);
     let tar = tar_of_files(&[(DEADLINE_ENTRY, 0o644, text.as_bytes())])?;
-    engine.upload_tar(&container_name(id), "/", tar).await
+    engine.upload_tar(&sandbox.container_id, "/", tar).await
 }
 
 /// Reads the deadline the sandbox's helper obeys. `Ok(None)`: never (no file, or `0`).
-pub async fn read_deadline(engine: &Engine, id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+pub async fn read_deadline(
+    engine: &Engine,
+    sandbox: &Sandbox,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
     let bytes = engine
-        .read_small_file(&container_name(id), crate::helper::DEADLINE_FILE)
+        .read_small_file(&sandbox.container_id, crate::helper::DEADLINE_FILE)
         .await?;
     Ok(bytes.and_then(|b| parse_deadline_text(&String::from_utf8_lossy(&b))))
 }
@@ -82,7 +85,7 @@ pub async fn check_not_expired(
     }
     let deadline = match record {
         Some(r) => r.deadline,
-        None => read_deadline(engine, &sandbox.id).await?,
+        None => read_deadline(engine, sandbox).await?,
     };
     match deadline.filter(|d| *d <= Utc::now()) {
         Some(d) => Err(crate::error::tagged(
@@ -127,12 +130,12 @@ pub async fn set_lifetime(
     lifetime: Option<Duration>,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
     let deadline = lifetime.map(crate::commands::deadline_after);
-    write_deadline(engine, &sandbox.id, deadline).await?;
+    write_deadline(engine, sandbox, deadline).await?;
     if matches!(
         sandbox.state,
         ContainerState::Running | ContainerState::Restarting
     ) {
-        notify_helper(engine, &sandbox.id).await?;
+        notify_helper(engine, sandbox).await?;
     }
     record_deadline(store, sandbox, deadline)?;
     Ok(deadline)
@@ -141,11 +144,14 @@ pub async fn set_lifetime(
 /// Makes a running sandbox's helper re-read its deadline now. Only a sandbox whose PID 1 is
 /// dsbx's helper is signalled (any other init would pass the signal to a child that dies of it);
 /// one that stopped meanwhile needs no signal.
-pub async fn notify_helper(engine: &Engine, id: &str) -> anyhow::Result<()> {
-    if !engine.runs_helper(id).await? {
+pub async fn notify_helper(engine: &Engine, sandbox: &Sandbox) -> anyhow::Result<()> {
+    if !engine.runs_helper(sandbox).await? {
         return Ok(());
     }
-    match engine.signal_sandbox(id, RELOAD_SIGNAL).await {
+    match engine
+        .signal_sandbox(&sandbox.container_id, &sandbox.id, RELOAD_SIGNAL)
+        .await
+    {
         Ok(()) => Ok(()),
         // 409: not running (stopped or paused meanwhile); it reads the file when it runs again.
         Err(e) if e.to_string().contains("409") => Ok(()),

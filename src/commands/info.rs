@@ -56,14 +56,13 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         sandbox.state,
         crate::sandbox::ContainerState::Running | crate::sandbox::ContainerState::Restarting
     );
-    let (deadline, stats) =
-        tokio::join!(crate::lifetime::read_deadline(engine, &sandbox.id), async {
-            if args.stats && running {
-                Some(engine.stats(&sandbox.id).await)
-            } else {
-                None
-            }
-        });
+    let (deadline, stats) = tokio::join!(crate::lifetime::read_deadline(engine, &sandbox), async {
+        if args.stats && running {
+            Some(engine.stats(&sandbox).await)
+        } else {
+            None
+        }
+    });
     // The file is the truth; if it cannot be read, the record's (else the label's) copy.
     let deadline = match deadline {
         Ok(d) => d,

@@ -39,7 +39,11 @@ pub struct PortRow {
 pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
     let engine = ctx.engine().await?;
     let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
-    let live = engine.list_sandboxes(scope).await?;
+    let listing = engine.list_sandboxes_checked(scope).await?;
+    for skipped in &listing.skipped {
+        ctx.printer.verbose(skipped);
+    }
+    let live = listing.sandboxes;
     let state = ctx.store.load()?;
     let files = untracked_deadlines(engine, &live, &state, Utc::now()).await;
     let rows = rows(&live, &state, scope, Utc::now(), &files);
@@ -109,7 +113,7 @@ pub async fn untracked_deadlines(
     let read = futures_util::future::join_all(
         wanted
             .iter()
-            .map(|s| crate::lifetime::read_deadline(engine, &s.id)),
+            .map(|s| crate::lifetime::read_deadline(engine, s)),
     )
     .await;
     wanted

@@ -77,7 +77,7 @@ async fn status(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
     let mut deadline = crate::lifetime::known_deadline(&sandbox, record);
     // A stopped sandbox without a record is judged by the deadline inside it, never the label.
     if record.is_none() && crate::lifetime::deadline_needs_reading(&sandbox, now) {
-        deadline = crate::lifetime::read_deadline(engine, &sandbox.id)
+        deadline = crate::lifetime::read_deadline(engine, &sandbox)
             .await
             .unwrap_or(deadline);
     }
@@ -126,7 +126,7 @@ async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     // The deadline the helper obeys is the file inside the sandbox; the record's copy only if
     // the file cannot be read.
-    let current = match crate::lifetime::read_deadline(engine, &sandbox.id).await {
+    let current = match crate::lifetime::read_deadline(engine, &sandbox).await {
         Ok(d) => d,
         Err(e) => {
             ctx.printer.warn(format!(

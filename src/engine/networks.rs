@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct ManagedNetwork {
+    /// The engine's id: what dsbx removes it by.
+    pub id: String,
     pub name: String,
     pub role: String,
     /// The sandbox an isolated network was made for.
@@ -59,9 +61,10 @@ impl Engine {
         }
     }
 
-    /// Removes a network; one already gone is success.
-    pub async fn remove_network(&self, name: &str) -> anyhow::Result<()> {
-        match self.docker().remove_network(name).await {
+    /// Removes a network by the Docker id a label-filtered list returned (`init` alone removes
+    /// its own by the name it gave); `name` is for messages. One already gone is success.
+    pub async fn remove_network(&self, network: &str, name: &str) -> anyhow::Result<()> {
+        match self.docker().remove_network(network).await {
             Ok(()) => Ok(()),
             Err(e) if super::status(&e) == Some(404) => Ok(()),
             Err(e) => Err(self.fail(e, &format!("removing network {name}"))),
@@ -82,6 +85,7 @@ impl Engine {
             .filter_map(|n| {
                 let labels = n.labels.unwrap_or_default();
                 Some(ManagedNetwork {
+                    id: n.id?,
                     name: n.name?,
                     role: labels.get(labels::ROLE).cloned().unwrap_or_default(),
                     sandbox_id: labels.get(labels::ID).cloned(),

@@ -484,3 +484,139 @@ fn merge(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tar::{EntryType, Header};
+
+    fn tar_of(entries: &[(&str, EntryType, &str)]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for (path, kind, link) in entries {
+            let mut h = Header::new_gnu();
+            h.set_entry_type(*kind);
+            h.set_mode(0o755);
+            h.set_size(0);
+            if !link.is_empty() {
+                h.set_link_name(link).unwrap();
+            }
+            b.append_data(&mut h, path, std::io::empty()).unwrap();
+        }
+        b.into_inner().unwrap()
+    }
+
+    /// The archive's top entry is a symlink although the remote was a directory when it was
+    /// inspected (the sandbox swapped it between the stat and the read): nothing is placed,
+    /// LOCAL does not become the link, and no staging directory is left.
+    #[test]
+    fn a_top_entry_that_became_a_symlink_is_refused_and_nothing_is_placed() {
+        let root = tempfile::tempdir().unwrap();
+        let tar = tar_of(&[("sw", EntryType::Symlink, "/")]);
+        let local = root.path().join("out");
+        let err = to_path(
+            tar.as_slice(),
+            &local,
+            OsStr::new("sw"),
+            true,
+            "sbx:/tmp/sw",
+            &|_| {},
+            &DownloadOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").contains("changed while it was downloaded (it is now a symlink)"),
+            "{err:#}"
+        );
+        assert!(fs::symlink_metadata(&local).is_err(), "LOCAL was placed");
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 0);
+
+        // A file that became a directory is refused the same way.
+        let tar = tar_of(&[("f", EntryType::Directory, "")]);
+        let err = to_path(
+            tar.as_slice(),
+            &local,
+            OsStr::new("f"),
+            false,
+            "sbx:/tmp/f",
+            &|_| {},
+            &DownloadOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").contains("it is now a directory"),
+            "{err:#}"
+        );
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 0);
+    }
+
+    /// A staging directory whose lock nobody holds is removed; one whose lock is held, and one
+    /// without a lock file (it cannot be proven abandoned), are kept, and nothing else is touched.
+    #[test]
+    fn only_provably_abandoned_stages_are_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let base = Dir::open_ambient_dir(root.path(), cap_std::ambient_authority()).unwrap();
+        let live = Stage::create(&base, root.path()).unwrap();
+        let live_name = live.name.clone();
+        fs::create_dir_all(root.path().join(".dsbx-download-dead/entry/sub")).unwrap();
+        fs::write(root.path().join(".dsbx-download-dead/.lock"), "").unwrap();
+        fs::create_dir(root.path().join(".dsbx-download-nolock")).unwrap();
+        fs::create_dir(root.path().join("mine")).unwrap();
+        std::os::unix::fs::symlink("/", root.path().join(".dsbx-download-link")).unwrap();
+        remove_abandoned_stages(&base);
+        let mut left: Vec<String> = fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mut want = vec![
+            ".dsbx-download-link".to_string(),
+            ".dsbx-download-nolock".into(),
+            live_name.to_string_lossy().into_owned(),
+            "mine".into(),
+        ];
+        want.sort();
+        assert_eq!(left, want);
+        drop(live);
+        assert!(!root.path().join(&live_name).exists());
+    }
+
+    /// A name the local file system cannot hold is skipped with a warning naming it; the rest
+    /// of the tree arrives.
+    #[test]
+    fn a_name_too_long_for_the_local_file_system_is_skipped_with_a_warning() {
+        let root = tempfile::tempdir().unwrap();
+        let long = format!("t/{}", "n".repeat(300));
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = Header::new_gnu();
+        h.set_entry_type(EntryType::Directory);
+        h.set_mode(0o755);
+        h.set_size(0);
+        b.append_data(&mut h, "t", std::io::empty()).unwrap();
+        for path in [long.as_str(), "t/ok.txt"] {
+            let mut h = Header::new_gnu();
+            h.set_entry_type(EntryType::Regular);
+            h.set_mode(0o644);
+            h.set_size(2);
+            b.append_data(&mut h, path, &b"hi"[..]).unwrap();
+        }
+        let tar = b.into_inner().unwrap();
+        let local = root.path().join("out");
+        let got = to_path(
+            tar.as_slice(),
+            &local,
+            OsStr::new("t"),
+            true,
+            "sbx:/t",
+            &|_| {},
+            &DownloadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(got.skipped.len(), 1, "{:?}", got.skipped);
+        assert!(
+            got.skipped[0].contains("nnnnnnnn") && got.skipped[0].contains("too long"),
+            "{:?}",
+            got.skipped
+        );
+        assert_eq!(fs::read(local.join("ok.txt")).unwrap(), b"hi");
+    }
+}
