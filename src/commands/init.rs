@@ -490,9 +490,10 @@ async fn create_steps(
     };
     cancel.check()?;
     made.container = true;
-    // From here on the container is addressed by the Docker id the engine gave it.
-    let container = engine.create_sandbox(&spec).await?;
+    engine.create_sandbox(&spec).await?;
     cancel.check()?;
+    // `init` addresses the container it just made by the name it gave it (no label involved).
+    let container = ids::container_name(id);
     let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
     let tar =
         crate::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, deadline.as_bytes())])?;
