@@ -242,6 +242,9 @@ pub struct ExecFlags {
     /// Start in the background; print `PID: <pid>` and `Log: <path>`
     #[arg(short, long)]
     pub background: bool,
+    /// Print JSON Lines events on stdout as they happen: start, stdout, stderr, exit (or error)
+    #[arg(long)]
+    pub stream: bool,
 }
 
 #[derive(Debug, Clone, Args)]
