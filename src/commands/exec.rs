@@ -1112,6 +1112,29 @@ mod tests {
     }
 
     #[test]
+    fn split_utf8_holds_an_incomplete_character_and_sends_bytes_whole() {
+        assert_eq!(split_utf8(b"abc"), (Chunk::Text("abc"), &b""[..]));
+        assert_eq!(split_utf8(b"a\xc3"), (Chunk::Text("a"), &b"\xc3"[..]));
+        assert_eq!(split_utf8(b"\xe2\x82"), (Chunk::Text(""), &b"\xe2\x82"[..]));
+        assert_eq!(split_utf8("é".as_bytes()), (Chunk::Text("é"), &b""[..]));
+        assert_eq!(
+            split_utf8(b"\xff\xfeab"),
+            (Chunk::Bytes(b"\xff\xfeab"), &b""[..])
+        );
+        // An invalid byte before an incomplete tail: the whole chunk goes as bytes.
+        assert_eq!(
+            split_utf8(b"\xffa\xc3"),
+            (Chunk::Bytes(b"\xffa\xc3"), &b""[..])
+        );
+        let ev = |stream, data: &'static [u8]| output_event(stream, split_utf8(data).0);
+        assert!(ev(0, b"\xc3").is_none());
+        let text = serde_json::to_string(&ev(1, b"x").unwrap()).unwrap();
+        assert_eq!(text, r#"{"type":"stderr","data":"x"}"#);
+        let text = serde_json::to_string(&ev(0, b"\xff").unwrap()).unwrap();
+        assert_eq!(text, r#"{"type":"stdout","data_base64":"/w=="}"#);
+    }
+
+    #[test]
     fn env_entries() {
         let env = parse_env(&w(&["A=1", "B", "C="]), |k| (k == "B").then(|| "2".into())).unwrap();
         assert_eq!(env, w(&["A=1", "B=2", "C="]));
