@@ -236,6 +236,24 @@ async def flow(session):
             "download_file",
             {"sandbox": sid, "remote": "/tmp/notes.txt", "local": local},
         )
+    for local in (".", root):
+        error = await fails(session, "upload_file", {"sandbox": sid, "local": local, "remote": "/tmp/stolen"})
+        assert error["kind"] == "usage", error
+
+    # Code in the sandbox plants a symlink to the host directory outside the root; the agent
+    # downloads it (links are kept as links); later transfers through it are refused.
+    await ok(
+        session,
+        "run_command",
+        {"sandbox": sid, "command": f"mkdir -p /tmp/trap && ln -s '{outside}' /tmp/trap/x"},
+    )
+    await ok(session, "download_file", {"sandbox": sid, "remote": "/tmp/trap", "local": "planted"})
+    assert os.readlink(os.path.join(root, "planted/x")) == outside
+    await fails(session, "upload_file", {"sandbox": sid, "local": "planted/x/canary.txt", "remote": "/tmp/stolen"})
+    await fails(session, "upload_file", {"sandbox": sid, "local": "planted/x", "remote": "/tmp/stolen"})
+    for local in ("planted/x/dropped.txt", "planted/x", "planted/x/"):
+        await fails(session, "download_file", {"sandbox": sid, "remote": "/tmp/notes.txt", "local": local})
+
     exists = await ok(
         session,
         "run_command",

@@ -59,6 +59,7 @@ pub async fn run(ctx: &Context, args: McpArgs) -> anyhow::Result<i32> {
             root,
             output_limit,
             read_limit,
+            host_transfers: tokio::sync::Mutex::new(()),
         }),
         tool_router: Server::tool_router(),
     };
@@ -102,6 +103,10 @@ struct Inner {
     root: Option<RootDir>,
     output_limit: usize,
     read_limit: u64,
+    /// Held by every upload and download: the server is the only writer in the root directory,
+    /// so what a transfer checked (no symlink on its path) stays true while it runs, even when
+    /// a client sends transfers at once (a download can plant a symlink, as links are kept).
+    host_transfers: tokio::sync::Mutex<()>,
 }
 
 #[derive(Clone)]
@@ -632,6 +637,7 @@ impl Server {
     }
 
     async fn upload(&self, p: UploadParams) -> anyhow::Result<Value> {
+        let _one_at_a_time = self.inner.host_transfers.lock().await;
         let at = self.root()?.locate(&p.local, false)?;
         match at.found()? {
             Found::File | Found::Directory => {}
@@ -645,7 +651,7 @@ impl Server {
                 at.shown
             ),
         }
-        if at.path().file_name().is_none() || components_empty(&p.local) {
+        if at.is_root() {
             return Err(usage(
                 "name a file or directory inside the root directory, not the root itself",
             ));
@@ -662,6 +668,7 @@ impl Server {
     }
 
     async fn download(&self, p: DownloadParams) -> anyhow::Result<Value> {
+        let _one_at_a_time = self.inner.host_transfers.lock().await;
         let at = self.root()?.locate(&p.local, true)?;
         if at.found()? == Found::Symlink {
             bail!(
@@ -739,12 +746,6 @@ impl Server {
         })?;
         Ok(json!({ "killed": id }))
     }
-}
-
-fn components_empty(request: &str) -> bool {
-    std::path::Path::new(request)
-        .components()
-        .all(|c| matches!(c, std::path::Component::CurDir))
 }
 
 /// Progress notifications for a running command: after new output (at most four a second)

@@ -103,11 +103,16 @@ impl RootDir {
 impl Located {
     /// The path a transfer uses: the parent's handle in `/proc/self/fd`, then the name.
     pub fn path(&self) -> PathBuf {
-        let mut path = PathBuf::from(format!("/proc/self/fd/{}", self.parent.as_raw_fd()));
+        let mut path = PathBuf::from(format!("{FD_DIR}/{}", self.parent.as_raw_fd()));
         if let Some(name) = &self.name {
             path.push(name);
         }
         path
+    }
+
+    /// Whether this is the root directory itself.
+    pub fn is_root(&self) -> bool {
+        self.name.is_none()
     }
 
     /// What is there now, a final symlink not followed.
@@ -180,10 +185,24 @@ fn c_name(name: &OsStr) -> anyhow::Result<CString> {
     CString::new(name.as_bytes()).map_err(|_| anyhow!("the path contains a NUL byte"))
 }
 
+/// A handle that only names a directory (no read permission needed), where the kernel has them.
+#[cfg(target_os = "linux")]
+const PATH_ONLY: libc::c_int = libc::O_PATH;
+#[cfg(not(target_os = "linux"))]
+const PATH_ONLY: libc::c_int = libc::O_RDONLY;
+
+/// Where the process's open descriptors appear as paths that lead to what they hold. Elsewhere
+/// than Linux `/dev/fd/N` does not lead into a directory, so a transfer there fails (it never
+/// lands outside the root).
+#[cfg(target_os = "linux")]
+const FD_DIR: &str = "/proc/self/fd";
+#[cfg(not(target_os = "linux"))]
+const FD_DIR: &str = "/dev/fd";
+
 /// Opens directory `name` under `dir` as a path handle; `no_follow` makes a symlink fail.
 fn open_dir(dir: libc::c_int, name: &OsStr, no_follow: bool) -> std::io::Result<OwnedFd> {
     let c = CString::new(name.as_bytes()).map_err(std::io::Error::other)?;
-    let mut flags = libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC;
+    let mut flags = PATH_ONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
     if no_follow {
         flags |= libc::O_NOFOLLOW;
     }
