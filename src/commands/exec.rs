@@ -239,6 +239,7 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
     let mut signals = Signals {
         interrupt: signal(SignalKind::interrupt())?,
         terminate: signal(SignalKind::terminate())?,
+        cancel: None,
     };
     let attached = engine.start_attached(&id, &spec).await?;
 
@@ -414,6 +415,18 @@ fn nonce() -> String {
 struct Signals {
     interrupt: tokio::signal::unix::Signal,
     terminate: tokio::signal::unix::Signal,
+    /// A client that cancels the call (`dsbx mcp`): handled as an interrupt.
+    cancel: Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>,
+}
+
+/// Resolves when the call is cancelled; never without a canceller.
+async fn cancelled(
+    cancel: &mut Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>,
+) {
+    match cancel {
+        Some(cancel) => cancel.await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Where the command's output goes: straight through, or collected for `--json`.
@@ -754,6 +767,7 @@ async fn pump(
             },
             _ = signals.interrupt.recv() => break interrupted(ctx, id, tag).await,
             _ = signals.terminate.recv() => break interrupted(ctx, id, tag).await,
+            _ = cancelled(&mut signals.cancel) => break interrupted(ctx, id, tag).await,
         }
     };
     if let Some(task) = stdin_task {
@@ -870,7 +884,8 @@ impl Tap for ProgressTap {
 /// Runs `command` (through `/bin/sh -c`) in sandbox `id` as `dsbx exec --json` would, and returns
 /// what it produced instead of printing it; `progress` sees each chunk's stream and size as it
 /// arrives. The same rules apply: the sandbox is started or resumed, the helper kills the whole
-/// tree on timeout, and SIGINT/SIGTERM to dsbx end the command first.
+/// tree on timeout, and SIGINT/SIGTERM to dsbx, or `cancel` resolving, end the command first
+/// (exit code 130).
 pub(super) async fn run_for_agent(
     ctx: &Context,
     id: String,
@@ -878,6 +893,7 @@ pub(super) async fn run_for_agent(
     command: String,
     limit: usize,
     progress: Box<dyn FnMut(usize, usize) + Send>,
+    cancel: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
 ) -> anyhow::Result<AgentRun> {
     if flags.background && flags.timeout.is_some() {
         return Err(usage(
@@ -908,6 +924,7 @@ pub(super) async fn run_for_agent(
     let mut signals = Signals {
         interrupt: signal(SignalKind::interrupt())?,
         terminate: signal(SignalKind::terminate())?,
+        cancel: Some(cancel),
     };
     let attached = engine.start_attached(&id, &spec).await?;
     let mut sink = Sink::new(true, limit);

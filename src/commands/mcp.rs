@@ -22,6 +22,7 @@ use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
     CallToolResult, ProgressNotificationParam, RequestMetaObject, ServerCapabilities, ServerConfig,
 };
+use rmcp::service::RequestContext;
 use rmcp::{Peer, RoleServer, ServerHandler, ServiceExt, tool, tool_handler, tool_router};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -307,9 +308,9 @@ impl Server {
         &self,
         Parameters(p): Parameters<RunParams>,
         meta: RequestMetaObject,
-        peer: Peer<RoleServer>,
+        request: RequestContext<RoleServer>,
     ) -> CallToolResult {
-        answer(self.run_command_inner(p, meta, peer).await, true)
+        answer(self.run_command_inner(p, meta, request).await, true)
     }
 
     #[tool(
@@ -449,8 +450,11 @@ impl Server {
         &self,
         p: RunParams,
         meta: RequestMetaObject,
-        peer: Peer<RoleServer>,
+        request: RequestContext<RoleServer>,
     ) -> anyhow::Result<Value> {
+        let peer = request.peer.clone();
+        // A client's notifications/cancelled ends the command and everything it started.
+        let cancel = Box::pin(request.ct.clone().cancelled_owned());
         let flags = ExecFlags {
             cwd: p.cwd,
             env: env_list(&p.env),
@@ -471,9 +475,16 @@ impl Server {
             let _ = tx.send(n);
         });
         let limit = self.inner.output_limit;
-        let run =
-            super::exec::run_for_agent(self.ctx(), p.sandbox, flags, p.command, limit, progress)
-                .await;
+        let run = super::exec::run_for_agent(
+            self.ctx(),
+            p.sandbox,
+            flags,
+            p.command,
+            limit,
+            progress,
+            cancel,
+        )
+        .await;
         if let Some(reporter) = reporter {
             reporter.abort();
         }
