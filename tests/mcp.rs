@@ -201,6 +201,10 @@ fn a_root_dir_that_is_not_there_is_refused_at_start() {
         .unwrap();
     assert_code(&out, 2);
     assert!(stdout(&out).is_empty());
+    // Its stdout is the protocol: --json is refused, as for other commands whose stdout is data.
+    let out = env.dsbx().args(["mcp", "--json"]).output().unwrap();
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("--json"), "{}", stderr(&out));
 }
 
 #[test]

@@ -269,6 +269,10 @@ async def flow(session):
     assert error["kind"] == "not_found" and error["exit_code"] == 3, error
     error = await fails(session, "read_file", {"sandbox": sid, "path": "/no/such/file"})
     assert error["kind"] == "failed" and error["exit_code"] == 1, error
+    error = await fails(
+        session, "run_command", {"sandbox": sid, "command": "true", "env": {"A=B": "x"}}
+    )
+    assert error["kind"] == "usage" and error["exit_code"] == 125, error
     error = await fails(session, "get_url", {"sandbox": sid, "port": 0})
     assert error["kind"] == "usage" and error["exit_code"] == 2, error
     ran = await ok(session, "run_command", {"sandbox": sid, "command": "no-such-command-here"})

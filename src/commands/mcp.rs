@@ -33,6 +33,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub async fn run(ctx: &Context, args: McpArgs) -> anyhow::Result<i32> {
+    if ctx.global.json {
+        return Err(usage(
+            "`dsbx mcp` speaks the MCP protocol on stdout; --json cannot be used with it",
+        ));
+    }
     let output_limit = crate::units::parse_size(&args.output_limit)? as usize;
     let read_limit = crate::units::parse_size(&args.read_limit)?;
     let root = args.root_dir.as_deref().map(RootDir::open).transpose()?;
@@ -278,8 +283,17 @@ fn answer(result: anyhow::Result<Value>, exec: bool) -> CallToolResult {
     }
 }
 
-fn env_list(env: &BTreeMap<String, String>) -> Vec<String> {
-    env.iter().map(|(k, v)| format!("{k}={v}")).collect()
+fn env_list(env: &BTreeMap<String, String>) -> anyhow::Result<Vec<String>> {
+    env.iter()
+        .map(|(k, v)| {
+            if k.is_empty() || k.contains('=') || k.contains('\0') || v.contains('\0') {
+                return Err(usage(format!(
+                    "invalid environment variable name {k:?}: a name is not empty and has no `=`"
+                )));
+            }
+            Ok(format!("{k}={v}"))
+        })
+        .collect()
 }
 
 /// Output as text, with its exact bytes beside it when it is not UTF-8 (as `exec --json`).
@@ -411,7 +425,7 @@ impl Server {
             image: p.image,
             name: p.name,
             timeout: p.timeout.map(|t| t.text()),
-            env: env_list(&p.env),
+            env: env_list(&p.env)?,
             env_file: Vec::new(),
             port: p.ports.iter().map(u16::to_string).collect(),
             volume: Vec::new(),
@@ -457,7 +471,7 @@ impl Server {
         let cancel = Box::pin(request.ct.clone().cancelled_owned());
         let flags = ExecFlags {
             cwd: p.cwd,
-            env: env_list(&p.env),
+            env: env_list(&p.env)?,
             user: p.user,
             root: p.root,
             timeout: p.timeout.map(|t| t.text()),
