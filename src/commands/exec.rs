@@ -225,73 +225,6 @@ pub async fn run(
     }
 }
 
-async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
-    let started = Instant::now();
-    let flags = &plan.flags;
-    let Prepared {
-        engine,
-        sandbox,
-        id,
-        tag,
-        spec,
-        activity,
-    } = prepare(ctx, &plan).await?;
-    let mut signals = Signals {
-        interrupt: signal(SignalKind::interrupt())?,
-        terminate: signal(SignalKind::terminate())?,
-        cancel: None,
-    };
-    let attached = engine.start_attached(&id, &spec).await?;
-
-    let outcome = if flags.tty {
-        run_tty(ctx, &id, &tag, attached, &mut signals).await?
-    } else {
-        // A background start's output is the helper's report: collect it, print it our way.
-        let capture = plan.json || flags.background;
-        let mut sink = Sink::new(capture, ctx.config.json_output_limit.0 as usize);
-        if flags.stream {
-            let pid = sandbox_pid(engine, &attached.exec_id).await;
-            emit(&Event::Start { pid })?;
-            sink.tap = Some(Box::new(EventLines::default()));
-        }
-        let outcome = pump(
-            ctx,
-            &id,
-            &tag,
-            attached,
-            flags.stdin,
-            &mut sink,
-            &mut signals,
-        )
-        .await?;
-        if flags.background {
-            return background_result(plan.json, &sink, outcome, ctx);
-        }
-        if let Some(mut tap) = sink.tap.take() {
-            tap.finish()?;
-            let ending = ending(engine, &sandbox, &tag, outcome).await;
-            emit(&exit_event(outcome, &ending, started.elapsed()))?;
-        }
-        if plan.json {
-            let ending = ending(engine, &sandbox, &tag, outcome).await;
-            sink.print_json(outcome, &ending, started.elapsed(), ctx)?;
-        }
-        outcome
-    };
-    let _ = activity.await;
-    Ok(outcome)
-}
-
-/// Everything `exec` settles before it starts the command.
-struct Prepared<'a> {
-    engine: &'a crate::engine::Engine,
-    sandbox: Sandbox,
-    id: String,
-    tag: String,
-    spec: ExecSpec,
-    activity: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
 /// Resolves the sandbox (starting or resuming it), records the activity beside the exec, and
 /// builds what the engine runs: dsbx's helper with the request, or plain `docker exec`.
 async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'a>> {
@@ -368,6 +301,73 @@ async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'
         spec,
         activity,
     })
+}
+
+/// Everything `exec` settles before it starts the command.
+struct Prepared<'a> {
+    engine: &'a crate::engine::Engine,
+    sandbox: Sandbox,
+    id: String,
+    tag: String,
+    spec: ExecSpec,
+    activity: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let flags = &plan.flags;
+    let Prepared {
+        engine,
+        sandbox,
+        id,
+        tag,
+        spec,
+        activity,
+    } = prepare(ctx, &plan).await?;
+    let mut signals = Signals {
+        interrupt: signal(SignalKind::interrupt())?,
+        terminate: signal(SignalKind::terminate())?,
+        cancel: None,
+    };
+    let attached = engine.start_attached(&id, &spec).await?;
+
+    let outcome = if flags.tty {
+        run_tty(ctx, &id, &tag, attached, &mut signals).await?
+    } else {
+        // A background start's output is the helper's report: collect it, print it our way.
+        let capture = plan.json || flags.background;
+        let mut sink = Sink::new(capture, ctx.config.json_output_limit.0 as usize);
+        if flags.stream {
+            let pid = sandbox_pid(engine, &attached.exec_id).await;
+            emit(&Event::Start { pid })?;
+            sink.tap = Some(Box::new(EventLines::default()));
+        }
+        let outcome = pump(
+            ctx,
+            &id,
+            &tag,
+            attached,
+            flags.stdin,
+            &mut sink,
+            &mut signals,
+        )
+        .await?;
+        if flags.background {
+            return background_result(plan.json, &sink, outcome, ctx);
+        }
+        if let Some(mut tap) = sink.tap.take() {
+            tap.finish()?;
+            let ending = ending(engine, &sandbox, &tag, outcome).await;
+            emit(&exit_event(outcome, &ending, started.elapsed()))?;
+        }
+        if plan.json {
+            let ending = ending(engine, &sandbox, &tag, outcome).await;
+            sink.print_json(outcome, &ending, started.elapsed(), ctx)?;
+        }
+        outcome
+    };
+    let _ = activity.await;
+    Ok(outcome)
 }
 
 /// A sandbox made without dsbx's helper (dsbx was not a static Linux binary and no
