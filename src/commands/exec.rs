@@ -697,15 +697,24 @@ async fn sandbox_pid(engine: &crate::engine::Engine, exec_id: &str) -> Option<i6
     for attempt in 0..20 {
         if let Ok(Some(host_pid)) = engine.exec_host_pid(exec_id).await {
             let status = std::fs::read_to_string(format!("/proc/{host_pid}/status")).ok()?;
-            return status
-                .lines()
-                .find_map(|l| l.strip_prefix("NSpid:"))
-                .and_then(|ids| ids.split_whitespace().last())
-                .and_then(|p| p.parse().ok());
+            return sandbox_pid_in(&status, host_pid);
         }
         tokio::time::sleep(Duration::from_millis(if attempt < 5 { 2 } else { 10 })).await;
     }
     None
+}
+
+/// The innermost pid of `/proc/PID/status`'s `NSpid` line, when that line shows the process
+/// seen from dsbx's namespace as `host_pid` and nested below it (dsbx itself in a container
+/// sees another namespace's pids: then nothing).
+fn sandbox_pid_in(status: &str, host_pid: i64) -> Option<i64> {
+    let ids: Vec<i64> = status
+        .lines()
+        .find_map(|l| l.strip_prefix("NSpid:"))?
+        .split_whitespace()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    (ids.len() >= 2 && ids[0] == host_pid).then(|| ids[ids.len() - 1])
 }
 
 /// How the command ended, for `--json`. Only 124 and codes above 128 are ambiguous (the command's
@@ -1149,6 +1158,15 @@ mod tests {
         assert_eq!(text, r#"{"type":"stderr","data":"x"}"#);
         let text = serde_json::to_string(&ev(0, b"\xff").unwrap()).unwrap();
         assert_eq!(text, r#"{"type":"stdout","data_base64":"/w=="}"#);
+    }
+
+    #[test]
+    fn sandbox_pid_only_from_a_nested_namespace_seen_from_ours() {
+        let status = "Name:\tdsbx\nNSpid:\t4242\t57\nNSsid:\t1\n";
+        assert_eq!(sandbox_pid_in(status, 4242), Some(57));
+        assert_eq!(sandbox_pid_in(status, 4243), None);
+        assert_eq!(sandbox_pid_in("NSpid:\t4242\n", 4242), None);
+        assert_eq!(sandbox_pid_in("Name:\tx\n", 4242), None);
     }
 
     #[test]
