@@ -13,6 +13,7 @@ failed check raises, so the exit status is not 0.
 """
 
 import asyncio
+import base64
 import json
 import os
 import sys
@@ -191,10 +192,10 @@ async def flow(session):
     await ok(
         session,
         "write_file",
-        {"sandbox": sid, "path": "/tmp/bin.dat", "content_base64": __import__("base64").b64encode(binary).decode()},
+        {"sandbox": sid, "path": "/tmp/bin.dat", "content_base64": base64.b64encode(binary).decode()},
     )
     read = await ok(session, "read_file", {"sandbox": sid, "path": "/tmp/bin.dat"})
-    assert __import__("base64").b64decode(read["content_base64"]) == binary, read
+    assert base64.b64decode(read["content_base64"]) == binary, read
     step("files: write, read, edit, list, binary")
 
     with open(os.path.join(root, "notes.txt"), "w") as f:

@@ -9,8 +9,9 @@
 #   2. starts dockerd in the background when nothing answers on the socket, and waits for it;
 #   3. builds `dsbx-test-busybox` (FROM scratch, static busybox, /tmp, /home/user, a non-root user);
 #   4. builds `dsbx-test-debian` from `debootstrap --variant=minbase bookworm`, also tagged
-#      `debian:bookworm-slim` so Dockerfiles can build FROM it with no registry;
-#   5. installs the official MCP Python SDK with pip (tests/mcp.rs runs it as a real client).
+#      `debian:bookworm-slim` so Dockerfiles can build FROM it with no registry.
+# Between steps 1 and 2 it installs the official MCP Python SDK with pip (tests/mcp.rs runs it as
+# a real client of `dsbx mcp`).
 set -euo pipefail
 
 log() { printf 'engine-up: %s\n' "$*" >&2; }
