@@ -842,12 +842,24 @@ fn decoys_claiming_ids_in_the_same_scope_or_with_unknown_schemas_are_left_alone(
     assert_eq!(status(&real), "gone");
     assert!(same_scope.exists(), "the decoy went with the real sandbox");
 
-    let out = env.run(&["kill", "--all", "--json"]);
+    let out = env.run(&["--verbose", "kill", "--all", "--json"]);
     assert_code(&out, 0);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["killed"], serde_json::json!([]), "{v}");
-    let out = env.run(&["gc", "--older-than", "1s", "--json"]);
+    assert_eq!(
+        stderr(&out).matches("skipped container").count(),
+        2,
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["--verbose", "gc", "--older-than", "1s", "--json"]);
     assert_code(&out, 0);
     assert!(gc_removed_ids(&out).is_empty(), "{}", stdout(&out));
+    assert_eq!(
+        stderr(&out).matches("skipped container").count(),
+        2,
+        "{}",
+        stderr(&out)
+    );
     assert!(same_scope.exists() && unknown_schema.exists());
 }

@@ -76,8 +76,14 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     // The state is read before the list: a record finished before the list call has its
     // container in the list, so an `init` completing meanwhile is never taken for a gone one.
     let state = ctx.store.load()?;
-    let (live, networks) =
-        tokio::try_join!(engine.list_sandboxes(scope), engine.list_managed_networks())?;
+    let (live, networks) = tokio::try_join!(
+        engine.list_sandboxes_checked(scope),
+        engine.list_managed_networks()
+    )?;
+    for skipped in &live.skipped {
+        ctx.printer.verbose(skipped);
+    }
+    let live = live.sandboxes;
     let now = Utc::now();
 
     // Without a record, the deadline the helper obeys is read from inside the sandbox whenever

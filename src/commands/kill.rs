@@ -15,7 +15,11 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
     let mut unknown: Vec<(String, anyhow::Error)> = Vec::new();
     if args.all {
         let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
-        let live = engine.list_sandboxes(scope).await?;
+        let listing = engine.list_sandboxes_checked(scope).await?;
+        for skipped in &listing.skipped {
+            ctx.printer.verbose(skipped);
+        }
+        let live = listing.sandboxes;
         for (id, r) in &state.sandboxes {
             if scope.is_none_or(|s| r.scope == s)
                 && !r.creating
