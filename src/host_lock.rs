@@ -137,3 +137,58 @@ pub async fn acquire_async_noting(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unique() -> String {
+        format!(
+            "test-{}-{:?}",
+            std::process::id(),
+            std::time::Instant::now()
+        )
+    }
+
+    #[test]
+    fn names_are_hashes() {
+        let path = lock_path("unix:///var/run/docker.sock", "network-we ird/../name\n");
+        let name = path.file_name().unwrap().to_str().unwrap();
+        assert_eq!(name.len(), 32 + ".lock".len(), "{name}");
+        assert!(
+            name.trim_end_matches(".lock")
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit())
+        );
+        assert_eq!(path.parent().unwrap(), lock_dir());
+    }
+
+    #[test]
+    fn remove_spares_a_held_lock_and_takes_a_free_one() {
+        let what = unique();
+        let held = acquire("test-engine", &what).unwrap();
+        remove("test-engine", &what);
+        assert!(
+            lock_path("test-engine", &what).exists(),
+            "a held lock was removed"
+        );
+        drop(held);
+        remove("test-engine", &what);
+        assert!(!lock_path("test-engine", &what).exists());
+    }
+
+    #[test]
+    fn a_waiter_on_a_removed_lock_file_starts_over() {
+        let what = unique();
+        let (stale, path) = open_lock_file("test-engine", &what).unwrap();
+        // Removed while this process had it open (as a waiter would): locking that file proves
+        // nothing, and `acquire` must lock the file at the path instead.
+        std::fs::remove_file(&path).unwrap();
+        stale.lock().unwrap();
+        assert!(!still_at(&stale, &path));
+        let lock = acquire("test-engine", &what).unwrap();
+        assert!(still_at(&lock._file, &path));
+        drop(lock);
+        remove("test-engine", &what);
+    }
+}

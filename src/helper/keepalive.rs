@@ -4,8 +4,8 @@
 //! signal can never arrive between reading the deadline and going to sleep, and waiting costs
 //! nothing: the process sleeps in the kernel until a signal or the next wake-up.
 //!
-//! Activity: every period (a minute unless `--activity-secs N`), it reads the byte counters of
-//! the sandbox's network interfaces and looks for `dsbx exec` commands (the helper's `exec`
+//! Activity: every period (a minute unless `--activity-secs N`), it reads the sent-bytes
+//! counters of the sandbox's network interfaces and looks for `dsbx exec` commands (the helper's `exec`
 //! role); traffic since the last look, a command running, or one that ended since, is activity
 //! now, written to `/.dsbx/activity` (see `crate::activity`).
 
@@ -71,7 +71,7 @@ struct Activity {
     period: i64,
     /// When to look next (epoch seconds).
     next: i64,
-    /// Bytes received and sent on every interface but `lo`, at the last look.
+    /// Bytes sent on every interface but `lo`, at the last look.
     traffic: Option<u64>,
     /// The pids of the `exec` helpers running at the last look.
     commands: BTreeSet<u32>,
@@ -133,22 +133,23 @@ impl Activity {
     }
 }
 
-/// The sum of `rx_bytes` and `tx_bytes` over the interfaces in `/sys/class/net` but `lo` (a
-/// process talking to itself is not someone using the sandbox).
+/// The sum of `tx_bytes` over the interfaces in `/sys/class/net` but `lo` (a process talking
+/// to itself is not someone using the sandbox). Only what the sandbox sends counts: a server's
+/// answers, a client's requests and their acknowledgements all send, while the broadcasts of
+/// other containers on a shared network arrive at every sandbox and would keep all of them
+/// busy forever.
 fn interface_bytes() -> Option<u64> {
     let mut total = 0u64;
     for entry in std::fs::read_dir("/sys/class/net").ok()?.flatten() {
         if entry.file_name() == "lo" {
             continue;
         }
-        for counter in ["rx_bytes", "tx_bytes"] {
-            let path = entry.path().join("statistics").join(counter);
-            if let Some(n) = std::fs::read_to_string(path)
-                .ok()
-                .and_then(|t| t.trim().parse::<u64>().ok())
-            {
-                total = total.wrapping_add(n);
-            }
+        let path = entry.path().join("statistics").join("tx_bytes");
+        if let Some(n) = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| t.trim().parse::<u64>().ok())
+        {
+            total = total.wrapping_add(n);
         }
     }
     Some(total)
