@@ -79,7 +79,7 @@ fn bounded(env: &TestEnv, args: &[String], tally: &Mutex<Tally>) -> (Option<i32>
 }
 
 fn writer(env: Arc<TestEnv>, n: usize, tally: Arc<Mutex<Tally>>, until: Instant) {
-    let mut dice = Dice(0x9e37_79b9_7f4a_7c15 ^ (n as u64 + 1) * 0x1000_0001);
+    let mut dice = Dice(0x9e37_79b9_7f4a_7c15 ^ ((n as u64 + 1) * 0x1000_0001));
     let mut mine: Option<String> = None;
     let mut made = 0;
     // Staggered start: 32 inits at the same instant would only measure the engine's queue.
