@@ -50,12 +50,14 @@ pub async fn read_deadline(engine: &Engine, id: &str) -> anyhow::Result<Option<D
 
 /// Whether the deadline file inside a sandbox must be read before judging its lifetime (`gc`,
 /// `ls`): nothing dsbx does may shorten a lifetime, so a sandbox is over only when every
-/// deadline dsbx can know of (record, label, file) has passed, or it has stopped itself.
-/// - Stopped: the file, which its helper obeyed (or will obey when started), decides; it is read
-///   whenever the record (if any) does not already say "not yet" (a `dsbx timeout` run from
-///   another state, or one whose record write failed, may have set it either way).
-/// - Running or paused: the file is read only once the record and the label have both passed
-///   (a `dsbx timeout` may have extended it, its record write lost); before that nothing passed.
+/// deadline dsbx can know of (record, label, file) has passed, or when its helper has ended it.
+/// - Stopped or paused: the file decides: a stopped sandbox's helper obeyed it, and a paused
+///   one's would end it the moment it is resumed. It is read whenever the record (if any) does
+///   not already say "not yet" (a `dsbx timeout` run from another state, or one whose record
+///   write failed, may have moved it either way).
+/// - Running: the file is read only once the record and the label have both passed (a `dsbx
+///   timeout` may have extended it, its record write lost); before that nothing has passed, and
+///   a shorter file is the helper's to act on: it stops the sandbox, which is then stopped.
 pub fn deadline_needs_reading(
     sandbox: &Sandbox,
     record: Option<&Record>,
@@ -63,10 +65,10 @@ pub fn deadline_needs_reading(
 ) -> bool {
     match sandbox.state {
         ContainerState::Dead | ContainerState::Removing => false,
-        ContainerState::Created | ContainerState::Exited => {
+        ContainerState::Created | ContainerState::Exited | ContainerState::Paused => {
             record.is_none_or(|r| r.deadline.is_some_and(|d| d <= now))
         }
-        ContainerState::Running | ContainerState::Restarting | ContainerState::Paused => {
+        ContainerState::Running | ContainerState::Restarting => {
             latest_known(sandbox, record).is_some_and(|d| d <= now)
         }
     }
@@ -92,13 +94,13 @@ pub fn effective_deadline(
 ) -> Result<Option<DateTime<Utc>>, ()> {
     let stopped = matches!(
         sandbox.state,
-        ContainerState::Created | ContainerState::Exited
+        ContainerState::Created | ContainerState::Exited | ContainerState::Paused
     );
     match file {
         None if stopped => Ok(known_deadline(sandbox, record)),
         None => Ok(latest_known(sandbox, record)),
         Some(None) => Err(()),
-        // What its helper obeyed, or will obey the moment it starts.
+        // What its helper obeyed, or will obey the moment it starts or resumes.
         Some(Some(f)) if stopped => Ok(f),
         Some(Some(f)) => Ok(f.zip(latest_known(sandbox, record)).map(|(f, k)| f.max(k))),
     }

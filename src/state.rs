@@ -240,6 +240,22 @@ impl StateStore {
         Ok(())
     }
 
+    /// Of `ids`, judged abandoned on an earlier read of the state, those still `creating` now.
+    ///
+    /// An `init` that finished between that read and the check of its process would otherwise
+    /// look abandoned: its process is gone, but so is its `creating` mark. The process was seen
+    /// gone before this read, and a gone process writes nothing more, so a record still marked
+    /// here is truly abandoned.
+    pub fn still_abandoned(&self, ids: &[String]) -> anyhow::Result<Vec<String>> {
+        let now = Utc::now();
+        let state = self.load()?;
+        Ok(ids
+            .iter()
+            .filter(|id| state.sandboxes.get(*id).is_some_and(|r| r.abandoned(now)))
+            .cloned()
+            .collect())
+    }
+
     /// Whether the state directory can be written (for `doctor`).
     /// A probe as large as a state file of many sandboxes is written and synced: creating an
     /// empty file succeeds on a full disk, writing the state does not.

@@ -143,6 +143,17 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
             ));
         }
     }
+    // An `init` may have finished since the state was read: only what is still marked
+    // `creating` now, its process gone before this read, is abandoned.
+    let abandoned: Vec<String> = targets
+        .iter()
+        .filter(|(a, _)| a.reason == "abandoned")
+        .map(|(a, _)| a.id.clone())
+        .collect();
+    if !abandoned.is_empty() {
+        let confirmed = ctx.store.still_abandoned(&abandoned)?;
+        targets.retain(|(a, _)| a.reason != "abandoned" || confirmed.contains(&a.id));
+    }
     for n in orphan_networks(&networks, &live, &state, &targets, scope, now) {
         targets.push((
             Action {

@@ -543,9 +543,16 @@ async fn reserve_name(
             });
         }
     }
-    if !taken {
+    if !taken && !leftovers.is_empty() {
+        // Another `init` of this name may have finished since the state was read.
+        let ids: Vec<String> = leftovers.iter().map(|t| t.id().to_string()).collect();
+        let confirmed = ctx.store.still_abandoned(&ids)?;
         for t in &leftovers {
-            super::kill::remove(engine, t).await?;
+            if confirmed.iter().any(|id| id == t.id()) {
+                super::kill::remove(engine, t).await?;
+            } else {
+                taken = true;
+            }
         }
     }
     let removed: Vec<String> = leftovers.iter().map(|t| t.id().to_string()).collect();
