@@ -61,6 +61,15 @@ pub fn last_activity(
     .max()
 }
 
+/// The latest activity seen (a dsbx command, or what the helper recorded); `None`: nothing used
+/// it yet. What `ls` and `info` show.
+pub fn seen_activity(
+    record: Option<&Record>,
+    file: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    record.and_then(|r| r.last_activity).max(file)
+}
+
 /// The activity files of `sandboxes`, read in parallel; an unreadable one counts as none.
 pub async fn read_activities(
     engine: &Engine,

@@ -68,8 +68,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         crate::activity::read_activity(engine, &sandbox.id)
     );
     // The latest of a dsbx command, a command in the sandbox and its network traffic.
-    let last_activity =
-        crate::activity::last_activity(Some(&sandbox), record, activity.ok().flatten());
+    let last_activity = crate::activity::seen_activity(record, activity.ok().flatten());
     // The file is the truth; if it cannot be read, the record's (else the label's) copy.
     let deadline = match deadline {
         Ok(d) => d,

@@ -22,7 +22,8 @@ pub struct Row {
     pub created_at: Option<String>,
     pub expires_at: Option<String>,
     /// The latest of a dsbx command, a command running or ending in it, and traffic on its
-    /// network (as its helper saw them): what `gc --idle` goes by.
+    /// network (as its helper saw them): what `gc --idle` goes by (`null`: nothing used it yet,
+    /// so `gc --idle` counts from its creation).
     pub last_activity: Option<String>,
     pub ports: Vec<PortRow>,
     /// Creation time at full precision: two inits within one second still list in order.
@@ -151,8 +152,7 @@ pub fn rows(
                 created_at: created.map(format_time),
                 created,
                 expires_at: deadline.map(format_time),
-                last_activity: crate::activity::last_activity(Some(s), record, None)
-                    .map(format_time),
+                last_activity: crate::activity::seen_activity(record, None).map(format_time),
                 ports: s
                     .ports
                     .iter()
