@@ -305,4 +305,86 @@ mod tests {
         assert_eq!(parse_deadline_text(""), None);
         assert_eq!(parse_deadline_text("soon"), None);
     }
+
+    fn sandbox(state: ContainerState, label: Option<DateTime<Utc>>) -> Sandbox {
+        let mut labels = std::collections::HashMap::new();
+        if let Some(l) = label {
+            labels.insert(
+                crate::labels::EXPIRES_AT.to_string(),
+                crate::sandbox::format_time(l),
+            );
+        }
+        Sandbox {
+            id: "abcdefabcdef".into(),
+            container_id: "c".into(),
+            name: String::new(),
+            scope: "s".into(),
+            image: "i".into(),
+            state,
+            labels,
+            ports: vec![],
+            network_mode: String::new(),
+            ips: vec![],
+            workdir: None,
+        }
+    }
+
+    fn record(deadline: Option<DateTime<Utc>>) -> Record {
+        Record {
+            name: String::new(),
+            scope: "s".into(),
+            image: "i".into(),
+            created_at: Utc::now(),
+            deadline,
+            last_activity: None,
+            isolated_network: None,
+            creating: false,
+            creator: None,
+        }
+    }
+
+    /// The rule of issue 15: a record behind the file (a `timeout` killed between its steps, or
+    /// one whose state write failed) never makes a sandbox over sooner.
+    #[test]
+    fn no_known_deadline_is_cut_short() {
+        // Whole seconds, as labels hold them.
+        let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
+        let past = Some(now - chrono::TimeDelta::seconds(5));
+        let hour = Some(now + chrono::TimeDelta::hours(1));
+        let running = sandbox(ContainerState::Running, past);
+        let stale = record(past);
+        // Record and label passed: the file must be read, and its hour keeps the sandbox.
+        assert!(deadline_needs_reading(&running, Some(&stale), now));
+        assert_eq!(
+            effective_deadline(&running, Some(&stale), Some(Some(hour))),
+            Ok(hour)
+        );
+        // Unreadable: unknown, keep.
+        assert_eq!(
+            effective_deadline(&running, Some(&stale), Some(None)),
+            Err(())
+        );
+        // The label still ahead: nothing to read yet, and not over.
+        let young = sandbox(ContainerState::Running, hour);
+        assert!(!deadline_needs_reading(&young, Some(&stale), now));
+        assert_eq!(effective_deadline(&young, Some(&stale), None), Ok(hour));
+        // `never` anywhere keeps a running sandbox (its helper decides).
+        let never = sandbox(ContainerState::Running, None);
+        assert_eq!(effective_deadline(&never, Some(&stale), None), Ok(None));
+        // Stopped or paused: the file its helper obeyed decides, either way.
+        for state in [ContainerState::Exited, ContainerState::Paused] {
+            let s = sandbox(state, hour);
+            assert!(deadline_needs_reading(&s, Some(&stale), now));
+            assert!(deadline_needs_reading(&s, None, now));
+            assert!(!deadline_needs_reading(&s, Some(&record(hour)), now));
+            assert_eq!(
+                effective_deadline(&s, Some(&stale), Some(Some(hour))),
+                Ok(hour)
+            );
+            assert_eq!(
+                effective_deadline(&s, Some(&stale), Some(Some(past))),
+                Ok(past)
+            );
+        }
+    }
 }

@@ -43,9 +43,12 @@ pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
     let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
     let live = engine.list_sandboxes(scope).await?;
     let state = ctx.store.load()?;
+    // The helper's activity record costs one archive read per sandbox: only `--json` shows it.
     let with_files: Vec<&Sandbox> = live
         .iter()
-        .filter(|s| !matches!(s.state, ContainerState::Dead | ContainerState::Removing))
+        .filter(|s| {
+            ctx.printer.json && !matches!(s.state, ContainerState::Dead | ContainerState::Removing)
+        })
         .collect();
     let (files, activities) = tokio::join!(
         untracked_deadlines(engine, &live, &state, Utc::now()),
