@@ -251,17 +251,6 @@ pub async fn notify_helper(engine: &Engine, id: &str) -> anyhow::Result<()> {
 }
 
 /// Stores the deadline in the record, creating one from the labels if this state has none.
-pub fn record_deadline(
-    store: &StateStore,
-    sandbox: &Sandbox,
-    deadline: Option<DateTime<Utc>>,
-) -> anyhow::Result<()> {
-    store.update(|state| {
-        set_record_deadline(state, sandbox, deadline);
-        Ok(())
-    })
-}
-
 fn set_record_deadline(
     state: &mut crate::state::State,
     sandbox: &Sandbox,

@@ -58,6 +58,10 @@ pub struct Creator {
     pub start: u64,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub boot: String,
+    /// The pid namespace the pid belongs to: a dsbx in another one (a container sharing the
+    /// state directory) cannot look the process up, and must not take it for gone.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pid_ns: String,
 }
 
 impl Creator {
@@ -68,15 +72,20 @@ impl Creator {
             pid,
             start: process_start(pid)?,
             boot: boot_id(),
+            pid_ns: pid_namespace(),
         })
     }
 
-    /// Whether the process is still there (same pid, same start, same boot).
-    pub fn alive(&self) -> bool {
+    /// Whether the process is still there (same pid, same start, same boot). `None`: this
+    /// process cannot tell (it lives in another pid namespace).
+    pub fn alive(&self) -> Option<bool> {
         if !self.boot.is_empty() && self.boot != boot_id() {
-            return false;
+            return Some(false);
         }
-        process_start(self.pid) == Some(self.start)
+        if self.pid_ns != pid_namespace() {
+            return None;
+        }
+        Some(process_start(self.pid) == Some(self.start))
     }
 }
 
@@ -86,6 +95,13 @@ fn process_start(pid: u32) -> Option<u64> {
     // The command name (field 2) may hold spaces and parentheses: count from the last `)`.
     let rest = &text[text.rfind(')')? + 1..];
     rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// This process's pid namespace (`pid:[INODE]`), empty where it cannot be read.
+fn pid_namespace() -> String {
+    fs::read_link("/proc/self/ns/pid")
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn boot_id() -> String {
@@ -103,8 +119,9 @@ impl Record {
     /// a record naming no process, it is older than any `init` takes.
     pub fn abandoned(&self, now: DateTime<Utc>) -> bool {
         self.creating
-            && match &self.creator {
-                Some(c) => !c.alive(),
+            && match self.creator.as_ref().and_then(Creator::alive) {
+                Some(alive) => !alive,
+                // No process named (an older dsbx), or one this process cannot see.
                 None => now - self.created_at >= CREATING_GRACE,
             }
     }
@@ -359,12 +376,19 @@ mod tests {
     #[test]
     fn creators() {
         let me = Creator::current().expect("this process");
-        assert!(me.alive());
+        assert_eq!(me.alive(), Some(true));
         let reused = Creator {
             start: me.start + 1,
             ..me.clone()
         };
-        assert!(!reused.alive());
+        assert_eq!(reused.alive(), Some(false));
+        // Another pid namespace: cannot tell, so only the age counts.
+        let elsewhere = Creator {
+            pid_ns: "pid:[1]".into(),
+            start: me.start + 1,
+            ..me.clone()
+        };
+        assert_eq!(elsewhere.alive(), None);
         let mut r = record("x");
         r.creating = true;
         r.creator = Some(me);
