@@ -81,10 +81,8 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     let now = Utc::now();
 
     // The deadline inside a sandbox is read wherever the record's or the label's word may be
-    // overruled (see `deadline_needs_reading`).
-    let file_deadlines = crate::lifetime::read_needed_deadlines(engine, &live, &state, now).await;
-    // With --idle, the helper's record of commands and traffic is read for the sandboxes that
-    // look idle from the state alone.
+    // overruled (see `deadline_needs_reading`); with --idle, the helper's record of commands and
+    // traffic is read for the sandboxes that look idle from the state alone. In parallel.
     let maybe_idle: Vec<&Sandbox> = match rules.idle {
         Some(limit) => live
             .iter()
@@ -95,7 +93,10 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
             .collect(),
         None => Vec::new(),
     };
-    let activities = crate::activity::read_activities(engine, &maybe_idle).await;
+    let (file_deadlines, activities) = tokio::join!(
+        crate::lifetime::read_needed_deadlines(engine, &live, &state, now),
+        crate::activity::read_activities(engine, &maybe_idle)
+    );
 
     let mut targets: Vec<(Action, Option<Target>)> = Vec::new();
     for s in &live {
