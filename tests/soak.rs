@@ -144,6 +144,12 @@ fn thirty_two_writers_leave_a_consistent_state() {
         tally.runs,
         tally.codes.len()
     );
+    let mut seen: std::collections::BTreeMap<(String, Option<i32>), usize> = Default::default();
+    for (args, code) in &tally.codes {
+        let verb = args.split(' ').next().unwrap_or("").to_string();
+        *seen.entry((verb, *code)).or_default() += 1;
+    }
+    eprintln!("non-zero exits by command and code: {seen:?}");
     assert!(
         tally.stuck.is_empty(),
         "stuck past {BOUND:?}: {:?}",
