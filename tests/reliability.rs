@@ -220,7 +220,7 @@ fn timeout_killed_at_any_step_never_shortens_a_lifetime() {
 #[test]
 fn timeout_with_a_read_only_state_keeps_the_new_lifetime() {
     let Some(env) = TestEnv::new() else { return };
-    let id = env.init(&["--timeout", "6s"]);
+    let id = env.init(&["--timeout", "15s"]);
     let out = env.run_with_read_only_state(&["timeout", &id, "1h"]);
     assert_code(&out, 0);
     assert!(stdout(&out).trim().len() >= 20, "{}", stdout(&out));
@@ -238,7 +238,7 @@ fn timeout_with_a_read_only_state_keeps_the_new_lifetime() {
                 && chrono::DateTime::parse_from_rfc3339(r["created_at"].as_str().unwrap())
                     .unwrap()
                     .timestamp()
-                    + 9
+                    + 18
                     < now_secs()
         })
     }));
