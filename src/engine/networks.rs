@@ -30,7 +30,7 @@ impl Engine {
         extra: &[(&str, &str)],
     ) -> anyhow::Result<()> {
         let _lock =
-            crate::host_lock::acquire_async(&self.endpoint.url, &format!("network-{name}")).await?;
+            crate::host_lock::acquire_async(&self.endpoint.url, &network_lock(name)).await?;
         match self
             .docker()
             .inspect_network(name, None::<InspectNetworkOptions>)
@@ -62,13 +62,16 @@ impl Engine {
     }
 
     /// Removes a network by the Docker id a label-filtered list returned (`init` alone removes
-    /// its own by the name it gave); `name` is for messages. One already gone is success.
+    /// its own by the name it gave), and its host lock (so `--isolated` networks leave no lock
+    /// files); `name` is for messages and the lock. One already gone is success.
     pub async fn remove_network(&self, network: &str, name: &str) -> anyhow::Result<()> {
         match self.docker().remove_network(network).await {
-            Ok(()) => Ok(()),
-            Err(e) if super::status(&e) == Some(404) => Ok(()),
-            Err(e) => Err(self.fail(e, &format!("removing network {name}"))),
+            Ok(()) => {}
+            Err(e) if super::status(&e) == Some(404) => {}
+            Err(e) => return Err(self.fail(e, &format!("removing network {name}"))),
         }
+        crate::host_lock::remove(&self.endpoint.url, &network_lock(name));
+        Ok(())
     }
 
     /// Every network carrying `dsbx.managed=true`.
@@ -95,4 +98,9 @@ impl Engine {
             })
             .collect())
     }
+}
+
+/// The host lock guarding the creation of network `name`.
+fn network_lock(name: &str) -> String {
+    format!("network-{name}")
 }
