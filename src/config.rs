@@ -30,6 +30,7 @@ pub struct Config {
     pub image: String,
     pub timeout: Lifetime,
     pub exec_timeout: Lifetime,
+    pub engine_timeout: EngineTimeout,
     pub url_template: UrlTemplate,
     pub publish_address: IpAddr,
     pub ports: Vec<Port>,
@@ -82,6 +83,7 @@ impl Default for Config {
             image: DEFAULT_IMAGE.into(),
             timeout: Lifetime(Some(Duration::from_secs(3600))),
             exec_timeout: Lifetime(None),
+            engine_timeout: EngineTimeout(crate::engine::Bounds::default().request),
             url_template: UrlTemplate(String::new()),
             publish_address: IpAddr::from([127, 0, 0, 1]),
             ports: Vec::new(),
@@ -142,6 +144,32 @@ impl Default for Proxy {
 #[serde(try_from = "StringOrNumber")]
 pub struct Lifetime(pub Option<Duration>);
 
+/// How long one engine request may take before dsbx gives up (exit 4): seconds or `30s`, at
+/// least one second. Transfers and pulls may go 4 times as long with no byte moving, builds 20
+/// times with no output.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "StringOrNumber")]
+pub struct EngineTimeout(pub Duration);
+
+impl EngineTimeout {
+    pub fn bounds(self) -> crate::engine::Bounds {
+        crate::engine::Bounds::from_request(self.0)
+    }
+}
+
+impl TryFrom<StringOrNumber> for EngineTimeout {
+    type Error = String;
+    fn try_from(v: StringOrNumber) -> Result<Self, String> {
+        match units::parse_duration(&v.text()) {
+            Ok(Some(d)) => Ok(EngineTimeout(d)),
+            Ok(None) => {
+                Err("engine_timeout cannot be 0: dsbx never waits on the engine forever".into())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
 /// A byte size such as `2g` or `16MiB`.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(try_from = "StringOrNumber")]
@@ -200,11 +228,9 @@ impl TryFrom<StringOrNumber> for Size {
 impl TryFrom<f64> for Cpus {
     type Error = String;
     fn try_from(v: f64) -> Result<Self, String> {
-        if v.is_finite() && v > 0.0 {
-            Ok(Cpus(v))
-        } else {
-            Err(format!("invalid cpus `{v}`: it must be a number above 0"))
-        }
+        units::nano_cpus(v)
+            .map(|_| Cpus(v))
+            .map_err(|why| format!("cpus `{v}` {why}"))
     }
 }
 

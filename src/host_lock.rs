@@ -21,9 +21,26 @@ pub fn lock_dir() -> PathBuf {
 /// Blocks until this host holds the lock `what` for the engine at `engine_url`.
 pub fn acquire(engine_url: &str, what: &str) -> anyhow::Result<HostLock> {
     let (file, path) = open_lock_file(engine_url, what)?;
-    file.lock()
-        .with_context(|| format!("cannot lock {}", path.display()))?;
+    crate::lock_wait::lock(
+        &file,
+        &path,
+        &format!("the host lock `{what}`"),
+        bound(what),
+    )?;
     Ok(HostLock { _file: file })
+}
+
+/// How long a waiter waits: a holder of the image lock is building an image (minutes), one of
+/// the gc lock removing sandboxes; the others create one network or volume.
+fn bound(what: &str) -> std::time::Duration {
+    let minutes = if what.starts_with("image-") {
+        30
+    } else if what == "gc" {
+        10
+    } else {
+        2
+    };
+    std::time::Duration::from_secs(minutes * 60)
 }
 
 /// The lock file for `what` on the engine at `engine_url`, created if missing.

@@ -151,17 +151,9 @@ impl Plan {
                 "memory limit {memory} bytes is below Docker's minimum of 6 MiB"
             )));
         }
-        let cpus = match &args.cpus {
-            Some(c) => c
-                .parse::<f64>()
-                .ok()
-                .filter(|c| c.is_finite() && *c > 0.0)
-                .ok_or_else(|| {
-                    usage(format!(
-                        "invalid --cpus `{c}`: use a number above 0, e.g. 0.5 or 2"
-                    ))
-                })?,
-            None => config.limits.cpus.0,
+        let nano_cpus = match &args.cpus {
+            Some(c) => units::parse_cpus(c).map_err(|e| usage(format!("--{e}")))?,
+            None => units::nano_cpus(config.limits.cpus.0).map_err(usage)?,
         };
         let pids = match &args.pids {
             Some(p) => p.parse::<i64>().ok().filter(|p| *p > 0).ok_or_else(|| {
@@ -210,7 +202,7 @@ impl Plan {
             binds,
             user_labels,
             memory: memory as i64,
-            nano_cpus: (cpus * 1e9) as i64,
+            nano_cpus,
             pids,
             network,
             workdir: args.workdir.clone(),
@@ -223,11 +215,16 @@ impl Plan {
 
 /// The deadline `lifetime` from now, in whole seconds: the helper reads epoch seconds, and the
 /// state must agree with it to the second (or `ls` could call a just-expired sandbox stopped).
+/// Rounded up: `--timeout 20s` never stops a sandbox 19.1 s after it was asked for.
 pub fn deadline_after(lifetime: std::time::Duration) -> DateTime<Utc> {
+    let now = Utc::now();
     let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2);
-    let at = Utc::now()
+    let nanos = u64::from(now.timestamp_subsec_nanos()) + u64::from(lifetime.subsec_nanos());
+    let carry = (nanos / 1_000_000_000 + u64::from(nanos % 1_000_000_000 > 0)) as i64;
+    let at = now
         .timestamp()
         .saturating_add(secs)
+        .saturating_add(carry)
         .min(253_402_300_799);
     DateTime::from_timestamp(at, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }

@@ -30,8 +30,15 @@ impl Engine {
         tar: impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
     ) -> Result<(), bollard::errors::Error> {
         let options = UploadToContainerOptionsBuilder::new().path(dir).build();
-        self.docker()
-            .upload_to_container(container, Some(options), bollard::body_try_stream(tar))
+        // The engine answers only once it has extracted everything: bounded by progress, not
+        // by a total.
+        let watch = self.stall_watch(self.bounds.stall, format!("writing into {container}:{dir}"));
+        let body = bollard::body_try_stream(watch.track(tar));
+        watch
+            .run(
+                self.docker_long()
+                    .upload_to_container(container, Some(options), body),
+            )
             .await
     }
 
@@ -44,8 +51,11 @@ impl Engine {
         let options = DownloadFromContainerOptionsBuilder::new()
             .path(path)
             .build();
-        self.docker()
-            .download_from_container(container, Some(options))
+        let watch = self.stall_watch(self.bounds.stall, format!("reading {container}:{path}"));
+        watch.bound(
+            self.docker_long()
+                .download_from_container(container, Some(options)),
+        )
     }
 
     /// A small file's bytes (e.g. `/etc/passwd`, `/.dsbx/deadline`); `None` when it is missing.

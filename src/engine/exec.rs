@@ -132,9 +132,15 @@ impl Engine {
             user: user.into(),
             ..Default::default()
         };
-        let mut attached = self.start_attached(id, &spec).await?;
+        let attached = self.start_attached(id, &spec).await?;
         let mut captured = Captured::default();
-        while let Some(frame) = attached.output.next().await {
+        // dsbx's own short commands, unlike a user's: a stalled one must not hang dsbx.
+        let watch = self.stall_watch(
+            self.bounds.stall,
+            format!("running a helper command in {id}"),
+        );
+        let mut output = Box::pin(watch.bound(attached.output));
+        while let Some(frame) = output.next().await {
             match frame {
                 Ok(LogOutput::StdErr { message }) => captured.stderr.extend_from_slice(&message),
                 Ok(other) => captured.stdout.extend_from_slice(&other.into_bytes()),
