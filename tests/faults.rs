@@ -291,3 +291,215 @@ fn a_docker_host_with_nothing_after_the_scheme_is_a_usage_error() {
         assert!(stderr(&out).contains("--docker-host"), "{}", stderr(&out));
     }
 }
+
+/// A dsbx waiting for the state lock says so after a second, naming the holder's pid, and gives
+/// up after its bound with a clear error; nothing is left behind.
+#[test]
+fn a_held_state_lock_is_waited_for_visibly_and_given_up() {
+    let Some(env) = TestEnv::new() else { return };
+    std::fs::create_dir_all(&env.state_dir).unwrap();
+    let lock_path = env.state_dir.join("state.lock");
+    let holder = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .unwrap();
+    holder.lock().unwrap();
+    std::fs::write(&lock_path, format!("{}\n", std::process::id())).unwrap();
+    let started = Instant::now();
+    let (out, took) = run_against(&env, "unix:///var/run/docker.sock", &["init"], None);
+    assert_code(&out, 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "waiting for the state lock ({}), held by pid {}",
+            lock_path.display(),
+            std::process::id()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("gave up after waiting 30s for the state lock"),
+        "{err}"
+    );
+    assert!(
+        took >= Duration::from_secs(29) && took < Duration::from_secs(100),
+        "{took:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(110));
+    assert!(
+        env.containers().is_empty(),
+        "init left {:?}",
+        env.containers()
+    );
+    drop(holder);
+    // Free again: the same command works.
+    let id = env.init(&[]);
+    assert_code(&env.run(&["kill", &id]), 0);
+}
+
+/// `--timeout 20s` gives a deadline no earlier than 20 s after it was asked for (whole seconds,
+/// rounded up), and `sandbox extend-lifetime ID 10` adds exactly 10 s, not 9.
+#[test]
+fn deadlines_are_never_earlier_than_asked() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "1h"]);
+    let parse = |out: &Output| {
+        chrono::DateTime::parse_from_rfc3339(stdout(out).trim())
+            .unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
+            .with_timezone(&chrono::Utc)
+    };
+    for _ in 0..3 {
+        let asked = chrono::Utc::now();
+        let out = env.run(&["timeout", &id, "20s"]);
+        assert_code(&out, 0);
+        let deadline = parse(&out);
+        assert!(
+            deadline >= asked + chrono::Duration::seconds(20),
+            "asked at {asked}, deadline {deadline}"
+        );
+        assert!(deadline <= chrono::Utc::now() + chrono::Duration::seconds(21));
+        let out = env.run(&["sandbox", "extend-lifetime", &id, "10"]);
+        assert_code(&out, 0);
+        assert_eq!(parse(&out), deadline + chrono::Duration::seconds(10));
+    }
+    assert_code(&env.run(&["kill", &id]), 0);
+}
+
+/// Values that would not mean what they say are usage errors, before any engine call.
+#[test]
+fn values_out_of_range_are_usage_errors() {
+    let Some(env) = TestEnv::new() else { return };
+    for (args, says) in [
+        (&["init", "--timeout", "500ms"][..], "under one second"),
+        (&["init", "--timeout", "1ns"], "under one second"),
+        (&["init", "--cpus", "1e-10"], "0.01"),
+        (&["init", "--cpus", "0.001"], "0.01"),
+        (&["init", "--memory", "10000000000g"], "too large"),
+        (
+            &["init", "--memory", "99999999999999999999999"],
+            "too large",
+        ),
+        (&["timeout", "abcd", "500ms"], "under one second"),
+        (&["sandbox", "extend-lifetime", "abcd", "1ns"], "1ns"),
+    ] {
+        let out = env.run(args);
+        assert_code(&out, 2);
+        let err = stderr(&out);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+    }
+    let out = env.run(&["exec", "abcd", "--timeout", "1ns", "true"]);
+    assert_code(&out, 125);
+    assert!(env.containers().is_empty());
+}
+
+/// An error that echoes a bad value shows its control characters escaped and a long value cut
+/// with its length: every message stays one line.
+#[test]
+fn echoed_values_are_escaped_and_cut() {
+    let env = TestEnv::offline("");
+    let out = env.run(&["init", "--timeout", "5\x1b[31mred\rback"]);
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(err.contains("5\\x1b[31mred\\rback"), "{err}");
+    assert!(!err.contains('\x1b') && !err.contains('\r'), "{err:?}");
+    let long = "9".repeat(5000) + "x";
+    let out = env.run(&["init", "--memory", &long]);
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(err.contains("(5001 bytes in all)"), "{err}");
+    assert!(err.len() < 400, "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+/// `kill` racing `kill` (and so `gc`): the engine's "removal already in progress" means the
+/// sandbox is going, as asked: every racer exits 0.
+#[test]
+fn kills_racing_each_other_all_succeed() {
+    let Some(env) = TestEnv::new() else { return };
+    let ids: Vec<String> = (0..3).map(|_| env.init(&["--timeout", "10m"])).collect();
+    let outs: Vec<Output> = std::thread::scope(|s| {
+        let handles: Vec<_> = ids
+            .iter()
+            .flat_map(|id| (0..3).map(move |_| id))
+            .map(|id| {
+                let env = &env;
+                s.spawn(move || env.run(&["kill", id]))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for out in &outs {
+        assert_code(out, 0);
+    }
+    assert!(env.containers().is_empty());
+}
+
+/// `timeout` racing `kill` ends as "no such sandbox" (3) or success, never exit 1 with the
+/// engine's "Could not find the file / in container".
+#[test]
+fn timeout_racing_kill_is_not_found_not_a_failure() {
+    let Some(env) = TestEnv::new() else { return };
+    for _ in 0..4 {
+        let id = env.init(&["--timeout", "10m"]);
+        let (timeout, kill) = std::thread::scope(|s| {
+            let t = s.spawn(|| env.run(&["timeout", &id, "60"]));
+            let k = s.spawn(|| env.run(&["kill", &id]));
+            (t.join().unwrap(), k.join().unwrap())
+        });
+        assert_code(&kill, 0);
+        let code = timeout.status.code();
+        assert!(
+            code == Some(0) || code == Some(3),
+            "timeout exited {code:?}: {}",
+            stderr(&timeout)
+        );
+        if code == Some(3) {
+            assert!(stderr(&timeout).contains(&id), "{}", stderr(&timeout));
+        }
+    }
+    assert!(env.containers().is_empty());
+}
+
+/// `exec` whose sandbox is killed under it: 125 with a message saying so, not 126 (or a
+/// signal's code) with an empty stderr.
+#[test]
+fn exec_racing_kill_is_125_with_a_message() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "10m"]);
+    let mut exec = env.spawnable();
+    exec.args(["exec", &id, "echo started; sleep 60"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = exec.spawn().unwrap();
+    let mut out_pipe = child.stdout.take().unwrap();
+    assert_eq!(common::read_line(&mut out_pipe).trim(), "started");
+    assert_code(&env.run(&["kill", &id]), 0);
+    let started = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("sandbox `{id}`")),
+        "{}",
+        stderr(&out)
+    );
+    // And an exec started as the kill lands: never 126 with nothing said.
+    for _ in 0..3 {
+        let id = env.init(&["--timeout", "10m"]);
+        let (exec, _) = std::thread::scope(|s| {
+            let e = s.spawn(|| env.run(&["exec", &id, "true"]));
+            let k = s.spawn(|| env.run(&["kill", &id]));
+            (e.join().unwrap(), k.join().unwrap())
+        });
+        let code = exec.status.code();
+        assert!(
+            code == Some(0) || (code == Some(125) && !stderr(&exec).trim().is_empty()),
+            "exec exited {code:?} with stderr {:?}",
+            stderr(&exec)
+        );
+    }
+}

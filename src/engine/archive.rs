@@ -12,14 +12,20 @@ impl Engine {
     /// Extracts a tar held in memory (small things: the deadline file) under `dir`.
     pub async fn upload_tar(&self, container: &str, dir: &str, tar: Vec<u8>) -> anyhow::Result<()> {
         let options = UploadToContainerOptionsBuilder::new().path(dir).build();
-        self.docker()
+        match self
+            .docker()
             .upload_to_container(
                 container,
                 Some(options),
                 bollard::body_full(Bytes::from(tar)),
             )
             .await
-            .map_err(|e| self.fail(e, &format!("writing into {container}:{dir}")))
+        {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self
+                .fail_on_container(e, container, &format!("writing into {container}:{dir}"))
+                .await),
+        }
     }
 
     /// Extracts a streamed tar under `dir` (which must exist and be a directory).

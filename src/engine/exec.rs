@@ -106,6 +106,46 @@ impl Engine {
         ))
     }
 
+    /// The exit code of an exec in sandbox `id` whose stream has ended, unless the sandbox went
+    /// away under it: a sandbox removed (or stopped) while the command started or ran leaves the
+    /// engine's 126, a signal's code or no exec at all, which would read as the command's own
+    /// failure; that is a dsbx-side failure (exec's 125) that says what happened.
+    pub async fn exit_code_in(&self, id: &str, exec_id: &str) -> anyhow::Result<i64> {
+        let code = self.exec_exit_code(exec_id).await;
+        let suspect = match &code {
+            Ok(c) => *c == 126 || *c >= 128,
+            Err(_) => true,
+        };
+        // The engine can report the exec's end a moment before the container's: look three
+        // times over 200 ms (only for these codes, which a command rarely ends with).
+        for attempt in 0..3 {
+            if !suspect {
+                break;
+            }
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            let gone = match self.inspect_sandbox(id).await {
+                Ok(None) => Some("was removed"),
+                Ok(Some(s)) => {
+                    use crate::sandbox::ContainerState as S;
+                    match s.state {
+                        S::Removing | S::Dead => Some("was being removed"),
+                        S::Exited | S::Created => Some("stopped"),
+                        S::Running | S::Paused | S::Restarting => None,
+                    }
+                }
+                Err(_) => None,
+            };
+            if let Some(what) = gone {
+                return Err(crate::error::not_found(format!(
+                    "sandbox `{id}` {what} while the command ran (its exit status is lost)"
+                )));
+            }
+        }
+        code
+    }
+
     /// Tells the engine the terminal's size for a `-t` exec.
     pub async fn resize_exec(&self, exec_id: &str, width: u16, height: u16) -> anyhow::Result<()> {
         let options = bollard::query_parameters::ResizeExecOptions {

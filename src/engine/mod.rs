@@ -185,6 +185,45 @@ impl Engine {
         }
     }
 
+    /// Like [`fail`](Self::fail) for a call on `container` (a name or id) that the engine
+    /// refused: when the container has gone or is being removed meanwhile (a `kill` racing a
+    /// `timeout`), that is the answer (exit 3), not the engine's text about a path in it.
+    pub async fn fail_on_container(
+        &self,
+        err: bollard::errors::Error,
+        container: &str,
+        what: &str,
+    ) -> anyhow::Error {
+        if matches!(status(&err), Some(404 | 409 | 500)) {
+            let id = container.strip_prefix("dsbx-").unwrap_or(container);
+            let inspected = self
+                .docker
+                .inspect_container(
+                    container,
+                    None::<bollard::query_parameters::InspectContainerOptions>,
+                )
+                .await;
+            match inspected {
+                Err(e) if status(&e) == Some(404) => {
+                    return not_found(format!("no sandbox `{id}`: its container is gone"));
+                }
+                Ok(info)
+                    if info.state.as_ref().and_then(|s| s.status).is_some_and(|s| {
+                        matches!(
+                            s,
+                            bollard::models::ContainerStateStatusEnum::REMOVING
+                                | bollard::models::ContainerStateStatusEnum::DEAD
+                        )
+                    }) =>
+                {
+                    return not_found(format!("no sandbox `{id}`: it is being removed"));
+                }
+                _ => {}
+            }
+        }
+        self.fail(err, what)
+    }
+
     /// Like [`fail`](Self::fail), but "no such container" means the sandbox is gone (exit 3).
     /// Only that answer: a start can also answer 404 for a missing mount source or network.
     pub fn fail_sandbox(&self, err: bollard::errors::Error, id: &str, what: &str) -> anyhow::Error {
