@@ -24,6 +24,8 @@ pub struct Printer {
     pub verbose: bool,
     stderr_tty: bool,
     stdout_tty: bool,
+    /// A fatal error starts with a timestamp (gc off a terminal, where every line has one).
+    stamp_errors: bool,
 }
 
 impl Printer {
@@ -45,7 +47,14 @@ impl Printer {
             verbose,
             stderr_tty,
             stdout_tty,
+            stamp_errors: false,
         }
+    }
+
+    /// Makes a fatal error a timestamped line, like every other line of a log (`gc` in cron).
+    pub fn stamping_errors(mut self, yes: bool) -> Printer {
+        self.stamp_errors = yes;
+        self
     }
 
     /// True when a person is watching stderr: progress, spinners and summaries make sense.
@@ -112,7 +121,14 @@ impl Printer {
             });
             let _ = self.data(value);
         }
-        eprintln!("{} {message}", style("error:").red().bold());
+        if self.stamp_errors {
+            eprintln!(
+                "{} error: {message}",
+                crate::sandbox::format_time(chrono::Utc::now())
+            );
+        } else {
+            eprintln!("{} {message}", style("error:").red().bold());
+        }
         code
     }
 

@@ -503,3 +503,47 @@ fn exec_racing_kill_is_125_with_a_message() {
         );
     }
 }
+
+/// Off a terminal (cron), gc's fatal error is a timestamped line like every other line it
+/// prints; a bad config value names the file and line, and says what the key takes.
+#[test]
+fn gc_fatal_errors_are_timestamped_log_lines() {
+    let env = TestEnv::offline("");
+    let (out, _) = run_against(&env, "unix:///nonexistent/docker.sock", &["gc"], None);
+    assert_code(&out, 4);
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let (stamp, rest) = err.split_once(' ').unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(stamp).is_ok(),
+        "no timestamp first: {err}"
+    );
+    assert!(rest.starts_with("error: cannot reach"), "{err}");
+    env.write_config("scope = \"a,b\"\n");
+    let out = env
+        .dsbx()
+        .env_remove("DSBX_SCOPE")
+        .arg("gc")
+        .output()
+        .unwrap();
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(err.contains("line 1, key `scope`"), "{err}");
+    assert!(chrono::DateTime::parse_from_rfc3339(err.split(' ').next().unwrap()).is_ok());
+    env.write_config("network = \"\"\n");
+    let out = env.run(&["ls"]);
+    assert_code(&out, 2);
+    assert!(
+        stderr(&out).contains("line 1, key `network`"),
+        "{}",
+        stderr(&out)
+    );
+    env.write_config("timeout = true\n");
+    let out = env.run(&["ls"]);
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("expected a duration") && !err.contains("untagged"),
+        "{err}"
+    );
+}

@@ -114,6 +114,10 @@ pub fn main_entry() -> i32 {
         cli.global.verbose,
         cli.global.color,
     );
+    // gc off a terminal (cron) writes a log: its fatal error is a timestamped line too.
+    let printer = printer.clone().stamping_errors(
+        matches!(cli.command, Command::Gc(_)) && !printer.stdout_is_terminal() && !cli.global.json,
+    );
     let failure_code = |kind: Kind| {
         if exec_invocation {
             125
