@@ -547,3 +547,116 @@ fn gc_fatal_errors_are_timestamped_log_lines() {
         "{err}"
     );
 }
+
+/// Thaws a container's freezer cgroup when dropped, so a test that wedged it never leaves the
+/// shared engine with a container it cannot inspect or remove.
+struct Thaw(Vec<(PathBuf, &'static str)>);
+
+impl Drop for Thaw {
+    fn drop(&mut self) {
+        for (path, value) in &self.0 {
+            let _ = std::fs::write(path, value);
+        }
+    }
+}
+
+/// The freezer file of a container and the value that thaws it (cgroup v1 or v2).
+fn freezer_of(container_id: &str) -> Vec<(PathBuf, &'static str)> {
+    [
+        (
+            format!("/sys/fs/cgroup/freezer/docker/{container_id}/freezer.state"),
+            "THAWED",
+        ),
+        (
+            format!("/sys/fs/cgroup/system.slice/docker-{container_id}.scope/cgroup.freeze"),
+            "0",
+        ),
+        (
+            format!("/sys/fs/cgroup/docker/{container_id}/cgroup.freeze"),
+            "0",
+        ),
+    ]
+    .into_iter()
+    .map(|(p, v)| (PathBuf::from(p), v))
+    .filter(|(p, _)| p.exists())
+    .collect()
+}
+
+/// Docker 20.10: a `pause` racing an `exec` can freeze the exec's set-up inside the container,
+/// and the engine then holds the container's lock forever: `docker inspect`, `exec`, `rm -f` and
+/// `unpause` of it all hang. dsbx's exec, kill, info and timeout must still return within their
+/// bound, with exit 4 (125 for exec) naming the call; gc and ls must not wait behind it.
+#[test]
+fn a_sandbox_wedged_by_pause_racing_exec_does_not_hang_dsbx() {
+    let Some(env) =
+        TestEnv::with_config("image = \"dsbx-test-busybox:latest\"\nengine_timeout = \"10s\"\n")
+    else {
+        return;
+    };
+    let id = env.init(&["--timeout", "30m"]);
+    let name = format!("dsbx-{id}");
+    let container = common::inspect(&name, "{{.Id}}");
+    let thaw = Thaw(freezer_of(&container));
+    assert!(
+        !thaw.0.is_empty(),
+        "no freezer cgroup found for {container}"
+    );
+    let docker_bounded = |args: &[&str], secs: u32| {
+        std::process::Command::new("timeout")
+            .arg(secs.to_string())
+            .arg("docker")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let mut wedged = false;
+    for _ in 0..150 {
+        let racer = std::process::Command::new("timeout")
+            .args(["8", "docker", "exec", &name, "true"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        docker_bounded(&["pause", &name], 8);
+        docker_bounded(&["unpause", &name], 8);
+        if !docker_bounded(&["inspect", &name], 3).status.success() {
+            wedged = true;
+            std::mem::forget(racer);
+            break;
+        }
+        let _ = { racer }.wait();
+    }
+    // Newer engines do not wedge: then the same commands must simply work.
+    eprintln!("wedged: {wedged}");
+    let commands: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["exec", &id, "true"], 125),
+        (vec!["info", &id], 4),
+        (vec!["timeout", &id, "60"], 4),
+        (vec!["kill", &id], 4),
+    ];
+    for (args, code) in &commands {
+        let (out, took) = run_against(&env, "unix:///var/run/docker.sock", args, None);
+        assert!(took < Duration::from_secs(60), "{args:?} took {took:?}");
+        if wedged {
+            assert_eq!(out.status.code(), Some(*code), "{args:?}: {}", stderr(&out));
+            let err = stderr(&out);
+            assert!(err.contains("did not answer within 10s"), "{args:?}: {err}");
+            assert!(err.contains("/var/run/docker.sock"), "{args:?}: {err}");
+        }
+    }
+    for args in [&["ls"][..], &["gc"]] {
+        let (out, took) = run_against(&env, "unix:///var/run/docker.sock", args, None);
+        assert!(took < Duration::from_secs(30), "{args:?} took {took:?}");
+        assert_code(&out, 0);
+    }
+    drop(thaw);
+    // Thawed, the engine lets go: the removal the bounded kill asked for completes (or a new
+    // one does).
+    let mut last = String::new();
+    let removed = common::wait_until(Duration::from_secs(60), || {
+        let out = env.run(&["kill", &id]);
+        last = format!("{:?} {} {:?}", out.status.code(), stderr(&out), env.containers());
+        matches!(out.status.code(), Some(0 | 3)) && env.containers().is_empty()
+    });
+    assert!(removed, "{last}");
+}
