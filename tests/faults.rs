@@ -413,6 +413,26 @@ fn echoed_values_are_escaped_and_cut() {
     assert!(err.contains("(5001 bytes in all)"), "{err}");
     assert!(err.len() < 400, "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
+    for args in [
+        vec!["init", "-p", "80\x1b]0;owned\x07"],
+        vec!["init", "--name", "x\ry"],
+        vec!["init", "--label", "\x1b[2J"],
+    ] {
+        let out = env.run(&args);
+        assert_code(&out, 2);
+        let err = stderr(&out);
+        assert!(
+            !err.contains('\x1b') && !err.contains('\r') && !err.contains('\x07'),
+            "{err:?}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    let out = env.run(&["info", &"z".repeat(3000)]);
+    assert!(
+        stderr(&out).contains("(3000 bytes in all)"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// `kill` racing `kill` (and so `gc`): the engine's "removal already in progress" means the
@@ -655,7 +675,12 @@ fn a_sandbox_wedged_by_pause_racing_exec_does_not_hang_dsbx() {
     let mut last = String::new();
     let removed = common::wait_until(Duration::from_secs(60), || {
         let out = env.run(&["kill", &id]);
-        last = format!("{:?} {} {:?}", out.status.code(), stderr(&out), env.containers());
+        last = format!(
+            "{:?} {} {:?}",
+            out.status.code(),
+            stderr(&out),
+            env.containers()
+        );
         matches!(out.status.code(), Some(0 | 3)) && env.containers().is_empty()
     });
     assert!(removed, "{last}");

@@ -12,6 +12,7 @@ use crate::engine::containers::CreateSpec;
 use crate::engine::helper_volume;
 use crate::engine::images::ImageInfo;
 use crate::error::usage;
+use crate::output::shown;
 use crate::sandbox::{format_time, isolated_network_name};
 use crate::state::Record;
 use crate::{ids, labels, units};
@@ -134,7 +135,7 @@ impl Plan {
             let (k, v) = l
                 .split_once('=')
                 .filter(|(k, _)| !k.is_empty())
-                .ok_or_else(|| usage(format!("invalid label `{l}`: use KEY=VALUE")))?;
+                .ok_or_else(|| usage(format!("invalid label `{}`: use KEY=VALUE", shown(l))))?;
             if labels::is_reserved(k) {
                 return Err(usage(format!(
                     "invalid label `{l}`: keys starting with `dsbx.` are dsbx's own"
@@ -157,7 +158,10 @@ impl Plan {
         };
         let pids = match &args.pids {
             Some(p) => p.parse::<i64>().ok().filter(|p| *p > 0).ok_or_else(|| {
-                usage(format!("invalid --pids `{p}`: use a whole number above 0"))
+                usage(format!(
+                    "invalid --pids `{}`: use a whole number above 0",
+                    shown(p)
+                ))
             })?,
             None => config.limits.pids.0,
         };
@@ -242,7 +246,8 @@ pub fn env_entry(
     };
     if key.is_empty() || key.contains(char::is_whitespace) || key.contains('\0') {
         return Err(usage(format!(
-            "invalid {flag} `{spec}`: the variable name is empty or has blanks (use K=V, or K to pass dsbx's own value)"
+            "invalid {flag} `{}`: the variable name is empty or has blanks (use K=V, or K to pass dsbx's own value)",
+            shown(spec)
         )));
     }
     match value {
@@ -287,7 +292,8 @@ pub fn parse_port(text: &str) -> anyhow::Result<u16> {
         .map(|p| p as u16)
         .ok_or_else(|| {
             usage(format!(
-                "invalid port `{text}`: use a number from 1 to 65535"
+                "invalid port `{}`: use a number from 1 to 65535",
+                shown(text)
             ))
         })
 }
@@ -299,7 +305,8 @@ fn parse_bind(spec: &str) -> anyhow::Result<String> {
         [h, p, m @ ("ro" | "rw")] => (*h, *p, *m),
         _ => {
             return Err(usage(format!(
-                "invalid --volume `{spec}`: use HOST:PATH or HOST:PATH:ro"
+                "invalid --volume `{}`: use HOST:PATH or HOST:PATH:ro",
+                shown(spec)
             )));
         }
     };
