@@ -685,3 +685,46 @@ fn a_sandbox_wedged_by_pause_racing_exec_does_not_hang_dsbx() {
     });
     assert!(removed, "{last}");
 }
+
+/// A transfer the engine stops serving in the middle (its archive request held back by a relay,
+/// so not a byte moves) ends with exit 4 naming the engine and the transfer, after the stall
+/// bound (4 request bounds with nothing moving), not after bollard's hour.
+#[test]
+fn a_stalled_transfer_is_given_up() {
+    let Some(env) =
+        TestEnv::with_config("image = \"dsbx-test-busybox:latest\"\nengine_timeout = \"5s\"\n")
+    else {
+        return;
+    };
+    let id = env.init(&["--timeout", "10m"]);
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("f.txt"), vec![b'x'; 1 << 20]).unwrap();
+    for (method, args) in [
+        ("HEAD", vec!["upload", &id, "f.txt", "/tmp/f.txt"]),
+        ("PUT", vec!["upload", &id, "f.txt", "/tmp/f.txt"]),
+        ("GET", vec!["download", &id, "/etc/passwd", "out.txt"]),
+        ("GET", vec!["files", "read", &id, "/etc/passwd"]),
+    ] {
+        let relay = common::api_log::ApiLog::holding_method(method, "/archive");
+        let (out, took) = run_against(&env, &relay.docker_host(), &args, Some(work.path()));
+        assert!(
+            relay.wait_held(Duration::from_secs(1)),
+            "{args:?} never reached the archive"
+        );
+        assert_code(&out, 4);
+        let err = stderr(&out);
+        assert!(took < Duration::from_secs(60), "{args:?} took {took:?}");
+        assert!(err.contains(&relay.docker_host()), "{args:?}: {err}");
+        // A stat must answer at once; a transfer may take long but must keep moving.
+        let says = if method == "HEAD" {
+            "did not answer within 5s"
+        } else {
+            "nothing moved for 20s"
+        };
+        assert!(err.contains(says), "{method} {args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        eprintln!("{args:?} after {took:?}: {err}");
+        relay.release();
+    }
+    assert_code(&env.run(&["kill", &id]), 0);
+}

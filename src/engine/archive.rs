@@ -11,14 +11,15 @@ use futures_util::{Stream, StreamExt};
 impl Engine {
     /// Extracts a tar held in memory (small things: the deadline file) under `dir`.
     pub async fn upload_tar(&self, container: &str, dir: &str, tar: Vec<u8>) -> anyhow::Result<()> {
-        let options = UploadToContainerOptionsBuilder::new().path(dir).build();
+        // In chunks, so the stall watch sees the engine take them (the helper binary is
+        // megabytes; a loaded engine may take longer than one request bound to extract it).
+        let tar = Bytes::from(tar);
+        let chunks: Vec<Result<Bytes, std::io::Error>> = (0..tar.len())
+            .step_by(64 << 10)
+            .map(|start| Ok(tar.slice(start..tar.len().min(start + (64 << 10)))))
+            .collect();
         match self
-            .docker()
-            .upload_to_container(
-                container,
-                Some(options),
-                bollard::body_full(Bytes::from(tar)),
-            )
+            .upload_tar_stream(container, dir, futures_util::stream::iter(chunks))
             .await
         {
             Ok(()) => Ok(()),
