@@ -37,6 +37,8 @@ pub enum What {
     Record,
     /// An isolated network whose sandbox is gone.
     Network,
+    /// A snapshot past `[snapshots] keep`, or a fork's that no sandbox uses (by its name).
+    Snapshot,
 }
 
 /// One thing gc decided to remove, and why.
@@ -187,6 +189,18 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
             })?;
         }
     }
+    // Snapshots last: a sandbox removed above no longer holds its snapshot.
+    let (collected, failed) =
+        super::snapshot::collect_garbage(ctx, engine, scope, args.dry_run).await?;
+    let snapshot_action = |c: super::snapshot::Collected| Action {
+        kind: What::Snapshot,
+        id: c.name,
+        scope: Some(c.scope),
+        reason: c.reason,
+        since: Some(c.created_at),
+    };
+    removed.extend(collected.into_iter().map(snapshot_action));
+    errors.extend(failed.into_iter().map(|(c, m)| (snapshot_action(c), m)));
     report(ctx, &removed, &errors, args.dry_run)?;
     Ok(if errors.is_empty() { 0 } else { 1 })
 }
@@ -298,6 +312,7 @@ fn describe(a: &Action) -> String {
         What::Sandbox => "sandbox",
         What::Record => "record",
         What::Network => "network",
+        What::Snapshot => "snapshot",
     };
     let why = match (a.reason, &a.since) {
         ("expired", Some(t)) => format!("deadline passed at {t}"),
@@ -306,6 +321,8 @@ fn describe(a: &Action) -> String {
         ("idle", Some(t)) => format!("last active at {t}, idle longer than --idle"),
         ("container_gone", _) => "its container is gone".into(),
         ("sandbox_gone", _) => "its sandbox is gone".into(),
+        ("older_than_keep", Some(t)) => format!("created at {t}, older than [snapshots] keep"),
+        ("fork_unused", Some(t)) => format!("a fork's snapshot of {t} that no sandbox uses"),
         (other, _) => other.to_string(),
     };
     format!("{what} {} ({why})", a.id)
