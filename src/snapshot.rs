@@ -17,6 +17,9 @@ use std::collections::HashMap;
 
 /// `dsbx.role` of a snapshot image.
 pub const ROLE: &str = "snapshot";
+/// `dsbx.role` of the commit a snapshot is composed from, removed as soon as the snapshot is
+/// loaded; `gc` removes one a dsbx that died left behind, once it is [`FORK_GRACE`] old.
+pub const COMMIT_ROLE: &str = "snapshot-commit";
 /// The snapshot's name (also in `dsbx.name`); kept on sandboxes made from it, as provenance.
 pub const NAME: &str = "dsbx.snapshot.name";
 /// The id of the sandbox the snapshot was taken of.
@@ -354,6 +357,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             size: 1,
+            created: 0,
         }
     }
 
@@ -392,6 +396,7 @@ mod tests {
             tags: vec![],
             labels: p.labels(Utc::now()),
             size: 0,
+            created: 0,
         };
         let s = Snapshot::from_image(&image).unwrap();
         assert_eq!(s.name, "n1");

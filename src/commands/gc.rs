@@ -323,6 +323,9 @@ fn describe(a: &Action) -> String {
         ("sandbox_gone", _) => "its sandbox is gone".into(),
         ("older_than_keep", Some(t)) => format!("created at {t}, older than [snapshots] keep"),
         ("fork_unused", Some(t)) => format!("a fork's snapshot of {t} that no sandbox uses"),
+        ("commit_left_behind", Some(t)) => {
+            format!("a snapshot's intermediate commit of {t}, left behind")
+        }
         (other, _) => other.to_string(),
     };
     format!("{what} {} ({why})", a.id)

@@ -416,9 +416,40 @@ pub async fn collect_garbage(
     scope: Option<&str>,
     dry_run: bool,
 ) -> anyhow::Result<(Vec<Collected>, Vec<(Collected, String)>)> {
+    let mut removed = Vec::new();
+    let mut failed = Vec::new();
+    // Commits a dsbx that died left behind (a live `snapshot` removes its own within a second).
+    let now = Utc::now();
+    for commit in engine
+        .list_images_of_role(rules::COMMIT_ROLE, scope)
+        .await?
+    {
+        let made = chrono::DateTime::from_timestamp(commit.created, 0).unwrap_or(now);
+        if now - made < rules::FORK_GRACE {
+            continue;
+        }
+        let c = Collected {
+            name: commit.id.clone(),
+            scope: commit
+                .labels
+                .get(crate::labels::SCOPE)
+                .cloned()
+                .unwrap_or_default(),
+            reason: "commit_left_behind",
+            created_at: format_time(made),
+        };
+        if dry_run {
+            removed.push(c);
+            continue;
+        }
+        match engine.remove_image_by_id(&commit.id).await {
+            Ok(()) => removed.push(c),
+            Err(e) => failed.push((c, one_line(&e))),
+        }
+    }
     let snapshots = list(engine, scope).await?;
     if snapshots.is_empty() {
-        return Ok((vec![], vec![]));
+        return Ok((removed, failed));
     }
     let users = join_all(
         snapshots
@@ -439,8 +470,6 @@ pub async fn collect_garbage(
         &|id| used.contains(id),
         Utc::now(),
     );
-    let mut removed = Vec::new();
-    let mut failed = Vec::new();
     for (s, reason) in garbage {
         let c = Collected {
             name: s.name.clone(),

@@ -52,6 +52,8 @@ pub struct ListedImage {
     pub tags: Vec<String>,
     pub labels: HashMap<String, String>,
     pub size: i64,
+    /// When the engine made it (epoch seconds).
+    pub created: i64,
 }
 
 impl Engine {
@@ -117,9 +119,18 @@ impl Engine {
             .container(&container)
             .pause(pause)
             .build();
+        // Labelled (on top of the container's own labels, which the engine merges in) so that
+        // one left behind by a dsbx that died before removing it is found by `gc`.
+        let config = bollard::models::ContainerConfig {
+            labels: Some(HashMap::from([(
+                labels::ROLE.to_string(),
+                crate::snapshot::COMMIT_ROLE.to_string(),
+            )])),
+            ..Default::default()
+        };
         let created = self
             .docker()
-            .commit_container(options, bollard::models::ContainerConfig::default())
+            .commit_container(options, config)
             .await
             .map_err(|e| self.fail_sandbox(e, id, &format!("committing sandbox {id}")))?;
         Ok(created.id)
@@ -178,10 +189,16 @@ impl Engine {
         &self,
         scope: Option<&str>,
     ) -> anyhow::Result<Vec<ListedImage>> {
-        let mut label_filters = vec![
-            labels::managed_filter(),
-            format!("{}={}", labels::ROLE, crate::snapshot::ROLE),
-        ];
+        self.list_images_of_role(crate::snapshot::ROLE, scope).await
+    }
+
+    /// Images carrying `dsbx.managed=true` and `dsbx.role=<role>`, of `scope` or of every scope.
+    pub async fn list_images_of_role(
+        &self,
+        role: &str,
+        scope: Option<&str>,
+    ) -> anyhow::Result<Vec<ListedImage>> {
+        let mut label_filters = vec![labels::managed_filter(), format!("{}={role}", labels::ROLE)];
         if let Some(scope) = scope {
             label_filters.push(labels::scope_filter(scope));
         }
@@ -203,6 +220,7 @@ impl Engine {
                     .collect(),
                 labels: i.labels,
                 size: i.size,
+                created: i.created,
             })
             .collect())
     }
