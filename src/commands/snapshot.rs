@@ -425,7 +425,12 @@ pub async fn collect_garbage(
         .await?
     {
         let made = chrono::DateTime::from_timestamp(commit.created, 0).unwrap_or(now);
-        if now - made < rules::FORK_GRACE {
+        // A commit carries its sandbox's labels: only one that names a valid sandbox id is ours.
+        let ours = commit
+            .labels
+            .get(crate::labels::ID)
+            .is_some_and(|id| crate::ids::is_id(id));
+        if !ours || now - made < rules::FORK_GRACE {
             continue;
         }
         let c = Collected {
