@@ -189,20 +189,33 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
             })?;
         }
     }
-    // Snapshots last: a sandbox removed above no longer holds its snapshot.
-    let (collected, failed) =
-        super::snapshot::collect_garbage(ctx, engine, scope, args.dry_run).await?;
-    let snapshot_action = |c: super::snapshot::Collected| Action {
-        kind: What::Snapshot,
-        id: c.name,
-        scope: Some(c.scope),
-        reason: c.reason,
-        since: Some(c.created_at),
-    };
-    removed.extend(collected.into_iter().map(snapshot_action));
-    errors.extend(failed.into_iter().map(|(c, m)| (snapshot_action(c), m)));
+    // Snapshots last: a sandbox removed above no longer holds its snapshot. A failure here
+    // must not hide the report of what was already removed.
+    let snapshots_failed =
+        match super::snapshot::collect_garbage(ctx, engine, scope, args.dry_run).await {
+            Ok((collected, failed)) => {
+                let snapshot_action = |c: super::snapshot::Collected| Action {
+                    kind: What::Snapshot,
+                    id: c.name,
+                    scope: Some(c.scope),
+                    reason: c.reason,
+                    since: Some(c.created_at),
+                };
+                removed.extend(collected.into_iter().map(snapshot_action));
+                errors.extend(failed.into_iter().map(|(c, m)| (snapshot_action(c), m)));
+                None
+            }
+            Err(e) => Some(one_line(&e)),
+        };
     report(ctx, &removed, &errors, args.dry_run)?;
-    Ok(if errors.is_empty() { 0 } else { 1 })
+    if let Some(m) = &snapshots_failed {
+        eprintln!("error: could not look at snapshots: {m}");
+    }
+    Ok(if errors.is_empty() && snapshots_failed.is_none() {
+        0
+    } else {
+        1
+    })
 }
 
 /// What gc knows of a sandbox's deadline.
