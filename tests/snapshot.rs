@@ -448,3 +448,38 @@ fn bad_inputs_are_one_line_errors() {
     let out = env.run(&["--json", "snapshot", "rm", "nope"]);
     assert_code(&out, 3);
 }
+
+/// The source is left as it was: running (resumed by the engine after the commit), paused by
+/// its user (not resumed), or stopped.
+#[test]
+fn the_source_is_left_as_it_was() {
+    let Some(env) = SnapEnv::new(&format!("image = \"{BUSYBOX}\"\n")) else {
+        return;
+    };
+    let src = env.init(&[]);
+    let out = env.run(&["--json", "snapshot", &src, "--name", "running"]);
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["paused_ms"].as_u64().is_some(), "{v}");
+    assert_eq!(env.status(&src), "running");
+    let out = env.run(&[
+        "--json",
+        "snapshot",
+        &src,
+        "--name",
+        "unpaused",
+        "--no-pause",
+    ]);
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["paused_ms"].is_null(), "{v}");
+    assert_code(&env.run(&["pause", &src]), 0);
+    env.snapshot(&src, &["--name", "paused"]);
+    assert_eq!(env.status(&src), "paused");
+    assert_code(&env.run(&["resume", &src]), 0);
+    assert_code(&docker(&["stop", "-t", "1", &format!("dsbx-{src}")]), 0);
+    env.snapshot(&src, &["--name", "stopped"]);
+    assert_eq!(env.status(&src), "exited");
+    let id = env.init(&["--snapshot", "stopped"]);
+    assert_eq!(env.status(&id), "running");
+}
