@@ -46,6 +46,10 @@ pub async fn run(ctx: &Context, args: SnapshotArgs) -> anyhow::Result<i32> {
     }
 }
 
+/// How long `snapshot` waits for the engine to remove its intermediate commit (normally a few
+/// milliseconds).
+const COMMIT_REMOVAL_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A snapshot just taken.
 #[derive(Debug, Clone)]
 pub struct Taken {
@@ -101,13 +105,21 @@ pub async fn take(
     let commit_ms = commit_started.elapsed().as_millis() as u64;
     ctx.printer
         .verbose(format!("commit took {commit_ms} ms (paused: {pause})"));
-    // The commit is only a carrier for the sandbox's layer: removed whatever happens next.
+    // The commit is only a carrier for the sandbox's layer: removed whatever happens next. An
+    // image removal waits for every container's lock on Docker 20.10, so one container stuck in
+    // the engine would hold the snapshot hostage: past a bound, the request is left to the
+    // engine and the commit, labelled, to `gc`.
     let loaded = compose(ctx, engine, sandbox, &source, &commit, &name, how, fork).await;
-    if let Err(e) = engine.remove_image_by_id(&commit).await {
-        ctx.printer.warn(format!(
-            "could not remove the intermediate image {commit}: {}",
+    match tokio::time::timeout(COMMIT_REMOVAL_WAIT, engine.remove_image_by_id(&commit)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => ctx.printer.warn(format!(
+            "could not remove the intermediate image {commit} (`dsbx gc` will): {}",
             one_line(&e)
-        ));
+        )),
+        Err(_) => ctx.printer.warn(format!(
+            "the engine has not removed the intermediate image {commit} within {} s; `dsbx gc` removes it if it stays",
+            COMMIT_REMOVAL_WAIT.as_secs()
+        )),
     }
     let (image_id, tag) = loaded?;
     Ok(Taken {
