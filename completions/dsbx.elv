@@ -49,6 +49,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand files 'E2B sbx-style file commands (ls, read, write, edit, ...)'
             cand snapshot 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots'
             cand fork 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids'
+            cand mcp 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dsbx;init'= {
@@ -110,6 +111,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --tty 'Interactive terminal (raw mode, window size)'
             cand -b 'Start in the background; print `PID: <pid>` and `Log: <path>`'
             cand --background 'Start in the background; print `PID: <pid>` and `Log: <path>`'
+            cand --stream 'Print JSON Lines events on stdout as they happen: start, stdout, stderr, exit (or error)'
             cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
             cand --quiet 'No progress or notices; errors still print'
             cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
@@ -935,6 +937,22 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'dsbx;mcp'= {
+            cand --root-dir 'The host directory upload_file and download_file may use, and nothing outside it'
+            cand --output-limit 'The most output run_command returns per stream; the rest is cut, with a note'
+            cand --read-limit 'The largest file read_file returns'
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'dsbx;help'= {
             cand init 'Create a sandbox and print its id'
             cand exec 'Run a command in a sandbox, streaming its output; exits with its status'
@@ -956,6 +974,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand files 'E2B sbx-style file commands (ls, read, write, edit, ...)'
             cand snapshot 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots'
             cand fork 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids'
+            cand mcp 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dsbx;help;init'= {
@@ -1081,6 +1100,8 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         &'dsbx;help;snapshot;rm'= {
         }
         &'dsbx;help;fork'= {
+        }
+        &'dsbx;help;mcp'= {
         }
         &'dsbx;help;help'= {
         }

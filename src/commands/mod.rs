@@ -14,6 +14,7 @@ pub mod init;
 mod kill;
 mod lifecycle;
 mod ls;
+mod mcp;
 mod proxy;
 mod sandbox_compat;
 mod snapshot;
@@ -164,6 +165,7 @@ async fn run(
         Command::Files(f) => files::run(ctx, f).await,
         Command::Snapshot(a) => snapshot::run(ctx, a).await,
         Command::Fork(a) => fork::run(ctx, a).await,
+        Command::Mcp(a) => mcp::run(ctx, a).await,
         Command::Helper(_) | Command::Doctor | Command::Completions(_) => {
             unreachable!("handled before the context is built")
         }
