@@ -101,6 +101,9 @@ impl Drop for SnapEnv {
     }
 }
 
+/// The entries of a sandbox's `/.dsbx` but the activity file its own helper writes.
+const OWN_STATE: &str = "ls -A /.dsbx | grep -v '^activity$'";
+
 fn one_line_error(out: &std::process::Output, code: i32, needle: &str) {
     assert_code(out, code);
     let err = stderr(out);
@@ -179,8 +182,16 @@ fn fork_keeps_files_owners_modes_and_packages_and_the_source_runs_on() {
     let base_env = inspect(DEBIAN, "{{json .Config.Env}}");
     assert_eq!(image_env, base_env);
 
-    // Nothing of the source's /.dsbx: only the fork's own deadline and the helper's mount.
-    assert_eq!(env.sh(f, "ls -A /.dsbx"), "bin\ndeadline\n");
+    // Nothing of the source's /.dsbx: only the fork's own deadline, the helper's mount and
+    // (once its helper has seen a command) the fork's own activity file.
+    let statuses = "ls -A /.dsbx | grep -c '^exec-.*[.]status$' || true";
+    assert_ne!(
+        env.sh(&src, statuses).trim(),
+        "0",
+        "the source has no status file"
+    );
+    assert_eq!(env.sh(f, statuses).trim(), "0");
+    assert_eq!(env.sh(f, OWN_STATE), "bin\ndeadline\n");
     let fork_deadline: i64 = env.sh(f, "cat /.dsbx/deadline").trim().parse().unwrap();
     let source_deadline: i64 = source_deadline.trim().parse().unwrap();
     assert!(
@@ -258,7 +269,7 @@ fn chains_of_three() {
     env.snapshot(&d, &["--name", "gen-d"]);
     let e = env.init(&["--snapshot", "gen-d"]);
     assert_eq!(env.sh(&e, "cat /gen-a /gen-b /gen-c"), "a\nb\nc\n");
-    assert_eq!(env.sh(&e, "ls -A /.dsbx"), "bin\ndeadline\n");
+    assert_eq!(env.sh(&e, OWN_STATE), "bin\ndeadline\n");
     env.sh(&e, "test -z \"${ONLY_A+set}\"");
     // The chain still names the first image as its base.
     let out = env.run(&["snapshot", "ls", "--json"]);
