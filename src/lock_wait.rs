@@ -57,7 +57,7 @@ pub fn lock(file: &File, path: &Path, what: &str, bound: Duration) -> anyhow::Re
 
 /// Writes this process's pid into the lock file it now holds (best effort: the lock is what
 /// counts, the pid only helps a person).
-fn record_holder(mut file: &File) {
+pub fn record_holder(mut file: &File) {
     let _ = file
         .set_len(0)
         .and_then(|()| std::io::Seek::rewind(&mut file))

@@ -3,7 +3,8 @@
 //!
 //! Roles:
 //! - `init`: PID 1 of every sandbox. Reaps zombies and keeps the sandbox alive until the deadline
-//!   in `/.dsbx/deadline`, re-read on SIGUSR1 and at least every minute.
+//!   in `/.dsbx/deadline`, re-read on SIGUSR1 and at least every minute; notes activity in
+//!   `/.dsbx/activity` (commands, network traffic).
 //! - `exec`: runs one `dsbx exec` command (user, cwd, timeout, tree kill, output relay).
 //! - `drain`: appends a lingering background child's output to a log file.
 //! - `kill TAG`: ends the `exec` tagged TAG and its whole tree (the client was interrupted).
@@ -25,7 +26,7 @@ pub const RELOAD_SIGNAL: &str = "SIGUSR1";
 pub fn run(args: Vec<OsString>) -> i32 {
     let role = args.first().and_then(|a| a.to_str()).unwrap_or("");
     match role {
-        "init" => keepalive::run(),
+        "init" => keepalive::run(&args[1..]),
         "exec" => exec::run_exec(&args[1..]),
         "drain" => exec::run_drain(&args[1..]),
         "kill" => exec::run_kill(&args[1..]),
