@@ -772,7 +772,7 @@ async fn pump(
                 Some(Err(e)) => {
                     return Err(engine.fail(e, "reading the command's output"));
                 }
-                None => break engine.exec_exit_code(&exec_id).await? as i32,
+                None => break engine.exit_code_in(id, &exec_id).await? as i32,
             },
             _ = signals.interrupt.recv() => break interrupted(ctx, id, tag).await,
             _ = signals.terminate.recv() => break interrupted(ctx, id, tag).await,
@@ -1038,7 +1038,7 @@ async fn run_tty(
                     out.flush()?;
                 }
                 Some(Err(e)) => return Err(engine.fail(e, "reading the terminal")),
-                None => break engine.exec_exit_code(&exec_id).await? as i32,
+                None => break engine.exit_code_in(id, &exec_id).await? as i32,
             },
             _ = winch.recv() => {
                 if let Some((w, h)) = window_size() {

@@ -128,11 +128,14 @@ impl Engine {
             )])),
             ..Default::default()
         };
-        let created = self
-            .docker()
-            .commit_container(options, config)
-            .await
-            .map_err(|e| self.fail_sandbox(e, id, &format!("committing sandbox {id}")))?;
+        // A commit writes the whole change set before it answers, with nothing to watch: the
+        // long client, bounded as a build is.
+        let committing = self.docker_long().commit_container(options, config);
+        let created = match tokio::time::timeout(self.bounds.build_stall, committing).await {
+            Ok(result) => result,
+            Err(_) => Err(bollard::errors::Error::RequestTimeoutError),
+        }
+        .map_err(|e| self.fail_sandbox(e, id, &format!("committing sandbox {id}")))?;
         Ok(created.id)
     }
 
@@ -154,9 +157,13 @@ impl Engine {
     /// Loads an image from a `docker save`-format archive and returns the id the engine gave it.
     pub async fn load_image(&self, archive: Vec<u8>) -> anyhow::Result<String> {
         let options = ImportImageOptionsBuilder::new().quiet(true).build();
-        let mut stream =
-            self.docker()
-                .import_image(options, bollard::body_full(archive.into()), None);
+        // A transfer: the engine answers once it has read and stored the archive.
+        let watch = self.stall_watch(self.bounds.stall, "loading the snapshot image");
+        let mut stream = Box::pin(watch.bound(self.docker_long().import_image(
+            options,
+            bollard::body_full(archive.into()),
+            None,
+        )));
         let mut loaded = None;
         while let Some(item) = stream.next().await {
             let info = item.map_err(|e| self.fail(e, "loading the snapshot image"))?;
