@@ -6,7 +6,8 @@ use crate::cli::{ExecArgs, ExecFlags};
 use crate::engine::exec::{Attached, ExecSpec};
 use crate::engine::helper_volume::HELPER_PATH;
 use crate::error::{kind_of, one_line, usage};
-use crate::helper::exec::{Ending, Request, status_path};
+use crate::helper::exec::{Ending, Request};
+use crate::helper::own_files::status_path;
 use crate::sandbox::Sandbox;
 use base64::Engine as _;
 use clap::{CommandFactory, Parser};
@@ -294,9 +295,20 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         if flags.background {
             return background_result(plan.json, &sink, outcome, ctx);
         }
-        if plan.json {
+        // A 137 may be the OOM killer's: the helper's status file says (one small read, only
+        // then); --json reads it for every ambiguous code.
+        if plan.json || outcome == 137 {
             let ending = ending(engine, &sandbox, &tag, outcome).await;
-            sink.print_json(outcome, &ending, started.elapsed(), ctx)?;
+            if ending.oom_killed {
+                ctx.printer.warn(format!(
+                    "the command was killed by the kernel's OOM killer: sandbox {id} reached its \
+                     memory limit (`dsbx info {id}` shows it; `dsbx init --memory SIZE` makes a \
+                     sandbox with more)"
+                ));
+            }
+            if plan.json {
+                sink.print_json(outcome, &ending, started.elapsed(), ctx)?;
+            }
         }
         outcome
     };
@@ -443,6 +455,7 @@ impl Sink {
         let mut value = serde_json::json!({
             "exit_code": code,
             "timed_out": ending.timed_out,
+            "oom_killed": ending.oom_killed,
             "duration_ms": elapsed.as_millis() as u64,
             "stdout": String::from_utf8_lossy(&self.out),
             "stderr": String::from_utf8_lossy(&self.err),
@@ -472,6 +485,7 @@ async fn ending(engine: &crate::engine::Engine, sandbox: &Sandbox, tag: &str, co
     let guessed = Ending {
         signal: (129..=128 + 64).contains(&code).then(|| code - 128),
         timed_out: code == 124,
+        oom_killed: false,
     };
     if (code != 124 && code <= 128) || sandbox.label(crate::labels::HELPER).is_none() {
         return guessed;
