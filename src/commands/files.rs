@@ -85,7 +85,15 @@ async fn fs_op(ctx: &Context, query: &str, args: &[&str]) -> anyhow::Result<(San
         sandbox.user().into(),
     ];
     cmd.extend(args.iter().map(|a| a.to_string()));
-    let out = engine.run_captured(&sandbox.id, cmd, "0").await?;
+    let mut out = engine.run_captured(&sandbox.id, cmd.clone(), "0").await?;
+    if out.code == 1 && out.stderr.starts_with(b"bad fs call") {
+        // A sandbox made by an earlier dsbx, whose helper takes no `--user`: the engine starts
+        // it as the user instead, as that dsbx did (this needs the user in its /etc/passwd).
+        cmd.drain(3..5);
+        out = engine
+            .run_captured(&sandbox.id, cmd, sandbox.user())
+            .await?;
+    }
     transfer::touch(ctx, &sandbox.id);
     match out.code {
         0 => Ok((sandbox, out.stdout)),
