@@ -428,7 +428,7 @@ async fn extract_as_user(
     if out.code == 125 || out.code == 127 || line.is_empty() {
         bail!(
             "upload to {shown} failed: the sandbox's dsbx helper could not unpack it (exit {}{}); \
-             a sandbox made by an older dsbx needs `--root`, or recreating",
+             a sandbox made by an earlier dsbx needs recreating (or `upload --root`)",
             out.code,
             if line.is_empty() {
                 String::new()
