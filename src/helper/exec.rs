@@ -1,15 +1,6 @@
 //! `__helper exec`, `__helper drain` and `__helper kill`: how `dsbx exec` runs a command inside a
 //! sandbox.
 //!
-//! With `--timeout`, the process the engine started forks first: the child (the warden) does all
-//! of the above, and the parent only waits for the command's status and exits with it. When the
-//! command exits while processes it started live on (a server left behind, a fork bomb whose top
-//! shell returned at once), the warden closes the engine's pipes, reports, and stays their
-//! subreaper: it keeps their output in the log and ends them all at the deadline. A parent that
-//! had to exit could not: its orphans would go to PID 1, out of reach.
-//!
-//! The helper's own files (logs, status) are created under `/.dsbx` as `own_files` says, never
-//! in a directory the sandbox's user can write.
 //! The engine runs `exec` as root. It becomes a child subreaper (so every orphaned descendant,
 //! `setsid` or not, stays under it), starts the command as the sandbox's user in a session of its
 //! own, and relays the command's stdout and stderr from its own pipes to the engine's, byte for
@@ -19,6 +10,16 @@
 //! and the sandbox's next exec is not held. `--timeout` and SIGTERM/SIGINT/SIGHUP (sent by
 //! `__helper kill TAG` when the client is interrupted) send TERM to every descendant, then KILL
 //! after a short grace, and exit 124 / 130.
+//!
+//! With `--timeout`, the process the engine started forks first: the child (the warden) does all
+//! of the above, and the parent only waits for the command's status and exits with it. When the
+//! command exits while processes it started live on (a server left behind, a fork bomb whose top
+//! shell returned at once), the warden closes the engine's pipes, reports, and stays their
+//! subreaper: it keeps their output in the log and ends them all at the deadline. A parent that
+//! had to exit could not: its orphans would go to PID 1, out of reach.
+//!
+//! The helper's own files (logs, status) are created under `/.dsbx` as `own_files` says, never
+//! in a directory the sandbox's user can write.
 //!
 //! Exit codes of the helper: the command's own, 128+N for signal N, 124 timeout, 130 interrupted,
 //! 126 could not be invoked (unknown user, bad working directory, not executable), 127 not found,
@@ -771,8 +772,9 @@ impl Relay {
             // then look after what the command left behind until the deadline.
             let null = std::fs::File::open("/dev/null").ok();
             if let Some(null) = &null {
-                // SAFETY: dup2 of a valid fd over our stdout and stderr.
+                // SAFETY: dup2 of a valid fd over our stdin, stdout and stderr.
                 unsafe {
+                    libc::dup2(null.as_raw_fd(), 0);
                     libc::dup2(null.as_raw_fd(), 1);
                     libc::dup2(null.as_raw_fd(), 2);
                 }
