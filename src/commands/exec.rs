@@ -292,6 +292,19 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
             &mut signals,
         )
         .await?;
+        if let Some(text) = &sink.engine_refused
+            && outcome == 126
+            && no_process_could_start(text)
+        {
+            // The engine's runtime could not even start dsbx's helper: at the pids limit its
+            // own fork fails, and all it says is this.
+            eprintln!(
+                "{} sandbox {id} could not start a new process, as when it is at its process \
+                 limit (`--pids`) because something in it keeps forking: `dsbx kill {id}` ends it; \
+                 recreate it with a higher `dsbx init --pids N` if its work needs more",
+                console::style("error:").red().bold()
+            );
+        }
         if flags.background {
             return background_result(plan.json, &sink, outcome, ctx);
         }
@@ -314,6 +327,15 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
     };
     let _ = activity.await;
     Ok(outcome)
+}
+
+/// Whether the engine's text for a failed start means no process could be created in the sandbox
+/// (runc's own fork failed: the pids cgroup is full).
+fn no_process_could_start(text: &str) -> bool {
+    let text = text.to_lowercase();
+    text.contains("resource temporarily unavailable")
+        || text.contains("read init-p: connection reset by peer")
+        || text.contains("cannot allocate memory")
 }
 
 /// A sandbox made without dsbx's helper (dsbx was not a static Linux binary and no
@@ -375,6 +397,8 @@ struct Sink {
     /// says whether it was the engine's (126/127: it goes to stderr) or the command's.
     held: Option<Vec<u8>>,
     seen_stdout: bool,
+    /// The engine's own text when it could not start the process at all (126/127).
+    engine_refused: Option<String>,
 }
 
 impl Sink {
@@ -388,6 +412,7 @@ impl Sink {
             err_cut: false,
             held: None,
             seen_stdout: false,
+            engine_refused: None,
         }
     }
 
@@ -442,6 +467,7 @@ impl Sink {
         let text = String::from_utf8_lossy(&held);
         let not_found = text.contains("executable file not found")
             || text.contains("no such file or directory");
+        self.engine_refused = Some(text.into_owned());
         Ok(if code == 126 && not_found { 127 } else { code })
     }
 
@@ -791,6 +817,20 @@ mod tests {
             command_argv(&w(&["echo", "$HOME"]), true),
             w(&["/bin/sh", "-c", "echo $HOME"])
         );
+    }
+
+    #[test]
+    fn a_full_pids_cgroup_is_recognised_in_the_engines_words() {
+        assert!(no_process_could_start(
+            "OCI runtime exec failed: exec failed: unable to start container process: read \
+             init-p: connection reset by peer: unknown"
+        ));
+        assert!(no_process_could_start(
+            "OCI runtime exec failed: fork/exec: Resource temporarily unavailable"
+        ));
+        assert!(!no_process_could_start(
+            "OCI runtime exec failed: exec: \"nope\": executable file not found in $PATH"
+        ));
     }
 
     #[test]
