@@ -20,7 +20,8 @@ fn canaries(id: &str) -> String {
             "-c",
             "for f in /.dsbx /.dsbx/deadline /.dsbx/logs /.dsbx/status /etc /etc/passwd \
              /etc/group /etc/hosts /tmp; do stat -c '%n %u:%g %a %F %s' $f; \
-             [ -f $f ] && md5sum $f; done; ls -la /.dsbx /etc",
+             [ -f $f ] && md5sum $f; done; \
+             for f in /.dsbx/* /etc/*; do stat -c '%n %u:%g %a %F' $f; done",
         ],
     );
     let mut host = String::new();
