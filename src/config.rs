@@ -41,6 +41,14 @@ pub struct Config {
     pub templates: BTreeMap<String, String>,
     pub build: Build,
     pub proxy: Proxy,
+    pub snapshots: Snapshots,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Snapshots {
+    /// `gc` removes snapshots older than this; `0` (the default) = never.
+    pub keep: Lifetime,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,6 +101,7 @@ impl Default for Config {
             templates: BTreeMap::new(),
             build: Build::default(),
             proxy: Proxy::default(),
+            snapshots: Snapshots::default(),
         }
     }
 }
@@ -138,7 +147,7 @@ impl Default for Proxy {
 }
 
 /// A duration written as seconds or `30s`/`10m`/`2h`/`1d`; `0` means never.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
 #[serde(try_from = "StringOrNumber")]
 pub struct Lifetime(pub Option<Duration>);
 
@@ -336,6 +345,20 @@ mod tests {
         assert_eq!(c.network, "dsbx");
         assert_eq!(c.build.base, "debian:bookworm-slim");
         assert_eq!(c.proxy.image, "nginx:stable");
+        assert_eq!(c.snapshots.keep, Lifetime(None));
+    }
+
+    #[test]
+    fn snapshots_keep() {
+        let c = parse("[snapshots]\nkeep = \"7d\"\n").unwrap();
+        assert_eq!(
+            c.snapshots.keep,
+            Lifetime(Some(Duration::from_secs(7 * 86400)))
+        );
+        let msg = parse("[snapshots]\nkeep = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("line 2") && msg.contains("keep"), "{msg}");
     }
 
     #[test]

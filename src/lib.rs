@@ -24,6 +24,7 @@ pub mod registry_auth;
 pub mod resolve;
 pub mod sandbox;
 pub mod scope;
+pub mod snapshot;
 pub mod state;
 pub mod transfer;
 pub mod units;

@@ -23,6 +23,14 @@ use std::path::Path;
 pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     let plan = Plan::from_args(ctx, &args)?;
     let engine = ctx.engine().await?;
+    // From a snapshot: what it carries, under the flags given.
+    let plan = match &args.snapshot {
+        Some(name) => {
+            let snapshot = super::snapshot::find(ctx, engine, name).await?;
+            super::snapshot::plan_for(ctx, &args, &snapshot)?
+        }
+        None => plan,
+    };
     // A missing image is built (the default image) or pulled, with its own progress.
     let image =
         super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
@@ -46,6 +54,13 @@ pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         ctx.printer.note_tty(format!("Sandbox ID: {id}"));
     }
     Ok(0)
+}
+
+/// Creates the sandbox `plan` describes and returns its id, printing nothing (for `fork`).
+pub async fn launch(ctx: &Context, engine: &Engine, plan: Plan) -> anyhow::Result<String> {
+    let image =
+        super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
+    Ok(create(ctx, engine, plan, &image).await?.0)
 }
 
 /// What `init` will do, fully validated.

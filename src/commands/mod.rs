@@ -6,6 +6,7 @@ mod doctor;
 mod download;
 mod exec;
 mod files;
+mod fork;
 mod gc;
 mod get_host;
 mod info;
@@ -16,6 +17,7 @@ mod ls;
 mod mcp;
 mod proxy;
 mod sandbox_compat;
+mod snapshot;
 mod template;
 mod timeout;
 mod upload;
@@ -161,6 +163,8 @@ async fn run(
         Command::Proxy(p) => proxy::run(ctx, p).await,
         Command::Sandbox(s) => sandbox_compat::run(ctx, s).await,
         Command::Files(f) => files::run(ctx, f).await,
+        Command::Snapshot(a) => snapshot::run(ctx, a).await,
+        Command::Fork(a) => fork::run(ctx, a).await,
         Command::Mcp(a) => mcp::run(ctx, a).await,
         Command::Helper(_) | Command::Doctor | Command::Completions(_) => {
             unreachable!("handled before the context is built")

@@ -11,6 +11,7 @@ pub mod images;
 pub mod life;
 pub mod networks;
 pub mod proxy;
+pub mod snapshots;
 pub mod system;
 
 use crate::error::{engine as engine_error, not_found};
