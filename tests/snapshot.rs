@@ -101,8 +101,10 @@ impl Drop for SnapEnv {
     }
 }
 
-/// The entries of a sandbox's `/.dsbx` but the activity file its own helper writes.
-const OWN_STATE: &str = "ls -A /.dsbx | grep -v '^activity$'";
+/// What is in `/.dsbx` besides the fork's own activity file and the helper's own (empty) `logs`
+/// and `status` directories, which its PID 1 creates at start: their contents are listed.
+const OWN_STATE: &str = "ls -A /.dsbx | grep -v -e '^activity$' -e '^logs$' -e '^status$'; \
+     ls -A /.dsbx/logs /.dsbx/status 2>/dev/null | grep -v -e ':$' -e '^$'; true";
 
 fn one_line_error(out: &std::process::Output, code: i32, needle: &str) {
     assert_code(out, code);
@@ -184,7 +186,7 @@ fn fork_keeps_files_owners_modes_and_packages_and_the_source_runs_on() {
 
     // Nothing of the source's /.dsbx: only the fork's own deadline, the helper's mount and
     // (once its helper has seen a command) the fork's own activity file.
-    let statuses = "ls -A /.dsbx | grep -c '^exec-.*[.]status$' || true";
+    let statuses = "ls -A /.dsbx/status 2>/dev/null | grep -c '^exec-.*[.]status$' || true";
     assert_ne!(
         env.sh(&src, statuses).trim(),
         "0",

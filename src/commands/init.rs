@@ -511,6 +511,8 @@ async fn create_steps(
     made.container = true;
     engine.create_sandbox(&spec).await?;
     cancel.check()?;
+    check_user(engine, id, plan).await?;
+    cancel.check()?;
     let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
     let tar =
         crate::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, deadline.as_bytes())])?;
@@ -521,6 +523,45 @@ async fn create_steps(
     engine.start_sandbox(id).await?;
     cancel.check()?;
     record(ctx, plan, id, false)?;
+    Ok(())
+}
+
+/// A named sandbox user (not root, not numeric) must be in the image's own `/etc/passwd` (and a
+/// named group in `/etc/group`): otherwise every exec, upload and `files` call would fail. Read
+/// from the created container through the archive API, only when a name needs it.
+async fn check_user(engine: &Engine, id: &str, plan: &Plan) -> anyhow::Result<()> {
+    let spec = plan.user_label.as_str();
+    if !crate::passwd::needs_lookup(spec) {
+        return Ok(());
+    }
+    let container = ids::container_name(id);
+    let read = |path: &'static str| {
+        let container = container.clone();
+        async move {
+            engine
+                .read_small_file(&container, path)
+                .await
+                .map(|b| String::from_utf8_lossy(&b.unwrap_or_default()).into_owned())
+        }
+    };
+    let passwd = read("/etc/passwd").await?;
+    let group = if spec.contains(':') {
+        read("/etc/group").await?
+    } else {
+        String::new()
+    };
+    if crate::passwd::resolve(&passwd, &group, spec).is_none() {
+        let whose = if plan.user.is_some() {
+            "--user"
+        } else {
+            "the image's USER"
+        };
+        return Err(usage(format!(
+            "{whose} `{spec}` is not in the image {}'s /etc/passwd or /etc/group, so nothing could \
+             run as it: name a user the image has, `root`, or a numeric UID[:GID]",
+            plan.image
+        )));
+    }
     Ok(())
 }
 

@@ -203,6 +203,65 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// [`Engine::run_captured`] with `input` streamed to the command's stdin, then closed (an
+    /// upload's tar for the helper's `extract`). Output is read while the input is written, so
+    /// neither side can stall the other. A failed `input` stops the stream without closing it
+    /// cleanly; the caller knows why from its own side.
+    pub async fn run_with_input<S>(
+        &self,
+        id: &str,
+        cmd: Vec<String>,
+        user: &str,
+        mut input: S,
+    ) -> anyhow::Result<Captured>
+    where
+        S: Stream<Item = Result<bytes::Bytes, std::io::Error>> + Unpin + Send + 'static,
+    {
+        use futures_util::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        let spec = ExecSpec {
+            cmd,
+            user: user.into(),
+            stdin: true,
+            ..Default::default()
+        };
+        let Attached {
+            exec_id,
+            mut output,
+            input: mut sink,
+        } = self.start_attached(id, &spec).await?;
+        let writer = tokio::spawn(async move {
+            while let Some(chunk) = input.next().await {
+                match chunk {
+                    Ok(bytes) => {
+                        if sink.write_all(&bytes).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(_) => return,
+                }
+            }
+            let _ = sink.flush().await;
+            let _ = sink.shutdown().await;
+        });
+        let mut captured = Captured::default();
+        while let Some(frame) = output.next().await {
+            match frame {
+                Ok(LogOutput::StdErr { message }) => captured.stderr.extend_from_slice(&message),
+                Ok(other) => captured.stdout.extend_from_slice(&other.into_bytes()),
+                Err(e) => {
+                    writer.abort();
+                    return Err(self.fail(e, &format!("running a helper command in {id}")));
+                }
+            }
+        }
+        writer.abort();
+        captured.code = self.exec_exit_code(&exec_id).await?;
+        Ok(captured)
+    }
+}
+
 /// What [`Engine::run_captured`] returns.
 #[derive(Debug, Clone, Default)]
 pub struct Captured {
