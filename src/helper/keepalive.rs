@@ -31,6 +31,10 @@ pub fn run(args: &[OsString]) -> i32 {
     ]);
     // SAFETY: plain libc calls on a sigset we own.
     unsafe { libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
+    // The root-only directories for exec's logs and status files, before any exec needs them.
+    if let Err(e) = super::own_files::ensure_dirs() {
+        eprintln!("dsbx helper: {e}");
+    }
     loop {
         reap_children();
         let now = now_secs();
@@ -174,7 +178,8 @@ fn running_commands() -> BTreeSet<u32> {
 
 /// The deadline in epoch seconds; `None` (never) when the file is absent, empty or `0`.
 pub fn read_deadline() -> Option<i64> {
-    let text = std::fs::read_to_string(DEADLINE_FILE).ok()?;
+    // Not through a link, and never blocking PID 1 on a FIFO.
+    let text = super::own_files::read_regular(DEADLINE_FILE, false)?;
     parse_deadline(&text)
 }
 
