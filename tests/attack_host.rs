@@ -669,7 +669,15 @@ struct Foreign(String);
 
 impl Foreign {
     fn run(name: &str, labels: &[(&str, &str)]) -> Foreign {
-        let mut args = vec!["run".to_string(), "-d".into(), "--name".into(), name.into()];
+        // No network: the decoys need none, and the engine's default bridge may be busy or gone.
+        let mut args = vec![
+            "run".to_string(),
+            "-d".into(),
+            "--network".into(),
+            "none".into(),
+            "--name".into(),
+            name.into(),
+        ];
         for (k, v) in labels {
             args.push("--label".into());
             args.push(format!("{k}={v}"));
