@@ -489,8 +489,11 @@ fn a_paused_sandbox_past_its_deadline_is_removed() {
 fn one_failed_removal_does_not_stop_the_rest_and_exits_1() {
     let Some(env) = TestEnv::new() else { return };
     let suffix = random_suffix();
-    let fake = "fail00000000";
-    let net = format!("dsbx-net-{fake}-{suffix}");
+    // A valid sandbox id of this test's own, and its network named as `init` names it: dsbx
+    // removes only networks whose labels and name agree.
+    let fake = format!("f{:0>11}", &suffix[..suffix.len().min(11)]);
+    let fake = fake.as_str();
+    let net = format!("dsbx-net-{fake}");
     let holder = format!("decoy-holder-{suffix}");
     let _decoys = Decoys(vec![
         ("container", holder.clone()),
