@@ -9,6 +9,7 @@ use crate::error::{kind_of, one_line, usage};
 use crate::helper::exec::{Ending, Request};
 use crate::helper::own_files::status_path;
 use crate::sandbox::Sandbox;
+use anyhow::Context as _;
 use base64::Engine as _;
 use clap::{CommandFactory, Parser};
 use futures_util::StreamExt;
@@ -221,9 +222,8 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         env.push(format!("TERM={term}"));
     }
 
-    let (engine, state, sandbox) = ctx.live_sandbox(&plan.id).await?;
-    crate::lifetime::make_ready(engine, &state, &sandbox).await?;
-    let id = sandbox.id.clone();
+    let route = route(ctx, &plan.id).await?;
+    let id = route.id().to_string();
     // One locked update of the record's last activity, beside the exec (no extra Docker call).
     let store = ctx.store.clone();
     let activity_id = id.clone();
@@ -239,7 +239,7 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
     let user = match (&flags.user, flags.root) {
         (Some(u), _) => u.clone(),
         (None, true) => "0".to_string(),
-        (None, false) => sandbox.user().to_string(),
+        (None, false) => route.user().to_string(),
     };
     let tag = nonce();
     let request = Request {
@@ -256,28 +256,55 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
             .map(OsString::from)
             .collect(),
     };
-    let spec = if sandbox.label(crate::labels::HELPER).is_some() {
-        let mut cmd = vec![HELPER_PATH.to_string(), "__helper".into(), "exec".into()];
-        cmd.extend(request.to_args());
-        ExecSpec {
-            cmd,
-            env,
-            user: "0".into(),
-            tty: flags.tty,
-            stdin: flags.stdin || flags.tty,
-            working_dir: None,
-        }
-    } else {
-        direct_spec(ctx, flags, request, env)?
-    };
     let mut signals = Signals {
         interrupt: signal(SignalKind::interrupt())?,
         terminate: signal(SignalKind::terminate())?,
     };
-    let attached = engine.start_attached(&id, &spec).await?;
+    let (attached, mut via, sandbox) = match route {
+        Route::Channel { channel, .. } => {
+            let mut args = vec!["exec".to_string()];
+            args.extend(request.to_args());
+            let started = channel
+                .start(args, env, flags.tty, flags.stdin || flags.tty)
+                .await
+                .context("starting the command over the sandbox's channel")?;
+            let via = Via::Channel {
+                ended: Some(started.ended),
+                control: started.control,
+                got: None,
+            };
+            let attached = Attached {
+                exec_id: String::new(),
+                output: started.output,
+                input: started.input,
+            };
+            (attached, via, None)
+        }
+        Route::Engine { engine, sandbox } => {
+            let spec = if sandbox.label(crate::labels::HELPER).is_some() {
+                let mut cmd = vec![HELPER_PATH.to_string(), "__helper".into(), "exec".into()];
+                cmd.extend(request.to_args());
+                ExecSpec {
+                    cmd,
+                    env,
+                    user: "0".into(),
+                    tty: flags.tty,
+                    stdin: flags.stdin || flags.tty,
+                    working_dir: None,
+                }
+            } else {
+                direct_spec(ctx, flags, request, env)?
+            };
+            let attached = engine.start_attached(&id, &spec).await?;
+            let via = Via::Engine {
+                exec_id: attached.exec_id.clone(),
+            };
+            (attached, via, Some(sandbox))
+        }
+    };
 
     let outcome = if flags.tty {
-        run_tty(ctx, &id, &tag, attached, &mut signals).await?
+        run_tty(ctx, &id, &tag, (attached, &mut via), &mut signals).await?
     } else {
         // A background start's output is the helper's report: collect it, print it our way.
         let capture = plan.json || flags.background;
@@ -286,12 +313,21 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
             ctx,
             &id,
             &tag,
-            attached,
+            (attached, &mut via),
             flags.stdin,
             &mut sink,
             &mut signals,
         )
         .await?;
+        if let Via::Channel {
+            got: Some(ended), ..
+        } = &via
+            && ended.cannot_start.is_some()
+        {
+            // The channel's word for what the engine says when its runtime cannot start the
+            // helper.
+            sink.engine_refused = ended.cannot_start.clone();
+        }
         if let Some(text) = &sink.engine_refused
             && outcome == 126
             && no_process_could_start(text)
@@ -311,7 +347,7 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         // A 137 may be the OOM killer's: the helper's status file says (one small read, only
         // then); --json reads it for every ambiguous code.
         if plan.json || outcome == 137 {
-            let ending = ending(engine, &sandbox, &tag, outcome).await;
+            let ending = ending(ctx, &via, sandbox.as_ref(), &tag, outcome).await;
             if ending.oom_killed {
                 ctx.printer.warn(format!(
                     "the command was killed by the kernel's OOM killer: sandbox {id} reached its \
@@ -369,6 +405,122 @@ fn direct_spec(
         stdin: flags.stdin || flags.tty,
         working_dir: request.cwd,
     })
+}
+
+/// Where a sandbox's command runs.
+enum Route<'a> {
+    /// Its channel answered (see `crate::channel`): no engine call at all.
+    Channel {
+        id: String,
+        channel: crate::channel::client::Channel,
+    },
+    /// The engine's exec path (resolved, started or resumed as needed).
+    Engine {
+        engine: &'a crate::engine::Engine,
+        sandbox: Sandbox,
+    },
+}
+
+impl Route<'_> {
+    fn id(&self) -> &str {
+        match self {
+            Route::Channel { id, .. } => id,
+            Route::Engine { sandbox, .. } => &sandbox.id,
+        }
+    }
+
+    fn user(&self) -> &str {
+        match self {
+            Route::Channel { channel, .. } => &channel.user,
+            Route::Engine { sandbox, .. } => sandbox.user(),
+        }
+    }
+}
+
+/// The channel when it can serve: a sandbox this state knows by its exact id or name, in this
+/// scope, whose helper answers on its socket (so it runs: nothing to start, resume or check).
+/// Anything else takes the engine's path, which says nothing of it unless `--verbose`.
+async fn route<'a>(ctx: &'a Context, query: &str) -> anyhow::Result<Route<'a>> {
+    let known = ctx.store.load().ok().and_then(|state| {
+        state
+            .sandboxes
+            .iter()
+            .find(|(id, r)| {
+                r.scope == ctx.scope && !r.creating && (id.as_str() == query || r.name == query)
+            })
+            .map(|(id, _)| id.clone())
+    });
+    let endpoint = crate::engine::endpoint::resolve(ctx.global.docker_host.as_deref());
+    let why = match (known, endpoint) {
+        (Some(id), Ok(endpoint)) => {
+            match crate::channel::client::connect(ctx.store.dir(), &id, &endpoint.url).await {
+                Ok(channel) => {
+                    ctx.printer.verbose("exec: over the sandbox's channel");
+                    return Ok(Route::Channel { id, channel });
+                }
+                Err(why) => why,
+            }
+        }
+        (None, _) => "not an id or name this state records".to_string(),
+        (_, Err(e)) => format!("{e:#}"),
+    };
+    ctx.printer
+        .verbose(format!("exec: the engine's exec path ({why})"));
+    let (engine, state, sandbox) = ctx.live_sandbox(query).await?;
+    crate::lifetime::make_ready(engine, &state, &sandbox).await?;
+    Ok(Route::Engine { engine, sandbox })
+}
+
+/// The path a started command's frames come by, for its exit code, resizes and failures.
+enum Via {
+    Engine {
+        exec_id: String,
+    },
+    Channel {
+        ended: Option<tokio::sync::oneshot::Receiver<crate::channel::client::Ended>>,
+        control: crate::channel::client::Control,
+        got: Option<crate::channel::client::Ended>,
+    },
+}
+
+impl Via {
+    async fn exit_code(&mut self, ctx: &Context) -> anyhow::Result<i32> {
+        match self {
+            Via::Engine { exec_id } => {
+                Ok(ctx.engine().await?.exec_exit_code(exec_id).await? as i32)
+            }
+            Via::Channel { ended, got, .. } => {
+                let receiver = ended.take().context("the exit was already read")?;
+                let ended = receiver
+                    .await
+                    .context("the sandbox's channel ended without the command's exit status")?;
+                let code = ended.code;
+                *got = Some(ended);
+                Ok(code)
+            }
+        }
+    }
+
+    async fn resize(&self, ctx: &Context, width: u16, height: u16) {
+        match self {
+            Via::Engine { exec_id } => {
+                if let Ok(engine) = ctx.engine().await {
+                    let _ = engine.resize_exec(exec_id, width, height).await;
+                }
+            }
+            Via::Channel { control, .. } => control.resize(width, height).await,
+        }
+    }
+
+    async fn fail(&self, ctx: &Context, e: bollard::errors::Error, what: &str) -> anyhow::Error {
+        match self {
+            Via::Engine { .. } => match ctx.engine().await {
+                Ok(engine) => engine.fail(e, what),
+                Err(err) => err,
+            },
+            Via::Channel { .. } => anyhow::Error::new(e).context(format!("{what} (channel)")),
+        }
+    }
 }
 
 fn nonce() -> String {
@@ -507,15 +659,35 @@ impl Sink {
 /// own `exit 124` or `exit 137`, or dsbx's timeout, or a signal): then the helper's status file
 /// says which (one small archive read). Without it (no helper), the code is read as a shell
 /// would: 124 is the timeout, 128+N is signal N.
-async fn ending(engine: &crate::engine::Engine, sandbox: &Sandbox, tag: &str, code: i32) -> Ending {
+async fn ending(
+    ctx: &Context,
+    via: &Via,
+    sandbox: Option<&Sandbox>,
+    tag: &str,
+    code: i32,
+) -> Ending {
     let guessed = Ending {
         signal: (129..=128 + 64).contains(&code).then(|| code - 128),
         timed_out: code == 124,
         oom_killed: false,
     };
-    if (code != 124 && code <= 128) || sandbox.label(crate::labels::HELPER).is_none() {
+    if code != 124 && code <= 128 {
         return guessed;
     }
+    // Over the channel, the helper sent the status file with the exit.
+    if let Via::Channel { got, .. } = via {
+        return got
+            .as_ref()
+            .and_then(|g| g.ending.as_deref())
+            .and_then(Ending::parse)
+            .unwrap_or(guessed);
+    }
+    let Some(sandbox) = sandbox.filter(|s| s.label(crate::labels::HELPER).is_some()) else {
+        return guessed;
+    };
+    let Ok(engine) = ctx.engine().await else {
+        return guessed;
+    };
     let container = crate::ids::container_name(&sandbox.id);
     match engine.read_small_file(&container, &status_path(tag)).await {
         Ok(Some(bytes)) => Ending::parse(&String::from_utf8_lossy(&bytes)).unwrap_or(guessed),
@@ -528,16 +700,13 @@ async fn pump(
     ctx: &Context,
     id: &str,
     tag: &str,
-    attached: Attached,
+    (attached, via): (Attached, &mut Via),
     forward_stdin: bool,
     sink: &mut Sink,
     signals: &mut Signals,
 ) -> anyhow::Result<i32> {
-    let engine = ctx.engine().await?;
     let Attached {
-        exec_id,
-        mut output,
-        input,
+        mut output, input, ..
     } = attached;
     let stdin_task = if forward_stdin {
         Some(tokio::spawn(forward_input(input)))
@@ -557,12 +726,12 @@ async fn pump(
                 }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => {
-                    return Err(engine.fail(e, "reading the command's output"));
+                    return Err(via.fail(ctx, e, "reading the command's output").await);
                 }
-                None => break engine.exec_exit_code(&exec_id).await? as i32,
+                None => break via.exit_code(ctx).await?,
             },
-            _ = signals.interrupt.recv() => break interrupted(ctx, id, tag).await,
-            _ = signals.terminate.recv() => break interrupted(ctx, id, tag).await,
+            _ = signals.interrupt.recv() => break interrupted(ctx, via, id, tag).await,
+            _ = signals.terminate.recv() => break interrupted(ctx, via, id, tag).await,
         }
     };
     if let Some(task) = stdin_task {
@@ -572,7 +741,32 @@ async fn pump(
 }
 
 /// SIGINT or SIGTERM reached dsbx: end the remote command and everything it started, then 130.
-async fn interrupted(ctx: &Context, id: &str, tag: &str) -> i32 {
+async fn interrupted(ctx: &Context, via: &Via, id: &str, tag: &str) -> i32 {
+    if let Via::Channel { .. } = via {
+        // A second connection runs the same `kill` role the engine path would.
+        let ended = async {
+            let engine =
+                crate::engine::endpoint::resolve(ctx.global.docker_host.as_deref()).ok()?;
+            let channel = crate::channel::client::connect(ctx.store.dir(), id, &engine.url)
+                .await
+                .ok()?;
+            let started = channel
+                .start(
+                    vec!["kill".into(), tag.to_string()],
+                    Vec::new(),
+                    false,
+                    false,
+                )
+                .await
+                .ok()?;
+            let mut output = started.output;
+            while output.next().await.is_some() {}
+            started.ended.await.ok()
+        };
+        if let Ok(Some(_)) = tokio::time::timeout(Duration::from_secs(15), ended).await {
+            return 130;
+        }
+    }
     if let Ok(engine) = ctx.engine().await {
         let cmd = vec![
             HELPER_PATH.to_string(),
@@ -695,18 +889,15 @@ async fn run_tty(
     ctx: &Context,
     id: &str,
     tag: &str,
-    attached: Attached,
+    (attached, via): (Attached, &mut Via),
     signals: &mut Signals,
 ) -> anyhow::Result<i32> {
-    let engine = ctx.engine().await?;
     let Attached {
-        exec_id,
-        mut output,
-        input,
+        mut output, input, ..
     } = attached;
     let _raw = RawMode::enter();
     if let Some((w, h)) = window_size() {
-        let _ = engine.resize_exec(&exec_id, w, h).await;
+        via.resize(ctx, w, h).await;
     }
     let mut winch = signal(SignalKind::window_change())?;
     let stdin_task = tokio::spawn(forward_input(input));
@@ -719,16 +910,16 @@ async fn run_tty(
                     out.write_all(&frame.into_bytes())?;
                     out.flush()?;
                 }
-                Some(Err(e)) => return Err(engine.fail(e, "reading the terminal")),
-                None => break engine.exec_exit_code(&exec_id).await? as i32,
+                Some(Err(e)) => return Err(via.fail(ctx, e, "reading the terminal").await),
+                None => break via.exit_code(ctx).await?,
             },
             _ = winch.recv() => {
                 if let Some((w, h)) = window_size() {
-                    let _ = engine.resize_exec(&exec_id, w, h).await;
+                    via.resize(ctx, w, h).await;
                 }
             }
-            _ = signals.interrupt.recv() => break interrupted(ctx, id, tag).await,
-            _ = signals.terminate.recv() => break interrupted(ctx, id, tag).await,
+            _ = signals.interrupt.recv() => break interrupted(ctx, via, id, tag).await,
+            _ = signals.terminate.recv() => break interrupted(ctx, via, id, tag).await,
         }
     };
     stdin_task.abort();

@@ -182,6 +182,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
             ctx.store.update(|s| {
                 for id in &forget {
                     s.sandboxes.remove(*id);
+                    crate::channel::forget(ctx.store.dir(), id);
                 }
                 Ok(())
             })?;

@@ -56,6 +56,7 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
     ctx.store.update(|s| {
         for id in &killed {
             s.sandboxes.remove(id);
+            crate::channel::forget(ctx.store.dir(), id);
         }
         Ok(())
     })?;

@@ -13,6 +13,7 @@
 //! The engine starts every role as root. Roles that act for the sandbox's user resolve it from
 //! the sandbox's own `/etc/passwd` (root and numeric ids need none) and drop to it before they
 //! touch a path; the root roles create their own files only under `/.dsbx` (`own_files`).
+//! - `serve UID:GID USER`: the channel's server (see `serve.rs` and `crate::channel`).
 //! - `listening PORT`: exit 0 if a TCP socket listens on PORT in the sandbox, 1 if none does.
 
 pub mod exec;
@@ -21,6 +22,7 @@ pub mod fs;
 pub mod keepalive;
 pub mod listening;
 pub mod own_files;
+pub mod serve;
 pub mod user_switch;
 
 use std::ffi::OsString;
@@ -33,7 +35,12 @@ pub const RELOAD_SIGNAL: &str = "SIGUSR1";
 pub fn run(args: Vec<OsString>) -> i32 {
     let role = args.first().and_then(|a| a.to_str()).unwrap_or("");
     match role {
-        "init" => keepalive::run(),
+        "init" => {
+            // A sandbox made with a channel: its server runs beside PID 1 (see `serve`).
+            serve::start_beside_init(&args[1..]);
+            keepalive::run()
+        }
+        "serve" => serve::run(&args[1..]),
         "exec" => exec::run_exec(&args[1..]),
         "drain" => exec::run_drain(&args[1..]),
         "kill" => exec::run_kill(&args[1..]),
