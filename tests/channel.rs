@@ -290,3 +290,53 @@ fn another_engine_named_on_the_command_line_is_not_bypassed() {
         stderr(&out)
     );
 }
+
+#[test]
+fn exec_files_and_uploads_as_the_user_make_no_engine_exec_over_the_channel() {
+    let Some(env) = TestEnv::new() else { return };
+    let api = common::api_log::ApiLog::start();
+    let host = api.docker_host();
+    let dsbx = |args: &[&str], channel: bool| {
+        let mut cmd = env.dsbx();
+        if channel {
+            cmd.env_remove("DSBX_CHANNEL");
+        } else {
+            cmd.env("DSBX_CHANNEL", "off");
+        }
+        let out = cmd
+            .arg("--docker-host")
+            .arg(&host)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_code(&out, 0);
+        out
+    };
+    let id = stdout(&dsbx(&["init", "--user", "user"], true))
+        .trim()
+        .to_string();
+    let local = env.dir.path().join("up.txt");
+    std::fs::write(&local, "uploaded").unwrap();
+    let local = path_str(&local).to_string();
+    let work = |channel: bool| {
+        api.take();
+        let out = dsbx(&["exec", &id, "echo hi"], channel);
+        assert_eq!(stdout(&out), "hi\n");
+        let exec_calls = api.take();
+        dsbx(&["files", "mkdir", &id, "/home/user/d"], channel);
+        dsbx(&["upload", &id, &local, "/home/user/d/"], channel);
+        let out = dsbx(&["files", "ls", &id, "/home/user/d"], channel);
+        assert!(stdout(&out).contains("up.txt"), "{}", stdout(&out));
+        dsbx(&["files", "rm", &id, "/home/user/d"], channel);
+        let calls = api.take();
+        (exec_calls, calls)
+    };
+    // Over the channel: exec makes no engine call at all; the file commands none to /exec.
+    let (exec_calls, calls) = work(true);
+    assert!(exec_calls.is_empty(), "{exec_calls:?}");
+    assert!(!calls.iter().any(|c| c.line.contains("/exec")), "{calls:?}");
+    // Forced onto the engine path: the same work, through the engine's exec API.
+    let (exec_calls, calls) = work(false);
+    assert!(exec_calls.iter().any(|c| c.line.contains("/exec")));
+    assert!(calls.iter().any(|c| c.line.contains("/exec")));
+}

@@ -2,8 +2,10 @@
 //! stream of output frames plus an input sink, the shapes the engine's exec path gives too.
 
 use super::{FromHelper, QUEUE, ToHelper, VERSION};
-use crate::engine::exec::{InputSink, OutputStream};
+use crate::engine::exec::{Captured, InputSink, OutputStream};
 use bollard::container::LogOutput;
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
 use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -236,6 +238,116 @@ impl Channel {
             control: Control(tx),
         })
     }
+}
+
+impl Channel {
+    /// Runs `__helper ARGS…` to its end with `input` (if any) as its stdin; returns its exit code
+    /// and output. A failing `input` ends the connection without an end of stdin, so the helper
+    /// ends the role instead of taking a truncated stream as whole.
+    pub async fn run_captured<S>(self, args: Vec<String>, input: Option<S>) -> io::Result<Captured>
+    where
+        S: Stream<Item = Result<Bytes, io::Error>> + Unpin + Send + 'static,
+    {
+        let mut started = self.start(args, Vec::new(), false, input.is_some()).await?;
+        let mut writer = input.map(|mut input| {
+            let control = started.control.0.clone();
+            tokio::spawn(async move {
+                while let Some(chunk) = input.next().await {
+                    let Ok(bytes) = chunk else {
+                        // Dropping the sender alone would not end the connection; this does.
+                        return false;
+                    };
+                    for piece in bytes.chunks(super::CHUNK) {
+                        if control.send(ToHelper::Stdin(piece.to_vec())).await.is_err() {
+                            return true;
+                        }
+                    }
+                }
+                let _ = control.send(ToHelper::StdinEnd).await;
+                true
+            })
+        });
+        drop(started.input);
+        let mut captured = Captured::default();
+        let mut output = started.output;
+        loop {
+            tokio::select! {
+                frame = output.next() => match frame {
+                    Some(Ok(LogOutput::StdErr { message })) => captured.stderr.extend_from_slice(&message),
+                    Some(Ok(other)) => captured.stdout.extend_from_slice(&other.into_bytes()),
+                    Some(Err(e)) => return Err(io::Error::other(e)),
+                    None => break,
+                },
+                done = async { writer.as_mut().expect("guarded").await }, if writer.is_some() => {
+                    writer = None;
+                    if !matches!(done, Ok(true)) {
+                        return Err(io::Error::other("the input failed"));
+                    }
+                }
+            }
+        }
+        let ended = (&mut started.ended)
+            .await
+            .map_err(|_| io::Error::other("the channel ended without the role's exit status"))?;
+        captured.code = ended.code as i64;
+        Ok(captured)
+    }
+}
+
+/// The helper command `cmd` (`/.dsbx/bin/dsbx __helper ROLE …`) as the channel takes it: the role
+/// and its arguments.
+fn role_args(cmd: &[String]) -> Option<Vec<String>> {
+    match cmd {
+        [path, helper, rest @ ..]
+            if path == crate::engine::helper_volume::HELPER_PATH && helper == "__helper" =>
+        {
+            Some(rest.to_vec())
+        }
+        _ => None,
+    }
+}
+
+/// Runs dsbx's helper command `cmd` as root in sandbox `id` to its end, over the sandbox's channel
+/// when it can serve, else through the engine's exec path (`Engine::run_captured`); the same
+/// role either way.
+pub async fn run_helper(
+    state_dir: &Path,
+    engine: &crate::engine::Engine,
+    id: &str,
+    cmd: Vec<String>,
+) -> anyhow::Result<Captured> {
+    if let Some(args) = role_args(&cmd)
+        && let Ok(channel) = connect(state_dir, id, &engine.endpoint.url).await
+    {
+        let none: Option<futures_util::stream::Empty<Result<Bytes, io::Error>>> = None;
+        return channel
+            .run_captured(args, none)
+            .await
+            .map_err(|e| anyhow::anyhow!("running a helper command in {id} (channel): {e}"));
+    }
+    engine.run_captured(id, cmd, "0").await
+}
+
+/// [`run_helper`] with `input` streamed to the role's stdin (`Engine::run_with_input`).
+pub async fn run_helper_with_input<S>(
+    state_dir: &Path,
+    engine: &crate::engine::Engine,
+    id: &str,
+    cmd: Vec<String>,
+    input: S,
+) -> anyhow::Result<Captured>
+where
+    S: Stream<Item = Result<Bytes, io::Error>> + Unpin + Send + 'static,
+{
+    if let Some(args) = role_args(&cmd)
+        && let Ok(channel) = connect(state_dir, id, &engine.endpoint.url).await
+    {
+        return channel
+            .run_captured(args, Some(input))
+            .await
+            .map_err(|e| anyhow::anyhow!("running a helper command in {id} (channel): {e}"));
+    }
+    engine.run_with_input(id, cmd, "0", input).await
 }
 
 struct Reading {
