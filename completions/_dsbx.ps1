@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)')
             [CompletionResult]::new('files', 'files', [CompletionResultType]::ParameterValue, 'E2B sbx-style file commands (ls, read, write, edit, ...)')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -112,6 +113,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('--tty', '--tty', [CompletionResultType]::ParameterName, 'Interactive terminal (raw mode, window size)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Start in the background; print `PID: <pid>` and `Log: <path>`')
             [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Start in the background; print `PID: <pid>` and `Log: <path>`')
+            [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'Print JSON Lines events on stdout as they happen: start, stdout, stderr, exit (or error)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
@@ -938,6 +940,23 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
         'dsbx;files;help;help' {
             break
         }
+        'dsbx;mcp' {
+            [CompletionResult]::new('--root-dir', '--root-dir', [CompletionResultType]::ParameterName, 'The host directory upload_file and download_file may use, and nothing outside it')
+            [CompletionResult]::new('--output-limit', '--output-limit', [CompletionResultType]::ParameterName, 'The most output run_command returns per stream; the rest is cut, with a note')
+            [CompletionResult]::new('--read-limit', '--read-limit', [CompletionResultType]::ParameterName, 'The largest file read_file returns')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr (also honours NO_COLOR)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
+            [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'dsbx;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a sandbox and print its id')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a sandbox, streaming its output; exits with its status')
@@ -957,6 +976,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)')
             [CompletionResult]::new('files', 'files', [CompletionResultType]::ParameterValue, 'E2B sbx-style file commands (ls, read, write, edit, ...)')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1116,6 +1136,9 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             break
         }
         'dsbx;help;files;download-dir' {
+            break
+        }
+        'dsbx;help;mcp' {
             break
         }
         'dsbx;help;help' {

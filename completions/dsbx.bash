@@ -52,6 +52,9 @@ _dsbx() {
             dsbx,ls)
                 cmd="dsbx__subcmd__ls"
                 ;;
+            dsbx,mcp)
+                cmd="dsbx__subcmd__mcp"
+                ;;
             dsbx,pause)
                 cmd="dsbx__subcmd__pause"
                 ;;
@@ -192,6 +195,9 @@ _dsbx() {
                 ;;
             dsbx__subcmd__help,ls)
                 cmd="dsbx__subcmd__help__subcmd__ls"
+                ;;
+            dsbx__subcmd__help,mcp)
+                cmd="dsbx__subcmd__help__subcmd__mcp"
                 ;;
             dsbx__subcmd__help,pause)
                 cmd="dsbx__subcmd__help__subcmd__pause"
@@ -395,7 +401,7 @@ _dsbx() {
 
     case "${cmd}" in
         dsbx)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info timeout template proxy doctor completions sandbox files help"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info timeout template proxy doctor completions sandbox files mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -515,7 +521,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__exec)
-            opts="-e -u -i -t -b -h -V --cwd --env --user --root --timeout --shell --stdin --tty --background --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-e -u -i -t -b -h -V --cwd --env --user --root --timeout --shell --stdin --tty --background --stream --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1331,7 +1337,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__help)
-            opts="init exec upload download get-host kill ls gc pause resume info timeout template proxy doctor completions sandbox files help"
+            opts="init exec upload download get-host kill ls gc pause resume info timeout template proxy doctor completions sandbox files mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1681,6 +1687,20 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__help__subcmd__mcp)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2167,6 +2187,48 @@ _dsbx() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__mcp)
+            opts="-h -V --root-dir --output-limit --read-limit --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

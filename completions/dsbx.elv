@@ -47,6 +47,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand completions 'Print a shell completion script'
             cand sandbox 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)'
             cand files 'E2B sbx-style file commands (ls, read, write, edit, ...)'
+            cand mcp 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dsbx;init'= {
@@ -107,6 +108,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --tty 'Interactive terminal (raw mode, window size)'
             cand -b 'Start in the background; print `PID: <pid>` and `Log: <path>`'
             cand --background 'Start in the background; print `PID: <pid>` and `Log: <path>`'
+            cand --stream 'Print JSON Lines events on stdout as they happen: start, stdout, stderr, exit (or error)'
             cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
             cand --quiet 'No progress or notices; errors still print'
             cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
@@ -856,6 +858,22 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         }
         &'dsbx;files;help;help'= {
         }
+        &'dsbx;mcp'= {
+            cand --root-dir 'The host directory upload_file and download_file may use, and nothing outside it'
+            cand --output-limit 'The most output run_command returns per stream; the rest is cut, with a note'
+            cand --read-limit 'The largest file read_file returns'
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'dsbx;help'= {
             cand init 'Create a sandbox and print its id'
             cand exec 'Run a command in a sandbox, streaming its output; exits with its status'
@@ -875,6 +893,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand completions 'Print a shell completion script'
             cand sandbox 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)'
             cand files 'E2B sbx-style file commands (ls, read, write, edit, ...)'
+            cand mcp 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dsbx;help;init'= {
@@ -990,6 +1009,8 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         &'dsbx;help;files;upload-dir'= {
         }
         &'dsbx;help;files;download-dir'= {
+        }
+        &'dsbx;help;mcp'= {
         }
         &'dsbx;help;help'= {
         }

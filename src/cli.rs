@@ -129,6 +129,9 @@ pub enum Command {
         after_help = "Examples:\n  dsbx files write $ID /app/main.py 'print(1)'\n  dsbx files read $ID /app/main.py"
     )]
     Files(FilesCommand),
+    /// Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)
+    #[command(after_help = MCP_HELP)]
+    Mcp(McpArgs),
     /// dsbx's helper inside a sandbox (not for direct use)
     #[command(name = "__helper", hide = true)]
     Helper(HelperArgs),
@@ -242,6 +245,9 @@ pub struct ExecFlags {
     /// Start in the background; print `PID: <pid>` and `Log: <path>`
     #[arg(short, long)]
     pub background: bool,
+    /// Print JSON Lines events on stdout as they happen: start, stdout, stderr, exit (or error)
+    #[arg(long)]
+    pub stream: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -254,6 +260,28 @@ pub struct ExecArgs {
     /// The command: one string runs through /bin/sh -c; several words run as argv
     #[arg(value_name = "CMD", trailing_var_arg = true, allow_hyphen_values = true, num_args = 1.., required = true)]
     pub command: Vec<String>,
+}
+
+pub const MCP_HELP: &str = "\
+Tools: create_sandbox, run_command, read_file, write_file, list_files, edit_file, upload_file,
+download_file, get_url, extend_lifetime, list_sandboxes, kill_sandbox. Sandboxes belong to the
+server's scope (--scope, DSBX_SCOPE, the config). Host paths of upload_file and download_file stay
+inside --root-dir; without it those two tools refuse.
+
+Example (an MCP client's server entry):
+  {\"command\": \"dsbx\", \"args\": [\"mcp\", \"--root-dir\", \"/home/me/work\"]}";
+
+#[derive(Debug, Clone, Args)]
+pub struct McpArgs {
+    /// The host directory upload_file and download_file may use, and nothing outside it
+    #[arg(long, value_name = "DIR")]
+    pub root_dir: Option<PathBuf>,
+    /// The most output run_command returns per stream; the rest is cut, with a note
+    #[arg(long, value_name = "SIZE", default_value = "64KiB")]
+    pub output_limit: String,
+    /// The largest file read_file returns
+    #[arg(long, value_name = "SIZE", default_value = "1MiB")]
+    pub read_limit: String,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -17,6 +17,7 @@ pub mod host_lock;
 pub mod ids;
 pub mod labels;
 pub mod lifetime;
+pub mod mcp;
 pub mod output;
 pub mod passwd;
 pub mod registry_auth;

@@ -10,6 +10,8 @@
 #   3. builds `dsbx-test-busybox` (FROM scratch, static busybox, /tmp, /home/user, a non-root user);
 #   4. builds `dsbx-test-debian` from `debootstrap --variant=minbase bookworm`, also tagged
 #      `debian:bookworm-slim` so Dockerfiles can build FROM it with no registry.
+# Between steps 1 and 2 it installs the official MCP Python SDK with pip (tests/mcp.rs runs it as
+# a real client of `dsbx mcp`).
 set -euo pipefail
 
 log() { printf 'engine-up: %s\n' "$*" >&2; }
@@ -36,6 +38,21 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# tests/mcp.rs drives `dsbx mcp` with the official MCP Python SDK (`mcp` on PyPI) and checks its
+# tool schemas with jsonschema. pip refuses a system Python it does not manage (PEP 668) unless told.
+if ! python3 -c 'import mcp, jsonschema' >/dev/null 2>&1; then
+  log "installing the MCP Python SDK (pip: mcp, jsonschema)"
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
+  fi
+  export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
+  python3 -m pip install -q mcp jsonschema >/dev/null 2>&1 \
+    || python3 -m pip install -q --break-system-packages mcp jsonschema >/dev/null
+  python3 -c 'import mcp, jsonschema' || { log "the MCP Python SDK did not install"; exit 1; }
 fi
 
 engine_answers() { docker -H "unix://$socket" version --format '{{.Server.Version}}' >/dev/null 2>&1; }

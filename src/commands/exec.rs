@@ -138,6 +138,7 @@ fn plan(ctx: &Context, args: ExecArgs, argv: &[OsString]) -> anyhow::Result<Plan
         flags.stdin |= f.stdin;
         flags.tty |= f.tty;
         flags.background |= f.background;
+        flags.stream |= f.stream;
         json |= t.json;
     }
     if flags.root && flags.user.is_some() {
@@ -154,6 +155,21 @@ fn plan(ctx: &Context, args: ExecArgs, argv: &[OsString]) -> anyhow::Result<Plan
     if flags.background && flags.timeout.is_some() {
         return Err(usage(
             "--timeout cannot be used with -b/--background: the command outlives dsbx",
+        ));
+    }
+    if flags.stream && flags.tty {
+        return Err(usage(
+            "--stream cannot be used with -t/--tty: a terminal's output is one stream, not events",
+        ));
+    }
+    if flags.stream && flags.background {
+        return Err(usage(
+            "--stream cannot be used with -b/--background: the command's output goes to its log",
+        ));
+    }
+    if flags.stream && json {
+        return Err(usage(
+            "--stream and --json are two output formats: choose one",
         ));
     }
     if flags.cwd.as_deref() == Some("") {
@@ -180,9 +196,11 @@ pub async fn run(
     argv: &[OsString],
 ) -> anyhow::Result<i32> {
     let mut json = ctx.global.json;
+    let mut stream = args.flags.stream;
     let result = async {
         let plan = plan(ctx, args, argv)?;
         json = plan.json;
+        stream = plan.flags.stream;
         execute(ctx, plan).await
     }
     .await;
@@ -192,7 +210,12 @@ pub async fn run(
         Err(e) => {
             // Every dsbx-side failure of exec is 125, in JSON too.
             let message = one_line(&e);
-            if json {
+            if stream {
+                let error = serde_json::json!({
+                    "kind": kind_of(&e).as_str(), "message": message, "exit_code": 125
+                });
+                let _ = emit(&Event::Error { error });
+            } else if json {
                 let value = serde_json::json!({
                     "error": { "kind": kind_of(&e).as_str(), "message": message, "exit_code": 125 }
                 });
@@ -204,8 +227,9 @@ pub async fn run(
     }
 }
 
-async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
-    let started = Instant::now();
+/// Resolves the sandbox (starting or resuming it), records the activity beside the exec, and
+/// builds what the engine runs: dsbx's helper with the request, or plain `docker exec`.
+async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'a>> {
     let flags = &plan.flags;
     let timeout = match &flags.timeout {
         Some(t) => crate::units::parse_duration(t)?,
@@ -222,7 +246,8 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         env.push(format!("TERM={term}"));
     }
 
-    let route = route(ctx, &plan.id).await?;
+    // --stream reports the command's pid, which only the engine's exec path knows.
+    let route = route(ctx, &plan.id, !flags.stream).await?;
     let id = route.id().to_string();
     // One locked update of the record's last activity, beside the exec (no extra Docker call).
     let store = ctx.store.clone();
@@ -256,29 +281,17 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
             .map(OsString::from)
             .collect(),
     };
-    let mut signals = Signals {
-        interrupt: signal(SignalKind::interrupt())?,
-        terminate: signal(SignalKind::terminate())?,
-    };
-    let (attached, mut via, sandbox) = match route {
+    let launch = match route {
         Route::Channel { channel, .. } => {
             let mut args = vec!["exec".to_string()];
             args.extend(request.to_args());
-            let started = channel
-                .start(args, env, flags.tty, flags.stdin || flags.tty)
-                .await
-                .context("starting the command over the sandbox's channel")?;
-            let via = Via::Channel {
-                ended: Some(started.ended),
-                control: started.control,
-                got: None,
-            };
-            let attached = Attached {
-                exec_id: String::new(),
-                output: started.output,
-                input: started.input,
-            };
-            (attached, via, None)
+            Launch::Channel {
+                channel,
+                args,
+                env,
+                tty: flags.tty,
+                stdin: flags.stdin || flags.tty,
+            }
         }
         Route::Engine { engine, sandbox } => {
             let spec = if sandbox.label(crate::labels::HELPER).is_some() {
@@ -295,13 +308,107 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
             } else {
                 direct_spec(ctx, flags, request, env)?
             };
-            let attached = engine.start_attached(&id, &spec).await?;
-            let via = Via::Engine {
-                exec_id: attached.exec_id.clone(),
-            };
-            (attached, via, Some(sandbox))
+            Launch::Engine {
+                engine,
+                sandbox,
+                spec,
+            }
         }
     };
+    Ok(Prepared {
+        id,
+        tag,
+        launch,
+        activity,
+    })
+}
+
+/// Everything `exec` settles before it starts the command.
+struct Prepared<'a> {
+    id: String,
+    tag: String,
+    launch: Launch<'a>,
+    activity: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// How the command starts: over the sandbox's channel, or through the engine's exec path.
+enum Launch<'a> {
+    Channel {
+        channel: crate::channel::client::Channel,
+        args: Vec<String>,
+        env: Vec<String>,
+        tty: bool,
+        stdin: bool,
+    },
+    Engine {
+        engine: &'a crate::engine::Engine,
+        sandbox: Sandbox,
+        spec: ExecSpec,
+    },
+}
+
+impl<'a> Launch<'a> {
+    /// Starts the command; returns its frames, the path they come by, and, on the engine's
+    /// path, the engine and sandbox.
+    async fn start(
+        self,
+        id: &str,
+    ) -> anyhow::Result<(Attached, Via, Option<(&'a crate::engine::Engine, Sandbox)>)> {
+        match self {
+            Launch::Channel {
+                channel,
+                args,
+                env,
+                tty,
+                stdin,
+            } => {
+                let started = channel
+                    .start(args, env, tty, stdin)
+                    .await
+                    .context("starting the command over the sandbox's channel")?;
+                let via = Via::Channel {
+                    ended: Some(started.ended),
+                    control: started.control,
+                    got: None,
+                };
+                let attached = Attached {
+                    exec_id: String::new(),
+                    output: started.output,
+                    input: started.input,
+                };
+                Ok((attached, via, None))
+            }
+            Launch::Engine {
+                engine,
+                sandbox,
+                spec,
+            } => {
+                let attached = engine.start_attached(id, &spec).await?;
+                let via = Via::Engine {
+                    exec_id: attached.exec_id.clone(),
+                };
+                Ok((attached, via, Some((engine, sandbox))))
+            }
+        }
+    }
+}
+
+async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let flags = &plan.flags;
+    let Prepared {
+        id,
+        tag,
+        launch,
+        activity,
+    } = prepare(ctx, &plan).await?;
+    let mut signals = Signals {
+        interrupt: signal(SignalKind::interrupt())?,
+        terminate: signal(SignalKind::terminate())?,
+        cancel: None,
+    };
+    let (attached, mut via, on_engine) = launch.start(&id).await?;
+    let sandbox = on_engine.as_ref().map(|(_, s)| s);
 
     let outcome = if flags.tty {
         run_tty(ctx, &id, &tag, (attached, &mut via), &mut signals).await?
@@ -309,6 +416,14 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         // A background start's output is the helper's report: collect it, print it our way.
         let capture = plan.json || flags.background;
         let mut sink = Sink::new(capture, ctx.config.json_output_limit.0 as usize);
+        if flags.stream {
+            let pid = match &on_engine {
+                Some((engine, _)) => sandbox_pid(engine, &attached.exec_id).await,
+                None => None,
+            };
+            emit(&Event::Start { pid })?;
+            sink.tap = Some(Box::new(EventLines::default()));
+        }
         let outcome = pump(
             ctx,
             &id,
@@ -344,10 +459,17 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         if flags.background {
             return background_result(plan.json, &sink, outcome, ctx);
         }
+        let tap = sink.tap.take();
         // A 137 may be the OOM killer's: the helper's status file says (one small read, only
-        // then); --json reads it for every ambiguous code.
-        if plan.json || outcome == 137 {
-            let ending = ending(ctx, &via, sandbox.as_ref(), &tag, outcome).await;
+        // then); --json and --stream read it for every ambiguous code.
+        if plan.json || tap.is_some() || outcome == 137 {
+            if let Some(mut tap) = tap {
+                tap.finish()?;
+            }
+            let ending = ending(ctx, &via, sandbox, &tag, outcome).await;
+            if flags.stream {
+                emit(&exit_event(outcome, &ending, started.elapsed()))?;
+            }
             if ending.oom_killed {
                 ctx.printer.warn(format!(
                     "the command was killed by the kernel's OOM killer: sandbox {id} reached its \
@@ -440,16 +562,25 @@ impl Route<'_> {
 /// The channel when it can serve: a sandbox this state knows by its exact id or name, in this
 /// scope, whose helper answers on its socket (so it runs: nothing to start, resume or check).
 /// Anything else takes the engine's path, which says nothing of it unless `--verbose`.
-async fn route<'a>(ctx: &'a Context, query: &str) -> anyhow::Result<Route<'a>> {
-    let known = ctx.store.load().ok().and_then(|state| {
-        state
-            .sandboxes
-            .iter()
-            .find(|(id, r)| {
-                r.scope == ctx.scope && !r.creating && (id.as_str() == query || r.name == query)
-            })
-            .map(|(id, _)| id.clone())
-    });
+async fn route<'a>(
+    ctx: &'a Context,
+    query: &str,
+    channel_allowed: bool,
+) -> anyhow::Result<Route<'a>> {
+    let known = ctx
+        .store
+        .load()
+        .ok()
+        .filter(|_| channel_allowed)
+        .and_then(|state| {
+            state
+                .sandboxes
+                .iter()
+                .find(|(id, r)| {
+                    r.scope == ctx.scope && !r.creating && (id.as_str() == query || r.name == query)
+                })
+                .map(|(id, _)| id.clone())
+        });
     let endpoint = crate::engine::endpoint::resolve(ctx.global.docker_host.as_deref());
     let why = match (known, endpoint) {
         (Some(id), Ok(endpoint)) => {
@@ -461,6 +592,7 @@ async fn route<'a>(ctx: &'a Context, query: &str) -> anyhow::Result<Route<'a>> {
                 Err(why) => why,
             }
         }
+        (None, _) if !channel_allowed => "--stream reports the engine's pid".to_string(),
         (None, _) => "not an id or name this state records".to_string(),
         (_, Err(e)) => format!("{e:#}"),
     };
@@ -535,6 +667,18 @@ fn nonce() -> String {
 struct Signals {
     interrupt: tokio::signal::unix::Signal,
     terminate: tokio::signal::unix::Signal,
+    /// A client that cancels the call (`dsbx mcp`): handled as an interrupt.
+    cancel: Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>,
+}
+
+/// Resolves when the call is cancelled; never without a canceller.
+async fn cancelled(
+    cancel: &mut Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>,
+) {
+    match cancel {
+        Some(cancel) => cancel.await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Where the command's output goes: straight through, or collected for `--json`.
@@ -551,6 +695,9 @@ struct Sink {
     seen_stdout: bool,
     /// The engine's own text when it could not start the process at all (126/127).
     engine_refused: Option<String>,
+    /// Sees every chunk first (`--stream`'s events, `dsbx mcp`'s progress); without `json` the
+    /// chunk then goes nowhere else.
+    tap: Option<Box<dyn Tap + Send>>,
 }
 
 impl Sink {
@@ -565,6 +712,7 @@ impl Sink {
             held: None,
             seen_stdout: false,
             engine_refused: None,
+            tap: None,
         }
     }
 
@@ -580,6 +728,12 @@ impl Sink {
     }
 
     fn write(&mut self, stream: usize, bytes: &[u8]) -> std::io::Result<()> {
+        if let Some(tap) = &mut self.tap {
+            tap.chunk(stream, bytes)?;
+            if !self.json {
+                return Ok(());
+            }
+        }
         if self.json {
             let limit = self.limit;
             let (buf, cut) = if stream == 0 {
@@ -653,6 +807,171 @@ impl Sink {
         ctx.printer.json_value(&value)?;
         Ok(())
     }
+}
+
+/// Something that sees the command's output chunk by chunk (stream 0 is stdout, 1 stderr).
+trait Tap {
+    fn chunk(&mut self, stream: usize, bytes: &[u8]) -> std::io::Result<()>;
+    /// The output has ended: send whatever is still held.
+    fn finish(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One event of `--stream`: a JSON object whose first key is `type`.
+#[derive(Debug, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Event<'a> {
+    Start {
+        pid: Option<i64>,
+    },
+    Stdout(Output<'a>),
+    Stderr(Output<'a>),
+    Exit {
+        exit_code: i32,
+        signal: Option<i32>,
+        timed_out: bool,
+        oom_killed: bool,
+        duration_ms: u64,
+    },
+    Error {
+        error: serde_json::Value,
+    },
+}
+
+/// A chunk of output: `data` when it is UTF-8 text, else `data_base64`.
+#[derive(Debug, serde::Serialize)]
+struct Output<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_base64: Option<String>,
+}
+
+/// One event as one line on stdout, flushed at once (`--stream`).
+fn emit(event: &Event<'_>) -> std::io::Result<()> {
+    let mut line = serde_json::to_vec(event).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    let mut out = std::io::stdout().lock();
+    out.write_all(&line)?;
+    out.flush()
+}
+
+/// `--stream`'s output events. An incomplete UTF-8 character at the end of a chunk waits for
+/// the next chunk of its stream, so a character split across reads is never broken.
+#[derive(Default)]
+struct EventLines {
+    carry: [Vec<u8>; 2],
+}
+
+impl Tap for EventLines {
+    fn chunk(&mut self, stream: usize, bytes: &[u8]) -> std::io::Result<()> {
+        let mut data = std::mem::take(&mut self.carry[stream]);
+        data.extend_from_slice(bytes);
+        let (ready, rest) = split_utf8(&data);
+        let event = output_event(stream, ready);
+        self.carry[stream] = rest.to_vec();
+        match event {
+            Some(event) => emit(&event),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        for stream in 0..2 {
+            let rest = std::mem::take(&mut self.carry[stream]);
+            // An incomplete character at the very end is not text: its bytes go as they are.
+            if let Some(event) = output_event(stream, Chunk::Bytes(&rest)) {
+                emit(&event)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A piece of output as it can be sent now.
+#[derive(Debug, PartialEq)]
+pub enum Chunk<'a> {
+    Text(&'a str),
+    /// Not valid UTF-8: sent as `data_base64`.
+    Bytes(&'a [u8]),
+}
+
+/// Splits `data` into what can be sent now and an incomplete UTF-8 character at its end (at most
+/// three bytes), held for the next read. Data with an invalid sequence is sent whole as bytes.
+pub fn split_utf8(data: &[u8]) -> (Chunk<'_>, &[u8]) {
+    match std::str::from_utf8(data) {
+        Ok(text) => (Chunk::Text(text), &[]),
+        Err(e) if e.error_len().is_none() => {
+            let (head, tail) = data.split_at(e.valid_up_to());
+            // `head` is exactly the valid prefix the error reported.
+            let text = std::str::from_utf8(head).unwrap_or_default();
+            (Chunk::Text(text), tail)
+        }
+        Err(_) => (Chunk::Bytes(data), &[]),
+    }
+}
+
+fn output_event(stream: usize, chunk: Chunk<'_>) -> Option<Event<'_>> {
+    let output = match chunk {
+        Chunk::Text("") | Chunk::Bytes([]) => return None,
+        Chunk::Text(text) => Output {
+            data: Some(text),
+            data_base64: None,
+        },
+        Chunk::Bytes(bytes) => Output {
+            data: None,
+            data_base64: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+        },
+    };
+    Some(if stream == 0 {
+        Event::Stdout(output)
+    } else {
+        Event::Stderr(output)
+    })
+}
+
+/// The last event of `--stream`, with how the command ended as the helper's status file says
+/// (`oom_killed` from the sandbox's memory cgroup).
+fn exit_event(code: i32, ending: &Ending, elapsed: Duration) -> Event<'static> {
+    Event::Exit {
+        exit_code: code,
+        signal: ending.signal,
+        timed_out: ending.timed_out,
+        oom_killed: ending.oom_killed,
+        duration_ms: elapsed.as_millis() as u64,
+    }
+}
+
+/// The pid, inside the sandbox, of the process that runs the command (dsbx's helper, whose
+/// SIGTERM ends the command and everything it started). The engine reports the pid in its own
+/// host's namespace; on a local engine `/proc/PID/status` names it in the sandbox's (`NSpid`).
+/// `None` where that cannot be known (a remote engine).
+async fn sandbox_pid(engine: &crate::engine::Engine, exec_id: &str) -> Option<i64> {
+    if !engine.endpoint.is_local() {
+        return None;
+    }
+    for attempt in 0..20 {
+        if let Ok(Some(host_pid)) = engine.exec_host_pid(exec_id).await {
+            let status = std::fs::read_to_string(format!("/proc/{host_pid}/status")).ok()?;
+            return sandbox_pid_in(&status, host_pid);
+        }
+        tokio::time::sleep(Duration::from_millis(if attempt < 5 { 2 } else { 10 })).await;
+    }
+    None
+}
+
+/// The innermost pid of `/proc/PID/status`'s `NSpid` line, when that line shows the process
+/// seen from dsbx's namespace as `host_pid` and nested below it (dsbx itself in a container
+/// sees another namespace's pids: then nothing).
+fn sandbox_pid_in(status: &str, host_pid: i64) -> Option<i64> {
+    let ids: Vec<i64> = status
+        .lines()
+        .find_map(|l| l.strip_prefix("NSpid:"))?
+        .split_whitespace()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    (ids.len() >= 2 && ids[0] == host_pid).then(|| ids[ids.len() - 1])
 }
 
 /// How the command ended, for `--json`. Only 124 and codes above 128 are ambiguous (the command's
@@ -732,6 +1051,7 @@ async fn pump(
             },
             _ = signals.interrupt.recv() => break interrupted(ctx, via, id, tag).await,
             _ = signals.terminate.recv() => break interrupted(ctx, via, id, tag).await,
+            _ = cancelled(&mut signals.cancel) => break interrupted(ctx, via, id, tag).await,
         }
     };
     if let Some(task) = stdin_task {
@@ -815,7 +1135,19 @@ fn background_result(json: bool, sink: &Sink, code: i32, ctx: &Context) -> anyho
         err.write_all(&sink.out)?;
         return Ok(code);
     }
-    let text = String::from_utf8_lossy(&sink.out).into_owned();
+    let (pid, log) = background_report(&sink.out)?;
+    if json {
+        ctx.printer
+            .json_value(&serde_json::json!({ "pid": pid, "log": log }))?;
+    } else {
+        ctx.printer.data(format!("PID: {pid}\nLog: {log}"))?;
+    }
+    Ok(0)
+}
+
+/// The `PID: …` and `Log: …` lines the helper prints for a background start.
+fn background_report(out: &[u8]) -> anyhow::Result<(u64, String)> {
+    let text = String::from_utf8_lossy(out).into_owned();
     let mut pid = None;
     let mut log = None;
     for line in text.lines() {
@@ -825,18 +1157,118 @@ fn background_result(json: bool, sink: &Sink, code: i32, ctx: &Context) -> anyho
             log = Some(l.trim().to_string());
         }
     }
-    let (Some(pid), Some(log)) = (pid, log) else {
-        return Err(anyhow::anyhow!(
+    match (pid, log) {
+        (Some(pid), Some(log)) => Ok((pid, log)),
+        _ => Err(anyhow::anyhow!(
             "the helper did not report the background process (got {text:?})"
-        ));
-    };
-    if json {
-        ctx.printer
-            .json_value(&serde_json::json!({ "pid": pid, "log": log }))?;
-    } else {
-        ctx.printer.data(format!("PID: {pid}\nLog: {log}"))?;
+        )),
     }
-    Ok(0)
+}
+
+/// What a command run for an agent (`dsbx mcp`) produced, each stream capped as `--json` caps it.
+#[derive(Debug)]
+pub(super) struct AgentRun {
+    pub exit_code: i32,
+    pub signal: Option<i32>,
+    pub timed_out: bool,
+    pub duration_ms: u64,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub stdout_truncated: bool,
+    pub stderr_truncated: bool,
+    /// For a background start: the pid and the log the helper reported.
+    pub background: Option<(u64, String)>,
+}
+
+/// Sends the size of each chunk to `dsbx mcp`'s progress notifications.
+struct ProgressTap(Box<dyn FnMut(usize, usize) + Send>);
+
+impl Tap for ProgressTap {
+    fn chunk(&mut self, stream: usize, bytes: &[u8]) -> std::io::Result<()> {
+        (self.0)(stream, bytes.len());
+        Ok(())
+    }
+}
+
+/// Runs `command` (through `/bin/sh -c`) in sandbox `id` as `dsbx exec --json` would, and returns
+/// what it produced instead of printing it; `progress` sees each chunk's stream and size as it
+/// arrives. The same rules apply: the sandbox is started or resumed, the helper kills the whole
+/// tree on timeout, and SIGINT/SIGTERM to dsbx, or `cancel` resolving, end the command first
+/// (exit code 130).
+pub(super) async fn run_for_agent(
+    ctx: &Context,
+    id: String,
+    flags: ExecFlags,
+    command: String,
+    limit: usize,
+    progress: Box<dyn FnMut(usize, usize) + Send>,
+    cancel: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+) -> anyhow::Result<AgentRun> {
+    if flags.background && flags.timeout.is_some() {
+        return Err(usage(
+            "a timeout cannot be used with background: the command outlives the call",
+        ));
+    }
+    if flags.cwd.as_deref() == Some("") || flags.user.as_deref() == Some("") {
+        return Err(usage("cwd and user must not be empty strings"));
+    }
+    if command.trim().is_empty() {
+        return Err(usage("no command given"));
+    }
+    let started = Instant::now();
+    let plan = Plan {
+        id,
+        flags,
+        json: true,
+        words: vec![command],
+    };
+    let Prepared {
+        id,
+        tag,
+        launch,
+        activity,
+    } = prepare(ctx, &plan).await?;
+    let mut signals = Signals {
+        interrupt: signal(SignalKind::interrupt())?,
+        terminate: signal(SignalKind::terminate())?,
+        cancel: Some(cancel),
+    };
+    let (attached, mut via, on_engine) = launch.start(&id).await?;
+    let sandbox = on_engine.as_ref().map(|(_, s)| s);
+    let mut sink = Sink::new(true, limit);
+    sink.tap = Some(Box::new(ProgressTap(progress)));
+    let code = pump(
+        ctx,
+        &id,
+        &tag,
+        (attached, &mut via),
+        false,
+        &mut sink,
+        &mut signals,
+    )
+    .await?;
+    let background = if plan.flags.background && code == 0 {
+        Some(background_report(&sink.out)?)
+    } else {
+        None
+    };
+    let ending = ending(ctx, &via, sandbox, &tag, code).await;
+    let _ = activity.await;
+    Ok(AgentRun {
+        exit_code: code,
+        signal: ending.signal,
+        timed_out: ending.timed_out,
+        duration_ms: started.elapsed().as_millis() as u64,
+        stdout: if background.is_some() {
+            Vec::new()
+        } else {
+            std::mem::take(&mut sink.out)
+        },
+        stderr: std::mem::take(&mut sink.err),
+        stdout_truncated: sink.out_cut,
+        stderr_truncated: sink.err_cut,
+        background,
+    })
 }
 
 /// Puts the local terminal in raw mode and restores it when dropped.
@@ -1022,6 +1454,38 @@ mod tests {
         assert!(!no_process_could_start(
             "OCI runtime exec failed: exec: \"nope\": executable file not found in $PATH"
         ));
+    }
+
+    #[test]
+    fn split_utf8_holds_an_incomplete_character_and_sends_bytes_whole() {
+        assert_eq!(split_utf8(b"abc"), (Chunk::Text("abc"), &b""[..]));
+        assert_eq!(split_utf8(b"a\xc3"), (Chunk::Text("a"), &b"\xc3"[..]));
+        assert_eq!(split_utf8(b"\xe2\x82"), (Chunk::Text(""), &b"\xe2\x82"[..]));
+        assert_eq!(split_utf8("é".as_bytes()), (Chunk::Text("é"), &b""[..]));
+        assert_eq!(
+            split_utf8(b"\xff\xfeab"),
+            (Chunk::Bytes(b"\xff\xfeab"), &b""[..])
+        );
+        // An invalid byte before an incomplete tail: the whole chunk goes as bytes.
+        assert_eq!(
+            split_utf8(b"\xffa\xc3"),
+            (Chunk::Bytes(b"\xffa\xc3"), &b""[..])
+        );
+        let ev = |stream, data: &'static [u8]| output_event(stream, split_utf8(data).0);
+        assert!(ev(0, b"\xc3").is_none());
+        let text = serde_json::to_string(&ev(1, b"x").unwrap()).unwrap();
+        assert_eq!(text, r#"{"type":"stderr","data":"x"}"#);
+        let text = serde_json::to_string(&ev(0, b"\xff").unwrap()).unwrap();
+        assert_eq!(text, r#"{"type":"stdout","data_base64":"/w=="}"#);
+    }
+
+    #[test]
+    fn sandbox_pid_only_from_a_nested_namespace_seen_from_ours() {
+        let status = "Name:\tdsbx\nNSpid:\t4242\t57\nNSsid:\t1\n";
+        assert_eq!(sandbox_pid_in(status, 4242), Some(57));
+        assert_eq!(sandbox_pid_in(status, 4243), None);
+        assert_eq!(sandbox_pid_in("NSpid:\t4242\n", 4242), None);
+        assert_eq!(sandbox_pid_in("Name:\tx\n", 4242), None);
     }
 
     #[test]

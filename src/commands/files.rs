@@ -72,7 +72,11 @@ fn not_empty(what: &str, path: &str) -> anyhow::Result<()> {
 /// Runs `__helper fs --user USER ARGS…` in the sandbox; returns its stdout. The engine starts it
 /// as root (so no `/etc/passwd` entry is needed for root or numeric users) and it drops to the
 /// sandbox's user itself. A failure is the helper's one line (exit 1).
-async fn fs_op(ctx: &Context, query: &str, args: &[&str]) -> anyhow::Result<(Sandbox, Vec<u8>)> {
+pub(super) async fn fs_op(
+    ctx: &Context,
+    query: &str,
+    args: &[&str],
+) -> anyhow::Result<(Sandbox, Vec<u8>)> {
     for a in &args[1..] {
         not_empty("PATH", a)?;
     }
@@ -147,7 +151,7 @@ async fn mv(ctx: &Context, args: FilesMvArgs) -> anyhow::Result<i32> {
 
 /// The sandbox, the absolute path, and what the archive API says is there (a final symlink
 /// followed): `None` when nothing is.
-async fn locate(
+pub(super) async fn locate(
     ctx: &Context,
     query: &str,
     path: &str,
@@ -180,7 +184,7 @@ async fn read(ctx: &Context, args: FilesPathArgs) -> anyhow::Result<i32> {
 }
 
 /// Permission bits of a Go `os.FileMode` as Unix mode bits (setuid, setgid, sticky included).
-fn unix_mode(go_mode: u32) -> u32 {
+pub(super) fn unix_mode(go_mode: u32) -> u32 {
     let mut mode = go_mode & 0o777;
     if go_mode & (1 << 23) != 0 {
         mode |= 0o4000;

@@ -332,7 +332,7 @@ struct Made {
     network: Option<String>,
 }
 
-async fn create(
+pub(super) async fn create(
     ctx: &Context,
     engine: &Engine,
     mut plan: Plan,

@@ -13,6 +13,7 @@ pub mod init;
 mod kill;
 mod lifecycle;
 mod ls;
+mod mcp;
 mod proxy;
 mod sandbox_compat;
 mod template;
@@ -160,6 +161,7 @@ async fn run(
         Command::Proxy(p) => proxy::run(ctx, p).await,
         Command::Sandbox(s) => sandbox_compat::run(ctx, s).await,
         Command::Files(f) => files::run(ctx, f).await,
+        Command::Mcp(a) => mcp::run(ctx, a).await,
         Command::Helper(_) | Command::Doctor | Command::Completions(_) => {
             unreachable!("handled before the context is built")
         }

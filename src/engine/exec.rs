@@ -106,6 +106,17 @@ impl Engine {
         ))
     }
 
+    /// The exec's process id as the engine reports it (in the engine host's pid namespace);
+    /// `None` until the engine has one (it may not, for a moment after the start).
+    pub async fn exec_host_pid(&self, exec_id: &str) -> anyhow::Result<Option<i64>> {
+        let info = self
+            .docker()
+            .inspect_exec(exec_id)
+            .await
+            .map_err(|e| self.fail(e, "reading the command's process id"))?;
+        Ok(info.pid.filter(|p| *p > 0))
+    }
+
     /// Tells the engine the terminal's size for a `-t` exec.
     pub async fn resize_exec(&self, exec_id: &str, width: u16, height: u16) -> anyhow::Result<()> {
         let options = bollard::query_parameters::ResizeExecOptions {

@@ -757,9 +757,7 @@ impl Relay {
             // A SIGKILL (or a shell's 137 for a child that got one) while the cgroup counted
             // an OOM kill: the kernel ended it for memory.
             let killed = self.signal == Some(libc::SIGKILL) || code == 128 + libc::SIGKILL;
-            let oom_killed = !ended_by_us
-                && killed
-                && matches!((self.oom_before, oom_kills()), (Some(a), Some(b)) if b > a);
+            let oom_killed = !ended_by_us && killed && self.oom_counted();
             let ending = Ending {
                 signal: if ended_by_us { None } else { self.signal },
                 timed_out: ended_by_us && code == 124,
@@ -854,6 +852,22 @@ impl Relay {
                 self.take_signals();
             }
         }
+    }
+
+    /// Whether the memory cgroup counted an OOM kill since the command started. The kernel bumps
+    /// the counter just after it sends the SIGKILL, from the task that hit the limit, which a
+    /// loaded machine can preempt in between: look again briefly before saying no.
+    fn oom_counted(&self) -> bool {
+        let Some(before) = self.oom_before else {
+            return false;
+        };
+        for _ in 0..20 {
+            if oom_kills().is_some_and(|now| now > before) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
     }
 
     /// KILLs every descendant until none is left alive (bounded), reaping as it goes.

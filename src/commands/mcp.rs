@@ -1,0 +1,815 @@
+//! `dsbx mcp`: a Model Context Protocol server over stdio, on the official Rust SDK (`rmcp`).
+//!
+//! Each tool calls what the matching command calls, in-process: `init`'s plan and creation,
+//! `exec`'s path through the helper (`exec::run_for_agent`), the transfer and lifetime modules,
+//! `ls`'s rows, `kill`'s removal. The results come back as data instead of being printed.
+//!
+//! stdout carries only protocol messages: the server keeps the real stdout for the protocol and
+//! points file descriptor 1 at stderr, so nothing printed by the code it shares with the CLI can
+//! ever reach the client as a stray line. A failure inside a tool is a tool result with
+//! `isError` and `{"error": {kind, message, exit_code}}` (the `--json` error object), never a
+//! protocol error.
+
+use super::Context;
+use crate::cli::{ExecFlags, InitArgs, McpArgs};
+use crate::error::{kind_of, one_line, usage};
+use crate::mcp::host_paths::{Found, RootDir};
+use crate::transfer::{self, Dest, Source, UploadOptions};
+use anyhow::bail;
+use base64::Engine as _;
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{
+    CallToolResult, ProgressNotificationParam, RequestMetaObject, ServerCapabilities, ServerConfig,
+};
+use rmcp::service::RequestContext;
+use rmcp::{Peer, RoleServer, ServerHandler, ServiceExt, tool, tool_handler, tool_router};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub async fn run(ctx: &Context, args: McpArgs) -> anyhow::Result<i32> {
+    if ctx.global.json {
+        return Err(usage(
+            "`dsbx mcp` speaks the MCP protocol on stdout; --json cannot be used with it",
+        ));
+    }
+    let output_limit = crate::units::parse_size(&args.output_limit)? as usize;
+    let read_limit = crate::units::parse_size(&args.read_limit)?;
+    let root = args.root_dir.as_deref().map(RootDir::open).transpose()?;
+    let protocol_out = take_stdout()?;
+    // The server owns its context: tool calls run as tasks that outlive no borrow.
+    let context = Context {
+        global: ctx.global.clone(),
+        config: ctx.config.clone(),
+        scope: ctx.scope.clone(),
+        store: ctx.store.clone(),
+        printer: ctx.printer.clone(),
+        engine: tokio::sync::OnceCell::new(),
+    };
+    ctx.printer.note(format!(
+        "dsbx mcp: serving on stdio (scope `{}`; host transfers {})",
+        ctx.scope,
+        match &root {
+            Some(r) => format!("inside {}", r.path().display()),
+            None => "off: no --root-dir".to_string(),
+        }
+    ));
+    let server = Server {
+        inner: Arc::new(Inner {
+            ctx: context,
+            root,
+            output_limit,
+            read_limit,
+            host_transfers: tokio::sync::Mutex::new(()),
+        }),
+        tool_router: Server::tool_router(),
+    };
+    let out = tokio::fs::File::from_std(std::fs::File::from(protocol_out));
+    let service = server
+        .serve((tokio::io::stdin(), out))
+        .await
+        .map_err(|e| anyhow::anyhow!("starting the MCP session: {e}"))?;
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        ended = service.waiting() => {
+            ended.map_err(|e| anyhow::anyhow!("the MCP session failed: {e}"))?;
+        }
+        _ = interrupt.recv() => {}
+        _ = terminate.recv() => {}
+    }
+    Ok(0)
+}
+
+/// Keeps the real stdout for the protocol and points descriptor 1 at stderr.
+fn take_stdout() -> anyhow::Result<OwnedFd> {
+    // SAFETY: fcntl and dup2 on the process's standard descriptors; the new fd is ours.
+    unsafe {
+        let fd = libc::fcntl(1, libc::F_DUPFD_CLOEXEC, 3);
+        if fd < 0 {
+            bail!("cannot keep stdout: {}", std::io::Error::last_os_error());
+        }
+        if libc::dup2(2, 1) < 0 {
+            bail!(
+                "cannot point stdout at stderr: {}",
+                std::io::Error::last_os_error()
+            );
+        }
+        Ok(OwnedFd::from_raw_fd(fd))
+    }
+}
+
+struct Inner {
+    ctx: Context,
+    root: Option<RootDir>,
+    output_limit: usize,
+    read_limit: u64,
+    /// Held by every upload and download: the server is the only writer in the root directory,
+    /// so what a transfer checked (no symlink on its path) stays true while it runs, even when
+    /// a client sends transfers at once (a download can plant a symlink, as links are kept).
+    host_transfers: tokio::sync::Mutex<()>,
+}
+
+#[derive(Clone)]
+pub struct Server {
+    inner: Arc<Inner>,
+    #[allow(dead_code)] // read by the code #[tool_handler] generates
+    tool_router: ToolRouter<Server>,
+}
+
+/// A duration as dsbx takes it: seconds, or text such as `30s`, `10m`, `2h`, `1d`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DurationArg {
+    Seconds(u64),
+    Text(String),
+}
+
+impl DurationArg {
+    fn text(&self) -> String {
+        match self {
+            DurationArg::Seconds(s) => s.to_string(),
+            DurationArg::Text(t) => t.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct CreateParams {
+    /// A template name from dsbx's config (`[templates]`); cannot be combined with `image`
+    pub template: Option<String>,
+    /// Any Docker image [default: the config's `image`]
+    pub image: Option<String>,
+    /// A name unique among the server's sandboxes ([a-z0-9-], at most 40 characters)
+    pub name: Option<String>,
+    /// Lifetime: seconds, or 30s/10m/2h/1d; 0 = never [default: the config's `timeout`, 1h]
+    pub timeout: Option<DurationArg>,
+    /// Environment variables of every command in the sandbox
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Ports to publish on the host (get_url gives their URLs)
+    #[serde(default)]
+    pub ports: Vec<u16>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct RunParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+    /// The command, run by /bin/sh -c
+    pub command: String,
+    /// Working directory [default: the sandbox's]
+    pub cwd: Option<String>,
+    /// Extra environment variables for this command
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Kill the command and everything it started after this long (exit code 124): seconds or
+    /// 30s/10m/2h [default: the config's `exec_timeout`, none]
+    pub timeout: Option<DurationArg>,
+    /// Run as this user [default: the sandbox's user]
+    pub user: Option<String>,
+    /// Run as root, with the sandbox's capabilities
+    #[serde(default)]
+    pub root: bool,
+    /// Start it in the background and return at once with its pid and log file (for servers)
+    #[serde(default)]
+    pub background: bool,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct PathParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+    /// Path in the sandbox (relative: from its working directory)
+    pub path: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct WriteParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+    /// Path in the sandbox (relative: from its working directory); parents are created
+    pub path: String,
+    /// The new content as text
+    pub content: Option<String>,
+    /// The new content as base64, for bytes that are not text (instead of `content`)
+    pub content_base64: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ListParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+    /// Directory in the sandbox [default: /]
+    pub path: Option<String>,
+    /// How deep to list [default: 1]
+    pub depth: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct EditParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+    /// Path of the file in the sandbox
+    pub path: String,
+    /// The exact text to replace (it must occur once unless `all`)
+    pub old: String,
+    /// Its replacement
+    pub new: String,
+    /// Replace every occurrence
+    #[serde(default)]
+    pub all: bool,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct UploadParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+    /// File or directory on the host, inside the server's root directory (relative to it)
+    pub local: String,
+    /// Where it goes in the sandbox (an existing directory receives it under its own name)
+    pub remote: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct DownloadParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+    /// File or directory in the sandbox
+    pub remote: String,
+    /// Where it goes on the host, inside the server's root directory (relative to it)
+    pub local: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct UrlParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+    /// The port inside the sandbox
+    pub port: u16,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ExtendParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+    /// Seconds to add to the remaining lifetime (or 30s/10m/2h/1d)
+    pub seconds: DurationArg,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SandboxParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+}
+
+/// A tool's outcome: data, or a failure carrying the exit code the CLI would have used.
+fn answer(result: anyhow::Result<Value>, exec: bool) -> CallToolResult {
+    match result {
+        Ok(value) => CallToolResult::structured(value),
+        Err(e) => {
+            let kind = kind_of(&e);
+            // exec's rule: every dsbx-side failure of running a command is 125.
+            let exit_code = if exec { 125 } else { kind.exit_code() };
+            CallToolResult::structured_error(json!({
+                "error": { "kind": kind.as_str(), "message": one_line(&e), "exit_code": exit_code }
+            }))
+        }
+    }
+}
+
+fn env_list(env: &BTreeMap<String, String>) -> anyhow::Result<Vec<String>> {
+    env.iter()
+        .map(|(k, v)| {
+            if k.is_empty() || k.contains('=') || k.contains('\0') || v.contains('\0') {
+                return Err(usage(format!(
+                    "invalid environment variable name {k:?}: a name is not empty and has no `=`"
+                )));
+            }
+            Ok(format!("{k}={v}"))
+        })
+        .collect()
+}
+
+/// Output as text, with its exact bytes beside it when it is not UTF-8 (as `exec --json`).
+fn put_output(value: &mut Value, key: &str, bytes: &[u8]) {
+    value[key] = String::from_utf8_lossy(bytes).into_owned().into();
+    if std::str::from_utf8(bytes).is_err() {
+        value[format!("{key}_base64")] = base64::engine::general_purpose::STANDARD
+            .encode(bytes)
+            .into();
+    }
+}
+
+#[tool_router]
+impl Server {
+    #[tool(
+        description = "Create a sandbox (a hardened container on this machine's Docker engine) and return its id. Give `template` or `image`, a `timeout` (lifetime; it stops itself then), `env` and `ports` to publish."
+    )]
+    async fn create_sandbox(&self, Parameters(p): Parameters<CreateParams>) -> CallToolResult {
+        answer(self.create(p).await, false)
+    }
+
+    #[tool(
+        description = "Run a shell command in a sandbox and wait for it. Returns exit_code (124 = timed out, 128+N = killed by signal N), stdout, stderr, duration_ms and stdout_truncated/stderr_truncated: each stream is cut at the server's output limit, with a note. A command that fails is not a tool error: read exit_code. With `background`, returns at once with the pid and log file. Sends progress notifications while it runs when the request carries a progress token."
+    )]
+    async fn run_command(
+        &self,
+        Parameters(p): Parameters<RunParams>,
+        meta: RequestMetaObject,
+        request: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        answer(self.run_command_inner(p, meta, request).await, true)
+    }
+
+    #[tool(
+        description = "Read a file from a sandbox: `content` when it is UTF-8 text, else `content_base64`. Files above the server's read limit are refused (run_command with head or tail reads parts)."
+    )]
+    async fn read_file(&self, Parameters(p): Parameters<PathParams>) -> CallToolResult {
+        answer(self.read(p).await, false)
+    }
+
+    #[tool(
+        description = "Write a file in a sandbox (replacing it, keeping an existing file's mode; missing parent directories are created), owned by the sandbox's user."
+    )]
+    async fn write_file(&self, Parameters(p): Parameters<WriteParams>) -> CallToolResult {
+        answer(self.write(p).await, false)
+    }
+
+    #[tool(
+        description = "List a directory in a sandbox: names, directories with a trailing /, `depth` levels deep."
+    )]
+    async fn list_files(&self, Parameters(p): Parameters<ListParams>) -> CallToolResult {
+        answer(self.list_files_inner(p).await, false)
+    }
+
+    #[tool(
+        description = "Replace exact text in a file in a sandbox. The text must occur exactly once unless `all` is true; otherwise nothing changes and the tool fails."
+    )]
+    async fn edit_file(&self, Parameters(p): Parameters<EditParams>) -> CallToolResult {
+        answer(self.edit(p).await, false)
+    }
+
+    #[tool(
+        description = "Copy a file or directory from the host into a sandbox. The host path must be inside the server's root directory (--root-dir) and reach no symlink."
+    )]
+    async fn upload_file(&self, Parameters(p): Parameters<UploadParams>) -> CallToolResult {
+        answer(self.upload(p).await, false)
+    }
+
+    #[tool(
+        description = "Copy a file or directory from a sandbox to the host. The host path must be inside the server's root directory (--root-dir) and reach no symlink; missing directories are created."
+    )]
+    async fn download_file(&self, Parameters(p): Parameters<DownloadParams>) -> CallToolResult {
+        answer(self.download(p).await, false)
+    }
+
+    #[tool(
+        description = "The URL at which a port of a sandbox is reached from this machine (or the configured public URL)."
+    )]
+    async fn get_url(&self, Parameters(p): Parameters<UrlParams>) -> CallToolResult {
+        answer(self.url(p).await, false)
+    }
+
+    #[tool(
+        description = "Add time to a sandbox's remaining lifetime; returns the new deadline (expires_at, null = never)."
+    )]
+    async fn extend_lifetime(&self, Parameters(p): Parameters<ExtendParams>) -> CallToolResult {
+        answer(self.extend(p).await, false)
+    }
+
+    #[tool(
+        description = "List this server's sandboxes: id, name, image, status, created and expiry times, ports."
+    )]
+    async fn list_sandboxes(&self) -> CallToolResult {
+        answer(self.list().await, false)
+    }
+
+    #[tool(description = "Remove a sandbox and everything it holds.")]
+    async fn kill_sandbox(&self, Parameters(p): Parameters<SandboxParams>) -> CallToolResult {
+        answer(self.kill(p).await, false)
+    }
+}
+
+#[tool_handler(router = self.tool_router)]
+impl ServerHandler for Server {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(rmcp::model::Implementation::new(
+                "dsbx",
+                env!("CARGO_PKG_VERSION"),
+            ))
+            .with_instructions(
+                "Sandboxes on the user's own Docker engine. create_sandbox returns an id; pass it \
+                 as `sandbox` to the other tools. Run servers with run_command background=true \
+                 and reach them with get_url. kill_sandbox when done (sandboxes also stop at \
+                 their timeout).",
+            )
+    }
+}
+
+impl Server {
+    fn ctx(&self) -> &Context {
+        &self.inner.ctx
+    }
+
+    async fn create(&self, p: CreateParams) -> anyhow::Result<Value> {
+        let ctx = self.ctx();
+        let args = InitArgs {
+            template: p.template,
+            image: p.image,
+            name: p.name,
+            timeout: p.timeout.map(|t| t.text()),
+            env: env_list(&p.env)?,
+            env_file: Vec::new(),
+            port: p.ports.iter().map(u16::to_string).collect(),
+            volume: Vec::new(),
+            label: Vec::new(),
+            memory: None,
+            cpus: None,
+            pids: None,
+            network: None,
+            isolated: false,
+            workdir: None,
+            user: None,
+            platform: None,
+            metadata: Vec::new(),
+            auto_pause: false,
+        };
+        if args.template.is_some() && args.image.is_some() {
+            return Err(usage("give `template` or `image`, not both"));
+        }
+        let plan = super::init::Plan::from_args(ctx, &args)?;
+        let engine = ctx.engine().await?;
+        let image =
+            super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref())
+                .await?;
+        let (id, plan) = super::init::create(ctx, engine, plan, &image).await?;
+        Ok(json!({
+            "id": id,
+            "name": plan.name,
+            "scope": ctx.scope,
+            "image": plan.image,
+            "user": plan.user_label,
+            "expires_at": plan.deadline.map(crate::sandbox::format_time),
+        }))
+    }
+
+    async fn run_command_inner(
+        &self,
+        p: RunParams,
+        meta: RequestMetaObject,
+        request: RequestContext<RoleServer>,
+    ) -> anyhow::Result<Value> {
+        let peer = request.peer.clone();
+        // A client's notifications/cancelled ends the command and everything it started.
+        let cancel = Box::pin(request.ct.clone().cancelled_owned());
+        let flags = ExecFlags {
+            cwd: p.cwd,
+            env: env_list(&p.env)?,
+            user: p.user,
+            root: p.root,
+            timeout: p.timeout.map(|t| t.text()),
+            background: p.background,
+            ..Default::default()
+        };
+        if flags.root && flags.user.is_some() {
+            return Err(usage("`user` and `root` exclude each other"));
+        }
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<usize>();
+        let reporter = meta
+            .get_progress_token()
+            .map(|token| tokio::spawn(report_progress(peer, token, rx)));
+        let progress = Box::new(move |_stream: usize, n: usize| {
+            let _ = tx.send(n);
+        });
+        let limit = self.inner.output_limit;
+        let run = super::exec::run_for_agent(
+            self.ctx(),
+            p.sandbox,
+            flags,
+            p.command,
+            limit,
+            progress,
+            cancel,
+        )
+        .await;
+        if let Some(reporter) = reporter {
+            reporter.abort();
+        }
+        let run = run?;
+        if let Some((pid, log)) = &run.background {
+            return Ok(json!({ "exit_code": 0, "pid": pid, "log": log }));
+        }
+        let mut value = json!({
+            "exit_code": run.exit_code,
+            "signal": run.signal,
+            "timed_out": run.timed_out,
+            "duration_ms": run.duration_ms,
+            "stdout_truncated": run.stdout_truncated,
+            "stderr_truncated": run.stderr_truncated,
+        });
+        put_output(&mut value, "stdout", &run.stdout);
+        put_output(&mut value, "stderr", &run.stderr);
+        if run.stdout_truncated || run.stderr_truncated {
+            value["note"] = format!(
+                "output was cut at {limit} bytes per stream; redirect it to a file in the \
+                 sandbox and read parts of it (e.g. with head, tail or grep)"
+            )
+            .into();
+        }
+        Ok(value)
+    }
+
+    async fn read(&self, p: PathParams) -> anyhow::Result<Value> {
+        let ctx = self.ctx();
+        let (sandbox, abs, stat) = super::files::locate(ctx, &p.sandbox, &p.path).await?;
+        let (st, target) = match stat {
+            None => bail!("no such file: {}:{abs}", sandbox.id),
+            Some((st, _)) if st.is_dir() => {
+                bail!("{}:{abs} is a directory (list_files lists it)", sandbox.id)
+            }
+            Some((st, _)) if !st.is_file() => bail!("{}:{abs} is not a regular file", sandbox.id),
+            Some(found) => found,
+        };
+        let limit = self.inner.read_limit;
+        if st.size.max(0) as u64 > limit {
+            bail!(
+                "{}:{abs} is {} bytes, above the server's read limit of {limit}; read parts of it \
+                 with run_command (head, tail, grep) or download_file it",
+                sandbox.id,
+                st.size
+            );
+        }
+        let engine = ctx.engine().await?;
+        let Some(bytes) = engine
+            .read_small_file(&sandbox.container_id, &target)
+            .await?
+        else {
+            bail!("no such file: {}:{abs}", sandbox.id);
+        };
+        transfer::touch(ctx, &sandbox.id);
+        let mut value = json!({ "path": target, "size": bytes.len() });
+        match String::from_utf8(bytes) {
+            Ok(text) => value["content"] = text.into(),
+            Err(e) => {
+                value["content_base64"] = base64::engine::general_purpose::STANDARD
+                    .encode(e.as_bytes())
+                    .into()
+            }
+        }
+        Ok(value)
+    }
+
+    async fn write(&self, p: WriteParams) -> anyhow::Result<Value> {
+        let data = match (p.content, p.content_base64) {
+            (Some(text), None) => text.into_bytes(),
+            (None, Some(b64)) => base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|e| usage(format!("content_base64 is not base64: {e}")))?,
+            _ => return Err(usage("give exactly one of `content` and `content_base64`")),
+        };
+        let ctx = self.ctx();
+        let (sandbox, abs, stat) = super::files::locate(ctx, &p.sandbox, &p.path).await?;
+        let file_mode = match &stat {
+            Some((st, _)) if st.is_dir() => bail!("{}:{abs} is a directory", sandbox.id),
+            Some((st, _)) if !st.is_file() => {
+                bail!("{}:{abs} is not a regular file", sandbox.id)
+            }
+            Some((st, _)) => Some(super::files::unix_mode(st.mode)),
+            None => None,
+        };
+        let target = stat.map(|(_, p)| p).unwrap_or(abs);
+        let options = UploadOptions {
+            file_mode,
+            ..Default::default()
+        };
+        let summary =
+            transfer::upload_with(ctx, &sandbox.id, &Source::Bytes(data), &target, &options)
+                .await?;
+        Ok(json!({ "path": target, "bytes": summary.bytes }))
+    }
+
+    async fn list_files_inner(&self, p: ListParams) -> anyhow::Result<Value> {
+        let path = p.path.unwrap_or_else(|| "/".to_string());
+        let depth = p.depth.unwrap_or(1);
+        if depth == 0 {
+            return Err(usage("depth must be at least 1"));
+        }
+        let depth_text = depth.to_string();
+        let (_, listing) =
+            super::files::fs_op(self.ctx(), &p.sandbox, &["ls", &path, &depth_text]).await?;
+        let text = String::from_utf8_lossy(&listing);
+        let entries: Vec<&str> = text.lines().collect();
+        Ok(json!({ "path": path, "entries": entries }))
+    }
+
+    async fn edit(&self, p: EditParams) -> anyhow::Result<Value> {
+        if p.old.is_empty() {
+            return Err(usage("`old` is empty: give the exact text to replace"));
+        }
+        let ctx = self.ctx();
+        let (sandbox, abs, stat) = super::files::locate(ctx, &p.sandbox, &p.path).await?;
+        let shown = format!("{}:{abs}", sandbox.id);
+        let (st, target) = match stat {
+            None => bail!("no such file: {shown}"),
+            Some((st, _)) if !st.is_file() => bail!("{shown} is not a regular file"),
+            Some(found) => found,
+        };
+        if st.size.max(0) as u64 > self.inner.read_limit {
+            bail!(
+                "{shown} is {} bytes, above the server's read limit; edit it with run_command",
+                st.size
+            );
+        }
+        let engine = ctx.engine().await?;
+        let Some(content) = engine
+            .read_small_file(&sandbox.container_id, &target)
+            .await?
+        else {
+            bail!("no such file: {shown}");
+        };
+        let count = super::files::count_occurrences(&content, p.old.as_bytes());
+        if count == 0 {
+            bail!("the `old` text does not occur in {shown}; nothing changed");
+        }
+        if count > 1 && !p.all {
+            bail!(
+                "the `old` text occurs {count} times in {shown}; nothing changed (make it unique, or set `all`)"
+            );
+        }
+        let edited = super::files::replace_all(&content, p.old.as_bytes(), p.new.as_bytes());
+        let options = UploadOptions {
+            file_mode: Some(super::files::unix_mode(st.mode)),
+            ..Default::default()
+        };
+        transfer::upload_with(ctx, &sandbox.id, &Source::Bytes(edited), &target, &options).await?;
+        Ok(json!({ "path": target, "replacements": count }))
+    }
+
+    fn root(&self) -> anyhow::Result<&RootDir> {
+        self.inner.root.as_ref().ok_or_else(|| {
+            usage(
+                "host transfers are off: the server was started without --root-dir \
+                 (`dsbx mcp --root-dir DIR` allows paths inside DIR)",
+            )
+        })
+    }
+
+    async fn upload(&self, p: UploadParams) -> anyhow::Result<Value> {
+        let _one_at_a_time = self.inner.host_transfers.lock().await;
+        let at = self.root()?.locate(&p.local, false)?;
+        match at.found()? {
+            Found::File | Found::Directory => {}
+            Found::Nothing => bail!("no such file or directory: {}", at.shown),
+            Found::Symlink => bail!(
+                "{} is a symlink; host paths never follow symlinks (they could lead outside the root directory)",
+                at.shown
+            ),
+            Found::Other => bail!(
+                "{} is not a regular file or a directory (fifos, sockets and devices cannot be uploaded)",
+                at.shown
+            ),
+        }
+        if at.is_root() {
+            return Err(usage(
+                "name a file or directory inside the root directory, not the root itself",
+            ));
+        }
+        let summary = transfer::upload(
+            self.ctx(),
+            &p.sandbox,
+            &Source::Path(at.path()),
+            &p.remote,
+            false,
+        )
+        .await?;
+        Ok(serde_json::to_value(summary)?)
+    }
+
+    async fn download(&self, p: DownloadParams) -> anyhow::Result<Value> {
+        let _one_at_a_time = self.inner.host_transfers.lock().await;
+        let at = self.root()?.locate(&p.local, true)?;
+        if at.found()? == Found::Symlink {
+            bail!(
+                "{} is a symlink; host paths never follow symlinks (they could lead outside the root directory)",
+                at.shown
+            );
+        }
+        let mut local = at.path().into_os_string();
+        if p.local.ends_with('/') {
+            local.push("/");
+        }
+        let summary =
+            transfer::download(self.ctx(), &p.sandbox, &p.remote, &Dest::Path(local.into()))
+                .await?;
+        Ok(serde_json::to_value(summary)?)
+    }
+
+    async fn url(&self, p: UrlParams) -> anyhow::Result<Value> {
+        if p.port == 0 {
+            return Err(usage("port 0 is not a port"));
+        }
+        let ctx = self.ctx();
+        let (engine, _, sandbox) = ctx.live_sandbox(&p.sandbox).await?;
+        let host = super::get_host::url_for(&ctx.config, &engine.endpoint, &sandbox, p.port, None)?;
+        Ok(serde_json::to_value(host)?)
+    }
+
+    async fn extend(&self, p: ExtendParams) -> anyhow::Result<Value> {
+        let extra = match crate::units::parse_duration(&p.seconds.text())? {
+            Some(d) => d,
+            None => return Err(usage("`seconds` must be more than 0")),
+        };
+        let ctx = self.ctx();
+        let (engine, _, sandbox) = ctx.live_sandbox(&p.sandbox).await?;
+        let deadline = match crate::lifetime::read_deadline(engine, &sandbox.id).await? {
+            None => None,
+            Some(d) => {
+                let remaining = (d - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
+                crate::lifetime::set_lifetime(
+                    engine,
+                    &ctx.store,
+                    &sandbox,
+                    Some(remaining.saturating_add(extra)),
+                )
+                .await?
+            }
+        };
+        Ok(json!({
+            "id": sandbox.id,
+            "expires_at": deadline.map(crate::sandbox::format_time),
+        }))
+    }
+
+    async fn list(&self) -> anyhow::Result<Value> {
+        let ctx = self.ctx();
+        let engine = ctx.engine().await?;
+        let live = engine.list_sandboxes(Some(&ctx.scope)).await?;
+        let state = ctx.store.load()?;
+        let now = chrono::Utc::now();
+        let files = super::ls::untracked_deadlines(engine, &live, &state, now).await;
+        let rows = super::ls::rows(&live, &state, Some(&ctx.scope), now, &files);
+        Ok(json!({ "sandboxes": rows }))
+    }
+
+    async fn kill(&self, p: SandboxParams) -> anyhow::Result<Value> {
+        let ctx = self.ctx();
+        let engine = ctx.engine().await?;
+        let state = ctx.store.load()?;
+        let target = crate::resolve::resolve(engine, &state, &ctx.scope, &p.sandbox).await?;
+        super::kill::remove(engine, &target).await?;
+        let id = target.id().to_string();
+        ctx.store.update(|s| {
+            s.sandboxes.remove(&id);
+            Ok(())
+        })?;
+        Ok(json!({ "killed": id }))
+    }
+}
+
+/// Progress notifications for a running command: after new output (at most four a second)
+/// and every five seconds while it is quiet, so a client sees a long command is alive.
+async fn report_progress(
+    peer: Peer<RoleServer>,
+    token: rmcp::model::ProgressToken,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<usize>,
+) {
+    let started = Instant::now();
+    let mut bytes = 0usize;
+    let mut step = 0u64;
+    let mut last = Instant::now();
+    let mut reported_bytes = 0usize;
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    loop {
+        tokio::select! {
+            n = rx.recv() => match n {
+                Some(n) => bytes += n,
+                None => return,
+            },
+            _ = tick.tick() => {
+                let quiet_for = last.elapsed();
+                if bytes == reported_bytes && quiet_for < Duration::from_secs(5) {
+                    continue;
+                }
+                step += 1;
+                last = Instant::now();
+                reported_bytes = bytes;
+                let message = format!(
+                    "running for {} s, {bytes} bytes of output",
+                    started.elapsed().as_secs()
+                );
+                let param = ProgressNotificationParam::new(token.clone(), step as f64)
+                    .with_message(message);
+                if peer.notify_progress(param).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}

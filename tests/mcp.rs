@@ -1,0 +1,266 @@
+//! `dsbx mcp`, driven by a client nobody here wrote: the official MCP Python SDK (`mcp` on PyPI,
+//! installed by docker/test/engine-up.sh) runs tests/mcp_client.py against the real binary and
+//! the real engine. A missing Python package is a failure with the fix in its message, never a
+//! skip. A second test speaks raw JSON-RPC to check that stdout carries nothing else.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+fn require_python_sdk() {
+    let probe = Command::new("python3")
+        .args(["-c", "import mcp, jsonschema"])
+        .output()
+        .expect("python3 must be installed (docker/test/engine-up.sh installs it)");
+    assert!(
+        probe.status.success(),
+        "the official MCP Python SDK is missing: run docker/test/engine-up.sh, or \
+         `python3 -m pip install mcp` ({})",
+        String::from_utf8_lossy(&probe.stderr).trim()
+    );
+}
+
+#[test]
+fn the_official_python_client_runs_a_whole_agent_flow() {
+    let Some(env) = TestEnv::new() else { return };
+    require_python_sdk();
+    let root = env.dir.path().join("root");
+    let outside = env.dir.path().join("outside");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("canary.txt"), "canary\n").unwrap();
+
+    let out = Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp_client.py"))
+        .env("DSBX_BIN", dsbx_bin())
+        .env("ROOT_DIR", &root)
+        .env("OUTSIDE", &outside)
+        .env("IMAGE", BUSYBOX)
+        .env("DSBX_STATE_DIR", &env.state_dir)
+        .env("DSBX_CONFIG", &env.config)
+        .env("DSBX_SCOPE", &env.scope)
+        .env_remove("DSBX_IMAGE")
+        .env_remove("DSBX_URL_TEMPLATE")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "the MCP client failed\nstdout: {}\nstderr: {}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let marker = stdout(&out);
+    let id = marker
+        .trim()
+        .strip_prefix("MCP-FLOW-OK ")
+        .unwrap_or_else(|| panic!("no success line: {marker}"));
+    assert_eq!(id.len(), 12, "{marker}");
+    // The server logged to stderr (the client relays it), never to the protocol's stdout.
+    assert!(stderr(&out).contains("dsbx mcp: serving on stdio"));
+
+    // What the client did is what a user finds: the sandbox is gone, and nothing outside the
+    // root directory was read into the sandbox or written on the host.
+    assert!(env.containers().is_empty(), "{:?}", env.containers());
+    let mut names: Vec<String> = std::fs::read_dir(&outside)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["canary.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(outside.join("canary.txt")).unwrap(),
+        "canary\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("out/deep/page.html")).unwrap(),
+        "<h1>served by an agent</h1>\n"
+    );
+}
+
+/// Sends one JSON-RPC message as a line.
+fn send(stdin: &mut impl Write, message: Value) {
+    let mut line = serde_json::to_vec(&message).unwrap();
+    line.push(b'\n');
+    stdin.write_all(&line).unwrap();
+    stdin.flush().unwrap();
+}
+
+#[test]
+fn stdout_carries_only_protocol_messages_and_errors_are_tool_results() {
+    let Some(env) = TestEnv::new() else { return };
+    let mut child = env
+        .spawnable()
+        .args(["mcp", "--verbose"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn dsbx mcp");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut reply = |id: i64| -> Value {
+        loop {
+            let line = lines.next().expect("a reply").expect("read");
+            let message: Value = serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("stdout line is not JSON-RPC ({e}): {line:?}"));
+            assert_eq!(message["jsonrpc"], "2.0", "{message}");
+            if message["id"] == id {
+                return message;
+            }
+        }
+    };
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "raw-test", "version": "0"}
+        }}),
+    );
+    let init = reply(1);
+    assert_eq!(init["result"]["serverInfo"]["name"], "dsbx", "{init}");
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+    );
+    let tools = reply(2);
+    let names: Vec<&str> = tools["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"run_command"), "{names:?}");
+
+    // An unknown sandbox: a tool result with isError and the CLI's exit code, not a protocol
+    // error. A host transfer without --root-dir: refused as a usage error.
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {
+            "name": "kill_sandbox", "arguments": {"sandbox": "zzzznothere"}
+        }}),
+    );
+    let killed = reply(3);
+    assert!(killed.get("error").is_none(), "{killed}");
+    assert_eq!(killed["result"]["isError"], true, "{killed}");
+    let error = &killed["result"]["structuredContent"]["error"];
+    assert_eq!(error["kind"], "not_found", "{killed}");
+    assert_eq!(error["exit_code"], 3, "{killed}");
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {
+            "name": "upload_file",
+            "arguments": {"sandbox": "zzzznothere", "local": "x", "remote": "/tmp/x"}
+        }}),
+    );
+    let refused = reply(4);
+    let error = &refused["result"]["structuredContent"]["error"];
+    assert_eq!(error["kind"], "usage", "{refused}");
+    assert!(
+        error["message"].as_str().unwrap().contains("--root-dir"),
+        "{refused}"
+    );
+
+    // EOF on stdin ends the session and the server, with success.
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    for line in lines {
+        let line = line.unwrap();
+        assert!(
+            serde_json::from_str::<Value>(&line).is_ok(),
+            "stray stdout line: {line:?}"
+        );
+    }
+}
+
+#[test]
+fn a_root_dir_that_is_not_there_is_refused_at_start() {
+    let env = TestEnv::offline("");
+    let out = env
+        .dsbx()
+        .args(["mcp", "--root-dir"])
+        .arg(env.dir.path().join("missing"))
+        .output()
+        .unwrap();
+    assert_code(&out, 1);
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(stderr(&out).contains("--root-dir"), "{}", stderr(&out));
+    let out = env
+        .dsbx()
+        .args(["mcp", "--output-limit", "lots"])
+        .output()
+        .unwrap();
+    assert_code(&out, 2);
+    assert!(stdout(&out).is_empty());
+    // Its stdout is the protocol: --json is refused, as for other commands whose stdout is data.
+    let out = env.dsbx().args(["mcp", "--json"]).output().unwrap();
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("--json"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_cancelled_run_command_kills_the_whole_tree() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[]);
+    let container = format!("dsbx-{id}");
+    let mut child = env
+        .spawnable()
+        .arg("mcp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn dsbx mcp");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "raw-test", "version": "0"}
+        }}),
+    );
+    let init: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(init["id"], 1, "{init}");
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+            "name": "run_command",
+            "arguments": {"sandbox": id, "command": "sleep 300 & sleep 301; wait"}
+        }}),
+    );
+    let running = |pattern: &str| {
+        docker_exec(&container, &["ps", "-o", "args"])
+            .lines()
+            .any(|l| l.starts_with(pattern))
+    };
+    assert!(
+        wait_until(std::time::Duration::from_secs(60), || running("sleep 301")),
+        "the command never started"
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+               "params": {"requestId": 2, "reason": "the test cancels"}}),
+    );
+    assert!(
+        wait_until(std::time::Duration::from_secs(60), || !running("sleep 30")),
+        "the command or its background child outlived the cancellation"
+    );
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
