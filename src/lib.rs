@@ -5,6 +5,7 @@
 //! `engine/` (every Docker call), `helper/` (the code that runs inside sandboxes), and the small
 //! modules for config, state, output, ids, units and URLs.
 
+pub mod activity;
 pub mod channel;
 pub mod cli;
 pub mod commands;

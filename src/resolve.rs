@@ -49,7 +49,7 @@ pub async fn resolve(
         } else if let Some(record) = state
             .sandboxes
             .get(query)
-            .filter(|r| r.scope == scope && !r.creating)
+            .filter(|r| r.scope == scope && !r.being_created(chrono::Utc::now()))
         {
             return Ok(Target::Missing {
                 id: query.to_string(),
@@ -85,7 +85,7 @@ pub fn resolve_among(
         state
             .sandboxes
             .iter()
-            .filter(|(_, r)| r.scope == scope && !r.creating)
+            .filter(|(_, r)| r.scope == scope && !r.being_created(chrono::Utc::now()))
     };
     let missing = |id: &str, record: &Record| Target::Missing {
         id: id.to_string(),

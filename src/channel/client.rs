@@ -242,8 +242,8 @@ impl Channel {
 
 impl Channel {
     /// Runs `__helper ARGS…` to its end with `input` (if any) as its stdin; returns its exit code
-    /// and output. A failing `input` ends the connection without an end of stdin, so the helper
-    /// ends the role instead of taking a truncated stream as whole.
+    /// and output. A failing `input` ends the call (the role sees its stdin close, as on the
+    /// engine's path; the caller knows why from its own side).
     pub async fn run_captured<S>(self, args: Vec<String>, input: Option<S>) -> io::Result<Captured>
     where
         S: Stream<Item = Result<Bytes, io::Error>> + Unpin + Send + 'static,
@@ -254,7 +254,6 @@ impl Channel {
             tokio::spawn(async move {
                 while let Some(chunk) = input.next().await {
                     let Ok(bytes) = chunk else {
-                        // Dropping the sender alone would not end the connection; this does.
                         return false;
                     };
                     for piece in bytes.chunks(super::CHUNK) {

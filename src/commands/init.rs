@@ -416,7 +416,7 @@ async fn create_steps(
         Some((binary, key)) => {
             let volume = engine.helper_volume(binary, key, &plan.image).await?;
             plan.user_labels.insert(labels::HELPER.into(), key.clone());
-            let mut cmd = vec!["__helper".to_string(), "init".to_string()];
+            let mut cmd = helper_init_args();
             let mut binds = vec![format!("{volume}:{}:ro", helper_volume::MOUNT_DIR)];
             let channel =
                 crate::channel::for_init(ctx.store.dir(), id, &engine.endpoint, &plan.user_label)
@@ -564,11 +564,48 @@ async fn reserve_name(
     id: &str,
     made: &mut Made,
 ) -> anyhow::Result<()> {
-    let taken = engine
-        .list_sandboxes(Some(&ctx.scope))
-        .await?
-        .into_iter()
-        .any(|s| s.name == plan.name);
+    let now = Utc::now();
+    let state = ctx.store.load()?;
+    let abandoned = |id: &str| state.sandboxes.get(id).is_some_and(|r| r.abandoned(now));
+    let mut taken = false;
+    // What an `init` that died left under this name is removed first, so the name is free again
+    // (gc would remove it too).
+    let mut leftovers: Vec<crate::resolve::Target> = Vec::new();
+    for s in engine.list_sandboxes(Some(&ctx.scope)).await? {
+        if s.name != plan.name {
+            continue;
+        }
+        if abandoned(&s.id) {
+            leftovers.push(crate::resolve::Target::Live(s));
+        } else {
+            taken = true;
+        }
+    }
+    for (rid, r) in &state.sandboxes {
+        if r.scope == ctx.scope
+            && r.name == plan.name
+            && r.abandoned(now)
+            && !leftovers.iter().any(|t| t.id() == rid)
+        {
+            leftovers.push(crate::resolve::Target::Missing {
+                id: rid.clone(),
+                record: r.clone(),
+            });
+        }
+    }
+    if !taken && !leftovers.is_empty() {
+        // Another `init` of this name may have finished since the state was read.
+        let ids: Vec<String> = leftovers.iter().map(|t| t.id().to_string()).collect();
+        let confirmed = ctx.store.still_abandoned(&ids)?;
+        for t in &leftovers {
+            if confirmed.iter().any(|id| id == t.id()) {
+                super::kill::remove(engine, t).await?;
+            } else {
+                taken = true;
+            }
+        }
+    }
+    let removed: Vec<String> = leftovers.iter().map(|t| t.id().to_string()).collect();
     let name_taken = || {
         usage(format!(
             "the name `{}` is already used in scope `{}` (`dsbx ls` shows it; `dsbx kill {}` frees it)",
@@ -579,6 +616,11 @@ async fn reserve_name(
         return Err(name_taken());
     }
     ctx.store.update(|state| {
+        for rid in &removed {
+            if state.sandboxes.get(rid).is_some_and(|r| r.abandoned(now)) {
+                state.sandboxes.remove(rid);
+            }
+        }
         if state
             .sandboxes
             .values()
@@ -588,14 +630,16 @@ async fn reserve_name(
         }
         state
             .sandboxes
-            .insert(id.to_string(), new_record(ctx, plan, true));
+            .insert(id.to_string(), new_record(ctx, plan, id, true));
         Ok(())
     })?;
     made.reserved = true;
     Ok(())
 }
 
-fn new_record(ctx: &Context, plan: &Plan, creating: bool) -> Record {
+/// The record; while `creating`, it names this process, so that once the process is gone (even
+/// SIGKILLed) the record is known abandoned at once and `gc` removes what it made.
+fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
     Record {
         name: plan.name.clone(),
         scope: ctx.scope.clone(),
@@ -603,20 +647,23 @@ fn new_record(ctx: &Context, plan: &Plan, creating: bool) -> Record {
         created_at: Utc::now(),
         deadline: plan.deadline,
         last_activity: None,
-        isolated_network: None,
+        isolated_network: (plan.network == NetworkChoice::Isolated)
+            .then(|| isolated_network_name(id)),
         creating,
+        creator: if creating {
+            crate::state::Creator::current()
+        } else {
+            None
+        },
     }
 }
 
 fn record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> anyhow::Result<()> {
     ctx.store.update(|state| {
         let created_at = state.sandboxes.get(id).map(|r| r.created_at);
-        let mut record = new_record(ctx, plan, creating);
+        let mut record = new_record(ctx, plan, id, creating);
         if let Some(t) = created_at {
             record.created_at = t;
-        }
-        if plan.network == NetworkChoice::Isolated {
-            record.isolated_network = Some(isolated_network_name(id));
         }
         state.sandboxes.insert(id.to_string(), record);
         Ok(())
@@ -677,6 +724,19 @@ async fn clean_up(ctx: &Context, engine: &Engine, id: &str, made: &Made) {
         });
     }
     crate::channel::forget(ctx.store.dir(), id);
+}
+
+/// The helper's command line as PID 1; the activity period is passed on from
+/// `DSBX_HELPER_ACTIVITY_SECS` when set (tests look at idleness in seconds, not minutes).
+fn helper_init_args() -> Vec<String> {
+    let mut args = vec!["__helper".to_string(), "init".to_string()];
+    if let Some(secs) = std::env::var(crate::activity::PERIOD_ENV)
+        .ok()
+        .filter(|v| v.parse::<u32>().is_ok_and(|n| n > 0))
+    {
+        args.extend([crate::activity::PERIOD_ARG.to_string(), secs]);
+    }
+    args
 }
 
 /// SIGINT and SIGTERM, caught from the moment this is made.

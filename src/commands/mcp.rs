@@ -735,6 +735,7 @@ impl Server {
                 crate::lifetime::set_lifetime(
                     engine,
                     &ctx.store,
+                    &ctx.printer,
                     &sandbox,
                     Some(remaining.saturating_add(extra)),
                 )

@@ -3,7 +3,8 @@
 //!
 //! Roles:
 //! - `init`: PID 1 of every sandbox. Reaps zombies and keeps the sandbox alive until the deadline
-//!   in `/.dsbx/deadline`, re-read on SIGUSR1 and at least every minute.
+//!   in `/.dsbx/deadline`, re-read on SIGUSR1 and at least every minute; notes activity in
+//!   `/.dsbx/activity` (commands, network traffic).
 //! - `exec`: runs one `dsbx exec` command (user, cwd, timeout, tree kill, output relay).
 //! - `drain`: appends a lingering background child's output to its log (an inherited fd).
 //! - `kill TAG`: ends the `exec` tagged TAG and its whole tree (the client was interrupted).
@@ -38,7 +39,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         "init" => {
             // A sandbox made with a channel: its server runs beside PID 1 (see `serve`).
             serve::start_beside_init(&args[1..]);
-            keepalive::run()
+            keepalive::run(&args[1..])
         }
         "serve" => serve::run(&args[1..]),
         "exec" => exec::run_exec(&args[1..]),

@@ -349,14 +349,13 @@ async fn run_role(
             return Ok(());
         }
     };
-    let pid = child.id().map(|p| p as i32);
 
     let (tx, mut rx) = mpsc::channel::<FromHelper>(QUEUE);
     let writer = tokio::spawn(async move {
         while let Some(m) = rx.recv().await {
             if channel::send(&mut w, &m).await.is_err() {
-                // dsbx is gone: dropping the queue stops the relay (and the input side ends
-                // the role).
+                // dsbx is gone: the role runs on, its output going nowhere (see `pump`), as
+                // the engine's exec does when its client dies.
                 return;
             }
         }
@@ -366,9 +365,8 @@ async fn run_role(
         .err
         .map(|err| tokio::spawn(pump(err, tx.clone(), FromHelper::Stderr)));
 
-    // Input, resizes, and the client's departure (which ends the role: nobody is listening).
-    let gone = std::sync::Arc::new(tokio::sync::Notify::new());
-    let gone_signal = gone.clone();
+    // Input and resizes. The client's departure closes the role's stdin (as the engine does) and
+    // nothing more: a command outlives a killed dsbx until its own end or `--timeout`.
     let master = wiring.master;
     let mut input = wiring.input;
     let reader = tokio::spawn(async move {
@@ -392,26 +390,12 @@ async fn run_role(
                     }
                 }
                 Ok(Some(_)) => {}
-                Ok(None) | Err(_) => {
-                    gone_signal.notify_one();
-                    return;
-                }
+                Ok(None) | Err(_) => return,
             }
         }
     });
 
-    let status = loop {
-        tokio::select! {
-            status = child.wait() => break status?,
-            _ = gone.notified() => {
-                // Not yet reaped (only wait() reaps), so the pid is still the role's.
-                if let Some(pid) = pid {
-                    // SAFETY: kill(2) on our own unreaped child.
-                    unsafe { libc::kill(pid, libc::SIGTERM) };
-                }
-            }
-        }
-    };
+    let status = child.wait().await?;
     reader.abort();
     let code = match (
         status.code(),
@@ -469,10 +453,10 @@ async fn pump(
         match from.read(&mut buf).await {
             // EIO: a terminal whose last holder closed it.
             Ok(0) | Err(_) => return,
+            // With dsbx gone, output is read and dropped, as the engine does: the command
+            // neither blocks on a full pipe nor dies of a broken one.
             Ok(n) => {
-                if to.send(frame(buf[..n].to_vec())).await.is_err() {
-                    return;
-                }
+                let _ = to.send(frame(buf[..n].to_vec())).await;
             }
         }
     }
