@@ -47,7 +47,15 @@ fn init_with_channel(env: &TestEnv, args: &[&str]) -> String {
         .output()
         .unwrap();
     assert_code(&out, 0);
-    stdout(&out).trim().to_string()
+    let id = stdout(&out).trim().to_string();
+    wait_for_socket(env, &id);
+    id
+}
+
+/// The helper binds its socket a moment after the container starts.
+fn wait_for_socket(env: &TestEnv, id: &str) {
+    let sock = channel_dir(env, id).join("sock");
+    assert!(wait_until(Duration::from_secs(30), || sock.exists()));
 }
 
 fn uses_channel(env: &TestEnv, id: &str) -> bool {
@@ -72,6 +80,10 @@ fn exec_goes_over_the_channel_unless_switched_off() {
     let dir = channel_dir(&env, &id);
     let meta = std::fs::metadata(&dir).unwrap();
     assert_eq!(meta.permissions().mode() & 0o7777, 0o700);
+    // The helper binds it a moment after the container starts.
+    assert!(wait_until(Duration::from_secs(30), || dir
+        .join("sock")
+        .exists()));
     let sock = std::fs::symlink_metadata(dir.join("sock")).unwrap();
     assert_eq!(sock.permissions().mode() & 0o7777, 0o600);
     // SAFETY: geteuid cannot fail.
@@ -312,6 +324,7 @@ fn exec_files_and_uploads_as_the_user_make_no_engine_exec_over_the_channel() {
     let id = stdout(&dsbx(&["init", "--user", "user"], true))
         .trim()
         .to_string();
+    wait_for_socket(&env, &id);
     let local = env.dir.path().join("up.txt");
     std::fs::write(&local, "uploaded").unwrap();
     let local = path_str(&local).to_string();
@@ -336,4 +349,36 @@ fn exec_files_and_uploads_as_the_user_make_no_engine_exec_over_the_channel() {
     let (exec_calls, calls) = work(false);
     assert!(exec_calls.iter().any(|c| c.line.contains("/exec")));
     assert!(calls.iter().any(|c| c.line.contains("/exec")));
+}
+
+#[test]
+fn a_command_outlives_a_killed_dsbx_over_the_channel_as_on_the_engine_path() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = init_with_channel(&env, &[]);
+    let name = format!("dsbx-{id}");
+    let mut child = env
+        .spawnable()
+        .env_remove("DSBX_CHANNEL")
+        .args([
+            "exec",
+            &id,
+            "touch /tmp/started; sleep 2; echo lost; touch /tmp/finished",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(30), || {
+        docker(&["exec", &name, "test", "-e", "/tmp/started"])
+            .status
+            .success()
+    }));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(wait_until(Duration::from_secs(30), || {
+        docker(&["exec", &name, "test", "-e", "/tmp/finished"])
+            .status
+            .success()
+    }));
+    // The channel serves on.
+    assert!(uses_channel(&env, &id));
 }
