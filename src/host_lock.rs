@@ -29,8 +29,12 @@ pub fn lock_dir() -> PathBuf {
 pub fn acquire(engine_url: &str, what: &str) -> anyhow::Result<HostLock> {
     loop {
         let (file, path) = open_lock_file(engine_url, what)?;
-        file.lock()
-            .with_context(|| format!("cannot lock {}", path.display()))?;
+        crate::lock_wait::lock(
+            &file,
+            &path,
+            &format!("the host lock `{what}`"),
+            bound(what),
+        )?;
         if still_at(&file, &path) {
             return Ok(HostLock { _file: file });
         }
@@ -82,6 +86,19 @@ fn lock_path(engine_url: &str, what: &str) -> PathBuf {
     lock_dir().join(format!("{key}.lock"))
 }
 
+/// How long a waiter waits: a holder of the image lock is building an image (minutes), one of
+/// the gc lock removing sandboxes; the others create one network or volume.
+fn bound(what: &str) -> std::time::Duration {
+    let minutes = if what.starts_with("image-") {
+        30
+    } else if what == "gc" {
+        10
+    } else {
+        2
+    };
+    std::time::Duration::from_secs(minutes * 60)
+}
+
 /// The lock file for `what` on the engine at `engine_url`, created if missing.
 fn open_lock_file(engine_url: &str, what: &str) -> anyhow::Result<(File, PathBuf)> {
     use std::os::unix::fs::PermissionsExt;
@@ -122,7 +139,10 @@ pub async fn acquire_async_noting(
 ) -> anyhow::Result<HostLock> {
     let (file, path) = open_lock_file(engine_url, what)?;
     match file.try_lock() {
-        Ok(()) if still_at(&file, &path) => Ok(HostLock { _file: file }),
+        Ok(()) if still_at(&file, &path) => {
+            crate::lock_wait::record_holder(&file);
+            Ok(HostLock { _file: file })
+        }
         Ok(()) => {
             drop(file);
             acquire_async(engine_url, what).await

@@ -221,6 +221,17 @@ pub async fn set_lifetime(
     lifetime: Option<Duration>,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
     let deadline = lifetime.map(crate::commands::deadline_after);
+    set_deadline(engine, store, printer, sandbox, deadline).await
+}
+
+/// [`set_lifetime`] for a deadline already known (`extend-lifetime` adds to one exactly).
+pub async fn set_deadline(
+    engine: &Engine,
+    store: &StateStore,
+    printer: &crate::output::Printer,
+    sandbox: &Sandbox,
+    deadline: Option<DateTime<Utc>>,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
     write_deadline(engine, &sandbox.id, deadline).await?;
     if matches!(
         sandbox.state,

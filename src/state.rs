@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 
 const STATE_FILE: &str = "state.toml";
 const LOCK_FILE: &str = "state.lock";
+/// Each holder keeps the state lock for milliseconds (never across a Docker call): a wait this
+/// long means a stuck holder.
+const STATE_LOCK_BOUND: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -215,8 +218,7 @@ impl StateStore {
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(&lock_path)
             .with_context(|| format!("cannot open lock file {}", lock_path.display()))?;
-        lock.lock()
-            .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+        crate::lock_wait::lock(&lock, &lock_path, "the state lock", STATE_LOCK_BOUND)?;
         let before = self.load()?;
         let mut state = before.clone();
         let out = change(&mut state)?;

@@ -616,10 +616,10 @@ enum Via {
 }
 
 impl Via {
-    async fn exit_code(&mut self, ctx: &Context) -> anyhow::Result<i32> {
+    async fn exit_code(&mut self, ctx: &Context, id: &str) -> anyhow::Result<i32> {
         match self {
             Via::Engine { exec_id } => {
-                Ok(ctx.engine().await?.exec_exit_code(exec_id).await? as i32)
+                Ok(ctx.engine().await?.exit_code_in(id, exec_id).await? as i32)
             }
             Via::Channel { ended, got, .. } => {
                 let receiver = ended.take().context("the exit was already read")?;
@@ -1047,7 +1047,7 @@ async fn pump(
                 Some(Err(e)) => {
                     return Err(via.fail(ctx, e, "reading the command's output").await);
                 }
-                None => break via.exit_code(ctx).await?,
+                None => break via.exit_code(ctx, id).await?,
             },
             _ = signals.interrupt.recv() => break interrupted(ctx, via, id, tag).await,
             _ = signals.terminate.recv() => break interrupted(ctx, via, id, tag).await,
@@ -1343,7 +1343,7 @@ async fn run_tty(
                     out.flush()?;
                 }
                 Some(Err(e)) => return Err(via.fail(ctx, e, "reading the terminal").await),
-                None => break via.exit_code(ctx).await?,
+                None => break via.exit_code(ctx, id).await?,
             },
             _ = winch.recv() => {
                 if let Some((w, h)) = window_size() {

@@ -37,6 +37,8 @@ pub enum What {
     Record,
     /// An isolated network whose sandbox is gone.
     Network,
+    /// A snapshot past `[snapshots] keep`, or a fork's that no sandbox uses (by its name).
+    Snapshot,
 }
 
 /// One thing gc decided to remove, and why.
@@ -201,8 +203,33 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
             });
         }
     }
+    // Snapshots last: a sandbox removed above no longer holds its snapshot. A failure here
+    // must not hide the report of what was already removed.
+    let snapshots_failed =
+        match super::snapshot::collect_garbage(ctx, engine, scope, args.dry_run).await {
+            Ok((collected, failed)) => {
+                let snapshot_action = |c: super::snapshot::Collected| Action {
+                    kind: What::Snapshot,
+                    id: c.name,
+                    scope: Some(c.scope),
+                    reason: c.reason,
+                    since: Some(c.created_at),
+                };
+                removed.extend(collected.into_iter().map(snapshot_action));
+                errors.extend(failed.into_iter().map(|(c, m)| (snapshot_action(c), m)));
+                None
+            }
+            Err(e) => Some(one_line(&e)),
+        };
     report(ctx, &removed, &errors, args.dry_run)?;
-    Ok(if errors.is_empty() { 0 } else { 1 })
+    if let Some(m) = &snapshots_failed {
+        eprintln!("error: could not look at snapshots: {m}");
+    }
+    Ok(if errors.is_empty() && snapshots_failed.is_none() {
+        0
+    } else {
+        1
+    })
 }
 
 /// What gc knows of a sandbox's deadline.
@@ -320,6 +347,7 @@ fn describe(a: &Action) -> String {
         What::Sandbox => "sandbox",
         What::Record => "record",
         What::Network => "network",
+        What::Snapshot => "snapshot",
     };
     let why = match (a.reason, &a.since) {
         ("expired", Some(t)) => format!("deadline passed at {t}"),
@@ -330,6 +358,11 @@ fn describe(a: &Action) -> String {
         ("abandoned", Some(t)) => format!("its `dsbx init` died while creating it at {t}"),
         ("abandoned", None) => "its `dsbx init` died while creating it".into(),
         ("sandbox_gone", _) => "its sandbox is gone".into(),
+        ("older_than_keep", Some(t)) => format!("created at {t}, older than [snapshots] keep"),
+        ("fork_unused", Some(t)) => format!("a fork's snapshot of {t} that no sandbox uses"),
+        ("commit_left_behind", Some(t)) => {
+            format!("a snapshot's intermediate commit of {t}, left behind")
+        }
         (other, _) => other.to_string(),
     };
     format!("{what} {} ({why})", a.id)

@@ -12,6 +12,7 @@ use crate::engine::containers::CreateSpec;
 use crate::engine::helper_volume;
 use crate::engine::images::ImageInfo;
 use crate::error::usage;
+use crate::output::shown;
 use crate::sandbox::{format_time, isolated_network_name};
 use crate::state::Record;
 use crate::{ids, labels, units};
@@ -23,6 +24,14 @@ use std::path::Path;
 pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     let plan = Plan::from_args(ctx, &args)?;
     let engine = ctx.engine().await?;
+    // From a snapshot: what it carries, under the flags given.
+    let plan = match &args.snapshot {
+        Some(name) => {
+            let snapshot = super::snapshot::find(ctx, engine, name).await?;
+            super::snapshot::plan_for(ctx, &args, &snapshot)?
+        }
+        None => plan,
+    };
     // A missing image is built (the default image) or pulled, with its own progress.
     let image =
         super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
@@ -46,6 +55,13 @@ pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         ctx.printer.note_tty(format!("Sandbox ID: {id}"));
     }
     Ok(0)
+}
+
+/// Creates the sandbox `plan` describes and returns its id, printing nothing (for `fork`).
+pub async fn launch(ctx: &Context, engine: &Engine, plan: Plan) -> anyhow::Result<String> {
+    let image =
+        super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
+    Ok(create(ctx, engine, plan, &image).await?.0)
 }
 
 /// What `init` will do, fully validated.
@@ -134,7 +150,7 @@ impl Plan {
             let (k, v) = l
                 .split_once('=')
                 .filter(|(k, _)| !k.is_empty())
-                .ok_or_else(|| usage(format!("invalid label `{l}`: use KEY=VALUE")))?;
+                .ok_or_else(|| usage(format!("invalid label `{}`: use KEY=VALUE", shown(l))))?;
             if labels::is_reserved(k) {
                 return Err(usage(format!(
                     "invalid label `{l}`: keys starting with `dsbx.` are dsbx's own"
@@ -151,21 +167,16 @@ impl Plan {
                 "memory limit {memory} bytes is below Docker's minimum of 6 MiB"
             )));
         }
-        let cpus = match &args.cpus {
-            Some(c) => c
-                .parse::<f64>()
-                .ok()
-                .filter(|c| c.is_finite() && *c > 0.0)
-                .ok_or_else(|| {
-                    usage(format!(
-                        "invalid --cpus `{c}`: use a number above 0, e.g. 0.5 or 2"
-                    ))
-                })?,
-            None => config.limits.cpus.0,
+        let nano_cpus = match &args.cpus {
+            Some(c) => units::parse_cpus(c).map_err(|e| usage(format!("--{e}")))?,
+            None => units::nano_cpus(config.limits.cpus.0).map_err(usage)?,
         };
         let pids = match &args.pids {
             Some(p) => p.parse::<i64>().ok().filter(|p| *p > 0).ok_or_else(|| {
-                usage(format!("invalid --pids `{p}`: use a whole number above 0"))
+                usage(format!(
+                    "invalid --pids `{}`: use a whole number above 0",
+                    shown(p)
+                ))
             })?,
             None => config.limits.pids.0,
         };
@@ -210,7 +221,7 @@ impl Plan {
             binds,
             user_labels,
             memory: memory as i64,
-            nano_cpus: (cpus * 1e9) as i64,
+            nano_cpus,
             pids,
             network,
             workdir: args.workdir.clone(),
@@ -223,11 +234,16 @@ impl Plan {
 
 /// The deadline `lifetime` from now, in whole seconds: the helper reads epoch seconds, and the
 /// state must agree with it to the second (or `ls` could call a just-expired sandbox stopped).
+/// Rounded up: `--timeout 20s` never stops a sandbox 19.1 s after it was asked for.
 pub fn deadline_after(lifetime: std::time::Duration) -> DateTime<Utc> {
+    let now = Utc::now();
     let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2);
-    let at = Utc::now()
+    let nanos = u64::from(now.timestamp_subsec_nanos()) + u64::from(lifetime.subsec_nanos());
+    let carry = (nanos / 1_000_000_000 + u64::from(nanos % 1_000_000_000 > 0)) as i64;
+    let at = now
         .timestamp()
         .saturating_add(secs)
+        .saturating_add(carry)
         .min(253_402_300_799);
     DateTime::from_timestamp(at, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
@@ -245,7 +261,8 @@ pub fn env_entry(
     };
     if key.is_empty() || key.contains(char::is_whitespace) || key.contains('\0') {
         return Err(usage(format!(
-            "invalid {flag} `{spec}`: the variable name is empty or has blanks (use K=V, or K to pass dsbx's own value)"
+            "invalid {flag} `{}`: the variable name is empty or has blanks (use K=V, or K to pass dsbx's own value)",
+            shown(spec)
         )));
     }
     match value {
@@ -290,7 +307,8 @@ pub fn parse_port(text: &str) -> anyhow::Result<u16> {
         .map(|p| p as u16)
         .ok_or_else(|| {
             usage(format!(
-                "invalid port `{text}`: use a number from 1 to 65535"
+                "invalid port `{}`: use a number from 1 to 65535",
+                shown(text)
             ))
         })
 }
@@ -302,7 +320,8 @@ fn parse_bind(spec: &str) -> anyhow::Result<String> {
         [h, p, m @ ("ro" | "rw")] => (*h, *p, *m),
         _ => {
             return Err(usage(format!(
-                "invalid --volume `{spec}`: use HOST:PATH or HOST:PATH:ro"
+                "invalid --volume `{}`: use HOST:PATH or HOST:PATH:ro",
+                shown(spec)
             )));
         }
     };

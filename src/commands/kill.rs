@@ -81,7 +81,15 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
         eprintln!("error: could not remove {id}: {}", one_line(e));
     }
     Ok(if !failed.is_empty() {
-        crate::error::Kind::Failed.exit_code()
+        // An engine that did not answer (or refused) is exit 4, as for every other command.
+        if failed
+            .iter()
+            .any(|(_, e)| kind_of(e) == crate::error::Kind::Engine)
+        {
+            crate::error::Kind::Engine.exit_code()
+        } else {
+            crate::error::Kind::Failed.exit_code()
+        }
     } else if !unknown.is_empty() {
         crate::error::Kind::NotFound.exit_code()
     } else {

@@ -440,6 +440,7 @@ impl Server {
             platform: None,
             metadata: Vec::new(),
             auto_pause: false,
+            snapshot: None,
         };
         if args.template.is_some() && args.image.is_some() {
             return Err(usage("give `template` or `image`, not both"));

@@ -141,17 +141,24 @@ async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
             ));
             None
         }
-        Some(d) => {
-            let remaining = (d - Utc::now()).to_std().unwrap_or(Duration::ZERO);
-            let lifetime = remaining.saturating_add(extra);
-            crate::lifetime::set_lifetime(
+        // Exactly SECONDS more than the deadline in force (from now, when it has passed).
+        Some(d) if d > Utc::now() => {
+            let extended = chrono::Duration::from_std(extra)
+                .ok()
+                .and_then(|extra| d.checked_add_signed(extra))
+                .unwrap_or(d);
+            crate::lifetime::set_deadline(
                 engine,
                 &ctx.store,
                 &ctx.printer,
                 &sandbox,
-                Some(lifetime),
+                Some(extended),
             )
             .await?
+        }
+        Some(_) => {
+            crate::lifetime::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, Some(extra))
+                .await?
         }
     };
     super::timeout::print_deadline(ctx, &sandbox.id, deadline)

@@ -10,12 +10,12 @@
 //! - `kill TAG`: ends the `exec` tagged TAG and its whole tree (the client was interrupted).
 //! - `fs --user U OP …`: file operations for `dsbx files …`, as user U (see `fs.rs`).
 //! - `extract --user U DIR`: unpacks an upload's tar from stdin into DIR as user U.
+//! - `serve UID:GID USER ENGINE`: the channel's server (see `serve.rs` and `crate::channel`).
+//! - `listening PORT`: exit 0 if a TCP socket listens on PORT in the sandbox, 1 if none does.
 //!
 //! The engine starts every role as root. Roles that act for the sandbox's user resolve it from
 //! the sandbox's own `/etc/passwd` (root and numeric ids need none) and drop to it before they
 //! touch a path; the root roles create their own files only under `/.dsbx` (`own_files`).
-//! - `serve UID:GID USER`: the channel's server (see `serve.rs` and `crate::channel`).
-//! - `listening PORT`: exit 0 if a TCP socket listens on PORT in the sandbox, 1 if none does.
 
 pub mod exec;
 pub mod extract;
