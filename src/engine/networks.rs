@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct ManagedNetwork {
+    /// The engine's id: what dsbx removes it by.
+    pub id: String,
     pub name: String,
     pub role: String,
     /// The sandbox an isolated network was made for.
@@ -59,10 +61,11 @@ impl Engine {
         }
     }
 
-    /// Removes a network; one already gone is success.
-    /// Removes the network and its host lock (so `--isolated` networks leave no lock files).
-    pub async fn remove_network(&self, name: &str) -> anyhow::Result<()> {
-        match self.docker().remove_network(name).await {
+    /// Removes a network by the Docker id a label-filtered list returned (`init` alone removes
+    /// its own by the name it gave), and its host lock (so `--isolated` networks leave no lock
+    /// files); `name` is for messages and the lock. One already gone is success.
+    pub async fn remove_network(&self, network: &str, name: &str) -> anyhow::Result<()> {
+        match self.docker().remove_network(network).await {
             Ok(()) => {}
             Err(e) if super::status(&e) == Some(404) => {}
             Err(e) => return Err(self.fail(e, &format!("removing network {name}"))),
@@ -85,6 +88,7 @@ impl Engine {
             .filter_map(|n| {
                 let labels = n.labels.unwrap_or_default();
                 Some(ManagedNetwork {
+                    id: n.id?,
                     name: n.name?,
                     role: labels.get(labels::ROLE).cloned().unwrap_or_default(),
                     sandbox_id: labels.get(labels::ID).cloned(),
