@@ -1171,6 +1171,8 @@ pub(super) struct AgentRun {
     pub exit_code: i32,
     pub signal: Option<i32>,
     pub timed_out: bool,
+    /// The sandbox's memory cgroup recorded an OOM kill while it ran (the helper's status file).
+    pub oom_killed: bool,
     pub duration_ms: u64,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
@@ -1258,6 +1260,7 @@ pub(super) async fn run_for_agent(
         exit_code: code,
         signal: ending.signal,
         timed_out: ending.timed_out,
+        oom_killed: ending.oom_killed,
         duration_ms: started.elapsed().as_millis() as u64,
         stdout: if background.is_some() {
             Vec::new()
