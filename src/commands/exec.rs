@@ -623,9 +623,19 @@ impl Via {
             }
             Via::Channel { ended, got, .. } => {
                 let receiver = ended.take().context("the exit was already read")?;
-                let ended = receiver
-                    .await
-                    .context("the sandbox's channel ended without the command's exit status")?;
+                let ended = match receiver.await {
+                    Ok(ended) => ended,
+                    Err(e) => {
+                        if let Ok(engine) = ctx.engine().await
+                            && let Some(gone) = engine.gone_under_command(id).await
+                        {
+                            return Err(gone);
+                        }
+                        return Err(anyhow::Error::new(e).context(
+                            "the sandbox's channel ended without the command's exit status",
+                        ));
+                    }
+                };
                 let code = ended.code;
                 *got = Some(ended);
                 Ok(code)
@@ -644,13 +654,28 @@ impl Via {
         }
     }
 
-    async fn fail(&self, ctx: &Context, e: bollard::errors::Error, what: &str) -> anyhow::Error {
+    async fn fail(
+        &self,
+        ctx: &Context,
+        id: &str,
+        e: bollard::errors::Error,
+        what: &str,
+    ) -> anyhow::Error {
         match self {
             Via::Engine { .. } => match ctx.engine().await {
                 Ok(engine) => engine.fail(e, what),
                 Err(err) => err,
             },
-            Via::Channel { .. } => anyhow::Error::new(e).context(format!("{what} (channel)")),
+            Via::Channel { .. } => {
+                // The helper's channel closes when its sandbox is killed or stopped under the
+                // command: say that, as the engine path does, rather than how the socket broke.
+                if let Ok(engine) = ctx.engine().await
+                    && let Some(gone) = engine.gone_under_command(id).await
+                {
+                    return gone;
+                }
+                anyhow::Error::new(e).context(format!("{what} (channel)"))
+            }
         }
     }
 }
@@ -1045,7 +1070,7 @@ async fn pump(
                 }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => {
-                    return Err(via.fail(ctx, e, "reading the command's output").await);
+                    return Err(via.fail(ctx, id, e, "reading the command's output").await);
                 }
                 None => break via.exit_code(ctx, id).await?,
             },
@@ -1345,7 +1370,7 @@ async fn run_tty(
                     out.write_all(&frame.into_bytes())?;
                     out.flush()?;
                 }
-                Some(Err(e)) => return Err(via.fail(ctx, e, "reading the terminal").await),
+                Some(Err(e)) => return Err(via.fail(ctx, id, e, "reading the terminal").await),
                 None => break via.exit_code(ctx, id).await?,
             },
             _ = winch.recv() => {

@@ -116,12 +116,18 @@ impl Engine {
             Ok(c) => *c == 126 || *c >= 128,
             Err(_) => true,
         };
-        // The engine can report the exec's end a moment before the container's: look three
-        // times over 200 ms (only for these codes, which a command rarely ends with).
+        if suspect && let Some(gone) = self.gone_under_command(id).await {
+            return Err(gone);
+        }
+        code
+    }
+
+    /// When sandbox `id` was removed or stopped under a running command, the error that says so
+    /// (exit 125 for exec, with the sandbox named) instead of whatever broke the command's stream.
+    /// The engine can report an exec's end a moment before the container's: it looks three times
+    /// over 200 ms, so callers ask only when something already looks wrong.
+    pub async fn gone_under_command(&self, id: &str) -> Option<anyhow::Error> {
         for attempt in 0..3 {
-            if !suspect {
-                break;
-            }
             if attempt > 0 {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
@@ -138,12 +144,12 @@ impl Engine {
                 Err(_) => None,
             };
             if let Some(what) = gone {
-                return Err(crate::error::not_found(format!(
+                return Some(crate::error::not_found(format!(
                     "sandbox `{id}` {what} while the command ran (its exit status is lost)"
                 )));
             }
         }
-        code
+        None
     }
 
     /// The exec's process id as the engine reports it (in the engine host's pid namespace);
