@@ -40,6 +40,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand pause 'Pause a sandbox (its processes freeze; its deadline keeps running)'
             cand resume 'Resume a paused sandbox'
             cand info 'Show everything known about a sandbox'
+            cand egress 'Show or change a sandbox''s egress policy live, or read its proxy''s decision log'
             cand timeout 'Set a sandbox''s remaining lifetime from now (`0` = never)'
             cand template 'Build sandbox images'
             cand proxy 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)'
@@ -70,6 +71,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --cpus 'CPU limit, e.g. 0.5, 2 [default: config limits.cpus]'
             cand --pids 'Process limit [default: config limits.pids]'
             cand --network 'bridge, none or a network name [default: the shared `dsbx` network]'
+            cand --egress 'Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses and networks, enforced by dsbx''s egress proxy [default: config egress.default]'
             cand --workdir 'Working directory of commands [default: the image''s]'
             cand --user 'The sandbox''s user for exec and files [default: the image''s USER]'
             cand --platform 'Image platform, e.g. linux/amd64'
@@ -243,6 +245,21 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
             cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
             cand --stats 'Add live CPU and memory (costs the engine about a second)'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dsbx;egress'= {
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand -f 'With `log`: keep printing decisions as they happen'
+            cand --follow 'With `log`: keep printing decisions as they happen'
             cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
             cand --quiet 'No progress or notices; errors still print'
             cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
@@ -442,6 +459,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --cpus 'CPU limit, e.g. 0.5, 2 [default: config limits.cpus]'
             cand --pids 'Process limit [default: config limits.pids]'
             cand --network 'bridge, none or a network name [default: the shared `dsbx` network]'
+            cand --egress 'Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses and networks, enforced by dsbx''s egress proxy [default: config egress.default]'
             cand --workdir 'Working directory of commands [default: the image''s]'
             cand --user 'The sandbox''s user for exec and files [default: the image''s USER]'
             cand --platform 'Image platform, e.g. linux/amd64'
@@ -886,6 +904,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand pause 'Pause a sandbox (its processes freeze; its deadline keeps running)'
             cand resume 'Resume a paused sandbox'
             cand info 'Show everything known about a sandbox'
+            cand egress 'Show or change a sandbox''s egress policy live, or read its proxy''s decision log'
             cand timeout 'Set a sandbox''s remaining lifetime from now (`0` = never)'
             cand template 'Build sandbox images'
             cand proxy 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)'
@@ -917,6 +936,8 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         &'dsbx;help;resume'= {
         }
         &'dsbx;help;info'= {
+        }
+        &'dsbx;help;egress'= {
         }
         &'dsbx;help;timeout'= {
         }

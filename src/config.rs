@@ -41,6 +41,7 @@ pub struct Config {
     pub templates: BTreeMap<String, String>,
     pub build: Build,
     pub proxy: Proxy,
+    pub egress: Egress,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -49,6 +50,65 @@ pub struct Limits {
     pub memory: Size,
     pub cpus: Cpus,
     pub pids: Pids,
+    /// Sandboxes per scope; 0 = no cap.
+    pub max_sandboxes: u32,
+    /// dsbx's sandboxes on the engine, all scopes; 0 = no cap.
+    pub max_sandboxes_host: u32,
+}
+
+/// `[egress]`: the policy `init` gives a sandbox without `--egress`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Egress {
+    pub default: EgressDefault,
+    pub allow: EgressAllow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Default)]
+#[serde(try_from = "String")]
+pub enum EgressDefault {
+    #[default]
+    All,
+    None,
+    Allowlist,
+}
+
+/// Allowlist entries, checked when the config is read.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(try_from = "Vec<String>")]
+pub struct EgressAllow(pub Vec<String>);
+
+impl TryFrom<String> for EgressDefault {
+    type Error = String;
+    fn try_from(v: String) -> Result<Self, String> {
+        match v.as_str() {
+            "all" => Ok(EgressDefault::All),
+            "none" => Ok(EgressDefault::None),
+            "allowlist" => Ok(EgressDefault::Allowlist),
+            _ => Err(format!(
+                "invalid egress default `{v}`: use all, none or allowlist"
+            )),
+        }
+    }
+}
+
+impl TryFrom<Vec<String>> for EgressAllow {
+    type Error = String;
+    fn try_from(v: Vec<String>) -> Result<Self, String> {
+        for entry in &v {
+            crate::egress::Rule::parse(entry).map_err(|e| e.to_string())?;
+        }
+        Ok(EgressAllow(v))
+    }
+}
+
+impl Default for Egress {
+    fn default() -> Self {
+        Egress {
+            default: EgressDefault::All,
+            allow: EgressAllow::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,6 +153,7 @@ impl Default for Config {
             templates: BTreeMap::new(),
             build: Build::default(),
             proxy: Proxy::default(),
+            egress: Egress::default(),
         }
     }
 }
@@ -103,6 +164,8 @@ impl Default for Limits {
             memory: Size(2 << 30),
             cpus: Cpus(2.0),
             pids: Pids(1024),
+            max_sandboxes: 0,
+            max_sandboxes_host: 0,
         }
     }
 }
@@ -356,6 +419,11 @@ helper_path = "/opt/dsbx-linux"
 memory = "512m"
 cpus = 0.5
 pids = 64
+max_sandboxes = 5
+max_sandboxes_host = 20
+[egress]
+default = "allowlist"
+allow = ["deb.debian.org", "*.pypi.org", "10.1.0.0/16"]
 [security]
 cap_add = ["CHOWN"]
 no_new_privileges = false
@@ -389,6 +457,12 @@ image = "nginx:1"
         assert_eq!(c.limits.memory, Size(512 << 20));
         assert_eq!(c.limits.cpus, Cpus(0.5));
         assert_eq!(c.limits.pids, Pids(64));
+        assert_eq!(
+            (c.limits.max_sandboxes, c.limits.max_sandboxes_host),
+            (5, 20)
+        );
+        assert_eq!(c.egress.default, EgressDefault::Allowlist);
+        assert_eq!(c.egress.allow.0.len(), 3);
         assert_eq!(c.security.cap_add, vec!["CHOWN".to_string()]);
         assert!(!c.security.no_new_privileges);
         assert_eq!(c.security.runtime, "runsc");
@@ -416,6 +490,15 @@ image = "nginx:1"
 
         let msg = parse("[limits]\ncpus = -1.0\n").unwrap_err().to_string();
         assert!(msg.contains("line 2") && msg.contains("cpus"), "{msg}");
+
+        let msg = parse("[egress]\nallow = [\"ok.org\", \"bad host\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("line 2") && msg.contains("bad host"), "{msg}");
+        let msg = parse("[egress]\ndefault = \"some\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("all, none or allowlist"), "{msg}");
 
         let msg = parse("ports = [0]\n").unwrap_err().to_string();
         assert!(msg.contains("port"), "{msg}");

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod egress;
 pub mod engine;
 pub mod error;
 pub mod generate;

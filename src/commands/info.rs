@@ -36,6 +36,8 @@ struct Info {
     network: String,
     ips: BTreeMap<String, String>,
     ports: Vec<PortInfo>,
+    /// `all`, `none`, or the allowlist joined by commas (see `dsbx egress`).
+    egress: String,
     labels: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stats: Option<crate::engine::life::Stats>,
@@ -86,6 +88,15 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
             None
         }
     };
+    let egress = match sandbox.label(labels::EGRESS) {
+        None => "all".to_string(),
+        Some(_) => super::egress::policy_for_info(engine, &sandbox.id)
+            .await
+            .map_or_else(
+                || "unknown (its egress proxy is gone)".into(),
+                |p| p.summary(),
+            ),
+    };
     let now = Utc::now();
     let host = engine.endpoint.host();
     let ports = sandbox
@@ -135,6 +146,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         network: sandbox.network_mode.clone(),
         ips: sandbox.ips.iter().cloned().collect(),
         ports,
+        egress,
         labels: sandbox
             .labels
             .iter()
@@ -179,6 +191,7 @@ fn lines(i: &Info) -> Vec<(String, String)> {
         ),
         ("last activity".into(), or_dash(i.last_activity.as_deref())),
         ("network".into(), or_dash(Some(&i.network))),
+        ("egress".into(), i.egress.clone()),
     ];
     for (net, ip) in &i.ips {
         out.push((format!("ip {net}"), ip.clone()));

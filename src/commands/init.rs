@@ -67,6 +67,8 @@ pub struct Plan {
     pub user: Option<String>,
     pub user_label: String,
     pub platform: Option<String>,
+    /// The egress policy; `None`: `all` (no proxy).
+    pub egress: Option<crate::egress::Policy>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -184,6 +186,13 @@ impl Plan {
                 Some(n) => NetworkChoice::Other(n.to_string()),
             }
         };
+        let egress = super::egress::plan_policy(ctx, args.egress.as_deref())?;
+        if egress.is_some() && network == NetworkChoice::None && args.egress.is_some() {
+            return Err(usage(
+                "--egress conflicts with --network none: a sandbox without a network reaches nothing already",
+            ));
+        }
+        let egress = egress.filter(|_| network != NetworkChoice::None);
         if let Some(w) = &args.workdir
             && !w.starts_with('/')
         {
@@ -217,6 +226,7 @@ impl Plan {
             user: args.user.clone(),
             user_label: String::new(),
             platform: args.platform.clone(),
+            egress,
         })
     }
 }
@@ -442,6 +452,16 @@ async fn create_steps(
     };
     binds.extend(plan.binds.iter().cloned());
     cancel.check()?;
+    if plan.egress.is_some() {
+        let Some((binary, key)) = &helper else {
+            return Err(usage(
+                "an egress policy needs dsbx's helper to run the egress proxy: set `helper_path` to a static Linux build of dsbx",
+            ));
+        };
+        let volume = engine.helper_volume(binary, key, &plan.image).await?;
+        super::egress::prepare_for_init(ctx, engine, plan, id, &volume, &mut made.network).await?;
+        cancel.check()?;
+    }
     let network = match &plan.network {
         NetworkChoice::Shared(name) => {
             engine.ensure_network(name, "shared", &[]).await?;

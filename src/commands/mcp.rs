@@ -435,6 +435,7 @@ impl Server {
             pids: None,
             network: None,
             isolated: false,
+            egress: None,
             workdir: None,
             user: None,
             platform: None,

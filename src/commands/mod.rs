@@ -4,6 +4,7 @@
 mod completions;
 mod doctor;
 mod download;
+pub mod egress;
 mod exec;
 mod files;
 mod gc;
@@ -156,6 +157,7 @@ async fn run(
         Command::Pause(a) => lifecycle::pause(ctx, a).await,
         Command::Resume(a) => lifecycle::resume(ctx, a).await,
         Command::Info(a) => info::run(ctx, a).await,
+        Command::Egress(a) => egress::run(ctx, a).await,
         Command::Timeout(a) => timeout::run(ctx, a).await,
         Command::Template(t) => template::run(ctx, t).await,
         Command::Proxy(p) => proxy::run(ctx, p).await,

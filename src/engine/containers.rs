@@ -204,6 +204,10 @@ impl Engine {
             ContainerState::Running | ContainerState::Restarting => Ok(()),
             ContainerState::Paused => self.resume_sandbox(&sandbox.id).await,
             ContainerState::Created | ContainerState::Exited => {
+                // A reboot stops a sandbox's egress proxy with it: its only way out.
+                if sandbox.labels.contains_key(crate::labels::EGRESS) {
+                    self.ensure_egress_proxy_running(&sandbox.id).await?;
+                }
                 self.start_sandbox(&sandbox.id).await
             }
             ContainerState::Removing | ContainerState::Dead => Err(not_found(format!(

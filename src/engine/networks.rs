@@ -59,8 +59,12 @@ impl Engine {
         }
     }
 
-    /// Removes a network; one already gone is success.
+    /// Removes a network; one already gone is success. A sandbox's internal network goes with
+    /// its egress proxy (which holds an endpoint on it), so `kill` and `gc` remove both.
     pub async fn remove_network(&self, name: &str) -> anyhow::Result<()> {
+        if let Some(id) = name.strip_prefix("dsbx-net-") {
+            self.remove_egress_proxy(id).await?;
+        }
         match self.docker().remove_network(name).await {
             Ok(()) => Ok(()),
             Err(e) if super::status(&e) == Some(404) => Ok(()),

@@ -8,8 +8,10 @@
 //! - `drain`: appends a lingering background child's output to a log file.
 //! - `kill TAG`: ends the `exec` tagged TAG and its whole tree (the client was interrupted).
 //! - `fs`: file operations for `dsbx files …` (see `fs.rs`).
+//! - `egress-proxy`: dsbx's egress proxy, in a sandbox's proxy container (see `egress_proxy.rs`).
 //! - `listening PORT`: exit 0 if a TCP socket listens on PORT in the sandbox, 1 if none does.
 
+pub mod egress_proxy;
 pub mod exec;
 pub mod fs;
 pub mod keepalive;
@@ -30,6 +32,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         "drain" => exec::run_drain(&args[1..]),
         "kill" => exec::run_kill(&args[1..]),
         "fs" => fs::run(&args[1..]),
+        "egress-proxy" => egress_proxy::run(&args[1..]),
         "listening" => listening::run(&args[1..]),
         other => {
             eprintln!("dsbx helper: unknown role `{other}`");
