@@ -17,6 +17,7 @@ pub mod host_lock;
 pub mod ids;
 pub mod labels;
 pub mod lifetime;
+pub mod limits;
 pub mod mcp;
 pub mod output;
 pub mod passwd;

@@ -509,8 +509,11 @@ async fn create_steps(
         docker_init,
     };
     cancel.check()?;
+    let count_lock = room_for_one_more(ctx, engine).await?;
     made.container = true;
     engine.create_sandbox(&spec).await?;
+    // The container now counts in every later list: the next init may count.
+    drop(count_lock);
     cancel.check()?;
     let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
     let tar =
@@ -523,6 +526,29 @@ async fn create_steps(
     cancel.check()?;
     record(ctx, plan, id, false)?;
     Ok(())
+}
+
+/// With a cap on the number of sandboxes, the host lock under which this init counts and creates
+/// its container (held until it exists, so racing inits never overshoot); `None` without caps.
+async fn room_for_one_more(
+    ctx: &Context,
+    engine: &Engine,
+) -> anyhow::Result<Option<crate::host_lock::HostLock>> {
+    let limits = &ctx.config.limits;
+    if limits.max_sandboxes == 0 && limits.max_sandboxes_host == 0 {
+        return Ok(None);
+    }
+    let lock = crate::host_lock::acquire_async(&engine.endpoint.url, "sandbox-count").await?;
+    let all = engine.list_sandboxes(None).await?;
+    let in_scope = all.iter().filter(|s| s.scope == ctx.scope).count();
+    crate::limits::check_room(
+        &ctx.scope,
+        in_scope,
+        all.len(),
+        limits.max_sandboxes,
+        limits.max_sandboxes_host,
+    )?;
+    Ok(Some(lock))
 }
 
 /// A list call proves no container of the scope carries the name; then, under the state lock,
