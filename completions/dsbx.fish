@@ -70,6 +70,9 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l cpus -d 'CPU limit, e
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l pids -d 'Process limit [default: config limits.pids]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l network -d 'bridge, none or a network name [default: the shared `dsbx` network]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l egress -d 'Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses and networks, enforced by dsbx\'s egress proxy [default: config egress.default]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l health-cmd -d 'A health check: a shell command run in the sandbox, healthy when it exits 0 (replaces the image\'s HEALTHCHECK)' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l health-interval -d 'How often the health check runs [default: 10s]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l wait-healthy -d 'Wait until the health check (--health-cmd or the image\'s) says healthy; fail (and remove the sandbox) when it says unhealthy or DUR passes' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l workdir -d 'Working directory of commands [default: the image\'s]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l user -d 'The sandbox\'s user for exec and files [default: the image\'s USER]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l platform -d 'Image platform, e.g. linux/amd64' -r
@@ -383,6 +386,9 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l pids -d 'Process limit [default: config limits.pids]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l network -d 'bridge, none or a network name [default: the shared `dsbx` network]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l egress -d 'Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses and networks, enforced by dsbx\'s egress proxy [default: config egress.default]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l health-cmd -d 'A health check: a shell command run in the sandbox, healthy when it exits 0 (replaces the image\'s HEALTHCHECK)' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l health-interval -d 'How often the health check runs [default: 10s]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l wait-healthy -d 'Wait until the health check (--health-cmd or the image\'s) says healthy; fail (and remove the sandbox) when it says unhealthy or DUR passes' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l workdir -d 'Working directory of commands [default: the image\'s]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l user -d 'The sandbox\'s user for exec and files [default: the image\'s USER]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l platform -d 'Image platform, e.g. linux/amd64' -r

@@ -205,6 +205,17 @@ pub struct InitArgs {
     /// and networks, enforced by dsbx's egress proxy [default: config egress.default]
     #[arg(long, value_name = "all|none|LIST")]
     pub egress: Option<String>,
+    /// A health check: a shell command run in the sandbox, healthy when it exits 0 (replaces
+    /// the image's HEALTHCHECK)
+    #[arg(long, value_name = "CMD")]
+    pub health_cmd: Option<String>,
+    /// How often the health check runs [default: 10s]
+    #[arg(long, value_name = "DUR", requires = "health_cmd")]
+    pub health_interval: Option<String>,
+    /// Wait until the health check (--health-cmd or the image's) says healthy; fail (and remove
+    /// the sandbox) when it says unhealthy or DUR passes
+    #[arg(long, value_name = "DUR")]
+    pub wait_healthy: Option<String>,
     /// Working directory of commands [default: the image's]
     #[arg(long, value_name = "DIR")]
     pub workdir: Option<String>,

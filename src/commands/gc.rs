@@ -392,6 +392,7 @@ mod tests {
             network_mode: String::new(),
             ips: vec![],
             workdir: None,
+            health: None,
         }
     }
 

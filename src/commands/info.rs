@@ -26,6 +26,8 @@ struct Info {
     status: String,
     /// The container's own state.
     state: String,
+    /// The HEALTHCHECK state (starting, healthy, unhealthy), when it has one.
+    health: Option<String>,
     tracked: bool,
     created_at: Option<String>,
     /// `None`: never.
@@ -135,6 +137,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         user: sandbox.user().to_string(),
         status: super::ls::status_with(&sandbox, record.is_some(), deadline, now).to_string(),
         state: format!("{:?}", sandbox.state).to_lowercase(),
+        health: sandbox.health.clone(),
         tracked: record.is_some(),
         created_at: sandbox
             .created_at()
@@ -176,6 +179,10 @@ fn lines(i: &Info) -> Vec<(String, String)> {
         ("user".into(), i.user.clone()),
         ("status".into(), i.status.clone()),
         ("state".into(), i.state.clone()),
+        (
+            "health".into(),
+            i.health.clone().unwrap_or_else(|| "-".into()),
+        ),
         ("created".into(), or_dash(i.created_at.as_deref())),
         (
             "expires".into(),

@@ -69,6 +69,10 @@ pub struct Plan {
     pub platform: Option<String>,
     /// The egress policy; `None`: `all` (no proxy).
     pub egress: Option<crate::egress::Policy>,
+    /// `--health-cmd` and its interval.
+    pub health: Option<(String, std::time::Duration)>,
+    /// `--wait-healthy`.
+    pub wait_healthy: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -193,6 +197,7 @@ impl Plan {
             ));
         }
         let egress = egress.filter(|_| network != NetworkChoice::None);
+        let (health, wait_healthy) = super::health::plan_health(args)?;
         if let Some(w) = &args.workdir
             && !w.starts_with('/')
         {
@@ -227,6 +232,8 @@ impl Plan {
             user_label: String::new(),
             platform: args.platform.clone(),
             egress,
+            health,
+            wait_healthy,
         })
     }
 }
@@ -507,6 +514,7 @@ async fn create_steps(
         network,
         aliases,
         docker_init,
+        health: plan.health.clone(),
     };
     cancel.check()?;
     let count_lock = room_for_one_more(ctx, engine).await?;
@@ -525,6 +533,9 @@ async fn create_steps(
     engine.start_sandbox(id).await?;
     cancel.check()?;
     record(ctx, plan, id, false)?;
+    if let Some(limit) = plan.wait_healthy {
+        super::health::wait_healthy(ctx, engine, id, limit, cancel).await?;
+    }
     Ok(())
 }
 

@@ -24,6 +24,8 @@ pub struct Row {
     pub created_at: Option<String>,
     pub expires_at: Option<String>,
     pub ports: Vec<PortRow>,
+    /// The HEALTHCHECK state (starting, healthy, unhealthy), when the sandbox has one.
+    pub health: Option<String>,
     /// Creation time at full precision: two inits within one second still list in order.
     #[serde(skip)]
     created: Option<DateTime<Utc>>,
@@ -146,6 +148,7 @@ pub fn rows(
                 state: Some(format!("{:?}", s.state).to_lowercase()),
                 created_at: created.map(format_time),
                 created,
+                health: s.health.clone(),
                 expires_at: deadline.map(format_time),
                 ports: s
                     .ports
@@ -173,6 +176,7 @@ pub fn rows(
                 created_at: Some(format_time(r.created_at)),
                 expires_at: r.deadline.map(format_time),
                 ports: vec![],
+                health: None,
                 created: Some(r.created_at),
             });
         }
@@ -224,7 +228,10 @@ pub(super) fn print_table(ctx: &Context, rows: &[Row]) -> anyhow::Result<()> {
                 r.name.clone()
             },
             r.image.clone(),
-            r.status.clone(),
+            match &r.health {
+                Some(h) => format!("{} ({h})", r.status),
+                None => r.status.clone(),
+            },
             age,
             expires,
             ports,

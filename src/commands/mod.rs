@@ -9,6 +9,7 @@ mod exec;
 mod files;
 mod gc;
 mod get_host;
+mod health;
 mod info;
 pub mod init;
 mod kill;
