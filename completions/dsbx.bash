@@ -2075,7 +2075,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__init)
-            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2146,6 +2146,14 @@ _dsbx() {
                     return 0
                     ;;
                 --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --disk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpuset-cpus)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2633,7 +2641,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__create)
-            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2704,6 +2712,14 @@ _dsbx() {
                     return 0
                     ;;
                 --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --disk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpuset-cpus)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -67,6 +67,8 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand init" -s v -l volume -d 'Bind-
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -s l -l label -d 'Label K=V (also on the container)' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l memory -d 'Memory limit, e.g. 512m, 2g [default: config limits.memory]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l cpus -d 'CPU limit, e.g. 0.5, 2 [default: config limits.cpus]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l disk -d 'Disk limit of the sandbox\'s writable layer, e.g. 1g, where the storage driver supports one (`dsbx doctor` says) [default: config limits.disk]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l cpuset-cpus -d 'Pin the sandbox to these CPUs, e.g. 0-1 or 0,2 (nproc then reports them)' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l pids -d 'Process limit [default: config limits.pids]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l network -d 'bridge, none or a network name [default: the shared `dsbx` network]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l egress -d 'Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses and networks, enforced by dsbx\'s egress proxy [default: config egress.default]' -r
@@ -383,6 +385,8 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -s l -l label -d 'Label K=V (also on the container)' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l memory -d 'Memory limit, e.g. 512m, 2g [default: config limits.memory]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l cpus -d 'CPU limit, e.g. 0.5, 2 [default: config limits.cpus]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l disk -d 'Disk limit of the sandbox\'s writable layer, e.g. 1g, where the storage driver supports one (`dsbx doctor` says) [default: config limits.disk]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l cpuset-cpus -d 'Pin the sandbox to these CPUs, e.g. 0-1 or 0,2 (nproc then reports them)' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l pids -d 'Process limit [default: config limits.pids]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l network -d 'bridge, none or a network name [default: the shared `dsbx` network]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l egress -d 'Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses and networks, enforced by dsbx\'s egress proxy [default: config egress.default]' -r

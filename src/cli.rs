@@ -192,6 +192,13 @@ pub struct InitArgs {
     /// CPU limit, e.g. 0.5, 2 [default: config limits.cpus]
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub cpus: Option<String>,
+    /// Disk limit of the sandbox's writable layer, e.g. 1g, where the storage driver supports
+    /// one (`dsbx doctor` says) [default: config limits.disk]
+    #[arg(long, value_name = "SIZE")]
+    pub disk: Option<String>,
+    /// Pin the sandbox to these CPUs, e.g. 0-1 or 0,2 (nproc then reports them)
+    #[arg(long, value_name = "CPUS")]
+    pub cpuset_cpus: Option<String>,
     /// Process limit [default: config limits.pids]
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub pids: Option<String>,

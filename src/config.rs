@@ -50,6 +50,8 @@ pub struct Limits {
     pub memory: Size,
     pub cpus: Cpus,
     pub pids: Pids,
+    /// Writable-layer size per sandbox (where the storage driver can); empty = no limit.
+    pub disk: DiskSize,
     /// Sandboxes per scope; 0 = no cap.
     pub max_sandboxes: u32,
     /// dsbx's sandboxes on the engine, all scopes; 0 = no cap.
@@ -164,6 +166,7 @@ impl Default for Limits {
             memory: Size(2 << 30),
             cpus: Cpus(2.0),
             pids: Pids(1024),
+            disk: DiskSize(None),
             max_sandboxes: 0,
             max_sandboxes_host: 0,
         }
@@ -213,6 +216,24 @@ pub struct Size(pub u64);
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(try_from = "f64")]
 pub struct Cpus(pub f64);
+
+/// `[limits] disk`: a size such as `10g`; empty = no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "StringOrNumber")]
+pub struct DiskSize(pub Option<u64>);
+
+impl TryFrom<StringOrNumber> for DiskSize {
+    type Error = String;
+    fn try_from(v: StringOrNumber) -> Result<Self, String> {
+        let text = v.text();
+        if text.trim().is_empty() {
+            return Ok(DiskSize(None));
+        }
+        units::parse_size(&text)
+            .map(|s| DiskSize(Some(s)))
+            .map_err(|e| e.to_string())
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(try_from = "i64")]
@@ -419,6 +440,7 @@ helper_path = "/opt/dsbx-linux"
 memory = "512m"
 cpus = 0.5
 pids = 64
+disk = "1g"
 max_sandboxes = 5
 max_sandboxes_host = 20
 [egress]
@@ -461,6 +483,7 @@ image = "nginx:1"
             (c.limits.max_sandboxes, c.limits.max_sandboxes_host),
             (5, 20)
         );
+        assert_eq!(c.limits.disk, DiskSize(Some(1 << 30)));
         assert_eq!(c.egress.default, EgressDefault::Allowlist);
         assert_eq!(c.egress.allow.0.len(), 3);
         assert_eq!(c.security.cap_add, vec!["CHOWN".to_string()]);

@@ -78,3 +78,43 @@ fn the_host_cap_counts_every_scope() {
     env.init(&[]);
     assert_code(&env.run(&["init"]), 1);
 }
+
+#[test]
+fn info_shows_limits_and_cpuset_pins_nproc() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[
+        "--cpus",
+        "0.5",
+        "--memory",
+        "256m",
+        "--pids",
+        "99",
+        "--cpuset-cpus",
+        "0",
+    ]);
+    // --cpus is CFS time, invisible to nproc; --cpuset-cpus is what nproc counts.
+    assert_eq!(stdout(&env.run(&["exec", &id, "nproc"])).trim(), "1");
+    let info = stdout(&env.run(&["info", &id, "--stats"]));
+    for want in [
+        "memory limit: 256.0 MiB (using ",
+        "cpus: 0.5",
+        "cpuset: 0",
+        "pids limit: 99 (using ",
+        "disk: unlimited",
+    ] {
+        assert!(info.contains(want), "{want}: {info}");
+    }
+    let v: serde_json::Value =
+        serde_json::from_slice(&env.run(&["--json", "info", &id]).stdout).unwrap();
+    assert_eq!(v["limits"]["memory_bytes"], 256 << 20);
+    assert_eq!(v["limits"]["cpus"], 0.5);
+    assert_eq!(v["limits"]["pids"], 99);
+    assert_eq!(v["limits"]["cpuset_cpus"], "0");
+    assert!(v["limits"]["disk_bytes"].is_null());
+    let out = env.run(&["init", "--cpuset-cpus", "1-0"]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("--cpuset-cpus"), "{}", stderr(&out));
+    let out = env.run(&["init", "--disk", "1m"]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("at least 16m"), "{}", stderr(&out));
+}

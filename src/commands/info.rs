@@ -40,6 +40,8 @@ struct Info {
     ports: Vec<PortInfo>,
     /// `all`, `none`, or the allowlist joined by commas (see `dsbx egress`).
     egress: String,
+    /// What the sandbox was created with: memory, CPUs, processes, disk, pinned CPUs.
+    limits: crate::engine::disk::Limits,
     labels: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stats: Option<crate::engine::life::Stats>,
@@ -99,6 +101,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
                 |p| p.summary(),
             ),
     };
+    let limits = engine.sandbox_limits(&sandbox.id).await.unwrap_or_default();
     let now = Utc::now();
     let host = engine.endpoint.host();
     let ports = sandbox
@@ -150,6 +153,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         ips: sandbox.ips.iter().cloned().collect(),
         ports,
         egress,
+        limits,
         labels: sandbox
             .labels
             .iter()
@@ -200,6 +204,42 @@ fn lines(i: &Info) -> Vec<(String, String)> {
         ("network".into(), or_dash(Some(&i.network))),
         ("egress".into(), i.egress.clone()),
     ];
+    let mib = |b: f64| format!("{:.1} MiB", b / 1048576.0);
+    let l = &i.limits;
+    let used = i.stats.as_ref();
+    out.push((
+        "memory limit".into(),
+        match (l.memory_bytes, used.and_then(|s| s.memory_bytes)) {
+            (Some(m), Some(u)) => format!("{} (using {})", mib(m as f64), mib(u as f64)),
+            (Some(m), None) => mib(m as f64),
+            (None, _) => "unlimited".into(),
+        },
+    ));
+    out.push((
+        "cpus".into(),
+        match (l.cpus, used.and_then(|s| s.cpu_percent)) {
+            (Some(c), Some(p)) => format!("{c} (using {p:.1}%)"),
+            (Some(c), None) => c.to_string(),
+            (None, _) => "unlimited".into(),
+        },
+    ));
+    out.push((
+        "cpuset".into(),
+        l.cpuset_cpus.clone().unwrap_or_else(|| "-".into()),
+    ));
+    out.push((
+        "pids limit".into(),
+        match (l.pids, used.and_then(|s| s.pids)) {
+            (Some(p), Some(u)) => format!("{p} (using {u})"),
+            (Some(p), None) => p.to_string(),
+            (None, _) => "unlimited".into(),
+        },
+    ));
+    out.push((
+        "disk".into(),
+        l.disk_bytes
+            .map_or_else(|| "unlimited".into(), |d| mib(d as f64)),
+    ));
     for (net, ip) in &i.ips {
         out.push((format!("ip {net}"), ip.clone()));
     }

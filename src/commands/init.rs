@@ -73,6 +73,10 @@ pub struct Plan {
     pub health: Option<(String, std::time::Duration)>,
     /// `--wait-healthy`.
     pub wait_healthy: Option<std::time::Duration>,
+    /// `--disk` (or `[limits] disk`), in bytes.
+    pub disk: Option<u64>,
+    /// `--cpuset-cpus`.
+    pub cpuset_cpus: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +202,7 @@ impl Plan {
         }
         let egress = egress.filter(|_| network != NetworkChoice::None);
         let (health, wait_healthy) = super::health::plan_health(args)?;
+        let (disk, cpuset_cpus) = super::resources::plan_resources(ctx, args)?;
         if let Some(w) = &args.workdir
             && !w.starts_with('/')
         {
@@ -234,6 +239,8 @@ impl Plan {
             egress,
             health,
             wait_healthy,
+            disk,
+            cpuset_cpus,
         })
     }
 }
@@ -515,7 +522,12 @@ async fn create_steps(
         aliases,
         docker_init,
         health: plan.health.clone(),
+        disk: plan.disk,
+        cpuset_cpus: plan.cpuset_cpus.clone(),
     };
+    if plan.disk.is_some() {
+        super::resources::check_disk_support(engine).await?;
+    }
     cancel.check()?;
     let count_lock = room_for_one_more(ctx, engine).await?;
     made.container = true;

@@ -439,6 +439,8 @@ impl Server {
             health_cmd: None,
             health_interval: None,
             wait_healthy: None,
+            disk: None,
+            cpuset_cpus: None,
             workdir: None,
             user: None,
             platform: None,

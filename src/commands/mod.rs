@@ -17,6 +17,7 @@ mod lifecycle;
 mod ls;
 mod mcp;
 mod proxy;
+mod resources;
 mod sandbox_compat;
 mod template;
 mod timeout;

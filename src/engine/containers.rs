@@ -40,6 +40,10 @@ pub struct CreateSpec {
     pub aliases: Vec<String>,
     /// Docker's init as PID 1 (only when dsbx's helper is not PID 1).
     pub docker_init: bool,
+    /// `init --disk`: the writable layer's size in bytes (`--storage-opt size=`).
+    pub disk: Option<u64>,
+    /// `init --cpuset-cpus`.
+    pub cpuset_cpus: Option<String>,
     /// `init --health-cmd`: a shell command and its interval.
     pub health: Option<(String, std::time::Duration)>,
 }
@@ -112,6 +116,10 @@ impl Engine {
             port_bindings: (!port_bindings.is_empty()).then_some(port_bindings),
             network_mode: Some(spec.network.clone()),
             runtime: spec.runtime.clone(),
+            storage_opt: spec
+                .disk
+                .map(|d| HashMap::from([("size".to_string(), d.to_string())])),
+            cpuset_cpus: spec.cpuset_cpus.clone(),
             ..Default::default()
         };
         let networking_config = (!matches!(spec.network.as_str(), "none" | "bridge" | "host"))
