@@ -422,6 +422,7 @@ class Bench:
 
         yield from self.ls_scenario()
         yield from self.gc_scenario()
+        yield from self.snapshot_scenarios()
 
     def probe_init_kill(self):
         p = run(self.d("init", "--image", IMAGE), self.env, check=False)
@@ -560,6 +561,74 @@ class Bench:
                    floor=lambda: {"op": "gc", "scope": self.scope}, check=check, skip=skip,
                    goal="dsbx ≤ 0.5× a `docker rm -f` loop")
 
+    def snapshot_scenarios(self):
+        """Issue 21's goals: a snapshot of a sandbox holding a 10 MiB change, `fork` to one
+        running sandbox, `fork -n 4`; the docker columns are `docker commit` (which pauses too)
+        and `docker commit` + `docker run -d` from the image, hardened as dsbx's."""
+        p = self.p
+        src = self.init()
+        c = self.container(src)
+        run(["docker", "exec", c, "sh", "-c", "head -c 10485760 /dev/urandom > /tmp/change"],
+            self.env)
+        skip = self.probe(self.d("snapshot", src), "snapshot")
+        fork_skip = skip or self.probe(self.d("fork", src), "fork")
+        paused = os.path.join(self.work, "snapshot-paused.jsonl")
+
+        def reset():
+            """Removes every fork and image of earlier runs; the source stays."""
+            rows = run(["docker", "ps", "-a", "--filter", f"label=dsbx.scope={self.scope}",
+                        "--format", "{{.ID}} {{.Names}}"], self.env).stdout.split("\n")
+            ids = [r.split()[0] for r in rows if r.strip() and r.split()[1] != c]
+            if ids:
+                run(["docker", "rm", "-f", "-v", *ids], self.env)
+            self.remove_scope_images()
+
+        # The docker column's containers must not pass for sandboxes: the image carries the
+        # source's dsbx labels (a commit keeps them), so its containers override `dsbx.managed`.
+        docker_run = ("docker run -d --init --cap-drop ALL "
+                      + " ".join(f"--cap-add {cap}" for cap in CAPS)
+                      + " --security-opt no-new-privileges --memory 2g --cpus 2"
+                      " --pids-limit 1024 --network dsbx --label dsbx.managed=bench"
+                      f" --label dsbx.scope={self.scope} --entrypoint sleep \"$img\" 1d")
+        commit = f"img=$(docker commit {c})"
+        q = sh_quote
+        out = self.measure(dict(
+            name="`snapshot` of a sandbox with a 10 MiB change", runs=p["mid_runs"],
+            prepare=reset,
+            dsbx=f"{q(self.dsbx)} --json snapshot {src} >> {q(paused)}",
+            docker=["docker", "commit", c], skip=skip,
+            goal="≤ 250 ms, the source paused ≤ 200 ms of it (docker column: `docker commit`)"))
+        try:
+            with open(paused) as f:
+                ms_paused = [json.loads(line)["paused_ms"] for line in f if line.strip()]
+            if ms_paused:
+                out["paused_ms"] = statistics.median(ms_paused)
+                out["goal"] += f"; paused median {out['paused_ms']:.0f} ms"
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        self.measure(dict(
+            name="`fork ID` to a running sandbox (id printed)", runs=p["mid_runs"],
+            prepare=reset, dsbx=self.d("fork", src),
+            docker=f"{commit} && {docker_run} >/dev/null", skip=fork_skip,
+            goal="≤ 0.6 s (docker column: `docker commit` + `docker run -d`)"))
+        many = (f"{commit} && pids=(); for i in 1 2 3 4; do {docker_run} >/dev/null & "
+                "pids+=($!); done; rc=0; for p in \"${pids[@]}\"; do wait $p || rc=1; done; "
+                "exit $rc")
+        self.measure(dict(
+            name="`fork ID -n 4`", runs=p["batch_runs"], prepare=reset,
+            dsbx=self.d("fork", src, "-n", "4"), docker=many, skip=fork_skip,
+            goal="≤ 1.5 s for all four (docker column: `docker commit` + 4 parallel `docker run -d`)"))
+        reset()
+        return
+        yield  # a generator, like the other scenario groups: measured above, in order
+
+    def remove_scope_images(self):
+        """Snapshots and docker commits of this run: they all carry its scope's label."""
+        images = run(["docker", "image", "ls", "-q", "--filter",
+                      f"label=dsbx.scope={self.scope}"], self.env, check=False).stdout.split()
+        for image in sorted(set(images)):
+            run(["docker", "rmi", "-f", image], self.env, check=False)
+
     def scope_containers(self, running=False):
         args = ["docker", "ps", "-q", "--filter", f"label=dsbx.scope={self.scope}"]
         if not running:
@@ -588,6 +657,7 @@ class Bench:
                   self.env, check=False).stdout.split()
         if ids:
             run(["docker", "rm", "-f", "-v", *ids], self.env, check=False)
+        self.remove_scope_images()
         nets = run(["docker", "network", "ls", "-q", "--filter",
                     f"label=dsbx.scope={self.scope}"], self.env, check=False).stdout.split()
         for net in nets:
@@ -691,6 +761,14 @@ def verdict(res):
         return "met" if ok else "missed"
     if name.startswith("`gc`"):
         return "met" if rd is not None and rd <= 0.5 else "missed"
+    if name.startswith("`snapshot`"):
+        paused = res.get("paused_ms")
+        ok = d["median"] <= 0.25 and (paused is None or paused <= 200)
+        return "met" if ok else "missed"
+    if name.startswith("`fork ID -n 4`"):
+        return "met" if d["median"] <= 1.5 else "missed"
+    if name.startswith("`fork ID`"):
+        return "met" if d["median"] <= 0.6 else "missed"
     if name.startswith("`ls`"):
         calls = [c["call"] for c in (res.get("trace") or {}).get("calls", [])]
         lists = sum(1 for c in calls if c.startswith("GET /containers/json"))

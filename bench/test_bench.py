@@ -64,6 +64,17 @@ class Verdicts(unittest.TestCase):
         init = {"dsbx": col(0.6), "docker": col(0.6)}
         self.assertEqual(bench.verdict(result("`init` + `kill`", init)), "missed")
 
+    def test_snapshot_and_fork_goals(self):
+        snap = result("`snapshot` of a sandbox with a 10 MiB change", {"dsbx": col(0.2)})
+        self.assertEqual(bench.verdict(snap), "met")
+        snap["paused_ms"] = 230
+        self.assertEqual(bench.verdict(snap), "missed")
+        fork = "`fork ID` to a running sandbox (id printed)"
+        self.assertEqual(bench.verdict(result(fork, {"dsbx": col(0.5)})), "met")
+        self.assertEqual(bench.verdict(result(fork, {"dsbx": col(0.7)})), "missed")
+        self.assertEqual(bench.verdict(result("`fork ID -n 4`", {"dsbx": col(1.4)})), "met")
+        self.assertEqual(bench.verdict(result("`fork ID -n 4`", {"dsbx": col(1.6)})), "missed")
+
     def test_ls_counts_list_calls(self):
         trace = {"secs": 0.01, "calls": [{"call": "GET /_ping"}, {"call": "GET /containers/json"}]}
         self.assertEqual(bench.verdict(result("`ls` with 100", {"dsbx": col(0.01)}, trace)), "met")

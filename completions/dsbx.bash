@@ -34,6 +34,9 @@ _dsbx() {
             dsbx,files)
                 cmd="dsbx__subcmd__files"
                 ;;
+            dsbx,fork)
+                cmd="dsbx__subcmd__fork"
+                ;;
             dsbx,gc)
                 cmd="dsbx__subcmd__gc"
                 ;;
@@ -69,6 +72,9 @@ _dsbx() {
                 ;;
             dsbx,sandbox)
                 cmd="dsbx__subcmd__sandbox"
+                ;;
+            dsbx,snapshot)
+                cmd="dsbx__subcmd__snapshot"
                 ;;
             dsbx,template)
                 cmd="dsbx__subcmd__template"
@@ -181,6 +187,9 @@ _dsbx() {
             dsbx__subcmd__help,files)
                 cmd="dsbx__subcmd__help__subcmd__files"
                 ;;
+            dsbx__subcmd__help,fork)
+                cmd="dsbx__subcmd__help__subcmd__fork"
+                ;;
             dsbx__subcmd__help,gc)
                 cmd="dsbx__subcmd__help__subcmd__gc"
                 ;;
@@ -216,6 +225,9 @@ _dsbx() {
                 ;;
             dsbx__subcmd__help,sandbox)
                 cmd="dsbx__subcmd__help__subcmd__sandbox"
+                ;;
+            dsbx__subcmd__help,snapshot)
+                cmd="dsbx__subcmd__help__subcmd__snapshot"
                 ;;
             dsbx__subcmd__help,template)
                 cmd="dsbx__subcmd__help__subcmd__template"
@@ -300,6 +312,12 @@ _dsbx() {
                 ;;
             dsbx__subcmd__help__subcmd__sandbox,status)
                 cmd="dsbx__subcmd__help__subcmd__sandbox__subcmd__status"
+                ;;
+            dsbx__subcmd__help__subcmd__snapshot,ls)
+                cmd="dsbx__subcmd__help__subcmd__snapshot__subcmd__ls"
+                ;;
+            dsbx__subcmd__help__subcmd__snapshot,rm)
+                cmd="dsbx__subcmd__help__subcmd__snapshot__subcmd__rm"
                 ;;
             dsbx__subcmd__help__subcmd__template,build)
                 cmd="dsbx__subcmd__help__subcmd__template__subcmd__build"
@@ -388,6 +406,24 @@ _dsbx() {
             dsbx__subcmd__sandbox__subcmd__help,status)
                 cmd="dsbx__subcmd__sandbox__subcmd__help__subcmd__status"
                 ;;
+            dsbx__subcmd__snapshot,help)
+                cmd="dsbx__subcmd__snapshot__subcmd__help"
+                ;;
+            dsbx__subcmd__snapshot,ls)
+                cmd="dsbx__subcmd__snapshot__subcmd__ls"
+                ;;
+            dsbx__subcmd__snapshot,rm)
+                cmd="dsbx__subcmd__snapshot__subcmd__rm"
+                ;;
+            dsbx__subcmd__snapshot__subcmd__help,help)
+                cmd="dsbx__subcmd__snapshot__subcmd__help__subcmd__help"
+                ;;
+            dsbx__subcmd__snapshot__subcmd__help,ls)
+                cmd="dsbx__subcmd__snapshot__subcmd__help__subcmd__ls"
+                ;;
+            dsbx__subcmd__snapshot__subcmd__help,rm)
+                cmd="dsbx__subcmd__snapshot__subcmd__help__subcmd__rm"
+                ;;
             dsbx__subcmd__template,build)
                 cmd="dsbx__subcmd__template__subcmd__build"
                 ;;
@@ -407,7 +443,7 @@ _dsbx() {
 
     case "${cmd}" in
         dsbx)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1288,6 +1324,48 @@ _dsbx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dsbx__subcmd__fork)
+            opts="-n -h -V --count --timeout --no-pause --keep-env --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dsbx__subcmd__gc)
             opts="-h -V --dry-run --older-than --idle --all-scopes --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1373,7 +1451,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__help)
-            opts="init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help"
+            opts="init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1641,6 +1719,20 @@ _dsbx() {
         dsbx__subcmd__help__subcmd__files__subcmd__write)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__help__subcmd__fork)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1988,6 +2080,48 @@ _dsbx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dsbx__subcmd__help__subcmd__snapshot)
+            opts="ls rm"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__help__subcmd__snapshot__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__help__subcmd__snapshot__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dsbx__subcmd__help__subcmd__template)
             opts="build"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2075,7 +2209,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__init)
-            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --snapshot --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2198,6 +2332,10 @@ _dsbx() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2641,7 +2779,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__create)
-            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --snapshot --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2764,6 +2902,10 @@ _dsbx() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3141,6 +3283,160 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__status)
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__snapshot)
+            opts="-n -h -V --name --no-pause --keep-env --json --quiet --verbose --color --config --docker-host --scope --help --version ls rm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__snapshot__subcmd__help)
+            opts="ls rm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__snapshot__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__snapshot__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__snapshot__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__snapshot__subcmd__ls)
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__snapshot__subcmd__rm)
             opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -48,6 +48,8 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand completions 'Print a shell completion script'
             cand sandbox 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)'
             cand files 'E2B sbx-style file commands (ls, read, write, edit, ...)'
+            cand snapshot 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots'
+            cand fork 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids'
             cand mcp 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -82,6 +84,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --platform 'Image platform, e.g. linux/amd64'
             cand -m 'E2B metadata (sbx compatibility): same as --label'
             cand --metadata 'E2B metadata (sbx compatibility): same as --label'
+            cand --snapshot 'Start from a snapshot (`dsbx snapshot ls`); other flags override what it carries'
             cand --color 'When to colour stderr (also honours NO_COLOR)'
             cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
             cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
@@ -475,6 +478,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --platform 'Image platform, e.g. linux/amd64'
             cand -m 'E2B metadata (sbx compatibility): same as --label'
             cand --metadata 'E2B metadata (sbx compatibility): same as --label'
+            cand --snapshot 'Start from a snapshot (`dsbx snapshot ls`); other flags override what it carries'
             cand --color 'When to colour stderr (also honours NO_COLOR)'
             cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
             cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
@@ -886,6 +890,81 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         }
         &'dsbx;files;help;help'= {
         }
+        &'dsbx;snapshot'= {
+            cand -n 'The snapshot''s name ([a-z0-9-], at most 40 characters) [default: <id>-<random>]'
+            cand --name 'The snapshot''s name ([a-z0-9-], at most 40 characters) [default: <id>-<random>]'
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand --no-pause 'Do not pause the sandbox for the commit (files being written may be caught half-way)'
+            cand --keep-env 'Also store the environment given with -e at init in the image (readable by anyone who can use the engine)'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ls 'List the scope''s snapshots'
+            cand rm 'Remove snapshots (refused for one a sandbox still uses)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dsbx;snapshot;ls'= {
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dsbx;snapshot;rm'= {
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dsbx;snapshot;help'= {
+            cand ls 'List the scope''s snapshots'
+            cand rm 'Remove snapshots (refused for one a sandbox still uses)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dsbx;snapshot;help;ls'= {
+        }
+        &'dsbx;snapshot;help;rm'= {
+        }
+        &'dsbx;snapshot;help;help'= {
+        }
+        &'dsbx;fork'= {
+            cand -n 'How many sandboxes to start (in parallel)'
+            cand --count 'How many sandboxes to start (in parallel)'
+            cand --timeout 'Lifetime of each new sandbox: seconds or 30s/10m/2h/1d; 0 = never [default: config `timeout`]'
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand --no-pause 'Do not pause the sandbox for the commit (files being written may be caught half-way)'
+            cand --keep-env 'Also store the environment given with -e at init in the image (readable by anyone who can use the engine)'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'dsbx;mcp'= {
             cand --root-dir 'The host directory upload_file and download_file may use, and nothing outside it'
             cand --output-limit 'The most output run_command returns per stream; the rest is cut, with a note'
@@ -922,6 +1001,8 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand completions 'Print a shell completion script'
             cand sandbox 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)'
             cand files 'E2B sbx-style file commands (ls, read, write, edit, ...)'
+            cand snapshot 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots'
+            cand fork 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids'
             cand mcp 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1040,6 +1121,16 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         &'dsbx;help;files;upload-dir'= {
         }
         &'dsbx;help;files;download-dir'= {
+        }
+        &'dsbx;help;snapshot'= {
+            cand ls 'List the scope''s snapshots'
+            cand rm 'Remove snapshots (refused for one a sandbox still uses)'
+        }
+        &'dsbx;help;snapshot;ls'= {
+        }
+        &'dsbx;help;snapshot;rm'= {
+        }
+        &'dsbx;help;fork'= {
         }
         &'dsbx;help;mcp'= {
         }

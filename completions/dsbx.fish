@@ -54,6 +54,8 @@ complete -c dsbx -n "__fish_dsbx_needs_command" -f -a "doctor" -d 'Check dsbx\'s
 complete -c dsbx -n "__fish_dsbx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c dsbx -n "__fish_dsbx_needs_command" -f -a "sandbox" -d 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)'
 complete -c dsbx -n "__fish_dsbx_needs_command" -f -a "files" -d 'E2B sbx-style file commands (ls, read, write, edit, ...)'
+complete -c dsbx -n "__fish_dsbx_needs_command" -f -a "snapshot" -d 'Save a sandbox\'s files as a snapshot (the sandbox keeps running); list, remove snapshots'
+complete -c dsbx -n "__fish_dsbx_needs_command" -f -a "fork" -d 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids'
 complete -c dsbx -n "__fish_dsbx_needs_command" -f -a "mcp" -d 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
 complete -c dsbx -n "__fish_dsbx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -s t -l template -d 'A template name from the config\'s [templates] table' -r
@@ -79,6 +81,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l workdir -d 'Working d
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l user -d 'The sandbox\'s user for exec and files [default: the image\'s USER]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l platform -d 'Image platform, e.g. linux/amd64' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -s m -l metadata -d 'E2B metadata (sbx compatibility): same as --label' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l snapshot -d 'Start from a snapshot (`dsbx snapshot ls`); other flags override what it carries' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -397,6 +400,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l user -d 'The sandbox\'s user for exec and files [default: the image\'s USER]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l platform -d 'Image platform, e.g. linux/amd64' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -s m -l metadata -d 'E2B metadata (sbx compatibility): same as --label' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l snapshot -d 'Start from a snapshot (`dsbx snapshot ls`); other flags override what it carries' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -704,6 +708,63 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from help" -f -a "upload-dir" -d 'Upload a directory (skips .git, node_modules, ... unless --all)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from help" -f -a "download-dir" -d 'Download a directory (skips .git, node_modules, ... unless --all)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -s n -l name -d 'The snapshot\'s name ([a-z0-9-], at most 40 characters) [default: <id>-<random>]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l no-pause -d 'Do not pause the sandbox for the commit (files being written may be caught half-way)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l keep-env -d 'Also store the environment given with -e at init in the image (readable by anyone who can use the engine)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l quiet -d 'No progress or notices; errors still print'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -s h -l help -d 'Print help'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -s V -l version -d 'Print version'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -a "ls" -d 'List the scope\'s snapshots'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -a "rm" -d 'Remove snapshots (refused for one a sandbox still uses)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l quiet -d 'No progress or notices; errors still print'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l quiet -d 'No progress or notices; errors still print'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the scope\'s snapshots'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove snapshots (refused for one a sandbox still uses)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -s n -l count -d 'How many sandboxes to start (in parallel)' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l timeout -d 'Lifetime of each new sandbox: seconds or 30s/10m/2h/1d; 0 = never [default: config `timeout`]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l no-pause -d 'Do not pause the sandbox for the commit (files being written may be caught half-way)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l keep-env -d 'Also store the environment given with -e at init in the image (readable by anyone who can use the engine)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l quiet -d 'No progress or notices; errors still print'
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -s h -l help -d 'Print help'
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l root-dir -d 'The host directory upload_file and download_file may use, and nothing outside it' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l output-limit -d 'The most output run_command returns per stream; the rest is cut, with a note' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l read-limit -d 'The largest file read_file returns' -r
@@ -718,27 +779,29 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l quiet -d 'No progress 
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -s V -l version -d 'Print version'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "init" -d 'Create a sandbox and print its id'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "exec" -d 'Run a command in a sandbox, streaming its output; exits with its status'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "upload" -d 'Copy a file or directory into a sandbox (`-` reads stdin)'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "download" -d 'Copy a file or directory out of a sandbox (`-` writes stdout)'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "get-host" -d 'Print the URL of a sandbox port'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "kill" -d 'Remove sandboxes (containers, anonymous volumes, isolated networks, records)'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "ls" -d 'List the scope\'s sandboxes'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "gc" -d 'Remove expired sandboxes and what they left behind (safe under cron)'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "pause" -d 'Pause a sandbox (its processes freeze; its deadline keeps running)'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "resume" -d 'Resume a paused sandbox'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "info" -d 'Show everything known about a sandbox'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "egress" -d 'Show or change a sandbox\'s egress policy live, or read its proxy\'s decision log'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "timeout" -d 'Set a sandbox\'s remaining lifetime from now (`0` = never)'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "template" -d 'Build sandbox images'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "proxy" -d 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "doctor" -d 'Check dsbx\'s setup: engine, image, state, config, proxy, helper'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "completions" -d 'Print a shell completion script'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "sandbox" -d 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "files" -d 'E2B sbx-style file commands (ls, read, write, edit, ...)'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "mcp" -d 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files mcp help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "init" -d 'Create a sandbox and print its id'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "exec" -d 'Run a command in a sandbox, streaming its output; exits with its status'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "upload" -d 'Copy a file or directory into a sandbox (`-` reads stdin)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "download" -d 'Copy a file or directory out of a sandbox (`-` writes stdout)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "get-host" -d 'Print the URL of a sandbox port'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "kill" -d 'Remove sandboxes (containers, anonymous volumes, isolated networks, records)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "ls" -d 'List the scope\'s sandboxes'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "gc" -d 'Remove expired sandboxes and what they left behind (safe under cron)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "pause" -d 'Pause a sandbox (its processes freeze; its deadline keeps running)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "resume" -d 'Resume a paused sandbox'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "info" -d 'Show everything known about a sandbox'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "egress" -d 'Show or change a sandbox\'s egress policy live, or read its proxy\'s decision log'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "timeout" -d 'Set a sandbox\'s remaining lifetime from now (`0` = never)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "template" -d 'Build sandbox images'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "proxy" -d 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "doctor" -d 'Check dsbx\'s setup: engine, image, state, config, proxy, helper'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "completions" -d 'Print a shell completion script'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "sandbox" -d 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "files" -d 'E2B sbx-style file commands (ls, read, write, edit, ...)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "snapshot" -d 'Save a sandbox\'s files as a snapshot (the sandbox keeps running); list, remove snapshots'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "fork" -d 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "mcp" -d 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from template" -f -a "build" -d 'Build an image (without --file, the compiled-in default Dockerfile)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "up" -d 'Start (or update) the proxy container'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "down" -d 'Remove the proxy container'
@@ -765,3 +828,5 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcomma
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from files" -f -a "download" -d 'Download one file'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from files" -f -a "upload-dir" -d 'Upload a directory (skips .git, node_modules, ... unless --all)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from files" -f -a "download-dir" -d 'Download a directory (skips .git, node_modules, ... unless --all)'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "ls" -d 'List the scope\'s snapshots'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "rm" -d 'Remove snapshots (refused for one a sandbox still uses)'

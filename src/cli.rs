@@ -132,6 +132,16 @@ pub enum Command {
         after_help = "Examples:\n  dsbx files write $ID /app/main.py 'print(1)'\n  dsbx files read $ID /app/main.py"
     )]
     Files(FilesCommand),
+    /// Save a sandbox's files as a snapshot (the sandbox keeps running); list, remove snapshots
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = SNAPSHOT_HELP
+    )]
+    Snapshot(SnapshotArgs),
+    /// Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids
+    #[command(after_help = "Examples:\n  NEW=$(dsbx fork $ID)\n  dsbx fork $ID -n 4 --timeout 30m")]
+    Fork(ForkArgs),
     /// Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)
     #[command(after_help = MCP_HELP)]
     Mcp(McpArgs),
@@ -157,7 +167,7 @@ Examples:
   dsbx exec $ID sed -i s/a/b/ file
   dsbx exec --timeout 60 $ID -- python3 -c 'print(1)'";
 
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct InitArgs {
     /// A template name from the config's [templates] table
     #[arg(short, long, value_name = "NAME", conflicts_with = "image")]
@@ -238,6 +248,78 @@ pub struct InitArgs {
     /// E2B auto-pause (sbx compatibility): accepted and ignored
     #[arg(long)]
     pub auto_pause: bool,
+    /// Start from a snapshot (`dsbx snapshot ls`); other flags override what it carries
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["image", "template"])]
+    pub snapshot: Option<String>,
+}
+
+pub const SNAPSHOT_HELP: &str = "\
+Files, installed packages, owners and modes are kept; running processes are not (no memory
+state is saved). Bind mounts and volumes are not part of a snapshot. `-e` values given at init
+stay out of the image unless --keep-env.
+
+Examples:
+  dsbx snapshot $ID --name before-upgrade
+  dsbx init --snapshot before-upgrade
+  dsbx snapshot ls
+  dsbx snapshot rm before-upgrade";
+
+#[derive(Debug, Clone, Args)]
+pub struct SnapshotArgs {
+    #[command(subcommand)]
+    pub command: Option<SnapshotCommand>,
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID", required = true)]
+    pub id: Option<String>,
+    /// The snapshot's name ([a-z0-9-], at most 40 characters) [default: <id>-<random>]
+    #[arg(short, long, value_name = "NAME")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub how: SnapshotHow,
+}
+
+/// How a snapshot is taken (shared by `snapshot` and `fork`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct SnapshotHow {
+    /// Do not pause the sandbox for the commit (files being written may be caught half-way)
+    #[arg(long)]
+    pub no_pause: bool,
+    /// Also store the environment given with -e at init in the image (readable by anyone
+    /// who can use the engine)
+    #[arg(long)]
+    pub keep_env: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SnapshotCommand {
+    /// List the scope's snapshots
+    #[command(after_help = "Examples:\n  dsbx snapshot ls\n  dsbx snapshot ls --json")]
+    Ls,
+    /// Remove snapshots (refused for one a sandbox still uses)
+    #[command(after_help = "Example:\n  dsbx snapshot rm before-upgrade")]
+    Rm(SnapshotRmArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SnapshotRmArgs {
+    /// Snapshot names
+    #[arg(value_name = "NAME", required = true)]
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ForkArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// How many sandboxes to start (in parallel)
+    #[arg(short = 'n', long = "count", value_name = "COUNT", default_value = "1")]
+    pub count: String,
+    /// Lifetime of each new sandbox: seconds or 30s/10m/2h/1d; 0 = never [default: config `timeout`]
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+    #[command(flatten)]
+    pub how: SnapshotHow,
 }
 
 /// The exec flags that may also stand after the command (rules 3 and 4 of `dsbx exec --help`).

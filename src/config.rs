@@ -26,13 +26,16 @@ pub const DEFAULT_CAP_ADD: &[&str] = &[
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    #[serde(deserialize_with = "scope_value")]
     pub scope: Option<String>,
     pub image: String,
     pub timeout: Lifetime,
     pub exec_timeout: Lifetime,
+    pub engine_timeout: EngineTimeout,
     pub url_template: UrlTemplate,
     pub publish_address: IpAddr,
     pub ports: Vec<Port>,
+    #[serde(deserialize_with = "network_value")]
     pub network: String,
     pub json_output_limit: Size,
     pub helper_path: String,
@@ -41,7 +44,15 @@ pub struct Config {
     pub templates: BTreeMap<String, String>,
     pub build: Build,
     pub proxy: Proxy,
+    pub snapshots: Snapshots,
     pub egress: Egress,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Snapshots {
+    /// `gc` removes snapshots older than this; `0` (the default) = never.
+    pub keep: Lifetime,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -144,6 +155,7 @@ impl Default for Config {
             image: DEFAULT_IMAGE.into(),
             timeout: Lifetime(Some(Duration::from_secs(3600))),
             exec_timeout: Lifetime(None),
+            engine_timeout: EngineTimeout(crate::engine::Bounds::default().request),
             url_template: UrlTemplate(String::new()),
             publish_address: IpAddr::from([127, 0, 0, 1]),
             ports: Vec::new(),
@@ -155,6 +167,7 @@ impl Default for Config {
             templates: BTreeMap::new(),
             build: Build::default(),
             proxy: Proxy::default(),
+            snapshots: Snapshots::default(),
             egress: Egress::default(),
         }
     }
@@ -204,115 +217,177 @@ impl Default for Proxy {
 }
 
 /// A duration written as seconds or `30s`/`10m`/`2h`/`1d`; `0` means never.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(try_from = "StringOrNumber")]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Lifetime(pub Option<Duration>);
 
 /// A byte size such as `2g` or `16MiB`.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(try_from = "StringOrNumber")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Size(pub u64);
 
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(try_from = "f64")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cpus(pub f64);
 
 /// `[limits] disk`: a size such as `10g`; empty = no limit.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(try_from = "StringOrNumber")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DiskSize(pub Option<u64>);
 
-impl TryFrom<StringOrNumber> for DiskSize {
-    type Error = String;
-    fn try_from(v: StringOrNumber) -> Result<Self, String> {
-        let text = v.text();
+impl<'de> Deserialize<'de> for DiskSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = read_value(
+            d,
+            "a size such as \"10g\", or \"\" for no limit",
+            true,
+            false,
+        )?;
+        let text = text_of(v);
         if text.trim().is_empty() {
             return Ok(DiskSize(None));
         }
         units::parse_size(&text)
             .map(|s| DiskSize(Some(s)))
-            .map_err(|e| e.to_string())
+            .map_err(serde::de::Error::custom)
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(try_from = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pids(pub i64);
 
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(try_from = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Port(pub u16);
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(try_from = "String")]
 pub struct UrlTemplate(pub String);
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum StringOrNumber {
+/// What a key holds, read from any TOML value: a wrong type is told with what the key takes
+/// (`expected a duration …`), never as serde's "did not match any variant of untagged enum".
+enum Value {
     Text(String),
-    Number(i64),
+    Integer(i64),
+    Float(f64),
 }
 
-impl StringOrNumber {
-    fn text(self) -> String {
-        match self {
-            StringOrNumber::Text(s) => s,
-            StringOrNumber::Number(n) => n.to_string(),
+struct ValueVisitor {
+    expected: &'static str,
+    texts: bool,
+    floats: bool,
+}
+
+impl<'de> serde::de::Visitor<'de> for ValueVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.expected)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        if self.texts {
+            Ok(Value::Text(v.to_string()))
+        } else {
+            Err(E::invalid_type(serde::de::Unexpected::Str(v), &self))
+        }
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Integer(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        i64::try_from(v)
+            .map(Value::Integer)
+            .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        if self.floats {
+            Ok(Value::Float(v))
+        } else {
+            Err(E::invalid_type(serde::de::Unexpected::Float(v), &self))
         }
     }
 }
 
-impl TryFrom<StringOrNumber> for Lifetime {
-    type Error = String;
-    fn try_from(v: StringOrNumber) -> Result<Self, String> {
-        units::parse_duration(&v.text())
+fn read_value<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    expected: &'static str,
+    texts: bool,
+    floats: bool,
+) -> Result<Value, D::Error> {
+    d.deserialize_any(ValueVisitor {
+        expected,
+        texts,
+        floats,
+    })
+}
+
+fn text_of(v: Value) -> String {
+    match v {
+        Value::Text(s) => s,
+        Value::Integer(n) => n.to_string(),
+        Value::Float(f) => f.to_string(),
+    }
+}
+
+const DURATION: &str =
+    "a duration: whole seconds, or a string such as \"30s\", \"10m\", \"2h\", \"1d\" (0 = never)";
+
+impl<'de> Deserialize<'de> for Lifetime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = read_value(d, DURATION, true, false)?;
+        units::parse_duration(&text_of(v))
             .map(Lifetime)
-            .map_err(|e| e.to_string())
+            .map_err(serde::de::Error::custom)
     }
 }
 
-impl TryFrom<StringOrNumber> for Size {
-    type Error = String;
-    fn try_from(v: StringOrNumber) -> Result<Self, String> {
-        units::parse_size(&v.text())
+impl<'de> Deserialize<'de> for Size {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = read_value(
+            d,
+            "a size: bytes, or a string such as \"512m\", \"2g\", \"16MiB\"",
+            true,
+            false,
+        )?;
+        units::parse_size(&text_of(v))
             .map(Size)
-            .map_err(|e| e.to_string())
+            .map_err(serde::de::Error::custom)
     }
 }
 
-impl TryFrom<f64> for Cpus {
-    type Error = String;
-    fn try_from(v: f64) -> Result<Self, String> {
-        if v.is_finite() && v > 0.0 {
-            Ok(Cpus(v))
-        } else {
-            Err(format!("invalid cpus `{v}`: it must be a number above 0"))
+impl<'de> Deserialize<'de> for Cpus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = match read_value(d, "a number of CPUs such as 0.5 or 2", false, true)? {
+            Value::Float(f) => f,
+            Value::Integer(n) => n as f64,
+            Value::Text(_) => unreachable!("texts refused"),
+        };
+        units::nano_cpus(v)
+            .map(|_| Cpus(v))
+            .map_err(|why| serde::de::Error::custom(format!("cpus `{v}` {why}")))
+    }
+}
+
+impl<'de> Deserialize<'de> for Pids {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match read_value(d, "a whole number of processes above 0", false, false)? {
+            Value::Integer(n) if n > 0 => Ok(Pids(n)),
+            v => Err(serde::de::Error::custom(format!(
+                "invalid pids `{}`: it must be a whole number above 0",
+                text_of(v)
+            ))),
         }
     }
 }
 
-impl TryFrom<i64> for Pids {
-    type Error = String;
-    fn try_from(v: i64) -> Result<Self, String> {
-        if v > 0 {
-            Ok(Pids(v))
-        } else {
-            Err(format!(
-                "invalid pids `{v}`: it must be a whole number above 0"
-            ))
-        }
-    }
-}
-
-impl TryFrom<i64> for Port {
-    type Error = String;
-    fn try_from(v: i64) -> Result<Self, String> {
-        u16::try_from(v)
+impl<'de> Deserialize<'de> for Port {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = read_value(d, "a port number from 1 to 65535", false, false)?;
+        let n = match v {
+            Value::Integer(n) => n,
+            other => return Err(serde::de::Error::custom(text_of(other))),
+        };
+        u16::try_from(n)
             .ok()
             .filter(|p| *p != 0)
             .map(Port)
-            .ok_or_else(|| format!("invalid port `{v}`: it must be 1 to 65535"))
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!("invalid port `{n}`: it must be 1 to 65535"))
+            })
     }
 }
 
@@ -322,6 +397,49 @@ impl TryFrom<String> for UrlTemplate {
         crate::url::validate_template(&v).map_err(|e| e.to_string())?;
         Ok(UrlTemplate(v))
     }
+}
+
+/// How long one engine request may take before dsbx gives up (exit 4): seconds or `30s`, at
+/// least one second. Transfers and pulls may go 4 times as long with no byte moving, builds 20
+/// times with no output.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EngineTimeout(pub Duration);
+
+impl EngineTimeout {
+    pub fn bounds(self) -> crate::engine::Bounds {
+        crate::engine::Bounds::from_request(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for EngineTimeout {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = read_value(d, DURATION, true, false)?;
+        match units::parse_duration(&text_of(v)) {
+            Ok(Some(d)) => Ok(EngineTimeout(d)),
+            Ok(None) => Err(serde::de::Error::custom(
+                "engine_timeout cannot be 0: dsbx never waits on the engine forever",
+            )),
+            Err(e) => Err(serde::de::Error::custom(e)),
+        }
+    }
+}
+
+/// `scope`: checked where it is written, so a bad one names the file and the line.
+fn scope_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let scope = String::deserialize(d)?;
+    crate::scope::check(&scope).map_err(serde::de::Error::custom)?;
+    Ok(Some(scope))
+}
+
+/// `network`: a name Docker can use; empty is a mistake, not "no network" (that is `none`).
+fn network_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let network = String::deserialize(d)?;
+    if network.trim().is_empty() {
+        return Err(serde::de::Error::custom(
+            "network is empty: give `dsbx` (the default), `bridge`, `none` or a network's name",
+        ));
+    }
+    Ok(network)
 }
 
 /// Where the config file is looked for.
@@ -420,6 +538,20 @@ mod tests {
         assert_eq!(c.network, "dsbx");
         assert_eq!(c.build.base, "debian:bookworm-slim");
         assert_eq!(c.proxy.image, "nginx:stable");
+        assert_eq!(c.snapshots.keep, Lifetime(None));
+    }
+
+    #[test]
+    fn snapshots_keep() {
+        let c = parse("[snapshots]\nkeep = \"7d\"\n").unwrap();
+        assert_eq!(
+            c.snapshots.keep,
+            Lifetime(Some(Duration::from_secs(7 * 86400)))
+        );
+        let msg = parse("[snapshots]\nkeep = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("line 2") && msg.contains("keep"), "{msg}");
     }
 
     #[test]
@@ -535,5 +667,52 @@ image = "nginx:1"
             .unwrap_err()
             .to_string();
         assert!(msg.contains("publish_address"), "{msg}");
+    }
+
+    #[test]
+    fn wrong_types_say_what_the_key_takes() {
+        for (text, says) in [
+            ("timeout = true\n", "expected a duration"),
+            ("exec_timeout = [1]\n", "expected a duration"),
+            ("engine_timeout = 1.5\n", "expected a duration"),
+            ("json_output_limit = true\n", "expected a size"),
+            ("[limits]\nmemory = 1.5\n", "expected a size"),
+            ("[limits]\ncpus = \"2\"\n", "expected a number of CPUs"),
+            ("[limits]\npids = \"x\"\n", "expected a whole number"),
+            ("ports = [\"80\"]\n", "expected a port number"),
+        ] {
+            let msg = parse(text).unwrap_err().to_string();
+            assert!(msg.contains(says), "{text}: {msg}");
+            assert!(!msg.contains("untagged"), "{text}: {msg}");
+            assert!(msg.contains("/etc/dsbx.toml, line"), "{text}: {msg}");
+        }
+        assert_eq!(
+            parse("[limits]\ncpus = 2\n").unwrap().limits.cpus,
+            Cpus(2.0)
+        );
+        assert_eq!(
+            parse("engine_timeout = 5\n").unwrap().engine_timeout,
+            EngineTimeout(Duration::from_secs(5))
+        );
+    }
+
+    #[test]
+    fn bad_values_name_file_and_line() {
+        for (text, line, says) in [
+            ("image = \"x\"\nscope = \"a,b\"\n", 2, "invalid scope"),
+            ("\nscope = \"\"\n", 2, "invalid scope"),
+            ("network = \"\"\n", 1, "network is empty"),
+            ("network = \"  \"\n", 1, "network is empty"),
+            ("[limits]\ncpus = 1e-10\n", 2, "0.01"),
+            ("[limits]\nmemory = \"10000000000g\"\n", 2, "too large"),
+            ("timeout = \"500ms\"\n", 1, "under one second"),
+            ("engine_timeout = 0\n", 1, "cannot be 0"),
+        ] {
+            let err = parse(text).unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.contains(&format!("line {line}")), "{text}: {msg}");
+            assert!(msg.contains(says), "{text}: {msg}");
+            assert_eq!(crate::error::kind_of(&err), crate::error::Kind::Usage);
+        }
     }
 }

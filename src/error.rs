@@ -92,7 +92,17 @@ pub fn one_line(err: &anyhow::Error) -> String {
         }
         parts.push(text);
     }
-    parts.join(": ").replace('\n', " ")
+    // One line whatever a cause holds: a newline becomes a space, any other control character
+    // (an escape sequence an engine or a file slipped in) is shown escaped.
+    let mut line = String::new();
+    for c in parts.join(": ").trim_end().chars() {
+        if c == '\n' {
+            line.push(' ');
+        } else {
+            crate::output::push_escaped(&mut line, c);
+        }
+    }
+    line
 }
 
 /// True when the error is stdout closing under us (`dsbx ls | head -1`): not a failure.
@@ -116,6 +126,12 @@ mod tests {
             .unwrap_err();
         assert_eq!(kind_of(&err), Kind::NotFound);
         assert_eq!(one_line(&err), "killing abcd: no sandbox `abcd`");
+    }
+
+    #[test]
+    fn one_line_escapes_control_characters() {
+        let err = anyhow::anyhow!("bad\x1b[2Jvalue\rhere\nand there");
+        assert_eq!(one_line(&err), "bad\\x1b[2Jvalue\\rhere and there");
     }
 
     #[test]

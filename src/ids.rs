@@ -37,7 +37,8 @@ pub fn container_name(id: &str) -> String {
 pub fn validate_name(name: &str) -> anyhow::Result<()> {
     if name.is_empty() || name.len() > NAME_MAX {
         return Err(usage(format!(
-            "invalid name `{name}`: it must be 1 to {NAME_MAX} characters long"
+            "invalid name `{}`: it must be 1 to {NAME_MAX} characters long",
+            crate::output::shown(name)
         )));
     }
     if let Some(bad) = name
@@ -45,7 +46,9 @@ pub fn validate_name(name: &str) -> anyhow::Result<()> {
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
     {
         return Err(usage(format!(
-            "invalid name `{name}`: `{bad}` is not allowed (use a-z, 0-9 and -)"
+            "invalid name `{}`: `{}` is not allowed (use a-z, 0-9 and -)",
+            crate::output::shown(name),
+            crate::output::shown(&bad.to_string())
         )));
     }
     Ok(())

@@ -5,6 +5,7 @@
 //! `engine/` (every Docker call), `helper/` (the code that runs inside sandboxes), and the small
 //! modules for config, state, output, ids, units and URLs.
 
+pub mod activity;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod ids;
 pub mod labels;
 pub mod lifetime;
 pub mod limits;
+pub mod lock_wait;
 pub mod mcp;
 pub mod output;
 pub mod passwd;
@@ -25,6 +27,7 @@ pub mod registry_auth;
 pub mod resolve;
 pub mod sandbox;
 pub mod scope;
+pub mod snapshot;
 pub mod state;
 pub mod transfer;
 pub mod units;

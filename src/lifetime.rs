@@ -48,20 +48,99 @@ pub async fn read_deadline(engine: &Engine, id: &str) -> anyhow::Result<Option<D
     Ok(bytes.and_then(|b| parse_deadline_text(&String::from_utf8_lossy(&b))))
 }
 
-/// Whether the deadline of a sandbox this state has no record of must be read from inside it
-/// (`gc`, `ls`) rather than taken from its label: always once it is not running (a `dsbx timeout`
-/// run from elsewhere may have set, shortened or extended it, and no helper is left to act on
-/// it), and for a running one once the label's deadline has passed (it may have been extended).
-/// A running sandbox whose label has not passed needs no read: its helper stops it on time, and
-/// from then on this rule reads its file.
-pub fn deadline_needs_reading(sandbox: &Sandbox, now: DateTime<Utc>) -> bool {
+/// Whether the deadline file inside a sandbox must be read before judging its lifetime (`gc`,
+/// `ls`): nothing dsbx does may shorten a lifetime, so a sandbox is over only when every
+/// deadline dsbx can know of (record, label, file) has passed, or when its helper has ended it.
+/// - Stopped or paused: the file decides: a stopped sandbox's helper obeyed it, and a paused
+///   one's would end it the moment it is resumed. It is read whenever the record (if any) does
+///   not already say "not yet" (a `dsbx timeout` run from another state, or one whose record
+///   write failed, may have moved it either way).
+/// - Running: the file is read only once the record and the label have both passed (a `dsbx
+///   timeout` may have extended it, its record write lost); before that nothing has passed, and
+///   a shorter file is the helper's to act on: it stops the sandbox, which is then stopped.
+pub fn deadline_needs_reading(
+    sandbox: &Sandbox,
+    record: Option<&Record>,
+    now: DateTime<Utc>,
+) -> bool {
     match sandbox.state {
         ContainerState::Dead | ContainerState::Removing => false,
-        ContainerState::Running | ContainerState::Restarting => {
-            sandbox.initial_deadline().is_some_and(|d| d <= now)
+        ContainerState::Created | ContainerState::Exited | ContainerState::Paused => {
+            record.is_none_or(|r| r.deadline.is_some_and(|d| d <= now))
         }
-        ContainerState::Created | ContainerState::Exited | ContainerState::Paused => true,
+        ContainerState::Running | ContainerState::Restarting => {
+            latest_known(sandbox, record).is_some_and(|d| d <= now)
+        }
     }
+}
+
+/// The latest of the record's deadline and the label's (`None`: one of them is never).
+pub fn latest_known(sandbox: &Sandbox, record: Option<&Record>) -> Option<DateTime<Utc>> {
+    let label = sandbox.initial_deadline();
+    match record {
+        Some(r) => r.deadline.zip(label).map(|(r, l)| r.max(l)),
+        None => label,
+    }
+}
+
+/// The deadline past which a sandbox is over, given what was read from its file (`file`:
+/// `None` = not read, see [`deadline_needs_reading`]; `Some(None)` = the read failed).
+/// `Err(())`: not known, so the sandbox is kept. `Ok(None)`: never.
+#[allow(clippy::result_unit_err)]
+pub fn effective_deadline(
+    sandbox: &Sandbox,
+    record: Option<&Record>,
+    file: Option<Option<Option<DateTime<Utc>>>>,
+) -> Result<Option<DateTime<Utc>>, ()> {
+    let stopped = matches!(
+        sandbox.state,
+        ContainerState::Created | ContainerState::Exited | ContainerState::Paused
+    );
+    match file {
+        None if stopped => Ok(known_deadline(sandbox, record)),
+        None => Ok(latest_known(sandbox, record)),
+        Some(None) => Err(()),
+        // What its helper obeyed, or will obey the moment it starts or resumes.
+        Some(Some(f)) if stopped => Ok(f),
+        Some(Some(f)) => Ok(f.zip(latest_known(sandbox, record)).map(|(f, k)| f.max(k))),
+    }
+}
+
+/// The deadline files of the sandboxes that need reading (see [`deadline_needs_reading`]), read
+/// in parallel: one archive read each, only for those. A failed read is `None` (unknown).
+pub async fn read_needed_deadlines(
+    engine: &Engine,
+    live: &[Sandbox],
+    state: &crate::state::State,
+    now: DateTime<Utc>,
+) -> std::collections::HashMap<String, Option<Option<DateTime<Utc>>>> {
+    let wanted: Vec<&Sandbox> = live
+        .iter()
+        .filter(|s| deadline_needs_reading(s, state.sandboxes.get(&s.id), now))
+        .collect();
+    let read =
+        futures_util::future::join_all(wanted.iter().map(|s| read_deadline(engine, &s.id))).await;
+    wanted
+        .iter()
+        .zip(read)
+        .map(|(s, r)| (s.id.clone(), r.ok()))
+        .collect()
+}
+
+/// [`effective_deadline`] for one sandbox, reading its file if needed; unknown (the file could
+/// not be read) falls back to what dsbx knows without it.
+pub async fn deadline_in_force(
+    engine: &Engine,
+    sandbox: &Sandbox,
+    record: Option<&Record>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let file = if deadline_needs_reading(sandbox, record, now) {
+        Some(read_deadline(engine, &sandbox.id).await.ok())
+    } else {
+        None
+    };
+    effective_deadline(sandbox, record, file).unwrap_or_else(|()| known_deadline(sandbox, record))
 }
 
 /// Refuses a stopped or paused sandbox whose deadline has passed: started or resumed, its helper
@@ -81,6 +160,14 @@ pub async fn check_not_expired(
         return Ok(());
     }
     let deadline = match record {
+        // The record may be behind the file (a `dsbx timeout` whose state write failed): the
+        // file is asked before the record's word shortens anything.
+        Some(r) if r.deadline.is_some_and(|d| d <= Utc::now()) => {
+            match read_deadline(engine, &sandbox.id).await {
+                Ok(file) => file,
+                Err(_) => r.deadline,
+            }
+        }
         Some(r) => r.deadline,
         None => read_deadline(engine, &sandbox.id).await?,
     };
@@ -120,13 +207,31 @@ pub fn known_deadline(sandbox: &Sandbox, record: Option<&Record>) -> Option<Date
 /// Sets the remaining lifetime from now (`None` = never): rewrites the file, makes a running
 /// helper re-read it at once, and records the new deadline (creating the record of a sandbox
 /// this state did not know). Returns the new deadline.
+///
+/// The file goes first and the record last, so a dsbx killed between the steps (or a state it
+/// cannot write) leaves a record that is behind the file, never ahead of it: `gc` removes a
+/// running sandbox only once the file has passed too, and one whose helper obeyed a shorter
+/// file has stopped itself. A record that cannot be written is a warning: the sandbox's
+/// lifetime changed, which is what the exit code and stdout report.
 pub async fn set_lifetime(
     engine: &Engine,
     store: &StateStore,
+    printer: &crate::output::Printer,
     sandbox: &Sandbox,
     lifetime: Option<Duration>,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
     let deadline = lifetime.map(crate::commands::deadline_after);
+    set_deadline(engine, store, printer, sandbox, deadline).await
+}
+
+/// [`set_lifetime`] for a deadline already known (`extend-lifetime` adds to one exactly).
+pub async fn set_deadline(
+    engine: &Engine,
+    store: &StateStore,
+    printer: &crate::output::Printer,
+    sandbox: &Sandbox,
+    deadline: Option<DateTime<Utc>>,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
     write_deadline(engine, &sandbox.id, deadline).await?;
     if matches!(
         sandbox.state,
@@ -134,7 +239,10 @@ pub async fn set_lifetime(
     ) {
         notify_helper(engine, &sandbox.id).await?;
     }
-    record_deadline(store, sandbox, deadline)?;
+    crate::state::update_or_warn(store, printer, |state| {
+        set_record_deadline(state, sandbox, deadline);
+        Ok(())
+    });
     Ok(deadline)
 }
 
@@ -154,21 +262,18 @@ pub async fn notify_helper(engine: &Engine, id: &str) -> anyhow::Result<()> {
 }
 
 /// Stores the deadline in the record, creating one from the labels if this state has none.
-pub fn record_deadline(
-    store: &StateStore,
+fn set_record_deadline(
+    state: &mut crate::state::State,
     sandbox: &Sandbox,
     deadline: Option<DateTime<Utc>>,
-) -> anyhow::Result<()> {
+) {
     let now = Utc::now();
-    store.update(|state| {
-        let record = state
-            .sandboxes
-            .entry(sandbox.id.clone())
-            .or_insert_with(|| record_from_labels(sandbox, now));
-        record.deadline = deadline;
-        record.last_activity = Some(now);
-        Ok(())
-    })
+    let record = state
+        .sandboxes
+        .entry(sandbox.id.clone())
+        .or_insert_with(|| record_from_labels(sandbox, now));
+    record.deadline = deadline;
+    record.last_activity = Some(now);
 }
 
 /// A record rebuilt from a sandbox's labels (for a sandbox this state did not know).
@@ -182,6 +287,7 @@ pub fn record_from_labels(sandbox: &Sandbox, now: DateTime<Utc>) -> Record {
         last_activity: None,
         isolated_network: sandbox.isolated_network().map(str::to_string),
         creating: false,
+        creator: None,
     }
 }
 
@@ -198,5 +304,88 @@ mod tests {
         assert_eq!(parse_deadline_text("0"), None);
         assert_eq!(parse_deadline_text(""), None);
         assert_eq!(parse_deadline_text("soon"), None);
+    }
+
+    fn sandbox(state: ContainerState, label: Option<DateTime<Utc>>) -> Sandbox {
+        let mut labels = std::collections::HashMap::new();
+        if let Some(l) = label {
+            labels.insert(
+                crate::labels::EXPIRES_AT.to_string(),
+                crate::sandbox::format_time(l),
+            );
+        }
+        Sandbox {
+            id: "abcdefabcdef".into(),
+            container_id: "c".into(),
+            name: String::new(),
+            scope: "s".into(),
+            image: "i".into(),
+            state,
+            labels,
+            ports: vec![],
+            network_mode: String::new(),
+            ips: vec![],
+            workdir: None,
+            health: None,
+        }
+    }
+
+    fn record(deadline: Option<DateTime<Utc>>) -> Record {
+        Record {
+            name: String::new(),
+            scope: "s".into(),
+            image: "i".into(),
+            created_at: Utc::now(),
+            deadline,
+            last_activity: None,
+            isolated_network: None,
+            creating: false,
+            creator: None,
+        }
+    }
+
+    /// The rule of issue 15: a record behind the file (a `timeout` killed between its steps, or
+    /// one whose state write failed) never makes a sandbox over sooner.
+    #[test]
+    fn no_known_deadline_is_cut_short() {
+        // Whole seconds, as labels hold them.
+        let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
+        let past = Some(now - chrono::TimeDelta::seconds(5));
+        let hour = Some(now + chrono::TimeDelta::hours(1));
+        let running = sandbox(ContainerState::Running, past);
+        let stale = record(past);
+        // Record and label passed: the file must be read, and its hour keeps the sandbox.
+        assert!(deadline_needs_reading(&running, Some(&stale), now));
+        assert_eq!(
+            effective_deadline(&running, Some(&stale), Some(Some(hour))),
+            Ok(hour)
+        );
+        // Unreadable: unknown, keep.
+        assert_eq!(
+            effective_deadline(&running, Some(&stale), Some(None)),
+            Err(())
+        );
+        // The label still ahead: nothing to read yet, and not over.
+        let young = sandbox(ContainerState::Running, hour);
+        assert!(!deadline_needs_reading(&young, Some(&stale), now));
+        assert_eq!(effective_deadline(&young, Some(&stale), None), Ok(hour));
+        // `never` anywhere keeps a running sandbox (its helper decides).
+        let never = sandbox(ContainerState::Running, None);
+        assert_eq!(effective_deadline(&never, Some(&stale), None), Ok(None));
+        // Stopped or paused: the file its helper obeyed decides, either way.
+        for state in [ContainerState::Exited, ContainerState::Paused] {
+            let s = sandbox(state, hour);
+            assert!(deadline_needs_reading(&s, Some(&stale), now));
+            assert!(deadline_needs_reading(&s, None, now));
+            assert!(!deadline_needs_reading(&s, Some(&record(hour)), now));
+            assert_eq!(
+                effective_deadline(&s, Some(&stale), Some(Some(hour))),
+                Ok(hour)
+            );
+            assert_eq!(
+                effective_deadline(&s, Some(&stale), Some(Some(past))),
+                Ok(past)
+            );
+        }
     }
 }

@@ -24,6 +24,8 @@ pub struct Printer {
     pub verbose: bool,
     stderr_tty: bool,
     stdout_tty: bool,
+    /// A fatal error starts with a timestamp (gc off a terminal, where every line has one).
+    stamp_errors: bool,
 }
 
 impl Printer {
@@ -45,7 +47,14 @@ impl Printer {
             verbose,
             stderr_tty,
             stdout_tty,
+            stamp_errors: false,
         }
+    }
+
+    /// Makes a fatal error a timestamped line, like every other line of a log (`gc` in cron).
+    pub fn stamping_errors(mut self, yes: bool) -> Printer {
+        self.stamp_errors = yes;
+        self
     }
 
     /// True when a person is watching stderr: progress, spinners and summaries make sense.
@@ -112,7 +121,14 @@ impl Printer {
             });
             let _ = self.data(value);
         }
-        eprintln!("{} {message}", style("error:").red().bold());
+        if self.stamp_errors {
+            eprintln!(
+                "{} error: {message}",
+                crate::sandbox::format_time(chrono::Utc::now())
+            );
+        } else {
+            eprintln!("{} {message}", style("error:").red().bold());
+        }
         code
     }
 
@@ -151,7 +167,59 @@ impl Printer {
     }
 }
 
+/// Longest value (in characters) a message echoes whole; a longer one is cut, with its length.
+const SHOWN_MAX: usize = 80;
+
+/// A value (from the user, a file or the engine) fit to echo inside a one-line message: control
+/// characters escaped (`\x1b`, `\r`, `\n`) so they cannot move the cursor, recolour the
+/// terminal or break a log line, and a long value cut with its length.
+pub fn shown(value: &str) -> String {
+    let count = value.chars().count();
+    let mut out = String::new();
+    for (i, c) in value.chars().enumerate() {
+        if count > SHOWN_MAX && i == SHOWN_MAX - 20 {
+            out.push_str(&format!("… ({} bytes in all)", value.len()));
+            break;
+        }
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
+/// `c` as is, or escaped when it is a control character.
+pub fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if (c as u32) < 0x80 && c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+        c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        c => out.push(c),
+    }
+}
+
 /// Whether an error should print as usage help rather than a failure (exit 2).
 pub fn is_usage(err: &anyhow::Error) -> bool {
     kind_of(err) == Kind::Usage
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_escapes_control_characters() {
+        assert_eq!(shown("a\x1b[31mb\rc\nd\te"), "a\\x1b[31mb\\rc\\nd\\te");
+        assert_eq!(shown("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(shown("plain-ünïcode"), "plain-ünïcode");
+    }
+
+    #[test]
+    fn shown_cuts_long_values_with_their_length() {
+        let long = "x".repeat(5000);
+        let s = shown(&long);
+        assert!(s.chars().count() < 100, "{s}");
+        assert!(s.ends_with("… (5000 bytes in all)"), "{s}");
+        assert_eq!(shown(&"y".repeat(SHOWN_MAX)), "y".repeat(SHOWN_MAX));
+    }
 }

@@ -38,7 +38,9 @@ pub fn by_uid(passwd: &str, uid: u32) -> Option<User> {
 }
 
 /// A user spec as Docker takes it: `name`, `uid`, `name:group` or `uid:gid`. Numeric ids need no
-/// entry in the file (Docker accepts them too); names must have one. `None`: no such user.
+/// entry in the file (Docker accepts them too), nor does `root`, so that an image with no
+/// `/etc/passwd` at all (`FROM scratch` and a binary) works; other names must have one. `None`: no
+/// such user.
 pub fn resolve(passwd: &str, group: &str, spec: &str) -> Option<User> {
     let (user_part, group_part) = match spec.split_once(':') {
         Some((u, g)) => (u, Some(g)),
@@ -51,6 +53,12 @@ pub fn resolve(passwd: &str, group: &str, spec: &str) -> Option<User> {
             gid: uid,
             home: "/".into(),
         }),
+        Err(_) if user_part == "root" => by_name(passwd, "root").unwrap_or(User {
+            name: "root".into(),
+            uid: 0,
+            gid: 0,
+            home: "/".into(),
+        }),
         Err(_) => by_name(passwd, user_part)?,
     };
     if let Some(g) = group_part {
@@ -60,6 +68,17 @@ pub fn resolve(passwd: &str, group: &str, spec: &str) -> Option<User> {
         };
     }
     Some(user)
+}
+
+/// Whether `spec` names a user or group that only the image's `/etc/passwd` or `/etc/group` can
+/// resolve (anything but `root` and numbers).
+pub fn needs_lookup(spec: &str) -> bool {
+    let (user_part, group_part) = match spec.split_once(':') {
+        Some((u, g)) => (u, Some(g)),
+        None => (spec, None),
+    };
+    let named = |s: &str| s.parse::<u32>().is_err();
+    (named(user_part) && user_part != "root") || group_part.is_some_and(named)
 }
 
 fn group_id(group: &str, name: &str) -> Option<u32> {
@@ -106,6 +125,27 @@ mod tests {
         assert_eq!(resolve(PASSWD, GROUP, "user:staff").unwrap().gid, 50);
         assert!(resolve(PASSWD, GROUP, "bob").is_none());
         assert!(resolve(PASSWD, GROUP, "user:nogroup").is_none());
+    }
+
+    #[test]
+    fn an_image_without_passwd_has_root_and_numeric_users() {
+        let root = resolve("", "", "root").unwrap();
+        assert_eq!((root.uid, root.gid, root.home.as_str()), (0, 0, "/"));
+        let anon = resolve("", "", "1000:50").unwrap();
+        assert_eq!((anon.uid, anon.gid), (1000, 50));
+        assert!(resolve("", "", "user").is_none());
+        assert!(resolve("", "", "root:staff").is_none());
+    }
+
+    /// Whether a user spec names a user or group that must be looked up (not root, not numbers).
+    #[test]
+    fn named_parts() {
+        assert!(!needs_lookup("root"));
+        assert!(!needs_lookup("1000:1000"));
+        assert!(!needs_lookup("0"));
+        assert!(needs_lookup("user"));
+        assert!(needs_lookup("1000:staff"));
+        assert!(needs_lookup("root:staff"));
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub async fn resolve(
         } else if let Some(record) = state
             .sandboxes
             .get(query)
-            .filter(|r| r.scope == scope && !r.creating)
+            .filter(|r| r.scope == scope && !r.being_created(chrono::Utc::now()))
         {
             return Ok(Target::Missing {
                 id: query.to_string(),
@@ -85,7 +85,7 @@ pub fn resolve_among(
         state
             .sandboxes
             .iter()
-            .filter(|(_, r)| r.scope == scope && !r.creating)
+            .filter(|(_, r)| r.scope == scope && !r.being_created(chrono::Utc::now()))
     };
     let missing = |id: &str, record: &Record| Target::Missing {
         id: id.to_string(),
@@ -107,7 +107,9 @@ pub fn resolve_among(
     }
     if query.len() < ids::MIN_PREFIX {
         return Err(not_found(format!(
-            "no sandbox `{query}` in scope `{scope}` (id prefixes need at least {} characters; `dsbx ls` lists them)",
+            "no sandbox `{}` in scope `{}` (id prefixes need at least {} characters; `dsbx ls` lists them)",
+            crate::output::shown(query),
+            crate::output::shown(scope),
             ids::MIN_PREFIX
         )));
     }
@@ -123,7 +125,9 @@ pub fn resolve_among(
     }
     match candidates.len() {
         0 => Err(not_found(format!(
-            "no sandbox `{query}` in scope `{scope}` (`dsbx ls` lists them)"
+            "no sandbox `{}` in scope `{}` (`dsbx ls` lists them)",
+            crate::output::shown(query),
+            crate::output::shown(scope)
         ))),
         1 => Ok(candidates.remove(0)),
         _ => {

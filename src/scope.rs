@@ -9,12 +9,19 @@ pub fn resolve(flag: Option<&str>, config: &Config) -> anyhow::Result<String> {
         Some(scope) => scope.to_string(),
         None => login_name(),
     };
-    if scope.is_empty() || scope.len() > 128 || scope.chars().any(|c| c.is_control() || c == ',') {
-        return Err(usage(format!(
-            "invalid scope `{scope}`: use 1 to 128 printable characters without commas"
-        )));
-    }
+    check(&scope).map_err(usage)?;
     Ok(scope)
+}
+
+/// Whether `scope` can be a scope (a label value and a filter term), or why not.
+pub fn check(scope: &str) -> Result<(), String> {
+    if scope.is_empty() || scope.len() > 128 || scope.chars().any(|c| c.is_control() || c == ',') {
+        return Err(format!(
+            "invalid scope `{}`: use 1 to 128 printable characters without commas",
+            crate::output::shown(scope)
+        ));
+    }
+    Ok(())
 }
 
 /// The login name. Cron sets `LOGNAME` but not `USER`; with neither, the password database.

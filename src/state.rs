@@ -12,11 +12,14 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 const STATE_FILE: &str = "state.toml";
 const LOCK_FILE: &str = "state.lock";
+/// Each holder keeps the state lock for milliseconds (never across a Docker call): a wait this
+/// long means a stuck holder.
+const STATE_LOCK_BOUND: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +47,92 @@ pub struct Record {
     /// Set while `init` is still creating the container: the name is reserved, nothing exists yet.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub creating: bool,
+    /// The `init` process creating it (while `creating`): once that process is gone, the record
+    /// is abandoned at once, whatever its age.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator: Option<Creator>,
+}
+
+/// A process, told apart from a later one reusing its pid by its start time (clock ticks since
+/// boot, `/proc/PID/stat` field 22) and the boot it started in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Creator {
+    pub pid: u32,
+    pub start: u64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub boot: String,
+    /// The pid namespace the pid belongs to: a dsbx in another one (a container sharing the
+    /// state directory) cannot look the process up, and must not take it for gone.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pid_ns: String,
+}
+
+impl Creator {
+    /// This process.
+    pub fn current() -> Option<Creator> {
+        let pid = std::process::id();
+        Some(Creator {
+            pid,
+            start: process_start(pid)?,
+            boot: boot_id(),
+            pid_ns: pid_namespace(),
+        })
+    }
+
+    /// Whether the process is still there (same pid, same start, same boot). `None`: this
+    /// process cannot tell (it lives in another pid namespace).
+    pub fn alive(&self) -> Option<bool> {
+        if !self.boot.is_empty() && self.boot != boot_id() {
+            return Some(false);
+        }
+        if self.pid_ns != pid_namespace() {
+            return None;
+        }
+        Some(process_start(self.pid) == Some(self.start))
+    }
+}
+
+/// Field 22 of `/proc/PID/stat`; `None` when there is no such process.
+fn process_start(pid: u32) -> Option<u64> {
+    let text = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces and parentheses: count from the last `)`.
+    let rest = &text[text.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// This process's pid namespace (`pid:[INODE]`), empty where it cannot be read.
+fn pid_namespace() -> String {
+    fs::read_link("/proc/self/ns/pid")
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn boot_id() -> String {
+    fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// A `creating` record younger than this with no creator recorded (written by an older dsbx)
+/// may belong to an `init` at work.
+const CREATING_GRACE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
+impl Record {
+    /// A `creating` record whose `init` is gone: its process died (SIGKILL, crash, reboot) or, for
+    /// a record naming no process, it is older than any `init` takes.
+    pub fn abandoned(&self, now: DateTime<Utc>) -> bool {
+        self.creating
+            && match self.creator.as_ref().and_then(Creator::alive) {
+                Some(alive) => !alive,
+                // No process named (an older dsbx), or one this process cannot see.
+                None => now - self.created_at >= CREATING_GRACE,
+            }
+    }
+
+    /// A `creating` record whose `init` is still at work.
+    pub fn being_created(&self, now: DateTime<Utc>) -> bool {
+        self.creating && !self.abandoned(now)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -82,9 +171,22 @@ impl StateStore {
     /// either the old or the new version.
     pub fn load(&self) -> anyhow::Result<State> {
         let path = self.file();
-        let text = match fs::read_to_string(&path) {
+        let text = match read_regular(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::default()),
+            Err(e)
+                if e.raw_os_error() == Some(libc::ELOOP)
+                    || e.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                bail!(
+                    "state file {} is not a regular file (a symlink or another kind of file): dsbx \
+                     did not write it and will not read or replace it. Move it aside (`mv {} {}.broken`): \
+                     sandboxes are still found through their Docker labels",
+                    path.display(),
+                    path.display(),
+                    path.display()
+                );
+            }
             Err(e) => {
                 return Err(e)
                     .with_context(|| format!("cannot read state file {}", path.display()));
@@ -113,10 +215,10 @@ impl StateStore {
             .create(true)
             .truncate(false)
             .write(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(&lock_path)
             .with_context(|| format!("cannot open lock file {}", lock_path.display()))?;
-        lock.lock()
-            .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+        crate::lock_wait::lock(&lock, &lock_path, "the state lock", STATE_LOCK_BOUND)?;
         let before = self.load()?;
         let mut state = before.clone();
         let out = change(&mut state)?;
@@ -157,16 +259,79 @@ impl StateStore {
         Ok(())
     }
 
+    /// Of `ids`, judged abandoned on an earlier read of the state, those still `creating` now.
+    ///
+    /// An `init` that finished between that read and the check of its process would otherwise
+    /// look abandoned: its process is gone, but so is its `creating` mark. The process was seen
+    /// gone before this read, and a gone process writes nothing more, so a record still marked
+    /// here is truly abandoned.
+    pub fn still_abandoned(&self, ids: &[String]) -> anyhow::Result<Vec<String>> {
+        let now = Utc::now();
+        let state = self.load()?;
+        Ok(ids
+            .iter()
+            .filter(|id| state.sandboxes.get(*id).is_some_and(|r| r.abandoned(now)))
+            .cloned()
+            .collect())
+    }
+
     /// Whether the state directory can be written (for `doctor`).
+    /// A probe as large as a state file of many sandboxes is written and synced: creating an
+    /// empty file succeeds on a full disk, writing the state does not.
     pub fn check_writable(&self) -> anyhow::Result<()> {
         self.ensure_dir()?;
-        let probe = tempfile::tempfile_in(&self.dir)
-            .with_context(|| format!("state directory {} is not writable", self.dir.display()))?;
-        drop::<File>(probe);
+        let not_writable = || format!("state directory {} is not writable", self.dir.display());
+        let mut probe: File = tempfile::tempfile_in(&self.dir).with_context(not_writable)?;
+        probe
+            .write_all(&[b'#'; 64 * 1024])
+            .and_then(|_| probe.sync_all())
+            .with_context(|| format!("{}: no room to write the state file", not_writable()))?;
+        drop(probe);
         if !self.dir.is_dir() {
             bail!("{} is not a directory", self.dir.display());
         }
         Ok(())
+    }
+}
+
+/// Reads a state file that must be a regular file: a symlink fails with `ELOOP` (never
+/// followed), anything else that is not a regular file (a FIFO would block) with `InvalidData`.
+fn read_regular(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "not a regular file",
+        ));
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// What a command whose Docker work is done does when recording it fails: the engine's result
+/// stands (exit code, stdout), the state is stale, and the next command reconciles it from the
+/// labels and the sandbox's own files. Returns whether the state was written.
+pub fn update_or_warn(
+    store: &StateStore,
+    printer: &crate::output::Printer,
+    change: impl FnOnce(&mut State) -> anyhow::Result<()>,
+) -> bool {
+    match store.update(change) {
+        Ok(()) => true,
+        Err(e) => {
+            printer.warn(format!(
+                "the state file {} was not updated ({}); the engine's change stands, and the next \
+                 dsbx command reconciles the record from Docker",
+                store.file().display(),
+                crate::error::one_line(&e)
+            ));
+            false
+        }
     }
 }
 
@@ -184,7 +349,59 @@ mod tests {
             last_activity: None,
             isolated_network: None,
             creating: false,
+            creator: None,
         }
+    }
+
+    #[test]
+    fn symlinked_state_is_refused_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere.toml");
+        fs::write(&elsewhere, "").unwrap();
+        let store = StateStore::at(dir.path().join("state"));
+        fs::create_dir(store.dir()).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, store.file()).unwrap();
+        let err = store.load().unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+        let err = store
+            .update(|s| {
+                s.sandboxes.insert("abcdabcdabcd".into(), record("web"));
+                Ok(())
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+        assert!(fs::symlink_metadata(store.file()).unwrap().is_symlink());
+        assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "");
+    }
+
+    #[test]
+    fn creators() {
+        let me = Creator::current().expect("this process");
+        assert_eq!(me.alive(), Some(true));
+        let reused = Creator {
+            start: me.start + 1,
+            ..me.clone()
+        };
+        assert_eq!(reused.alive(), Some(false));
+        // Another pid namespace: cannot tell, so only the age counts.
+        let elsewhere = Creator {
+            pid_ns: "pid:[1]".into(),
+            start: me.start + 1,
+            ..me.clone()
+        };
+        assert_eq!(elsewhere.alive(), None);
+        let mut r = record("x");
+        r.creating = true;
+        r.creator = Some(me);
+        assert!(r.being_created(Utc::now()));
+        r.creator = Some(reused);
+        assert!(r.abandoned(Utc::now()));
+        // No creator (an older dsbx wrote it): the age decides.
+        r.creator = None;
+        assert!(r.being_created(Utc::now()));
+        r.created_at = Utc::now() - chrono::TimeDelta::hours(1);
+        assert!(r.abandoned(Utc::now()));
     }
 
     #[test]

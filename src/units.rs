@@ -1,14 +1,21 @@
 //! Durations (`30`, `30s`, `10m`, `2h`, `1d`; `0` = never) and sizes (`512m`, `2g`, `16MiB`).
 
 use crate::error::usage;
+use crate::output::shown;
 use std::time::Duration;
 
 /// A lifetime or timeout. `None` means never / no limit (written `0`).
+///
+/// dsbx counts lifetimes and timeouts in whole seconds (the deadline file holds epoch seconds):
+/// a value with a fraction is rounded up (`1500ms` is 2 s), so a deadline is never earlier than
+/// asked, and a value under one second (`500ms`, `1ns`) is a usage error rather than a sandbox
+/// stopped before `init` returns.
 pub fn parse_duration(text: &str) -> anyhow::Result<Option<Duration>> {
     let t = text.trim();
     let bad = || {
         usage(format!(
-            "invalid duration `{text}`: use seconds or a number with s, m, h or d (`30s`, `10m`, `2h`, `1d`; `0` = never)"
+            "invalid duration `{}`: use seconds or a number with s, m, h or d (`30s`, `10m`, `2h`, `1d`; `0` = never)",
+            shown(text)
         ))
     };
     if t.is_empty() {
@@ -19,23 +26,38 @@ pub fn parse_duration(text: &str) -> anyhow::Result<Option<Duration>> {
     } else {
         humantime::parse_duration(t).map_err(|_| bad())?
     };
-    Ok((!duration.is_zero()).then_some(duration))
+    if duration.is_zero() {
+        return Ok(None);
+    }
+    if duration < Duration::from_secs(1) {
+        return Err(usage(format!(
+            "duration `{}` is under one second: dsbx counts lifetimes and timeouts in whole \
+             seconds (give `1s` or more; `0` = never)",
+            shown(text)
+        )));
+    }
+    let whole = duration.as_secs() + u64::from(duration.subsec_nanos() > 0);
+    Ok(Some(Duration::from_secs(whole)))
 }
 
-/// A byte count. Suffixes are binary, as Docker's `--memory` reads them (`1k` = 1024).
+/// The largest size Docker takes (its limits are signed 64-bit byte counts).
+const SIZE_MAX: u128 = i64::MAX as u128;
+
+/// A byte count. Suffixes are binary, as Docker's `--memory` reads them (`1k` = 1024). Computed
+/// in integers, so a huge value is an error instead of wrapping past a range check.
 pub fn parse_size(text: &str) -> anyhow::Result<u64> {
     let t = text.trim();
     let bad = || {
         usage(format!(
-            "invalid size `{text}`: use a number with an optional unit (b, k, m, g; e.g. `512m`, `2g`, `16MiB`)"
+            "invalid size `{}`: use a number with an optional unit (b, k, m, g, t; e.g. `512m`, `2g`, `16MiB`)",
+            shown(text)
         ))
     };
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
-    let number: f64 = number.parse().map_err(|_| bad())?;
-    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+    let multiplier: u128 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1 << 10,
         "m" | "mb" | "mib" => 1 << 20,
@@ -43,10 +65,75 @@ pub fn parse_size(text: &str) -> anyhow::Result<u64> {
         "t" | "tb" | "tib" => 1 << 40,
         _ => return Err(bad()),
     };
-    if !number.is_finite() || number < 0.0 {
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() && fraction.is_empty() || fraction.contains('.') {
         return Err(bad());
     }
-    Ok((number * multiplier as f64) as u64)
+    let too_large = || {
+        usage(format!(
+            "size `{}` is too large: at most {} bytes (8 EiB)",
+            shown(text),
+            i64::MAX
+        ))
+    };
+    // Digits past the 18th cannot move a byte count below 2^63 by a whole byte.
+    let whole: u128 = if whole.is_empty() {
+        0
+    } else if whole.trim_start_matches('0').len() > 20 {
+        return Err(too_large());
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
+    let fraction = &fraction[..fraction.len().min(18)];
+    let fraction_bytes = if fraction.is_empty() {
+        0
+    } else {
+        let digits: u128 = fraction.parse().map_err(|_| bad())?;
+        digits * multiplier / 10u128.pow(fraction.len() as u32)
+    };
+    let bytes = whole
+        .checked_mul(multiplier)
+        .and_then(|b| b.checked_add(fraction_bytes))
+        .filter(|b| *b <= SIZE_MAX)
+        .ok_or_else(too_large)?;
+    Ok(bytes as u64)
+}
+
+/// Docker's smallest CPU limit (its own `--cpus` refuses less).
+const MIN_NANO_CPUS: i64 = 10_000_000;
+/// More CPUs than any host has; the engine itself refuses more than its host's count.
+const MAX_CPUS: f64 = 1_000_000.0;
+
+/// A CPU limit (`0.5`, `2`) as Docker's nano-CPUs, at least 0.01: a smaller value would round to
+/// 0, which Docker reads as no limit at all.
+pub fn parse_cpus(text: &str) -> anyhow::Result<i64> {
+    let value = text
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            usage(format!(
+                "invalid cpus `{}`: use a number of CPUs from 0.01, e.g. 0.5 or 2",
+                shown(text)
+            ))
+        })?;
+    nano_cpus(value).map_err(|why| usage(format!("cpus `{}` {why}", shown(text))))
+}
+
+/// `cpus` as nano-CPUs, or why it is out of range.
+pub fn nano_cpus(cpus: f64) -> Result<i64, String> {
+    if !cpus.is_finite() || cpus > MAX_CPUS {
+        return Err("is out of range: give a number of CPUs from 0.01".into());
+    }
+    let nano = (cpus * 1e9).round() as i64;
+    if nano < MIN_NANO_CPUS {
+        return Err(
+            "is below Docker's smallest CPU limit of 0.01 (a smaller one would mean no limit)"
+                .into(),
+        );
+    }
+    Ok(nano)
 }
 
 /// `1h 2m` style, for people.
@@ -85,7 +172,21 @@ mod tests {
         );
         assert_eq!(parse_duration("0").unwrap(), None);
         assert_eq!(parse_duration("0s").unwrap(), None);
-        for bad in ["5x", "", "-1", "s", "1.5.2h"] {
+        // Whole seconds, rounded up: never a deadline earlier than asked.
+        assert_eq!(
+            parse_duration("1500ms").unwrap(),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            parse_duration("1s 1ns").unwrap(),
+            Some(Duration::from_secs(2))
+        );
+        for under in ["500ms", "1ns", "999ms"] {
+            let err = parse_duration(under).unwrap_err();
+            assert!(err.to_string().contains("under one second"), "{err}");
+            assert_eq!(crate::error::kind_of(&err), crate::error::Kind::Usage);
+        }
+        for bad in ["5x", "", "-1", "s", "1.5.2h", "99999999999999999999999"] {
             let err = parse_duration(bad).unwrap_err();
             assert_eq!(
                 crate::error::kind_of(&err),
@@ -102,9 +203,44 @@ mod tests {
         assert_eq!(parse_size("16MiB").unwrap(), 16 << 20);
         assert_eq!(parse_size("100").unwrap(), 100);
         assert_eq!(parse_size("1.5k").unwrap(), 1536);
-        for bad in ["lots", "", "-1g", "2x", "g"] {
+        assert_eq!(parse_size(".5k").unwrap(), 512);
+        for bad in ["lots", "", "-1g", "2x", "g", ".", "1.2.3k", "1e3"] {
             assert!(parse_size(bad).is_err(), "{bad}");
         }
+        for huge in [
+            "10000000000g",
+            "9223372036854775808",
+            "99999999999999999999999999t",
+        ] {
+            let err = parse_size(huge).unwrap_err();
+            assert!(err.to_string().contains("too large"), "{huge}: {err}");
+            assert_eq!(crate::error::kind_of(&err), crate::error::Kind::Usage);
+        }
+        assert_eq!(parse_size("9223372036854775807").unwrap(), i64::MAX as u64);
+        assert_eq!(parse_size("8388607t").unwrap(), 8388607 << 40);
+    }
+
+    #[test]
+    fn cpus() {
+        assert_eq!(parse_cpus("0.5").unwrap(), 500_000_000);
+        assert_eq!(parse_cpus("2").unwrap(), 2_000_000_000);
+        assert_eq!(parse_cpus("0.01").unwrap(), 10_000_000);
+        for tiny in ["1e-10", "0.001", "0", "-1"] {
+            let err = parse_cpus(tiny).unwrap_err();
+            assert!(err.to_string().contains("0.01"), "{tiny}: {err}");
+            assert_eq!(crate::error::kind_of(&err), crate::error::Kind::Usage);
+        }
+        for bad in ["inf", "NaN", "many", "1e300"] {
+            assert!(parse_cpus(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn echoed_values_stay_on_one_line() {
+        let err = parse_duration("5\x1b[31m\rx").unwrap_err().to_string();
+        assert!(err.contains("5\\x1b[31m\\rx"), "{err}");
+        let err = parse_size(&"9".repeat(4000)).unwrap_err().to_string();
+        assert!(err.len() < 300 && err.contains("4000 bytes"), "{err}");
     }
 
     #[test]

@@ -368,7 +368,7 @@ fn background_child_does_not_hold_the_call_or_the_next_exec() {
     let logs = || {
         docker_exec(
             &format!("dsbx-{id}"),
-            &["sh", "-c", "cat /tmp/dsbx-exec-*.log"],
+            &["sh", "-c", "cat /.dsbx/logs/exec-*.log"],
         )
     };
     assert!(
@@ -486,7 +486,10 @@ fn background_start_returns_at_once_and_outlives_dsbx() {
     assert_code(&out, 0);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["pid"].as_u64().is_some(), "{v}");
-    assert!(v["log"].as_str().unwrap().starts_with("/tmp/"), "{v}");
+    assert!(
+        v["log"].as_str().unwrap().starts_with("/.dsbx/logs/"),
+        "{v}"
+    );
     // A command that cannot start is reported, not given a PID.
     let out = env.run(&["exec", "-b", &id, "no-such-command", "x"]);
     assert_code(&out, 127);

@@ -130,7 +130,11 @@ async fn run_checks(global: &GlobalArgs) -> Vec<Check> {
     let config = config.unwrap_or_default();
     checks.push(check_state());
 
-    let (engine_check, engine, version) = check_engine(global.docker_host.as_deref()).await;
+    let (engine_check, engine, version) = check_engine(
+        global.docker_host.as_deref(),
+        config.engine_timeout.bounds(),
+    )
+    .await;
     checks.push(engine_check);
     match &engine {
         Some(engine) => {
@@ -300,9 +304,12 @@ fn check_state() -> Check {
     }
 }
 
-async fn check_engine(flag: Option<&str>) -> (Check, Option<Engine>, Option<EngineVersion>) {
+async fn check_engine(
+    flag: Option<&str>,
+    bounds: crate::engine::Bounds,
+) -> (Check, Option<Engine>, Option<EngineVersion>) {
     let engine = match Engine::connect(flag).await {
-        Ok(engine) => engine,
+        Ok(engine) => engine.with_bounds(bounds),
         Err(e) => {
             return (
                 Check::fail(

@@ -6,7 +6,8 @@ use crate::cli::{ExecArgs, ExecFlags};
 use crate::engine::exec::{Attached, ExecSpec};
 use crate::engine::helper_volume::HELPER_PATH;
 use crate::error::{kind_of, one_line, usage};
-use crate::helper::exec::{Ending, Request, status_path};
+use crate::helper::exec::{Ending, Request};
+use crate::helper::own_files::status_path;
 use crate::sandbox::Sandbox;
 use base64::Engine as _;
 use clap::{CommandFactory, Parser};
@@ -352,22 +353,57 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
             &mut signals,
         )
         .await?;
+        if let Some(text) = &sink.engine_refused
+            && outcome == 126
+            && no_process_could_start(text)
+        {
+            // The engine's runtime could not even start dsbx's helper: at the pids limit its
+            // own fork fails, and all it says is this.
+            eprintln!(
+                "{} sandbox {id} could not start a new process, as when it is at its process \
+                 limit (`--pids`) because something in it keeps forking: `dsbx kill {id}` ends it; \
+                 recreate it with a higher `dsbx init --pids N` if its work needs more",
+                console::style("error:").red().bold()
+            );
+        }
         if flags.background {
             return background_result(plan.json, &sink, outcome, ctx);
         }
-        if let Some(mut tap) = sink.tap.take() {
-            tap.finish()?;
+        let tap = sink.tap.take();
+        // A 137 may be the OOM killer's: the helper's status file says (one small read, only
+        // then); --json and --stream read it for every ambiguous code.
+        if plan.json || tap.is_some() || outcome == 137 {
+            if let Some(mut tap) = tap {
+                tap.finish()?;
+            }
             let ending = ending(engine, &sandbox, &tag, outcome).await;
-            emit(&exit_event(outcome, &ending, started.elapsed()))?;
-        }
-        if plan.json {
-            let ending = ending(engine, &sandbox, &tag, outcome).await;
-            sink.print_json(outcome, &ending, started.elapsed(), ctx)?;
+            if flags.stream {
+                emit(&exit_event(outcome, &ending, started.elapsed()))?;
+            }
+            if ending.oom_killed {
+                ctx.printer.warn(format!(
+                    "the command was killed by the kernel's OOM killer: sandbox {id} reached its \
+                     memory limit (`dsbx info {id}` shows it; `dsbx init --memory SIZE` makes a \
+                     sandbox with more)"
+                ));
+            }
+            if plan.json {
+                sink.print_json(outcome, &ending, started.elapsed(), ctx)?;
+            }
         }
         outcome
     };
     let _ = activity.await;
     Ok(outcome)
+}
+
+/// Whether the engine's text for a failed start means no process could be created in the sandbox
+/// (runc's own fork failed: the pids cgroup is full).
+fn no_process_could_start(text: &str) -> bool {
+    let text = text.to_lowercase();
+    text.contains("resource temporarily unavailable")
+        || text.contains("read init-p: connection reset by peer")
+        || text.contains("cannot allocate memory")
 }
 
 /// A sandbox made without dsbx's helper (dsbx was not a static Linux binary and no
@@ -441,6 +477,8 @@ struct Sink {
     /// says whether it was the engine's (126/127: it goes to stderr) or the command's.
     held: Option<Vec<u8>>,
     seen_stdout: bool,
+    /// The engine's own text when it could not start the process at all (126/127).
+    engine_refused: Option<String>,
     /// Sees every chunk first (`--stream`'s events, `dsbx mcp`'s progress); without `json` the
     /// chunk then goes nowhere else.
     tap: Option<Box<dyn Tap + Send>>,
@@ -457,6 +495,7 @@ impl Sink {
             err_cut: false,
             held: None,
             seen_stdout: false,
+            engine_refused: None,
             tap: None,
         }
     }
@@ -518,6 +557,7 @@ impl Sink {
         let text = String::from_utf8_lossy(&held);
         let not_found = text.contains("executable file not found")
             || text.contains("no such file or directory");
+        self.engine_refused = Some(text.into_owned());
         Ok(if code == 126 && not_found { 127 } else { code })
     }
 
@@ -531,6 +571,7 @@ impl Sink {
         let mut value = serde_json::json!({
             "exit_code": code,
             "timed_out": ending.timed_out,
+            "oom_killed": ending.oom_killed,
             "duration_ms": elapsed.as_millis() as u64,
             "stdout": String::from_utf8_lossy(&self.out),
             "stderr": String::from_utf8_lossy(&self.err),
@@ -674,14 +715,14 @@ fn output_event(stream: usize, chunk: Chunk<'_>) -> Option<Event<'_>> {
     })
 }
 
-/// The last event of `--stream`. `oom_killed` is reported once the helper tells OOM kills apart;
-/// until then it is false.
+/// The last event of `--stream`, with how the command ended as the helper's status file says
+/// (`oom_killed` from the sandbox's memory cgroup).
 fn exit_event(code: i32, ending: &Ending, elapsed: Duration) -> Event<'static> {
     Event::Exit {
         exit_code: code,
         signal: ending.signal,
         timed_out: ending.timed_out,
-        oom_killed: false,
+        oom_killed: ending.oom_killed,
         duration_ms: elapsed.as_millis() as u64,
     }
 }
@@ -725,6 +766,7 @@ async fn ending(engine: &crate::engine::Engine, sandbox: &Sandbox, tag: &str, co
     let guessed = Ending {
         signal: (129..=128 + 64).contains(&code).then(|| code - 128),
         timed_out: code == 124,
+        oom_killed: false,
     };
     if (code != 124 && code <= 128) || sandbox.label(crate::labels::HELPER).is_none() {
         return guessed;
@@ -772,7 +814,7 @@ async fn pump(
                 Some(Err(e)) => {
                     return Err(engine.fail(e, "reading the command's output"));
                 }
-                None => break engine.exec_exit_code(&exec_id).await? as i32,
+                None => break engine.exit_code_in(id, &exec_id).await? as i32,
             },
             _ = signals.interrupt.recv() => break interrupted(ctx, id, tag).await,
             _ = signals.terminate.recv() => break interrupted(ctx, id, tag).await,
@@ -1038,7 +1080,7 @@ async fn run_tty(
                     out.flush()?;
                 }
                 Some(Err(e)) => return Err(engine.fail(e, "reading the terminal")),
-                None => break engine.exec_exit_code(&exec_id).await? as i32,
+                None => break engine.exit_code_in(id, &exec_id).await? as i32,
             },
             _ = winch.recv() => {
                 if let Some((w, h)) = window_size() {
@@ -1135,6 +1177,20 @@ mod tests {
             command_argv(&w(&["echo", "$HOME"]), true),
             w(&["/bin/sh", "-c", "echo $HOME"])
         );
+    }
+
+    #[test]
+    fn a_full_pids_cgroup_is_recognised_in_the_engines_words() {
+        assert!(no_process_could_start(
+            "OCI runtime exec failed: exec failed: unable to start container process: read \
+             init-p: connection reset by peer: unknown"
+        ));
+        assert!(no_process_could_start(
+            "OCI runtime exec failed: fork/exec: Resource temporarily unavailable"
+        ));
+        assert!(!no_process_could_start(
+            "OCI runtime exec failed: exec: \"nope\": executable file not found in $PATH"
+        ));
     }
 
     #[test]

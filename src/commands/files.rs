@@ -1,6 +1,8 @@
 //! `dsbx files …`: the file commands of the E2B `sbx` skill, built on dsbx's own paths: the
-//! archive API (stat, upload, download through `transfer`) and the helper's `fs` role (ls, rm,
-//! mkdir, mv), run as the sandbox's user with paths as argv, never a shell string. A stopped
+//! archive API (stat, read, download through `transfer`), uploads (`write`, `edit`, `upload`)
+//! through the helper as the sandbox's user (see `transfer::upload_with`), and the helper's `fs`
+//! role (ls, rm, mkdir, mv), which drops to the sandbox's user before it touches a path, with
+//! paths as argv, never a shell string. A stopped
 //! sandbox is started and a paused one resumed first. Relative paths are taken from the
 //! sandbox's working directory.
 
@@ -67,8 +69,9 @@ fn not_empty(what: &str, path: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs `__helper fs ARGS…` in the sandbox as its user; returns its stdout. A failure is the
-/// helper's one line (exit 1).
+/// Runs `__helper fs --user USER ARGS…` in the sandbox; returns its stdout. The engine starts it
+/// as root (so no `/etc/passwd` entry is needed for root or numeric users) and it drops to the
+/// sandbox's user itself. A failure is the helper's one line (exit 1).
 pub(super) async fn fs_op(
     ctx: &Context,
     query: &str,
@@ -78,14 +81,34 @@ pub(super) async fn fs_op(
         not_empty("PATH", a)?;
     }
     let (engine, sandbox) = ready_sandbox(ctx, query).await?;
-    let mut cmd: Vec<String> = vec![HELPER_PATH.into(), "__helper".into(), "fs".into()];
+    let mut cmd: Vec<String> = vec![
+        HELPER_PATH.into(),
+        "__helper".into(),
+        "fs".into(),
+        "--user".into(),
+        sandbox.user().into(),
+    ];
     cmd.extend(args.iter().map(|a| a.to_string()));
-    let out = engine
-        .run_captured(&sandbox.id, cmd, sandbox.user())
-        .await?;
+    let mut out = engine.run_captured(&sandbox.id, cmd.clone(), "0").await?;
+    if out.code == 1 && out.stderr.starts_with(b"bad fs call") {
+        // A sandbox made by an earlier dsbx, whose helper takes no `--user`: the engine starts
+        // it as the user instead, as that dsbx did (this needs the user in its /etc/passwd).
+        cmd.drain(3..5);
+        out = engine
+            .run_captured(&sandbox.id, cmd, sandbox.user())
+            .await?;
+    }
     transfer::touch(ctx, &sandbox.id);
     match out.code {
         0 => Ok((sandbox, out.stdout)),
+        126 if out.stderr.starts_with(b"unknown user") => {
+            let text = String::from_utf8_lossy(&out.stderr);
+            bail!(
+                "{}: {}",
+                sandbox.id,
+                text.lines().next().unwrap_or("").trim()
+            )
+        }
         126 | 127 => bail!(
             "sandbox {} has no dsbx helper at {HELPER_PATH}, which `files {}` needs (it was made \
              without one; `dsbx exec` still works)",

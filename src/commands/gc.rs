@@ -1,6 +1,8 @@
 //! `dsbx gc`: removes what the contract lists and nothing else, in parallel:
-//! - sandboxes whose deadline has passed (the record's; without one, the file inside the
-//!   sandbox, read through the archive API, never guessed shorter),
+//! - sandboxes whose lifetime is over: every deadline dsbx can know of (record, label, the file
+//!   inside the sandbox read through the archive API) has passed, or the sandbox has stopped
+//!   itself at the deadline its file holds (see `lifetime::deadline_needs_reading`),
+//! - sandboxes and records an `init` left `creating` when it died (its process is gone),
 //! - containers in Docker's `dead` state,
 //! - with `--older-than`/`--idle`, sandboxes created / untouched longer ago,
 //! - records whose container is gone,
@@ -23,8 +25,6 @@ use futures_util::future::join_all;
 use serde::Serialize;
 use std::time::Duration;
 
-/// A record still `creating` after this long belongs to an `init` that died.
-const STALE_CREATING: TimeDelta = TimeDelta::minutes(10);
 /// An isolated network younger than this may belong to an `init` about to create its container.
 const NETWORK_GRACE: TimeDelta = TimeDelta::seconds(30);
 
@@ -37,6 +37,8 @@ pub enum What {
     Record,
     /// An isolated network whose sandbox is gone.
     Network,
+    /// A snapshot past `[snapshots] keep`, or a fork's that no sandbox uses (by its name).
+    Snapshot,
 }
 
 /// One thing gc decided to remove, and why.
@@ -46,7 +48,7 @@ pub struct Action {
     /// The sandbox id, or the network's name.
     pub id: String,
     pub scope: Option<String>,
-    /// expired, dead, older_than, idle, container_gone, sandbox_gone
+    /// expired, dead, abandoned, older_than, idle, container_gone, sandbox_gone
     pub reason: &'static str,
     /// The deadline that passed, the creation or the last activity the reason refers to.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,51 +82,53 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         tokio::try_join!(engine.list_sandboxes(scope), engine.list_managed_networks())?;
     let now = Utc::now();
 
-    // Without a record, the deadline the helper obeys is read from inside the sandbox whenever
-    // the label's word may be overruled (see `deadline_needs_reading`).
-    let unrecorded: Vec<&Sandbox> = live
-        .iter()
-        .filter(|s| {
-            !state.sandboxes.contains_key(&s.id) && crate::lifetime::deadline_needs_reading(s, now)
-        })
-        .collect();
-    let read = join_all(
-        unrecorded
+    // The deadline inside a sandbox is read wherever the record's or the label's word may be
+    // overruled (see `deadline_needs_reading`); with --idle, the helper's record of commands and
+    // traffic is read for the sandboxes that look idle from the state alone. In parallel.
+    let maybe_idle: Vec<&Sandbox> = match rules.idle {
+        Some(limit) => live
             .iter()
-            .map(|s| crate::lifetime::read_deadline(engine, &s.id)),
-    )
-    .await;
-    let mut file_deadlines = std::collections::HashMap::new();
-    for (s, r) in unrecorded.iter().zip(read) {
-        // An inspection error means "unknown": keep it.
-        file_deadlines.insert(s.id.clone(), r.ok());
-    }
+            .filter(|s| {
+                crate::activity::last_activity(Some(s), state.sandboxes.get(&s.id), None)
+                    .is_some_and(|t| older(t, limit, now))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let (file_deadlines, activities) = tokio::join!(
+        crate::lifetime::read_needed_deadlines(engine, &live, &state, now),
+        crate::activity::read_activities(engine, &maybe_idle)
+    );
 
     let mut targets: Vec<(Action, Option<Target>)> = Vec::new();
     for s in &live {
         let record = state.sandboxes.get(&s.id);
-        let deadline = match record {
-            Some(r) => Known::At(r.deadline),
-            None => match file_deadlines.get(&s.id) {
-                Some(Some(d)) => Known::At(*d),
-                Some(None) => Known::Unknown,
-                None => Known::At(s.initial_deadline()),
-            },
+        let deadline = match crate::lifetime::effective_deadline(
+            s,
+            record,
+            file_deadlines.get(&s.id).copied(),
+        ) {
+            Ok(d) => Known::At(d),
+            Err(()) => Known::Unknown,
         };
-        if let Some(action) = judge(s, record, deadline, &rules, now) {
+        let activity = activities.get(&s.id).copied().flatten();
+        if let Some(action) = judge(s, record, deadline, activity, &rules, now) {
             targets.push((action, Some(Target::Live(s.clone()))));
         }
     }
     for (id, r) in &state.sandboxes {
         let in_scope = scope.is_none_or(|sc| r.scope == sc);
-        let still_creating = r.creating && now - r.created_at < STALE_CREATING;
-        if in_scope && !still_creating && !live.iter().any(|s| &s.id == id) {
+        if in_scope && !r.being_created(now) && !live.iter().any(|s| &s.id == id) {
             targets.push((
                 Action {
                     kind: What::Record,
                     id: id.clone(),
                     scope: Some(r.scope.clone()),
-                    reason: "container_gone",
+                    reason: if r.creating {
+                        "abandoned"
+                    } else {
+                        "container_gone"
+                    },
                     since: None,
                 },
                 Some(Target::Missing {
@@ -141,6 +145,17 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
                 }),
             ));
         }
+    }
+    // An `init` may have finished since the state was read: only what is still marked
+    // `creating` now, its process gone before this read, is abandoned.
+    let abandoned: Vec<String> = targets
+        .iter()
+        .filter(|(a, _)| a.reason == "abandoned")
+        .map(|(a, _)| a.id.clone())
+        .collect();
+    if !abandoned.is_empty() {
+        let confirmed = ctx.store.still_abandoned(&abandoned)?;
+        targets.retain(|(a, _)| a.reason != "abandoned" || confirmed.contains(&a.id));
     }
     for n in orphan_networks(&networks, &live, &state, &targets, scope, now) {
         targets.push((
@@ -179,16 +194,41 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
             .map(|a| a.id.as_str())
             .collect();
         if !forget.is_empty() {
-            ctx.store.update(|s| {
+            crate::state::update_or_warn(&ctx.store, &ctx.printer, |s| {
                 for id in &forget {
                     s.sandboxes.remove(*id);
                 }
                 Ok(())
-            })?;
+            });
         }
     }
+    // Snapshots last: a sandbox removed above no longer holds its snapshot. A failure here
+    // must not hide the report of what was already removed.
+    let snapshots_failed =
+        match super::snapshot::collect_garbage(ctx, engine, scope, args.dry_run).await {
+            Ok((collected, failed)) => {
+                let snapshot_action = |c: super::snapshot::Collected| Action {
+                    kind: What::Snapshot,
+                    id: c.name,
+                    scope: Some(c.scope),
+                    reason: c.reason,
+                    since: Some(c.created_at),
+                };
+                removed.extend(collected.into_iter().map(snapshot_action));
+                errors.extend(failed.into_iter().map(|(c, m)| (snapshot_action(c), m)));
+                None
+            }
+            Err(e) => Some(one_line(&e)),
+        };
     report(ctx, &removed, &errors, args.dry_run)?;
-    Ok(if errors.is_empty() { 0 } else { 1 })
+    if let Some(m) = &snapshots_failed {
+        eprintln!("error: could not look at snapshots: {m}");
+    }
+    Ok(if errors.is_empty() && snapshots_failed.is_none() {
+        0
+    } else {
+        1
+    })
 }
 
 /// What gc knows of a sandbox's deadline.
@@ -200,11 +240,13 @@ pub enum Known {
     Unknown,
 }
 
-/// Whether one live sandbox goes, and why. Pure, so the rules are unit-tested.
+/// Whether one live sandbox goes, and why. Pure, so the rules are unit-tested. `activity` is
+/// what the sandbox's helper recorded (commands, traffic).
 pub fn judge(
     s: &Sandbox,
     record: Option<&Record>,
     deadline: Known,
+    activity: Option<DateTime<Utc>>,
     rules: &Rules,
     now: DateTime<Utc>,
 ) -> Option<Action> {
@@ -220,9 +262,12 @@ pub fn judge(
         ContainerState::Removing => return None,
         _ => {}
     }
-    // A record still being created belongs to an `init` at work.
-    if record.is_some_and(|r| r.creating && now - r.created_at < STALE_CREATING) {
-        return None;
+    // A record still being created belongs to an `init` at work; one whose `init` died is
+    // garbage at once, whatever its deadline.
+    if let Some(r) = record.filter(|r| r.creating) {
+        return r
+            .abandoned(now)
+            .then(|| action("abandoned", Some(r.created_at)));
     }
     if let Known::At(Some(d)) = deadline
         && d <= now
@@ -235,7 +280,7 @@ pub fn judge(
     {
         return Some(action("older_than", Some(created)));
     }
-    let last = record.and_then(|r| r.last_activity).or(created);
+    let last = crate::activity::last_activity(Some(s), record, activity);
     if let (Some(limit), Some(last)) = (rules.idle, last)
         && older(last, limit, now)
     {
@@ -272,7 +317,10 @@ fn orphan_networks<'a>(
                 .as_deref()
                 .and_then(parse_time)
                 .is_none_or(|t| now - t < NETWORK_GRACE);
-            let creating = state.sandboxes.get(id).is_some_and(|r| r.creating);
+            let creating = state
+                .sandboxes
+                .get(id)
+                .is_some_and(|r| r.being_created(now));
             let handled = targets.iter().any(|(a, t)| {
                 a.id == id
                     && matches!(t, Some(Target::Missing { record, .. })
@@ -298,6 +346,7 @@ fn describe(a: &Action) -> String {
         What::Sandbox => "sandbox",
         What::Record => "record",
         What::Network => "network",
+        What::Snapshot => "snapshot",
     };
     let why = match (a.reason, &a.since) {
         ("expired", Some(t)) => format!("deadline passed at {t}"),
@@ -305,7 +354,14 @@ fn describe(a: &Action) -> String {
         ("older_than", Some(t)) => format!("created at {t}, older than --older-than"),
         ("idle", Some(t)) => format!("last active at {t}, idle longer than --idle"),
         ("container_gone", _) => "its container is gone".into(),
+        ("abandoned", Some(t)) => format!("its `dsbx init` died while creating it at {t}"),
+        ("abandoned", None) => "its `dsbx init` died while creating it".into(),
         ("sandbox_gone", _) => "its sandbox is gone".into(),
+        ("older_than_keep", Some(t)) => format!("created at {t}, older than [snapshots] keep"),
+        ("fork_unused", Some(t)) => format!("a fork's snapshot of {t} that no sandbox uses"),
+        ("commit_left_behind", Some(t)) => {
+            format!("a snapshot's intermediate commit of {t}, left behind")
+        }
         (other, _) => other.to_string(),
     };
     format!("{what} {} ({why})", a.id)
@@ -406,6 +462,7 @@ mod tests {
             last_activity: None,
             isolated_network: None,
             creating: false,
+            creator: None,
         }
     }
 
@@ -420,18 +477,20 @@ mod tests {
         let future = Known::At(Some(now + hour));
         // Past the deadline: removed, running or not (the helper is about to stop it).
         assert_eq!(
-            judge(&stopped, None, past, &none, now).unwrap().reason,
+            judge(&stopped, None, past, None, &none, now)
+                .unwrap()
+                .reason,
             "expired"
         );
-        assert!(judge(&running, None, past, &none, now).is_some());
+        assert!(judge(&running, None, past, None, &none, now).is_some());
         // Not yet, never, or unknown: kept.
-        assert!(judge(&stopped, None, future, &none, now).is_none());
-        assert!(judge(&stopped, None, Known::At(None), &none, now).is_none());
-        assert!(judge(&stopped, None, Known::Unknown, &none, now).is_none());
+        assert!(judge(&stopped, None, future, None, &none, now).is_none());
+        assert!(judge(&stopped, None, Known::At(None), None, &none, now).is_none());
+        assert!(judge(&stopped, None, Known::Unknown, None, &none, now).is_none());
         // Dead: removed whatever the deadline.
         let dead = sandbox(ContainerState::Dead, now);
         assert_eq!(
-            judge(&dead, None, Known::Unknown, &none, now)
+            judge(&dead, None, Known::Unknown, None, &none, now)
                 .unwrap()
                 .reason,
             "dead"
@@ -442,7 +501,9 @@ mod tests {
             idle: None,
         };
         assert_eq!(
-            judge(&stopped, None, future, &older, now).unwrap().reason,
+            judge(&stopped, None, future, None, &older, now)
+                .unwrap()
+                .reason,
             "older_than"
         );
         let idle = Rules {
@@ -450,16 +511,21 @@ mod tests {
             idle: Some(Duration::from_secs(1800)),
         };
         assert_eq!(
-            judge(&stopped, None, future, &idle, now).unwrap().reason,
+            judge(&stopped, None, future, None, &idle, now)
+                .unwrap()
+                .reason,
             "idle"
         );
         let mut active = record(now - hour, Some(now + hour));
         active.last_activity = Some(now - TimeDelta::minutes(5));
-        assert!(judge(&stopped, Some(&active), future, &idle, now).is_none());
+        assert!(judge(&stopped, Some(&active), future, None, &idle, now).is_none());
+        // Activity the helper saw (a command, traffic) counts like a dsbx command.
+        let recent = Some(now - TimeDelta::minutes(5));
+        assert!(judge(&stopped, None, future, recent, &idle, now).is_none());
         // An init at work is never touched.
         let mut creating = record(now, Some(now - TimeDelta::seconds(1)));
         creating.creating = true;
-        assert!(judge(&stopped, Some(&creating), past, &older, now).is_none());
+        assert!(judge(&stopped, Some(&creating), past, None, &older, now).is_none());
     }
 
     #[test]

@@ -62,14 +62,19 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         sandbox.state,
         crate::sandbox::ContainerState::Running | crate::sandbox::ContainerState::Restarting
     );
-    let (deadline, stats) =
-        tokio::join!(crate::lifetime::read_deadline(engine, &sandbox.id), async {
+    let (deadline, stats, activity) = tokio::join!(
+        crate::lifetime::read_deadline(engine, &sandbox.id),
+        async {
             if args.stats && running {
                 Some(engine.stats(&sandbox.id).await)
             } else {
                 None
             }
-        });
+        },
+        crate::activity::read_activity(engine, &sandbox.id)
+    );
+    // The latest of a dsbx command, a command in the sandbox and its network traffic.
+    let last_activity = crate::activity::seen_activity(record, activity.ok().flatten());
     // The file is the truth; if it cannot be read, the record's (else the label's) copy.
     let deadline = match deadline {
         Ok(d) => d,
@@ -148,7 +153,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
             .map(format_time),
         expires_at: deadline.map(format_time),
         time_left_secs: deadline.map(|d| (d - now).num_seconds().max(0)),
-        last_activity: record.and_then(|r| r.last_activity).map(format_time),
+        last_activity: last_activity.map(format_time),
         network: sandbox.network_mode.clone(),
         ips: sandbox.ips.iter().cloned().collect(),
         ports,

@@ -12,6 +12,7 @@ use crate::engine::containers::CreateSpec;
 use crate::engine::helper_volume;
 use crate::engine::images::ImageInfo;
 use crate::error::usage;
+use crate::output::shown;
 use crate::sandbox::{format_time, isolated_network_name};
 use crate::state::Record;
 use crate::{ids, labels, units};
@@ -23,6 +24,14 @@ use std::path::Path;
 pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     let plan = Plan::from_args(ctx, &args)?;
     let engine = ctx.engine().await?;
+    // From a snapshot: what it carries, under the flags given.
+    let plan = match &args.snapshot {
+        Some(name) => {
+            let snapshot = super::snapshot::find(ctx, engine, name).await?;
+            super::snapshot::plan_for(ctx, &args, &snapshot)?
+        }
+        None => plan,
+    };
     // A missing image is built (the default image) or pulled, with its own progress.
     let image =
         super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
@@ -46,6 +55,13 @@ pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         ctx.printer.note_tty(format!("Sandbox ID: {id}"));
     }
     Ok(0)
+}
+
+/// Creates the sandbox `plan` describes and returns its id, printing nothing (for `fork`).
+pub async fn launch(ctx: &Context, engine: &Engine, plan: Plan) -> anyhow::Result<String> {
+    let image =
+        super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
+    Ok(create(ctx, engine, plan, &image).await?.0)
 }
 
 /// What `init` will do, fully validated.
@@ -144,7 +160,7 @@ impl Plan {
             let (k, v) = l
                 .split_once('=')
                 .filter(|(k, _)| !k.is_empty())
-                .ok_or_else(|| usage(format!("invalid label `{l}`: use KEY=VALUE")))?;
+                .ok_or_else(|| usage(format!("invalid label `{}`: use KEY=VALUE", shown(l))))?;
             if labels::is_reserved(k) {
                 return Err(usage(format!(
                     "invalid label `{l}`: keys starting with `dsbx.` are dsbx's own"
@@ -161,21 +177,16 @@ impl Plan {
                 "memory limit {memory} bytes is below Docker's minimum of 6 MiB"
             )));
         }
-        let cpus = match &args.cpus {
-            Some(c) => c
-                .parse::<f64>()
-                .ok()
-                .filter(|c| c.is_finite() && *c > 0.0)
-                .ok_or_else(|| {
-                    usage(format!(
-                        "invalid --cpus `{c}`: use a number above 0, e.g. 0.5 or 2"
-                    ))
-                })?,
-            None => config.limits.cpus.0,
+        let nano_cpus = match &args.cpus {
+            Some(c) => units::parse_cpus(c).map_err(|e| usage(format!("--{e}")))?,
+            None => units::nano_cpus(config.limits.cpus.0).map_err(usage)?,
         };
         let pids = match &args.pids {
             Some(p) => p.parse::<i64>().ok().filter(|p| *p > 0).ok_or_else(|| {
-                usage(format!("invalid --pids `{p}`: use a whole number above 0"))
+                usage(format!(
+                    "invalid --pids `{}`: use a whole number above 0",
+                    shown(p)
+                ))
             })?,
             None => config.limits.pids.0,
         };
@@ -229,7 +240,7 @@ impl Plan {
             binds,
             user_labels,
             memory: memory as i64,
-            nano_cpus: (cpus * 1e9) as i64,
+            nano_cpus,
             pids,
             network,
             workdir: args.workdir.clone(),
@@ -247,11 +258,16 @@ impl Plan {
 
 /// The deadline `lifetime` from now, in whole seconds: the helper reads epoch seconds, and the
 /// state must agree with it to the second (or `ls` could call a just-expired sandbox stopped).
+/// Rounded up: `--timeout 20s` never stops a sandbox 19.1 s after it was asked for.
 pub fn deadline_after(lifetime: std::time::Duration) -> DateTime<Utc> {
+    let now = Utc::now();
     let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2);
-    let at = Utc::now()
+    let nanos = u64::from(now.timestamp_subsec_nanos()) + u64::from(lifetime.subsec_nanos());
+    let carry = (nanos / 1_000_000_000 + u64::from(nanos % 1_000_000_000 > 0)) as i64;
+    let at = now
         .timestamp()
         .saturating_add(secs)
+        .saturating_add(carry)
         .min(253_402_300_799);
     DateTime::from_timestamp(at, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
@@ -269,7 +285,8 @@ pub fn env_entry(
     };
     if key.is_empty() || key.contains(char::is_whitespace) || key.contains('\0') {
         return Err(usage(format!(
-            "invalid {flag} `{spec}`: the variable name is empty or has blanks (use K=V, or K to pass dsbx's own value)"
+            "invalid {flag} `{}`: the variable name is empty or has blanks (use K=V, or K to pass dsbx's own value)",
+            shown(spec)
         )));
     }
     match value {
@@ -314,7 +331,8 @@ pub fn parse_port(text: &str) -> anyhow::Result<u16> {
         .map(|p| p as u16)
         .ok_or_else(|| {
             usage(format!(
-                "invalid port `{text}`: use a number from 1 to 65535"
+                "invalid port `{}`: use a number from 1 to 65535",
+                shown(text)
             ))
         })
 }
@@ -326,7 +344,8 @@ fn parse_bind(spec: &str) -> anyhow::Result<String> {
         [h, p, m @ ("ro" | "rw")] => (*h, *p, *m),
         _ => {
             return Err(usage(format!(
-                "invalid --volume `{spec}`: use HOST:PATH or HOST:PATH:ro"
+                "invalid --volume `{}`: use HOST:PATH or HOST:PATH:ro",
+                shown(spec)
             )));
         }
     };
@@ -442,7 +461,7 @@ async fn create_steps(
             plan.user_labels.insert(labels::HELPER.into(), key.clone());
             (
                 vec![helper_volume::HELPER_PATH.to_string()],
-                vec!["__helper".to_string(), "init".to_string()],
+                helper_init_args(),
                 false,
                 vec![format!("{volume}:{}:ro", helper_volume::MOUNT_DIR)],
             )
@@ -535,6 +554,8 @@ async fn create_steps(
     // The container now counts in every later list: the next init may count.
     drop(count_lock);
     cancel.check()?;
+    check_user(engine, id, plan).await?;
+    cancel.check()?;
     let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
     let tar =
         crate::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, deadline.as_bytes())])?;
@@ -574,6 +595,45 @@ async fn room_for_one_more(
     Ok(Some(lock))
 }
 
+/// A named sandbox user (not root, not numeric) must be in the image's own `/etc/passwd` (and a
+/// named group in `/etc/group`): otherwise every exec, upload and `files` call would fail. Read
+/// from the created container through the archive API, only when a name needs it.
+async fn check_user(engine: &Engine, id: &str, plan: &Plan) -> anyhow::Result<()> {
+    let spec = plan.user_label.as_str();
+    if !crate::passwd::needs_lookup(spec) {
+        return Ok(());
+    }
+    let container = ids::container_name(id);
+    let read = |path: &'static str| {
+        let container = container.clone();
+        async move {
+            engine
+                .read_small_file(&container, path)
+                .await
+                .map(|b| String::from_utf8_lossy(&b.unwrap_or_default()).into_owned())
+        }
+    };
+    let passwd = read("/etc/passwd").await?;
+    let group = if spec.contains(':') {
+        read("/etc/group").await?
+    } else {
+        String::new()
+    };
+    if crate::passwd::resolve(&passwd, &group, spec).is_none() {
+        let whose = if plan.user.is_some() {
+            "--user"
+        } else {
+            "the image's USER"
+        };
+        return Err(usage(format!(
+            "{whose} `{spec}` is not in the image {}'s /etc/passwd or /etc/group, so nothing could \
+             run as it: name a user the image has, `root`, or a numeric UID[:GID]",
+            plan.image
+        )));
+    }
+    Ok(())
+}
+
 /// A list call proves no container of the scope carries the name; then, under the state lock,
 /// no record does, and the name is ours.
 async fn reserve_name(
@@ -583,11 +643,48 @@ async fn reserve_name(
     id: &str,
     made: &mut Made,
 ) -> anyhow::Result<()> {
-    let taken = engine
-        .list_sandboxes(Some(&ctx.scope))
-        .await?
-        .into_iter()
-        .any(|s| s.name == plan.name);
+    let now = Utc::now();
+    let state = ctx.store.load()?;
+    let abandoned = |id: &str| state.sandboxes.get(id).is_some_and(|r| r.abandoned(now));
+    let mut taken = false;
+    // What an `init` that died left under this name is removed first, so the name is free again
+    // (gc would remove it too).
+    let mut leftovers: Vec<crate::resolve::Target> = Vec::new();
+    for s in engine.list_sandboxes(Some(&ctx.scope)).await? {
+        if s.name != plan.name {
+            continue;
+        }
+        if abandoned(&s.id) {
+            leftovers.push(crate::resolve::Target::Live(s));
+        } else {
+            taken = true;
+        }
+    }
+    for (rid, r) in &state.sandboxes {
+        if r.scope == ctx.scope
+            && r.name == plan.name
+            && r.abandoned(now)
+            && !leftovers.iter().any(|t| t.id() == rid)
+        {
+            leftovers.push(crate::resolve::Target::Missing {
+                id: rid.clone(),
+                record: r.clone(),
+            });
+        }
+    }
+    if !taken && !leftovers.is_empty() {
+        // Another `init` of this name may have finished since the state was read.
+        let ids: Vec<String> = leftovers.iter().map(|t| t.id().to_string()).collect();
+        let confirmed = ctx.store.still_abandoned(&ids)?;
+        for t in &leftovers {
+            if confirmed.iter().any(|id| id == t.id()) {
+                super::kill::remove(engine, t).await?;
+            } else {
+                taken = true;
+            }
+        }
+    }
+    let removed: Vec<String> = leftovers.iter().map(|t| t.id().to_string()).collect();
     let name_taken = || {
         usage(format!(
             "the name `{}` is already used in scope `{}` (`dsbx ls` shows it; `dsbx kill {}` frees it)",
@@ -598,6 +695,11 @@ async fn reserve_name(
         return Err(name_taken());
     }
     ctx.store.update(|state| {
+        for rid in &removed {
+            if state.sandboxes.get(rid).is_some_and(|r| r.abandoned(now)) {
+                state.sandboxes.remove(rid);
+            }
+        }
         if state
             .sandboxes
             .values()
@@ -607,14 +709,16 @@ async fn reserve_name(
         }
         state
             .sandboxes
-            .insert(id.to_string(), new_record(ctx, plan, true));
+            .insert(id.to_string(), new_record(ctx, plan, id, true));
         Ok(())
     })?;
     made.reserved = true;
     Ok(())
 }
 
-fn new_record(ctx: &Context, plan: &Plan, creating: bool) -> Record {
+/// The record; while `creating`, it names this process, so that once the process is gone (even
+/// SIGKILLed) the record is known abandoned at once and `gc` removes what it made.
+fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
     Record {
         name: plan.name.clone(),
         scope: ctx.scope.clone(),
@@ -622,20 +726,23 @@ fn new_record(ctx: &Context, plan: &Plan, creating: bool) -> Record {
         created_at: Utc::now(),
         deadline: plan.deadline,
         last_activity: None,
-        isolated_network: None,
+        isolated_network: (plan.network == NetworkChoice::Isolated)
+            .then(|| isolated_network_name(id)),
         creating,
+        creator: if creating {
+            crate::state::Creator::current()
+        } else {
+            None
+        },
     }
 }
 
 fn record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> anyhow::Result<()> {
     ctx.store.update(|state| {
         let created_at = state.sandboxes.get(id).map(|r| r.created_at);
-        let mut record = new_record(ctx, plan, creating);
+        let mut record = new_record(ctx, plan, id, creating);
         if let Some(t) = created_at {
             record.created_at = t;
-        }
-        if plan.network == NetworkChoice::Isolated {
-            record.isolated_network = Some(isolated_network_name(id));
         }
         state.sandboxes.insert(id.to_string(), record);
         Ok(())
@@ -695,6 +802,19 @@ async fn clean_up(ctx: &Context, engine: &Engine, id: &str, made: &Made) {
             Ok(())
         });
     }
+}
+
+/// The helper's command line as PID 1; the activity period is passed on from
+/// `DSBX_HELPER_ACTIVITY_SECS` when set (tests look at idleness in seconds, not minutes).
+fn helper_init_args() -> Vec<String> {
+    let mut args = vec!["__helper".to_string(), "init".to_string()];
+    if let Some(secs) = std::env::var(crate::activity::PERIOD_ENV)
+        .ok()
+        .filter(|v| v.parse::<u32>().is_ok_and(|n| n > 0))
+    {
+        args.extend([crate::activity::PERIOD_ARG.to_string(), secs]);
+    }
+    args
 }
 
 /// SIGINT and SIGTERM, caught from the moment this is made.

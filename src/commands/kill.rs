@@ -18,7 +18,7 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
         let live = engine.list_sandboxes(scope).await?;
         for (id, r) in &state.sandboxes {
             if scope.is_none_or(|s| r.scope == s)
-                && !r.creating
+                && !r.being_created(chrono::Utc::now())
                 && !live.iter().any(|s| &s.id == id)
             {
                 targets.push(Target::Missing {
@@ -53,12 +53,14 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
             Err(e) => failed.push((target.id().to_string(), e)),
         }
     }
-    ctx.store.update(|s| {
+    // The engine's result decides the exit code and stdout: a record left behind by a state
+    // that cannot be written shows as `missing` and goes with the next `gc`.
+    crate::state::update_or_warn(&ctx.store, &ctx.printer, |s| {
         for id in &killed {
             s.sandboxes.remove(id);
         }
         Ok(())
-    })?;
+    });
     if ctx.printer.json {
         ctx.printer.json_value(&serde_json::json!({
             "killed": killed,
@@ -78,7 +80,15 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
         eprintln!("error: could not remove {id}: {}", one_line(e));
     }
     Ok(if !failed.is_empty() {
-        crate::error::Kind::Failed.exit_code()
+        // An engine that did not answer (or refused) is exit 4, as for every other command.
+        if failed
+            .iter()
+            .any(|(_, e)| kind_of(e) == crate::error::Kind::Engine)
+        {
+            crate::error::Kind::Engine.exit_code()
+        } else {
+            crate::error::Kind::Failed.exit_code()
+        }
     } else if !unknown.is_empty() {
         crate::error::Kind::NotFound.exit_code()
     } else {

@@ -49,14 +49,15 @@ pub async fn resume(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
     done(ctx, &sandbox, "running")
 }
 
-/// Records the activity and prints the id (or `{id, status}`).
+/// Records the activity and prints the id (or `{id, status}`). The state has changed in the
+/// engine: a record that cannot be written is a warning, not a failure.
 fn done(ctx: &Context, sandbox: &Sandbox, status: &str) -> anyhow::Result<i32> {
-    ctx.store.update(|s| {
+    crate::state::update_or_warn(&ctx.store, &ctx.printer, |s| {
         if let Some(r) = s.sandboxes.get_mut(&sandbox.id) {
             r.last_activity = Some(Utc::now());
         }
         Ok(())
-    })?;
+    });
     if ctx.printer.json {
         ctx.printer
             .json_value(&serde_json::json!({ "id": sandbox.id, "status": status }))?;

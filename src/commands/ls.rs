@@ -8,21 +8,23 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// A record still marked `creating` after this long belongs to an `init` that died.
-const STALE_CREATING: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
     pub id: String,
     pub name: String,
     pub scope: String,
     pub image: String,
-    /// running, stopped, paused, expired, missing, untracked
+    /// running, stopped, paused, expired, missing, untracked, abandoned (its `init` died while
+    /// creating it: `gc` removes it)
     pub status: String,
     /// The container's own state (created, running, paused, exited, dead), when it exists.
     pub state: Option<String>,
     pub created_at: Option<String>,
     pub expires_at: Option<String>,
+    /// The latest of a dsbx command, a command running or ending in it, and traffic on its
+    /// network (as its helper saw them): what `gc --idle` goes by (`null`: nothing used it yet,
+    /// so `gc --idle` counts from its creation).
+    pub last_activity: Option<String>,
     pub ports: Vec<PortRow>,
     /// The HEALTHCHECK state (starting, healthy, unhealthy), when the sandbox has one.
     pub health: Option<String>,
@@ -43,8 +45,26 @@ pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
     let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
     let live = engine.list_sandboxes(scope).await?;
     let state = ctx.store.load()?;
-    let files = untracked_deadlines(engine, &live, &state, Utc::now()).await;
-    let rows = rows(&live, &state, scope, Utc::now(), &files);
+    // The helper's activity record costs one archive read per sandbox: only `--json` shows it.
+    let with_files: Vec<&Sandbox> = live
+        .iter()
+        .filter(|s| {
+            ctx.printer.json && !matches!(s.state, ContainerState::Dead | ContainerState::Removing)
+        })
+        .collect();
+    let (files, activities) = tokio::join!(
+        untracked_deadlines(engine, &live, &state, Utc::now()),
+        crate::activity::read_activities(engine, &with_files)
+    );
+    let mut rows = rows(&live, &state, scope, Utc::now(), &files);
+    for row in &mut rows {
+        if let Some(Some(t)) = activities.get(&row.id) {
+            let seen = Some(format_time(*t));
+            if row.last_activity < seen {
+                row.last_activity = seen;
+            }
+        }
+    }
     if ctx.printer.json {
         ctx.printer
             .json_value(&serde_json::json!({ "sandboxes": rows }))?;
@@ -92,33 +112,17 @@ pub fn status_with(
     }
 }
 
-/// For sandboxes this state has no record of, the deadline inside them where the label's word is
-/// not enough (see [`crate::lifetime::deadline_needs_reading`]): `ls` must not call them expired,
-/// or not, on a label a `dsbx timeout` has overruled. One archive read each, only for those; an
-/// unreadable one keeps its label.
+/// The deadline inside the sandboxes where the record's or label's word is not enough (see
+/// [`crate::lifetime::deadline_needs_reading`]): `ls` must not call them expired, or not, on a
+/// deadline a `dsbx timeout` has overruled. One archive read each, only for those; an unreadable
+/// one is judged without it.
 pub async fn untracked_deadlines(
     engine: &crate::engine::Engine,
     live: &[Sandbox],
     state: &State,
     now: DateTime<Utc>,
-) -> HashMap<String, Option<DateTime<Utc>>> {
-    let wanted: Vec<&Sandbox> = live
-        .iter()
-        .filter(|s| {
-            !state.sandboxes.contains_key(&s.id) && crate::lifetime::deadline_needs_reading(s, now)
-        })
-        .collect();
-    let read = futures_util::future::join_all(
-        wanted
-            .iter()
-            .map(|s| crate::lifetime::read_deadline(engine, &s.id)),
-    )
-    .await;
-    wanted
-        .iter()
-        .zip(read)
-        .filter_map(|(s, r)| Some((s.id.clone(), r.ok()?)))
-        .collect()
+) -> HashMap<String, Option<Option<DateTime<Utc>>>> {
+    crate::lifetime::read_needed_deadlines(engine, live, state, now).await
 }
 
 /// One row per sandbox; `files` holds deadlines read from inside untracked sandboxes (see
@@ -128,28 +132,33 @@ pub fn rows(
     state: &State,
     scope: Option<&str>,
     now: DateTime<Utc>,
-    files: &HashMap<String, Option<DateTime<Utc>>>,
+    files: &HashMap<String, Option<Option<DateTime<Utc>>>>,
 ) -> Vec<Row> {
     let mut rows: Vec<Row> = live
         .iter()
         .map(|s| {
             let record = state.sandboxes.get(&s.id);
             let created = s.created_at();
-            let deadline = match files.get(&s.id) {
-                Some(d) if record.is_none() => *d,
-                _ => deadline(s, record),
+            let deadline =
+                crate::lifetime::effective_deadline(s, record, files.get(&s.id).copied())
+                    .unwrap_or_else(|()| deadline(s, record));
+            let status = if record.is_some_and(|r| r.abandoned(now)) {
+                "abandoned"
+            } else {
+                status_with(s, record.is_some(), deadline, now)
             };
             Row {
                 id: s.id.clone(),
                 name: s.name.clone(),
                 scope: s.scope.clone(),
                 image: s.image.clone(),
-                status: status_with(s, record.is_some(), deadline, now).to_string(),
+                status: status.to_string(),
                 state: Some(format!("{:?}", s.state).to_lowercase()),
                 created_at: created.map(format_time),
                 created,
                 health: s.health.clone(),
                 expires_at: deadline.map(format_time),
+                last_activity: crate::activity::seen_activity(record, None).map(format_time),
                 ports: s
                     .ports
                     .iter()
@@ -164,17 +173,17 @@ pub fn rows(
         .collect();
     for (id, r) in &state.sandboxes {
         let in_scope = scope.is_none_or(|s| r.scope == s);
-        let still_creating = r.creating && now - r.created_at < STALE_CREATING;
-        if in_scope && !still_creating && !live.iter().any(|s| &s.id == id) {
+        if in_scope && !r.being_created(now) && !live.iter().any(|s| &s.id == id) {
             rows.push(Row {
                 id: id.clone(),
                 name: r.name.clone(),
                 scope: r.scope.clone(),
                 image: r.image.clone(),
-                status: "missing".into(),
+                status: if r.creating { "abandoned" } else { "missing" }.into(),
                 state: None,
                 created_at: Some(format_time(r.created_at)),
                 expires_at: r.deadline.map(format_time),
+                last_activity: crate::activity::last_activity(None, Some(r), None).map(format_time),
                 ports: vec![],
                 health: None,
                 created: Some(r.created_at),

@@ -446,6 +446,7 @@ impl Server {
             platform: None,
             metadata: Vec::new(),
             auto_pause: false,
+            snapshot: None,
         };
         if args.template.is_some() && args.image.is_some() {
             return Err(usage("give `template` or `image`, not both"));
@@ -741,6 +742,7 @@ impl Server {
                 crate::lifetime::set_lifetime(
                     engine,
                     &ctx.store,
+                    &ctx.printer,
                     &sandbox,
                     Some(remaining.saturating_add(extra)),
                 )

@@ -7,6 +7,7 @@ mod download;
 pub mod egress;
 mod exec;
 mod files;
+mod fork;
 mod gc;
 mod get_host;
 mod health;
@@ -19,6 +20,7 @@ mod mcp;
 mod proxy;
 mod resources;
 mod sandbox_compat;
+mod snapshot;
 mod template;
 mod timeout;
 mod upload;
@@ -49,7 +51,12 @@ impl Context {
     /// Connects on first use, so commands that never touch Docker never pay for it.
     pub async fn engine(&self) -> anyhow::Result<&Engine> {
         self.engine
-            .get_or_try_init(|| Engine::connect(self.global.docker_host.as_deref()))
+            .get_or_try_init(|| async {
+                let engine = Engine::unverified(self.global.docker_host.as_deref())?
+                    .with_bounds(self.config.engine_timeout.bounds());
+                engine.verify().await?;
+                Ok(engine)
+            })
             .await
     }
 
@@ -67,8 +74,25 @@ impl Context {
                 // The proof that the engine answers runs beside the first real request instead
                 // of before it: one round trip less on the path of every exec, and still exit 4
                 // within seconds for an engine that accepts and never answers.
-                let engine = Engine::unverified(self.global.docker_host.as_deref())?;
-                let ((), target) = tokio::try_join!(engine.verify(), resolve(&engine))?;
+                let engine = Engine::unverified(self.global.docker_host.as_deref())?
+                    .with_bounds(self.config.engine_timeout.bounds());
+                // The ping's verdict comes first: an address that is not Docker's answers the
+                // list with a 404 too, and "cannot reach" (exit 4) is the truth, not that 404.
+                let target = {
+                    let verify = engine.verify();
+                    let resolving = resolve(&engine);
+                    tokio::pin!(verify, resolving);
+                    tokio::select! {
+                        verified = &mut verify => {
+                            verified?;
+                            resolving.await?
+                        }
+                        target = &mut resolving => {
+                            verify.await?;
+                            target?
+                        }
+                    }
+                };
                 (self.engine.get_or_init(|| async { engine }).await, target)
             }
         };
@@ -95,6 +119,10 @@ pub fn main_entry() -> i32 {
         cli.global.quiet,
         cli.global.verbose,
         cli.global.color,
+    );
+    // gc off a terminal (cron) writes a log: its fatal error is a timestamped line too.
+    let printer = printer.clone().stamping_errors(
+        matches!(cli.command, Command::Gc(_)) && !printer.stdout_is_terminal() && !cli.global.json,
     );
     let failure_code = |kind: Kind| {
         if exec_invocation {
@@ -165,6 +193,8 @@ async fn run(
         Command::Proxy(p) => proxy::run(ctx, p).await,
         Command::Sandbox(s) => sandbox_compat::run(ctx, s).await,
         Command::Files(f) => files::run(ctx, f).await,
+        Command::Snapshot(a) => snapshot::run(ctx, a).await,
+        Command::Fork(a) => fork::run(ctx, a).await,
         Command::Mcp(a) => mcp::run(ctx, a).await,
         Command::Helper(_) | Command::Doctor | Command::Completions(_) => {
             unreachable!("handled before the context is built")

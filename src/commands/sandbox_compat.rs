@@ -74,13 +74,9 @@ async fn status(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
     let (engine, state, sandbox) = ctx.live_sandbox(&args.id).await?;
     let record = state.sandboxes.get(&sandbox.id);
     let now = Utc::now();
-    let mut deadline = crate::lifetime::known_deadline(&sandbox, record);
-    // A stopped sandbox without a record is judged by the deadline inside it, never the label.
-    if record.is_none() && crate::lifetime::deadline_needs_reading(&sandbox, now) {
-        deadline = crate::lifetime::read_deadline(engine, &sandbox.id)
-            .await
-            .unwrap_or(deadline);
-    }
+    // Judged by the same rule as ls and gc: the deadline inside it where the record or label
+    // may be overruled.
+    let deadline = crate::lifetime::deadline_in_force(engine, &sandbox, record, now).await;
     let word = super::ls::status_with(&sandbox, record.is_some(), deadline, now);
     if ctx.printer.json {
         ctx.printer
@@ -145,10 +141,24 @@ async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
             ));
             None
         }
-        Some(d) => {
-            let remaining = (d - Utc::now()).to_std().unwrap_or(Duration::ZERO);
-            let lifetime = remaining.saturating_add(extra);
-            crate::lifetime::set_lifetime(engine, &ctx.store, &sandbox, Some(lifetime)).await?
+        // Exactly SECONDS more than the deadline in force (from now, when it has passed).
+        Some(d) if d > Utc::now() => {
+            let extended = chrono::Duration::from_std(extra)
+                .ok()
+                .and_then(|extra| d.checked_add_signed(extra))
+                .unwrap_or(d);
+            crate::lifetime::set_deadline(
+                engine,
+                &ctx.store,
+                &ctx.printer,
+                &sandbox,
+                Some(extended),
+            )
+            .await?
+        }
+        Some(_) => {
+            crate::lifetime::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, Some(extra))
+                .await?
         }
     };
     super::timeout::print_deadline(ctx, &sandbox.id, deadline)
@@ -164,7 +174,7 @@ async fn connect(ctx: &Context, args: ConnectArgs) -> anyhow::Result<i32> {
     };
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     if let Some(lifetime) = lifetime {
-        crate::lifetime::set_lifetime(engine, &ctx.store, &sandbox, lifetime).await?;
+        crate::lifetime::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, lifetime).await?;
     }
     super::lifecycle::resume(ctx, IdArg { id: sandbox.id }).await
 }

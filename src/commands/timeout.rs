@@ -1,6 +1,7 @@
 //! `dsbx timeout ID DUR`: the sandbox's remaining lifetime from now (`0` = never). Works on a
 //! running, stopped or paused sandbox: the deadline file is rewritten through the archive API, a
-//! running helper is told to re-read it, and the record follows.
+//! running helper is told to re-read it, and the record follows (file first: a record behind the
+//! file never shortens the lifetime; a record that cannot be written is a warning).
 
 use super::Context;
 use crate::cli::TimeoutArgs;
@@ -9,7 +10,8 @@ use crate::sandbox::format_time;
 pub async fn run(ctx: &Context, args: TimeoutArgs) -> anyhow::Result<i32> {
     let lifetime = crate::units::parse_duration(&args.duration)?;
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
-    let deadline = crate::lifetime::set_lifetime(engine, &ctx.store, &sandbox, lifetime).await?;
+    let deadline =
+        crate::lifetime::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, lifetime).await?;
     print_deadline(ctx, &sandbox.id, deadline)
 }
 

@@ -11,15 +11,22 @@ use futures_util::{Stream, StreamExt};
 impl Engine {
     /// Extracts a tar held in memory (small things: the deadline file) under `dir`.
     pub async fn upload_tar(&self, container: &str, dir: &str, tar: Vec<u8>) -> anyhow::Result<()> {
-        let options = UploadToContainerOptionsBuilder::new().path(dir).build();
-        self.docker()
-            .upload_to_container(
-                container,
-                Some(options),
-                bollard::body_full(Bytes::from(tar)),
-            )
+        // In chunks, so the stall watch sees the engine take them (the helper binary is
+        // megabytes; a loaded engine may take longer than one request bound to extract it).
+        let tar = Bytes::from(tar);
+        let chunks: Vec<Result<Bytes, std::io::Error>> = (0..tar.len())
+            .step_by(64 << 10)
+            .map(|start| Ok(tar.slice(start..tar.len().min(start + (64 << 10)))))
+            .collect();
+        match self
+            .upload_tar_stream(container, dir, futures_util::stream::iter(chunks))
             .await
-            .map_err(|e| self.fail(e, &format!("writing into {container}:{dir}")))
+        {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self
+                .fail_on_container(e, container, &format!("writing into {container}:{dir}"))
+                .await),
+        }
     }
 
     /// Extracts a streamed tar under `dir` (which must exist and be a directory).
@@ -30,8 +37,15 @@ impl Engine {
         tar: impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
     ) -> Result<(), bollard::errors::Error> {
         let options = UploadToContainerOptionsBuilder::new().path(dir).build();
-        self.docker()
-            .upload_to_container(container, Some(options), bollard::body_try_stream(tar))
+        // The engine answers only once it has extracted everything: bounded by progress, not
+        // by a total.
+        let watch = self.stall_watch(self.bounds.stall, format!("writing into {container}:{dir}"));
+        let body = bollard::body_try_stream(watch.track(tar));
+        watch
+            .run(
+                self.docker_long()
+                    .upload_to_container(container, Some(options), body),
+            )
             .await
     }
 
@@ -44,8 +58,11 @@ impl Engine {
         let options = DownloadFromContainerOptionsBuilder::new()
             .path(path)
             .build();
-        self.docker()
-            .download_from_container(container, Some(options))
+        let watch = self.stall_watch(self.bounds.stall, format!("reading {container}:{path}"));
+        watch.bound(
+            self.docker_long()
+                .download_from_container(container, Some(options)),
+        )
     }
 
     /// A small file's bytes (e.g. `/etc/passwd`, `/.dsbx/deadline`); `None` when it is missing.

@@ -192,6 +192,11 @@ impl Engine {
         {
             Ok(()) => Ok(()),
             Err(e) if super::status(&e) == Some(404) => Ok(()),
+            // Another dsbx (a kill, a gc) is removing it: it is going, as asked.
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 409,
+                message,
+            }) if message.contains("already in progress") => Ok(()),
             Err(e) => Err(self.fail(e, &format!("removing sandbox {id}"))),
         }
     }

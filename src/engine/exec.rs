@@ -106,6 +106,46 @@ impl Engine {
         ))
     }
 
+    /// The exit code of an exec in sandbox `id` whose stream has ended, unless the sandbox went
+    /// away under it: a sandbox removed (or stopped) while the command started or ran leaves the
+    /// engine's 126, a signal's code or no exec at all, which would read as the command's own
+    /// failure; that is a dsbx-side failure (exec's 125) that says what happened.
+    pub async fn exit_code_in(&self, id: &str, exec_id: &str) -> anyhow::Result<i64> {
+        let code = self.exec_exit_code(exec_id).await;
+        let suspect = match &code {
+            Ok(c) => *c == 126 || *c >= 128,
+            Err(_) => true,
+        };
+        // The engine can report the exec's end a moment before the container's: look three
+        // times over 200 ms (only for these codes, which a command rarely ends with).
+        for attempt in 0..3 {
+            if !suspect {
+                break;
+            }
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            let gone = match self.inspect_sandbox(id).await {
+                Ok(None) => Some("was removed"),
+                Ok(Some(s)) => {
+                    use crate::sandbox::ContainerState as S;
+                    match s.state {
+                        S::Removing | S::Dead => Some("was being removed"),
+                        S::Exited | S::Created => Some("stopped"),
+                        S::Running | S::Paused | S::Restarting => None,
+                    }
+                }
+                Err(_) => None,
+            };
+            if let Some(what) = gone {
+                return Err(crate::error::not_found(format!(
+                    "sandbox `{id}` {what} while the command ran (its exit status is lost)"
+                )));
+            }
+        }
+        code
+    }
+
     /// The exec's process id as the engine reports it (in the engine host's pid namespace);
     /// `None` until the engine has one (it may not, for a moment after the start).
     pub async fn exec_host_pid(&self, exec_id: &str) -> anyhow::Result<Option<i64>> {
@@ -143,9 +183,15 @@ impl Engine {
             user: user.into(),
             ..Default::default()
         };
-        let mut attached = self.start_attached(id, &spec).await?;
+        let attached = self.start_attached(id, &spec).await?;
         let mut captured = Captured::default();
-        while let Some(frame) = attached.output.next().await {
+        // dsbx's own short commands, unlike a user's: a stalled one must not hang dsbx.
+        let watch = self.stall_watch(
+            self.bounds.stall,
+            format!("running a helper command in {id}"),
+        );
+        let mut output = Box::pin(watch.bound(attached.output));
+        while let Some(frame) = output.next().await {
             match frame {
                 Ok(LogOutput::StdErr { message }) => captured.stderr.extend_from_slice(&message),
                 Ok(other) => captured.stdout.extend_from_slice(&other.into_bytes()),
@@ -153,6 +199,65 @@ impl Engine {
             }
         }
         captured.code = self.exec_exit_code(&attached.exec_id).await?;
+        Ok(captured)
+    }
+}
+
+impl Engine {
+    /// [`Engine::run_captured`] with `input` streamed to the command's stdin, then closed (an
+    /// upload's tar for the helper's `extract`). Output is read while the input is written, so
+    /// neither side can stall the other. A failed `input` stops the stream without closing it
+    /// cleanly; the caller knows why from its own side.
+    pub async fn run_with_input<S>(
+        &self,
+        id: &str,
+        cmd: Vec<String>,
+        user: &str,
+        mut input: S,
+    ) -> anyhow::Result<Captured>
+    where
+        S: Stream<Item = Result<bytes::Bytes, std::io::Error>> + Unpin + Send + 'static,
+    {
+        use futures_util::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        let spec = ExecSpec {
+            cmd,
+            user: user.into(),
+            stdin: true,
+            ..Default::default()
+        };
+        let Attached {
+            exec_id,
+            mut output,
+            input: mut sink,
+        } = self.start_attached(id, &spec).await?;
+        let writer = tokio::spawn(async move {
+            while let Some(chunk) = input.next().await {
+                match chunk {
+                    Ok(bytes) => {
+                        if sink.write_all(&bytes).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(_) => return,
+                }
+            }
+            let _ = sink.flush().await;
+            let _ = sink.shutdown().await;
+        });
+        let mut captured = Captured::default();
+        while let Some(frame) = output.next().await {
+            match frame {
+                Ok(LogOutput::StdErr { message }) => captured.stderr.extend_from_slice(&message),
+                Ok(other) => captured.stdout.extend_from_slice(&other.into_bytes()),
+                Err(e) => {
+                    writer.abort();
+                    return Err(self.fail(e, &format!("running a helper command in {id}")));
+                }
+            }
+        }
+        writer.abort();
+        captured.code = self.exec_exit_code(&exec_id).await?;
         Ok(captured)
     }
 }

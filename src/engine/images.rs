@@ -116,11 +116,15 @@ impl Engine {
         if let Some(p) = platform {
             options = options.platform(p);
         }
-        let mut stream = self.docker().build_image(
+        // The context going in and the output coming back are both progress; a build that
+        // goes silent longer than the build bound is given up (a hung engine, not a slow step).
+        let watch = self.stall_watch(self.bounds.build_stall, "building an image");
+        let context = watch.track(context);
+        let mut stream = Box::pin(watch.bound(self.docker_long().build_image(
             options.build(),
             None,
             Some(bollard::body_try_stream(context)),
-        );
+        )));
         let mut tracker = StreamTracker::default();
         while let Some(item) = stream.next().await {
             match item {
@@ -168,9 +172,12 @@ impl Engine {
             serveraddress: Some(c.server),
             ..Default::default()
         });
-        let mut stream = self
-            .docker()
-            .create_image(Some(options.build()), None, credentials);
+        let watch = self.stall_watch(self.bounds.stall, format!("pulling {reference}"));
+        let mut stream = Box::pin(watch.bound(self.docker_long().create_image(
+            Some(options.build()),
+            None,
+            credentials,
+        )));
         let mut tracker = StreamTracker::default();
         while let Some(item) = stream.next().await {
             match item {

@@ -13,24 +13,65 @@ pub mod images;
 pub mod life;
 pub mod networks;
 pub mod proxy;
+pub mod snapshots;
 pub mod system;
 
 use crate::error::{engine as engine_error, not_found};
 use bollard::Docker;
-use std::time::Duration;
+use futures_util::{Stream, StreamExt};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 pub use endpoint::Endpoint;
 
 /// How long dsbx waits for the engine's first answer before calling it unreachable.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-/// bollard's per-request timeout (seconds). Long: Docker answers an archive upload only after
-/// extracting it, and a build or pull can take minutes. Hangs are caught by the first ping.
-const REQUEST_TIMEOUT_SECS: u64 = 3600;
+/// The client a transfer, pull or build uses: its answer may come only after minutes of work
+/// (Docker answers an archive upload after extracting it), so [`Bounds::stall`] watches it
+/// instead of a total.
+const LONG_CLIENT_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// How long dsbx waits on the engine. Once `_ping` has answered, an engine can still hang on
+/// any later request (a wedged container, a proxy that answers the ping only); without a bound
+/// dsbx would hang with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// A request that should answer at once (inspect, list, create, start, remove, signal,
+    /// pause, exec set-up): the wait for its answer (`engine_timeout` in the config).
+    pub request: Duration,
+    /// A transfer or pull: how long it may go with no byte moving either way.
+    pub stall: Duration,
+    /// An image build: how long it may go with no output (a silent `RUN` step is legitimate).
+    pub build_stall: Duration,
+}
+
+impl Bounds {
+    /// The bounds a request bound of `request` implies: transfers and pulls may stall 4 times
+    /// as long, builds 20 times.
+    pub fn from_request(request: Duration) -> Bounds {
+        Bounds {
+            request,
+            stall: request.saturating_mul(4),
+            build_stall: request.saturating_mul(20),
+        }
+    }
+}
+
+impl Default for Bounds {
+    fn default() -> Bounds {
+        Bounds::from_request(Duration::from_secs(30))
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Engine {
+    /// Every request's answer must begin within [`Bounds::request`].
     docker: Docker,
+    /// For transfers, pulls and builds, watched by [`StallWatch`] instead.
+    long: Docker,
     pub endpoint: Endpoint,
+    pub bounds: Bounds,
 }
 
 impl Engine {
@@ -47,8 +88,22 @@ impl Engine {
     /// [`verify`](Self::verify), beside the first request or before it.
     pub fn unverified(flag: Option<&str>) -> anyhow::Result<Engine> {
         let endpoint = endpoint::resolve(flag)?;
-        let docker = open(&endpoint)?;
-        Ok(Engine { docker, endpoint })
+        let long = open(&endpoint)?.with_timeout(LONG_CLIENT_TIMEOUT);
+        let bounds = Bounds::default();
+        let docker = long.clone().with_timeout(bounds.request);
+        Ok(Engine {
+            docker,
+            long,
+            endpoint,
+            bounds,
+        })
+    }
+
+    /// The same engine with other bounds (the config's `engine_timeout`).
+    pub fn with_bounds(mut self, bounds: Bounds) -> Engine {
+        self.docker = self.long.clone().with_timeout(bounds.request);
+        self.bounds = bounds;
+        self
     }
 
     /// Proves the engine answers: one `_ping` within [`CONNECT_TIMEOUT`], else "unreachable"
@@ -56,6 +111,13 @@ impl Engine {
     pub async fn verify(&self) -> anyhow::Result<()> {
         match tokio::time::timeout(CONNECT_TIMEOUT, self.docker.ping()).await {
             Ok(Ok(_)) => Ok(()),
+            // Something answers HTTP there, but not as Docker does (a web server, a proxy).
+            Ok(Err(bollard::errors::Error::DockerResponseServerError { status_code, .. })) => {
+                Err(self.unreachable(&format!(
+                    "it answered {status_code} to `GET /_ping`, which no Docker engine does: \
+                     is this the Docker API's address?"
+                )))
+            }
             Ok(Err(e)) => Err(self.unreachable(&e.to_string())),
             Err(_) => {
                 Err(self.unreachable(&format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())))
@@ -63,8 +125,27 @@ impl Engine {
         }
     }
 
+    /// The client for requests that should answer at once: bounded by [`Bounds::request`].
     pub fn docker(&self) -> &Docker {
         &self.docker
+    }
+
+    /// The client for a transfer, pull or build; pair it with a [`StallWatch`] from
+    /// [`stall_watch`](Self::stall_watch) so a stall still ends it.
+    pub fn docker_long(&self) -> &Docker {
+        &self.long
+    }
+
+    /// A watch on a transfer (`stall`: how long it may go with no byte moving).
+    pub fn stall_watch(&self, stall: Duration, what: impl Into<String>) -> StallWatch {
+        StallWatch {
+            inner: Arc::new(ProgressInner {
+                start: Instant::now(),
+                last_ms: AtomicU64::new(0),
+            }),
+            stall,
+            what: what.into(),
+        }
     }
 
     fn unreachable(&self, why: &str) -> anyhow::Error {
@@ -86,13 +167,64 @@ impl Engine {
             } => {
                 anyhow::anyhow!("{what}: Docker answered {status_code}: {}", message.trim())
             }
+            E::RequestTimeoutError => engine_error(format!(
+                "the Docker engine at {} (from {}) did not answer within {}: {what} (the \
+                 config's `engine_timeout` sets this bound)",
+                self.endpoint.url,
+                self.endpoint.source,
+                crate::units::human_duration(self.bounds.request)
+            )),
+            E::IOError { ref err } if err.kind() == std::io::ErrorKind::TimedOut => {
+                engine_error(format!(
+                    "the Docker engine at {} (from {}) stalled: {what}: {err}",
+                    self.endpoint.url, self.endpoint.source
+                ))
+            }
             E::IOError { .. }
             | E::HyperResponseError { .. }
             | E::HyperLegacyError { .. }
-            | E::RequestTimeoutError
             | E::SocketNotFoundError(_) => self.unreachable(&format!("{what}: {err}")),
             other => anyhow::anyhow!("{what}: {other}"),
         }
+    }
+
+    /// Like [`fail`](Self::fail) for a call on `container` (a name or id) that the engine
+    /// refused: when the container has gone or is being removed meanwhile (a `kill` racing a
+    /// `timeout`), that is the answer (exit 3), not the engine's text about a path in it.
+    pub async fn fail_on_container(
+        &self,
+        err: bollard::errors::Error,
+        container: &str,
+        what: &str,
+    ) -> anyhow::Error {
+        if matches!(status(&err), Some(404 | 409 | 500)) {
+            let id = container.strip_prefix("dsbx-").unwrap_or(container);
+            let inspected = self
+                .docker
+                .inspect_container(
+                    container,
+                    None::<bollard::query_parameters::InspectContainerOptions>,
+                )
+                .await;
+            match inspected {
+                Err(e) if status(&e) == Some(404) => {
+                    return not_found(format!("no sandbox `{id}`: its container is gone"));
+                }
+                Ok(info)
+                    if info.state.as_ref().and_then(|s| s.status).is_some_and(|s| {
+                        matches!(
+                            s,
+                            bollard::models::ContainerStateStatusEnum::REMOVING
+                                | bollard::models::ContainerStateStatusEnum::DEAD
+                        )
+                    }) =>
+                {
+                    return not_found(format!("no sandbox `{id}`: it is being removed"));
+                }
+                _ => {}
+            }
+        }
+        self.fail(err, what)
     }
 
     /// Like [`fail`](Self::fail), but "no such container" means the sandbox is gone (exit 3).
@@ -103,6 +235,104 @@ impl Engine {
             return not_found(format!("no sandbox `{id}`: its container is gone"));
         }
         self.fail(err, what)
+    }
+}
+
+/// A watch on one transfer, pull or build: every byte that moves (either way) is progress, and
+/// [`stalled`](StallWatch::stalled) resolves once none has moved for the stall bound.
+#[derive(Debug, Clone)]
+pub struct StallWatch {
+    inner: Arc<ProgressInner>,
+    stall: Duration,
+    what: String,
+}
+
+#[derive(Debug)]
+struct ProgressInner {
+    start: Instant,
+    /// Milliseconds from `start` to the latest progress.
+    last_ms: AtomicU64,
+}
+
+impl StallWatch {
+    pub fn touch(&self) {
+        let ms = self.inner.start.elapsed().as_millis() as u64;
+        self.inner.last_ms.fetch_max(ms, Ordering::Relaxed);
+    }
+
+    /// Resolves when nothing has moved for the stall bound; pending forever otherwise.
+    pub async fn stalled(&self) {
+        loop {
+            let last = Duration::from_millis(self.inner.last_ms.load(Ordering::Relaxed));
+            let due = self.inner.start + last + self.stall;
+            if Instant::now() >= due {
+                return;
+            }
+            tokio::time::sleep_until(due.into()).await;
+        }
+    }
+
+    /// The error a stall ends the transfer with; [`Engine::fail`] makes it exit 4.
+    pub fn error(&self) -> bollard::errors::Error {
+        bollard::errors::Error::IOError {
+            err: std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!(
+                    "{}: nothing moved for {} (the config's `engine_timeout` sets this bound)",
+                    self.what,
+                    crate::units::human_duration(self.stall)
+                ),
+            ),
+        }
+    }
+
+    /// `stream` (a body going to the engine) with each item counted as progress.
+    pub fn track<S: Stream + Send>(
+        &self,
+        stream: S,
+    ) -> impl Stream<Item = S::Item> + Send + use<S> {
+        let progress = self.clone();
+        stream.inspect(move |_| progress.touch())
+    }
+
+    /// `stream` (an answer coming from the engine) with each item counted as progress, ended
+    /// by a stall error once nothing has moved for the bound.
+    pub fn bound<T, S>(
+        &self,
+        stream: S,
+    ) -> impl Stream<Item = Result<T, bollard::errors::Error>> + Send + use<T, S>
+    where
+        T: Send,
+        S: Stream<Item = Result<T, bollard::errors::Error>> + Send,
+    {
+        let state = (Box::pin(stream), self.clone(), false);
+        futures_util::stream::unfold(state, |(mut stream, progress, done)| async move {
+            if done {
+                return None;
+            }
+            tokio::select! {
+                item = stream.next() => {
+                    progress.touch();
+                    item.map(|item| (item, (stream, progress, false)))
+                }
+                () = progress.stalled() => {
+                    let err = progress.error();
+                    Some((Err(err), (stream, progress, true)))
+                }
+            }
+        })
+    }
+
+    /// Runs `request` (whose body is [`track`](Self::track)ed) until it answers or stalls.
+    pub async fn run<T>(
+        &self,
+        request: impl std::future::Future<Output = Result<T, bollard::errors::Error>>,
+    ) -> Result<T, bollard::errors::Error> {
+        self.touch();
+        tokio::select! {
+            result = request => result,
+            () = self.stalled() => Err(self.error()),
+        }
     }
 }
 
@@ -117,11 +347,27 @@ pub fn status(err: &bollard::errors::Error) -> Option<u16> {
 fn open(endpoint: &Endpoint) -> anyhow::Result<Docker> {
     let url = endpoint.url.as_str();
     let version = bollard::API_DEFAULT_VERSION;
+    let secs = LONG_CLIENT_TIMEOUT.as_secs();
+    if let Some((scheme, rest)) = url.split_once("://")
+        && rest.trim_matches('/').is_empty()
+    {
+        let example = match scheme {
+            "unix" => "unix:///var/run/docker.sock",
+            "ssh" => "ssh://user@host",
+            _ => "tcp://10.0.0.5:2375",
+        };
+        return Err(crate::error::usage(format!(
+            "Docker host `{}` (from {}) names no {}: e.g. `{example}`",
+            crate::output::shown(url),
+            endpoint.source,
+            if scheme == "unix" { "socket" } else { "host" }
+        )));
+    }
     let result = match url.split_once("://").map(|(scheme, _)| scheme) {
-        Some("unix") => Docker::connect_with_unix(url, REQUEST_TIMEOUT_SECS, version),
-        Some("tcp") | Some("http") => Docker::connect_with_http(url, REQUEST_TIMEOUT_SECS, version),
+        Some("unix") => Docker::connect_with_unix(url, secs, version),
+        Some("tcp") | Some("http") => Docker::connect_with_http(url, secs, version),
         // openssh runs ssh in batch mode: it never prompts, it fails.
-        Some("ssh") => Docker::connect_with_ssh(url, REQUEST_TIMEOUT_SECS, version, None),
+        Some("ssh") => Docker::connect_with_ssh(url, secs, version, None),
         _ => {
             return Err(crate::error::usage(format!(
                 "unsupported Docker host `{url}` (from {}): use unix://, tcp://, http:// or ssh://",

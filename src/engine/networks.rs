@@ -28,7 +28,7 @@ impl Engine {
         extra: &[(&str, &str)],
     ) -> anyhow::Result<()> {
         let _lock =
-            crate::host_lock::acquire_async(&self.endpoint.url, &format!("network-{name}")).await?;
+            crate::host_lock::acquire_async(&self.endpoint.url, &network_lock(name)).await?;
         match self
             .docker()
             .inspect_network(name, None::<InspectNetworkOptions>)
@@ -59,17 +59,21 @@ impl Engine {
         }
     }
 
-    /// Removes a network; one already gone is success. A sandbox's internal network goes with
-    /// its egress proxy (which holds an endpoint on it), so `kill` and `gc` remove both.
+    /// Removes a network; one already gone is success.
+    /// Removes the network and its host lock (so `--isolated` networks leave no lock files).
+    /// A sandbox's internal network goes with its egress proxy (which holds an endpoint on it),
+    /// so `kill` and `gc` remove both.
     pub async fn remove_network(&self, name: &str) -> anyhow::Result<()> {
         if let Some(id) = name.strip_prefix("dsbx-net-") {
             self.remove_egress_proxy(id).await?;
         }
         match self.docker().remove_network(name).await {
-            Ok(()) => Ok(()),
-            Err(e) if super::status(&e) == Some(404) => Ok(()),
-            Err(e) => Err(self.fail(e, &format!("removing network {name}"))),
+            Ok(()) => {}
+            Err(e) if super::status(&e) == Some(404) => {}
+            Err(e) => return Err(self.fail(e, &format!("removing network {name}"))),
         }
+        crate::host_lock::remove(&self.endpoint.url, &network_lock(name));
+        Ok(())
     }
 
     /// Every network carrying `dsbx.managed=true`.
@@ -95,4 +99,9 @@ impl Engine {
             })
             .collect())
     }
+}
+
+/// The host lock guarding the creation of network `name`.
+fn network_lock(name: &str) -> String {
+    format!("network-{name}")
 }

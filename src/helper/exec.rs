@@ -11,11 +11,22 @@
 //! `__helper kill TAG` when the client is interrupted) send TERM to every descendant, then KILL
 //! after a short grace, and exit 124 / 130.
 //!
+//! With `--timeout`, the process the engine started forks first: the child (the warden) does all
+//! of the above, and the parent only waits for the command's status and exits with it. When the
+//! command exits while processes it started live on (a server left behind, a fork bomb whose top
+//! shell returned at once), the warden closes the engine's pipes, reports, and stays their
+//! subreaper: it keeps their output in the log and ends them all at the deadline. A parent that
+//! had to exit could not: its orphans would go to PID 1, out of reach.
+//!
+//! The helper's own files (logs, status) are created under `/.dsbx` as `own_files` says, never
+//! in a directory the sandbox's user can write.
+//!
 //! Exit codes of the helper: the command's own, 128+N for signal N, 124 timeout, 130 interrupted,
 //! 126 could not be invoked (unknown user, bad working directory, not executable), 127 not found,
 //! 125 the helper's own failure (bad arguments, no pipes).
 
 use super::keepalive::signal_set;
+use super::own_files;
 use crate::passwd;
 use std::ffi::{CString, OsString};
 use std::io::{self, Write};
@@ -105,26 +116,13 @@ pub fn parse(args: &[OsString]) -> Result<Request, String> {
     if req.argv.is_empty() {
         return Err("no command".into());
     }
+    if !own_files::valid_tag(&req.tag) {
+        return Err(format!("bad tag `{}`", req.tag));
+    }
     if req.user.is_empty() {
         req.user = "0".into();
     }
     Ok(req)
-}
-
-/// The log file of a background command or of a lingering child's output.
-pub fn log_path(tag: &str) -> String {
-    let dir = if std::path::Path::new("/tmp").is_dir() {
-        "/tmp"
-    } else {
-        "/.dsbx"
-    };
-    format!("{dir}/dsbx-exec-{tag}.log")
-}
-
-/// Where the helper leaves how a command ended when its exit code is ambiguous, in the root-only
-/// `/.dsbx` (not the user's /tmp).
-pub fn status_path(tag: &str) -> String {
-    format!("/.dsbx/exec-{tag}.status")
 }
 
 /// How a command ended, beyond its exit code: the text of a status file.
@@ -133,14 +131,17 @@ pub struct Ending {
     /// The signal the command itself died of (not one dsbx sent it on a timeout or interrupt).
     pub signal: Option<i32>,
     pub timed_out: bool,
+    /// The kernel's OOM killer ended it: the sandbox's memory cgroup counted a kill meanwhile.
+    pub oom_killed: bool,
 }
 
 impl Ending {
     pub fn to_text(&self) -> String {
         format!(
-            "signal={}\ntimed_out={}\n",
+            "signal={}\ntimed_out={}\noom_killed={}\n",
             self.signal.map_or("none".to_string(), |s| s.to_string()),
-            u8::from(self.timed_out)
+            u8::from(self.timed_out),
+            u8::from(self.oom_killed)
         )
     }
 
@@ -158,6 +159,8 @@ impl Ending {
                     ending.timed_out = v == "1";
                     seen += 1;
                 }
+                // Optional: helpers before it did not write it.
+                ("oom_killed", v) => ending.oom_killed = v == "1",
                 _ => {}
             }
         }
@@ -175,18 +178,10 @@ pub fn run_exec(args: &[OsString]) -> i32 {
         Ok(r) => r,
         Err(e) => return fail(125, format!("helper: {e}")),
     };
-    let passwd_text = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
-    let group_text = std::fs::read_to_string("/etc/group").unwrap_or_default();
-    let Some(user) = passwd::resolve(&passwd_text, &group_text, &req.user) else {
-        return fail(
-            126,
-            format!(
-                "unknown user `{}` in this sandbox (not in its /etc/passwd or /etc/group)",
-                req.user
-            ),
-        );
+    let (user, groups) = match super::user_switch::resolve(&req.user) {
+        Ok(who) => (who.user, who.groups),
+        Err(e) => return fail(126, e),
     };
-    let groups = passwd::groups_of(&group_text, &user);
     let set = signal_set(&[
         libc::SIGCHLD,
         libc::SIGTERM,
@@ -204,6 +199,27 @@ pub fn run_exec(args: &[OsString]) -> i32 {
             125,
             format!("helper: signalfd: {}", io::Error::last_os_error()),
         );
+    }
+    // With a timeout, a warden child runs the command and outlives this process if the
+    // command leaves processes behind (see the module's comment); we wait for its report.
+    let mut report = None;
+    if req.timeout_ms.is_some() && !req.background && !req.tty {
+        let (report_r, report_w) = match pipe() {
+            Ok(p) => p,
+            Err(e) => return fail(125, format!("helper: pipe: {e}")),
+        };
+        // SAFETY: the helper is single-threaded, so the child may go on running Rust code.
+        match unsafe { libc::fork() } {
+            -1 => return spawn_failure(&req, io::Error::last_os_error()),
+            0 => {
+                drop(report_r);
+                report = Some(report_w);
+            }
+            warden => {
+                drop(report_w);
+                return await_report(warden, report_r, sigfd);
+            }
+        }
     }
     if !req.background {
         // SAFETY: a plain prctl on ourselves.
@@ -256,6 +272,7 @@ pub fn run_exec(args: &[OsString]) -> i32 {
     if req.background {
         return run_background(&req, cmd, &user);
     }
+    let oom_before = oom_kills();
     if req.tty {
         // Give up the pty as our controlling terminal so the command's session can take it.
         // SAFETY: ioctl on our stdin; SIGHUP it may raise is blocked and ignored below.
@@ -270,6 +287,7 @@ pub fn run_exec(args: &[OsString]) -> i32 {
             Err(e) => return spawn_failure(&req, e),
         };
         let mut relay = Relay::new(child.id() as i32, sigfd, None, None, &req);
+        relay.oom_before = oom_before;
         return relay.run();
     }
 
@@ -297,7 +315,68 @@ pub fn run_exec(args: &[OsString]) -> i32 {
     };
     let mut relay = Relay::new(child.id() as i32, sigfd, Some(out_r), Some(err_r), &req);
     relay.uid_gid = (uid, gid);
+    relay.report = report;
+    relay.oom_before = oom_before;
     relay.run()
+}
+
+/// The engine's process when a warden runs the command: passes on the signals `__helper kill`
+/// or the engine send, and exits with the status the warden reports once the command is done.
+fn await_report(warden: i32, report: std::os::fd::OwnedFd, sigfd: RawFd) -> i32 {
+    use std::os::fd::AsRawFd;
+    let mut got = Vec::new();
+    loop {
+        let mut fds = [
+            libc::pollfd {
+                fd: sigfd,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: report.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        // SAFETY: a valid pollfd array.
+        unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
+        if fds[0].revents != 0 {
+            let mut info: libc::signalfd_siginfo = unsafe { std::mem::zeroed() };
+            let size = std::mem::size_of::<libc::signalfd_siginfo>();
+            // SAFETY: non-blocking reads of siginfo structs into memory we own.
+            while unsafe { libc::read(sigfd, &mut info as *mut _ as *mut libc::c_void, size) }
+                == size as isize
+            {
+                let sig = info.ssi_signo as i32;
+                if matches!(sig, libc::SIGTERM | libc::SIGINT | libc::SIGHUP) {
+                    // SAFETY: kill(2) on our own child.
+                    unsafe { libc::kill(warden, sig) };
+                }
+            }
+        }
+        if fds[1].revents != 0 {
+            let mut buf = [0u8; 16];
+            // SAFETY: reading into our buffer from a pipe we own.
+            let n = unsafe {
+                libc::read(
+                    report.as_raw_fd(),
+                    buf.as_mut_ptr() as *mut libc::c_void,
+                    buf.len(),
+                )
+            };
+            if n > 0 {
+                got.extend_from_slice(&buf[..n as usize]);
+                continue;
+            }
+            // The warden closed its end: it reported, or died without a word.
+            return std::str::from_utf8(&got)
+                .ok()
+                .and_then(|t| t.trim().parse().ok())
+                .unwrap_or_else(|| {
+                    fail(125, "helper: the command's warden ended without a status")
+                });
+        }
+    }
 }
 
 fn discard_pending(sigfd: RawFd) {
@@ -333,15 +412,68 @@ fn spawn_failure(req: &Request, e: io::Error) -> i32 {
     }
     match code {
         libc::ENOENT => fail(127, format!("{program}: command not found")),
+        libc::EAGAIN => fail(126, process_limit_message(&program)),
         _ => fail(126, format!("{program}: cannot run: {e}")),
     }
 }
 
+/// What to say when no process can be started: the sandbox's pids cgroup is full (a fork bomb,
+/// or a server gone wild), with what the user can do about it.
+fn process_limit_message(program: &str) -> String {
+    let read = |paths: &[&str]| {
+        paths
+            .iter()
+            .find_map(|p| std::fs::read_to_string(p).ok())
+            .map(|t| t.trim().to_string())
+    };
+    let max = read(&["/sys/fs/cgroup/pids/pids.max", "/sys/fs/cgroup/pids.max"]);
+    let current = read(&[
+        "/sys/fs/cgroup/pids/pids.current",
+        "/sys/fs/cgroup/pids.current",
+    ]);
+    let count = match (current, max) {
+        (Some(c), Some(m)) => format!(" ({c} of {m} processes)"),
+        (None, Some(m)) => format!(" ({m} processes)"),
+        _ => String::new(),
+    };
+    format!(
+        "cannot start {program}: the sandbox is at its process limit{count}, so no new process \
+         can start (something in it keeps forking). `dsbx kill ID` ends the sandbox; recreate it \
+         with a higher `dsbx init --pids N` if its work needs more processes"
+    )
+}
+
+/// How many times the kernel's OOM killer has struck in the sandbox's memory cgroup (v2's
+/// `memory.events`, v1's `memory.oom_control`, both as the container sees them); `None` where
+/// neither is readable.
+pub fn oom_kills() -> Option<u64> {
+    for path in [
+        "/sys/fs/cgroup/memory.events",
+        "/sys/fs/cgroup/memory/memory.oom_control",
+    ] {
+        if let Ok(text) = std::fs::read_to_string(path)
+            && let Some(n) = parse_oom_kills(&text)
+        {
+            return Some(n);
+        }
+    }
+    None
+}
+
+pub fn parse_oom_kills(text: &str) -> Option<u64> {
+    text.lines().find_map(|line| {
+        let (key, value) = line.split_once(' ')?;
+        (key == "oom_kill").then(|| value.trim().parse().ok())?
+    })
+}
+
 fn run_background(req: &Request, mut cmd: Command, user: &passwd::User) -> i32 {
-    let path = log_path(&req.tag);
-    let log = match open_log(&path, user.uid, user.gid) {
+    let (log, path) = match own_files::create_log(&req.tag, user.uid, user.gid) {
         Ok(f) => f,
-        Err(e) => return fail(125, format!("cannot create log file {path}: {e}")),
+        Err(e) => {
+            let path = own_files::log_path(&req.tag);
+            return fail(125, format!("cannot create log file {path}: {e}"));
+        }
     };
     let log2 = match log.try_clone() {
         Ok(f) => f,
@@ -356,22 +488,10 @@ fn run_background(req: &Request, mut cmd: Command, user: &passwd::User) -> i32 {
             0
         }
         Err(e) => {
-            let _ = std::fs::remove_file(&path);
+            let _ = own_files::remove_log(&req.tag);
             spawn_failure(req, e)
         }
     }
-}
-
-fn open_log(path: &str, uid: u32, gid: u32) -> io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o644)
-        .custom_flags(libc::O_CLOEXEC)
-        .open(path)?;
-    std::os::unix::fs::fchown(&file, Some(uid), Some(gid))?;
-    Ok(file)
 }
 
 fn pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
@@ -415,6 +535,12 @@ struct Relay {
     uid_gid: (u32, u32),
     /// Where our own stdout/stderr went away (the client vanished): keep running, stop writing.
     sink_broken: [bool; 2],
+    /// A warden's pipe to the engine's process, which exits with the status written into it.
+    report: Option<std::os::fd::OwnedFd>,
+    /// The memory cgroup's OOM kill count when the command started.
+    oom_before: Option<u64>,
+    /// Where a lingering child's output goes once the engine's pipes are closed (a warden's).
+    log: Option<std::fs::File>,
 }
 
 impl Relay {
@@ -439,6 +565,9 @@ impl Relay {
             tag: req.tag.clone(),
             uid_gid: (0, 0),
             sink_broken: [false; 2],
+            report: None,
+            oom_before: None,
+            log: None,
         }
     }
 
@@ -492,16 +621,7 @@ impl Relay {
                         return self.finish(code);
                     }
                     if Instant::now() >= kill_at {
-                        for _ in 0..50 {
-                            let left = descendants(std::process::id() as i32);
-                            if left.iter().all(|(_, zombie)| *zombie) {
-                                break;
-                            }
-                            signal_all(&left, libc::SIGKILL);
-                            self.reap();
-                            std::thread::sleep(Duration::from_millis(20));
-                        }
-                        self.reap();
+                        self.kill_all();
                         return self.finish(code);
                     }
                     // New processes may have appeared since the first TERM.
@@ -585,6 +705,10 @@ impl Relay {
     }
 
     fn forward(&mut self, stream: usize, bytes: &[u8]) {
+        if let Some(log) = &mut self.log {
+            let _ = log.write_all(bytes);
+            return;
+        }
         if self.sink_broken[stream] {
             return;
         }
@@ -624,32 +748,153 @@ impl Relay {
                 break;
             }
         }
-        if self.out.is_some() || self.err.is_some() {
-            self.hand_off();
-        }
         // The exit code alone is ambiguous here (the command's own `exit 137`, or signal 9; its
-        // own `exit 124`, or our timeout): leave how it ended for `dsbx exec --json`. Always, not
-        // on request, so that a newer dsbx can ask an older sandbox's helper nothing new.
+        // own `exit 124`, or our timeout): leave how it ended for `dsbx exec`. Always, not on
+        // request, so that a newer dsbx can ask an older sandbox's helper nothing new.
         if code == 124 || code > 128 {
             // Ended by us (timeout, interrupt): what killed the command was our doing, not its.
             let ended_by_us = matches!(self.phase, Phase::Ending { .. });
+            // A SIGKILL (or a shell's 137 for a child that got one) while the cgroup counted
+            // an OOM kill: the kernel ended it for memory.
+            let killed = self.signal == Some(libc::SIGKILL) || code == 128 + libc::SIGKILL;
+            let oom_killed = !ended_by_us && killed && self.oom_counted();
             let ending = Ending {
                 signal: if ended_by_us { None } else { self.signal },
                 timed_out: ended_by_us && code == 124,
+                oom_killed,
             };
-            let _ = std::fs::write(status_path(&self.tag), ending.to_text());
+            let _ = own_files::write_status(&self.tag, &ending.to_text());
+        }
+        if let Some(report) = self.report.take() {
+            // A warden: let the engine's stream close and its process exit with the status,
+            // then look after what the command left behind until the deadline.
+            let null = std::fs::File::open("/dev/null").ok();
+            if let Some(null) = &null {
+                // SAFETY: dup2 of a valid fd over our stdin, stdout and stderr.
+                unsafe {
+                    libc::dup2(null.as_raw_fd(), 0);
+                    libc::dup2(null.as_raw_fd(), 1);
+                    libc::dup2(null.as_raw_fd(), 2);
+                }
+            }
+            let _ = write_all(report.as_raw_fd(), code.to_string().as_bytes());
+            drop(report);
+            self.linger();
+            return code;
+        }
+        if self.out.is_some() || self.err.is_some() {
+            self.hand_off();
         }
         code
+    }
+
+    /// A warden after the command exited: keeps what its leftovers write in the log and ends
+    /// them all at the deadline, or leaves as soon as none is left.
+    fn linger(&mut self) {
+        use std::os::fd::AsRawFd;
+        if self.out.is_some() || self.err.is_some() {
+            let (uid, gid) = self.uid_gid;
+            self.log = own_files::create_log(&self.tag, uid, gid)
+                .ok()
+                .map(|(f, _)| f);
+        }
+        let me = std::process::id() as i32;
+        loop {
+            self.reap();
+            let left = descendants(me);
+            let alive = left.iter().any(|(_, zombie)| !zombie);
+            if !alive && self.out.is_none() && self.err.is_none() {
+                return;
+            }
+            match self.phase {
+                Phase::Running => {
+                    if self.deadline.is_none_or(|d| Instant::now() >= d) {
+                        self.start_ending(124);
+                        continue;
+                    }
+                }
+                Phase::Ending { kill_at, .. } => {
+                    if !alive {
+                        return;
+                    }
+                    if Instant::now() >= kill_at {
+                        self.kill_all();
+                        return;
+                    }
+                    signal_all(&left, libc::SIGTERM);
+                }
+            }
+            let wait = match (self.phase, self.deadline) {
+                (Phase::Running, Some(d)) => d.saturating_duration_since(Instant::now()),
+                _ => Duration::from_millis(50),
+            };
+            let mut fds = vec![libc::pollfd {
+                fd: self.sigfd,
+                events: libc::POLLIN,
+                revents: 0,
+            }];
+            for fd in [&self.out, &self.err].into_iter().flatten() {
+                fds.push(libc::pollfd {
+                    fd: fd.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                });
+            }
+            let ms = wait.as_millis().clamp(1, i32::MAX as u128) as i32;
+            // SAFETY: fds is a valid array of pollfd for the call.
+            unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
+            for p in &fds[1..] {
+                if p.revents != 0 {
+                    self.pump_one(p.fd);
+                }
+            }
+            if fds[0].revents != 0 {
+                self.take_signals();
+            }
+        }
+    }
+
+    /// Whether the memory cgroup counted an OOM kill since the command started. The kernel bumps
+    /// the counter just after it sends the SIGKILL, from the task that hit the limit, which a
+    /// loaded machine can preempt in between: look again briefly before saying no.
+    fn oom_counted(&self) -> bool {
+        let Some(before) = self.oom_before else {
+            return false;
+        };
+        for _ in 0..20 {
+            if oom_kills().is_some_and(|now| now > before) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+
+    /// KILLs every descendant until none is left alive (bounded), reaping as it goes.
+    fn kill_all(&mut self) {
+        let me = std::process::id() as i32;
+        for _ in 0..100 {
+            let left = descendants(me);
+            if left.iter().all(|(_, zombie)| *zombie) {
+                break;
+            }
+            signal_all(&left, libc::SIGKILL);
+            self.reap();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.reap();
     }
 
     /// Background children still hold the command's pipes: a detached `drain` process appends
     /// what they write to a log file, so the engine's stream can close now.
     fn hand_off(&mut self) {
         use std::os::fd::AsRawFd;
-        let path = log_path(&self.tag);
-        if open_log(&path, self.uid_gid.0, self.uid_gid.1).is_err() {
+        let Ok((log, _)) = own_files::create_log(&self.tag, self.uid_gid.0, self.uid_gid.1) else {
             return;
-        }
+        };
+        // SAFETY: duplicating an fd we own above the range we dup2 into.
+        let log_fd = unsafe { libc::fcntl(log.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 10) };
+        drop(log);
         let null = std::fs::File::open("/dev/null").ok();
         let hi = |fd: Option<&std::os::fd::OwnedFd>| -> RawFd {
             match fd {
@@ -665,7 +910,7 @@ impl Relay {
         let exe = std::env::current_exe()
             .unwrap_or_else(|_| crate::engine::helper_volume::HELPER_PATH.into());
         let mut cmd = Command::new(exe);
-        cmd.args(["__helper", "drain", &path])
+        cmd.args(["__helper", "drain"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
@@ -675,7 +920,7 @@ impl Relay {
                 let empty = signal_set(&[]);
                 libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
                 libc::setsid();
-                if libc::dup2(a, 3) < 0 || libc::dup2(b, 4) < 0 {
+                if libc::dup2(a, 3) < 0 || libc::dup2(b, 4) < 0 || libc::dup2(log_fd, 5) < 0 {
                     return Err(io::Error::last_os_error());
                 }
                 Ok(())
@@ -686,6 +931,7 @@ impl Relay {
         unsafe {
             libc::close(a);
             libc::close(b);
+            libc::close(log_fd);
         }
         self.out = None;
         self.err = None;
@@ -778,12 +1024,12 @@ fn signal_all(pids: &[(i32, bool)], sig: i32) {
     }
 }
 
-/// `__helper drain LOG`: appends what arrives on fds 3 and 4 to LOG until both close.
-pub fn run_drain(args: &[OsString]) -> i32 {
-    let Some(path) = args.first() else { return 125 };
-    let Ok(mut log) = std::fs::OpenOptions::new().append(true).open(path) else {
-        return 1;
-    };
+/// `__helper drain`: appends what arrives on fds 3 and 4 to the log open on fd 5 (handed over
+/// as a descriptor, never a path to re-open) until both close.
+pub fn run_drain(_args: &[OsString]) -> i32 {
+    use std::os::fd::FromRawFd;
+    // SAFETY: fd 5 is the log our parent set up for us (dup2 in `hand_off`); we own it now.
+    let mut log = unsafe { std::fs::File::from_raw_fd(5) };
     let mut open = vec![3 as RawFd, 4];
     let mut buf = [0u8; 65536];
     while !open.is_empty() {
@@ -889,16 +1135,41 @@ mod tests {
             Ending {
                 signal: Some(9),
                 timed_out: false,
+                oom_killed: true,
             },
             Ending {
                 signal: None,
                 timed_out: true,
+                oom_killed: false,
             },
         ] {
             assert_eq!(Ending::parse(&e.to_text()), Some(e));
         }
         assert_eq!(Ending::parse("signal=x\ntimed_out=0\n"), None);
         assert_eq!(Ending::parse("timed_out=1\n"), None);
+        // An older helper's file, without the OOM line.
+        assert_eq!(
+            Ending::parse("signal=9\ntimed_out=0\n"),
+            Some(Ending {
+                signal: Some(9),
+                ..Ending::default()
+            })
+        );
+    }
+
+    #[test]
+    fn oom_counters_of_both_cgroup_versions() {
+        let v1 = "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n";
+        let v2 = "low 0\nhigh 0\nmax 12\noom 2\noom_kill 2\noom_group_kill 0\n";
+        assert_eq!(parse_oom_kills(v1), Some(3));
+        assert_eq!(parse_oom_kills(v2), Some(2));
+        assert_eq!(parse_oom_kills("oom 1\n"), None);
+    }
+
+    #[test]
+    fn tags_are_checked() {
+        let bad = [os("--tag"), os("../../etc/x"), os("--"), os("true")];
+        assert!(parse(&bad).unwrap_err().contains("bad tag"));
     }
 
     #[test]
@@ -923,7 +1194,13 @@ mod tests {
         assert!(parse(&[os("--tag"), os("x")]).is_err());
         assert!(parse(&[os("--bogus"), os("--"), os("x")]).is_err());
         assert!(parse(&[os("--timeout-ms"), os("x"), os("--"), os("x")]).is_err());
-        assert_eq!(parse(&[os("--"), os("x")]).unwrap().user, "0");
+        assert_eq!(
+            parse(&[os("--tag"), os("t1"), os("--"), os("x")])
+                .unwrap()
+                .user,
+            "0"
+        );
+        assert!(parse(&[os("--"), os("x")]).is_err(), "a tag is required");
     }
 
     #[test]

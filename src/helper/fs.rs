@@ -1,13 +1,33 @@
 //! File operations the helper performs inside a sandbox for `dsbx files …`, as the sandbox's user
 //! and with paths passed as argv: never through a shell string, so no name can be misread.
 //!
-//! `__helper fs ls PATH DEPTH` · `fs rm PATH` · `fs mkdir PATH` · `fs mv OLD NEW`.
-//! Output goes to stdout; a failure prints one line on stderr and exits 1.
+//! `__helper fs --user U ls PATH DEPTH` · `… rm PATH` · `… mkdir PATH` · `… mv OLD NEW`.
+//! Started as root, it drops to U (resolved from the sandbox's own files; root and numeric ids
+//! need no `/etc/passwd`) before it looks at any path, so the kernel's checks are the user's.
+//! Output goes to stdout; a failure prints one line on stderr and exits 1 (126: unknown user).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &[std::ffi::OsString]) -> i32 {
+    let args = match args {
+        [flag, spec, rest @ ..] if flag == "--user" => {
+            let spec = spec.to_string_lossy();
+            let who = match super::user_switch::resolve(&spec) {
+                Ok(w) => w,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return 126;
+                }
+            };
+            if let Err(e) = super::user_switch::become_user(&who) {
+                eprintln!("cannot switch to user `{spec}`: {e}");
+                return 126;
+            }
+            rest
+        }
+        _ => args,
+    };
     let words: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
     let op = words.first().and_then(|w| w.to_str()).unwrap_or("");
     let result = match (op, &words[1.min(words.len())..]) {

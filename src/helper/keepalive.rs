@@ -1,16 +1,27 @@
-//! PID 1 of a sandbox: reap, sleep until the deadline, exit when it passes.
+//! PID 1 of a sandbox: reap, sleep until the deadline, exit when it passes, and note activity.
 //!
 //! All signals it cares about are blocked and taken synchronously with `sigtimedwait`, so a
 //! signal can never arrive between reading the deadline and going to sleep, and waiting costs
 //! nothing: the process sleeps in the kernel until a signal or the next wake-up.
+//!
+//! Activity: every period (a minute unless `--activity-secs N`), it reads the sent-bytes
+//! counters of the sandbox's network interfaces and looks for `dsbx exec` commands (the helper's `exec`
+//! role); traffic since the last look, a command running, or one that ended since, is activity
+//! now, written to `/.dsbx/activity` (see `crate::activity`).
 
 use super::DEADLINE_FILE;
+use crate::activity::{ACTIVITY_FILE, DEFAULT_PERIOD_SECS, PERIOD_ARG, activity_text};
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::fs::File;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Re-read the deadline at least this often, even with no signal.
 const MAX_SLEEP_SECS: i64 = 60;
 
-pub fn run() -> i32 {
+pub fn run(args: &[OsString]) -> i32 {
+    let mut watch = Activity::new(activity_period(args));
     let set = signal_set(&[
         libc::SIGUSR1,
         libc::SIGTERM,
@@ -20,14 +31,21 @@ pub fn run() -> i32 {
     ]);
     // SAFETY: plain libc calls on a sigset we own.
     unsafe { libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
+    // The root-only directories for exec's logs and status files, before any exec needs them.
+    if let Err(e) = super::own_files::ensure_dirs() {
+        eprintln!("dsbx helper: {e}");
+    }
     loop {
         reap_children();
         let now = now_secs();
+        watch.look(now);
         let wait = match read_deadline() {
             Some(deadline) if deadline <= now => return 0,
             Some(deadline) => (deadline - now).min(MAX_SLEEP_SECS),
             None => MAX_SLEEP_SECS,
-        };
+        }
+        .min(watch.next - now)
+        .max(1);
         let timeout = libc::timespec {
             tv_sec: wait as libc::time_t,
             tv_nsec: 0,
@@ -42,9 +60,126 @@ pub fn run() -> i32 {
     }
 }
 
+/// `--activity-secs N` among the role's arguments; the default otherwise.
+fn activity_period(args: &[OsString]) -> i64 {
+    args.iter()
+        .position(|a| a == PERIOD_ARG)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.to_str()?.parse::<i64>().ok())
+        .filter(|p| *p > 0)
+        .unwrap_or(DEFAULT_PERIOD_SECS)
+}
+
+/// What the helper saw at its last look.
+struct Activity {
+    period: i64,
+    /// When to look next (epoch seconds).
+    next: i64,
+    /// Bytes sent on every interface but `lo`, at the last look.
+    traffic: Option<u64>,
+    /// The pids of the `exec` helpers running at the last look.
+    commands: BTreeSet<u32>,
+    /// The activity file, created by this process (never a path someone else made).
+    file: Option<File>,
+}
+
+impl Activity {
+    fn new(period: i64) -> Activity {
+        Activity {
+            period,
+            next: 0,
+            traffic: None,
+            commands: BTreeSet::new(),
+            file: None,
+        }
+    }
+
+    /// Looks once the period is up; notes activity if the counters moved, a command runs, or
+    /// one ended since the last look.
+    fn look(&mut self, now: i64) {
+        if now < self.next {
+            return;
+        }
+        self.next = now + self.period;
+        let traffic = interface_bytes();
+        let commands = running_commands();
+        let moved = self.traffic.is_some() && traffic != self.traffic;
+        let ended = self.commands.difference(&commands).next().is_some();
+        let active = moved || ended || !commands.is_empty();
+        self.traffic = traffic;
+        self.commands = commands;
+        if active {
+            self.record(now);
+        }
+    }
+
+    /// Writes `now` to the activity file. The file is made once, by this process, with
+    /// `O_EXCL | O_NOFOLLOW` in the root-owned `/.dsbx` (anything at that path before, such as
+    /// a file from the container's last run, is unlinked first), and rewritten in place through
+    /// its descriptor: never re-opened by path. Errors only cost the record.
+    fn record(&mut self, now: i64) {
+        if self.file.is_none() {
+            let _ = std::fs::remove_file(ACTIVITY_FILE);
+            self.file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o644)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK)
+                .open(ACTIVITY_FILE)
+                .ok();
+        }
+        if let Some(file) = &self.file {
+            let text = activity_text(now);
+            if file.write_all_at(text.as_bytes(), 0).is_ok() {
+                let _ = file.set_len(text.len() as u64);
+            }
+        }
+    }
+}
+
+/// The sum of `tx_bytes` over the interfaces in `/sys/class/net` but `lo` (a process talking
+/// to itself is not someone using the sandbox). Only what the sandbox sends counts: a server's
+/// answers, a client's requests and their acknowledgements all send, while the broadcasts of
+/// other containers on a shared network arrive at every sandbox and would keep all of them
+/// busy forever.
+fn interface_bytes() -> Option<u64> {
+    let mut total = 0u64;
+    for entry in std::fs::read_dir("/sys/class/net").ok()?.flatten() {
+        if entry.file_name() == "lo" {
+            continue;
+        }
+        let path = entry.path().join("statistics").join("tx_bytes");
+        if let Some(n) = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| t.trim().parse::<u64>().ok())
+        {
+            total = total.wrapping_add(n);
+        }
+    }
+    Some(total)
+}
+
+/// The pids of the helper's `exec` role running now: each is a `dsbx exec` command's parent.
+fn running_commands() -> BTreeSet<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return BTreeSet::new();
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|cmdline| {
+                let mut words = cmdline.split(|b| *b == 0).skip(1);
+                words.next() == Some(b"__helper".as_slice())
+                    && words.next() == Some(b"exec".as_slice())
+            })
+        })
+        .collect()
+}
+
 /// The deadline in epoch seconds; `None` (never) when the file is absent, empty or `0`.
 pub fn read_deadline() -> Option<i64> {
-    let text = std::fs::read_to_string(DEADLINE_FILE).ok()?;
+    // Not through a link, and never blocking PID 1 on a FIFO.
+    let text = super::own_files::read_regular(DEADLINE_FILE, false)?;
     parse_deadline(&text)
 }
 
@@ -93,5 +228,17 @@ mod tests {
         assert_eq!(parse_deadline("0"), None);
         assert_eq!(parse_deadline(""), None);
         assert_eq!(parse_deadline("garbage"), None);
+    }
+
+    #[test]
+    fn period_argument() {
+        let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(activity_period(&args(&[])), DEFAULT_PERIOD_SECS);
+        assert_eq!(activity_period(&args(&[PERIOD_ARG, "2"])), 2);
+        assert_eq!(
+            activity_period(&args(&[PERIOD_ARG, "0"])),
+            DEFAULT_PERIOD_SECS
+        );
+        assert_eq!(activity_period(&args(&[PERIOD_ARG])), DEFAULT_PERIOD_SECS);
     }
 }

@@ -3,19 +3,28 @@
 //!
 //! Roles:
 //! - `init`: PID 1 of every sandbox. Reaps zombies and keeps the sandbox alive until the deadline
-//!   in `/.dsbx/deadline`, re-read on SIGUSR1 and at least every minute.
+//!   in `/.dsbx/deadline`, re-read on SIGUSR1 and at least every minute; notes activity in
+//!   `/.dsbx/activity` (commands, network traffic).
 //! - `exec`: runs one `dsbx exec` command (user, cwd, timeout, tree kill, output relay).
-//! - `drain`: appends a lingering background child's output to a log file.
+//! - `drain`: appends a lingering background child's output to its log (an inherited fd).
 //! - `kill TAG`: ends the `exec` tagged TAG and its whole tree (the client was interrupted).
-//! - `fs`: file operations for `dsbx files …` (see `fs.rs`).
 //! - `egress-proxy`: dsbx's egress proxy, in a sandbox's proxy container (see `egress_proxy.rs`).
+//! - `fs --user U OP …`: file operations for `dsbx files …`, as user U (see `fs.rs`).
+//! - `extract --user U DIR`: unpacks an upload's tar from stdin into DIR as user U.
 //! - `listening PORT`: exit 0 if a TCP socket listens on PORT in the sandbox, 1 if none does.
+//!
+//! The engine starts every role as root. Roles that act for the sandbox's user resolve it from
+//! the sandbox's own `/etc/passwd` (root and numeric ids need none) and drop to it before they
+//! touch a path; the root roles create their own files only under `/.dsbx` (`own_files`).
 
 pub mod egress_proxy;
 pub mod exec;
+pub mod extract;
 pub mod fs;
 pub mod keepalive;
 pub mod listening;
+pub mod own_files;
+pub mod user_switch;
 
 use std::ffi::OsString;
 
@@ -27,12 +36,13 @@ pub const RELOAD_SIGNAL: &str = "SIGUSR1";
 pub fn run(args: Vec<OsString>) -> i32 {
     let role = args.first().and_then(|a| a.to_str()).unwrap_or("");
     match role {
-        "init" => keepalive::run(),
+        "init" => keepalive::run(&args[1..]),
         "exec" => exec::run_exec(&args[1..]),
         "drain" => exec::run_drain(&args[1..]),
         "kill" => exec::run_kill(&args[1..]),
         "fs" => fs::run(&args[1..]),
         "egress-proxy" => egress_proxy::run(&args[1..]),
+        "extract" => extract::run(&args[1..]),
         "listening" => listening::run(&args[1..]),
         other => {
             eprintln!("dsbx helper: unknown role `{other}`");

@@ -239,7 +239,13 @@ pub async fn upload_with(
         }
     };
     let local_is_dir = scan.root_is_dir();
-    let owner = owner_of(engine, &sandbox, root).await?;
+    let as_user = extracts_as_user(&sandbox, root);
+    let owner = if as_user {
+        // The helper writes as the user; the kernel, not the headers, decides the owner.
+        pack::Owner { uid: 0, gid: 0 }
+    } else {
+        owner_of(engine, &sandbox, root).await?
+    };
     let shown = format!("{}:{dest}", sandbox.id);
 
     // Where Docker extracts (an existing directory) and how the entries are named there.
@@ -341,12 +347,20 @@ pub async fn upload_with(
         }
         result
     });
-    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+    let body = Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
-    });
-    let sent = engine
-        .upload_tar_stream(&sandbox.container_id, &extract_dir, body)
-        .await;
+    }));
+    let sent = if as_user {
+        extract_as_user(engine, &sandbox, &extract_dir, body, &shown).await
+    } else {
+        match engine
+            .upload_tar_stream(&sandbox.container_id, &extract_dir, body)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(e) => Err(upload_error(engine, &sandbox, e, &shown).await),
+        }
+    };
     let packed = packer
         .await
         .map_err(|e| anyhow!("the upload thread failed: {e}"))?;
@@ -361,7 +375,7 @@ pub async fn upload_with(
                 "upload to {shown} failed (it may hold a partial copy)"
             )));
         }
-        (Err(e), _) => return Err(upload_error(engine, &sandbox, e, &shown).await),
+        (Err(e), _) => return Err(e),
         (Ok(()), Err(e)) => return Err(e.context(format!("upload to {shown} failed"))),
     }
     touch(ctx, &sandbox.id);
@@ -370,6 +384,63 @@ pub async fn upload_with(
         files,
         duration_ms: started.elapsed().as_millis() as u64,
     })
+}
+
+/// Whether an upload goes through the helper as the sandbox's user (so the kernel checks what it
+/// may write) rather than the archive API, which writes as root: every upload without `--root`
+/// into a sandbox that has the helper and a user other than root. For root, both write as root
+/// and the archive API is the faster. Without a helper (see `helper_path`) the archive API is
+/// all there is, and the README says what that means.
+fn extracts_as_user(sandbox: &Sandbox, root: bool) -> bool {
+    let spec = sandbox.user();
+    let root_user = matches!(
+        spec,
+        "root" | "0" | "0:0" | "root:root" | "root:0" | "0:root"
+    );
+    !root && !root_user && sandbox.label(crate::labels::HELPER).is_some()
+}
+
+/// Streams the tar into `__helper extract` as the sandbox's user, which unpacks it in `dir`.
+async fn extract_as_user(
+    engine: &Engine,
+    sandbox: &Sandbox,
+    dir: &str,
+    body: impl futures_util::Stream<Item = Result<Bytes, io::Error>> + Unpin + Send + 'static,
+    shown: &str,
+) -> anyhow::Result<()> {
+    use crate::engine::helper_volume::HELPER_PATH;
+    let cmd = [
+        HELPER_PATH,
+        "__helper",
+        "extract",
+        "--user",
+        sandbox.user(),
+        dir,
+    ]
+    .map(str::to_string)
+    .to_vec();
+    let out = engine.run_with_input(&sandbox.id, cmd, "0", body).await?;
+    if out.code == 0 {
+        return Ok(());
+    }
+    let text = String::from_utf8_lossy(&out.stderr);
+    let line = text.lines().next().unwrap_or("").trim();
+    if out.code == 125 || out.code == 127 || line.is_empty() {
+        bail!(
+            "upload to {shown} failed: the sandbox's dsbx helper could not unpack it (exit {}{}); \
+             a sandbox made by an earlier dsbx needs recreating (or `upload --root`)",
+            out.code,
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(": {line}")
+            }
+        );
+    }
+    bail!(
+        "upload to {shown} failed as user `{}`: {line}",
+        sandbox.user()
+    )
 }
 
 /// The engine's refusal, in words that say which side and what to do.

@@ -37,6 +37,8 @@ struct Hold {
 #[derive(Default)]
 struct HoldState {
     suffix: Option<String>,
+    /// Only a request with this method (`PUT`, `GET`) is held, when set.
+    method: Option<String>,
     arrived: bool,
     released: bool,
 }
@@ -52,6 +54,13 @@ impl ApiLog {
     /// [`release`]: ApiLog::release
     pub fn holding(suffix: &str) -> ApiLog {
         Self::relaying(Some(suffix.to_string()))
+    }
+
+    /// Like [`holding`](ApiLog::holding), for the first `METHOD …suffix` request only.
+    pub fn holding_method(method: &str, suffix: &str) -> ApiLog {
+        let log = Self::relaying(Some(suffix.to_string()));
+        log.hold.state.lock().unwrap().method = Some(method.to_string());
+        log
     }
 
     fn relaying(suffix: Option<String>) -> ApiLog {
@@ -121,7 +130,12 @@ impl Hold {
             return;
         };
         let path = |l: &String| l.split('?').next().unwrap_or("").to_string();
-        if state.arrived || !lines.iter().any(|l| path(l).ends_with(&suffix)) {
+        let method = state.method.clone().unwrap_or_default();
+        if state.arrived
+            || !lines
+                .iter()
+                .any(|l| l.starts_with(&method) && path(l).ends_with(&suffix))
+        {
             return;
         }
         state.arrived = true;

@@ -1,0 +1,85 @@
+//! `dsbx fork ID [-n COUNT]`: snapshot a sandbox (it keeps running) and start COUNT sandboxes
+//! from that snapshot in parallel; prints their ids, one per line, in no particular order.
+//!
+//! All or nothing: when one of the new sandboxes cannot be made, the others are removed too, so
+//! a script never has to find out which ids it got. The fork's snapshot stays while its
+//! sandboxes use it; `gc` removes it once none does.
+
+use super::Context;
+use crate::cli::{ForkArgs, InitArgs};
+use crate::error::{one_line, usage};
+use futures_util::future::join_all;
+
+/// More at once would only queue on the engine (and on the machine's cores).
+const MAX_COUNT: usize = 64;
+
+pub async fn run(ctx: &Context, args: ForkArgs) -> anyhow::Result<i32> {
+    let count = args
+        .count
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=MAX_COUNT).contains(n))
+        .ok_or_else(|| {
+            usage(format!(
+                "invalid -n `{}`: use a whole number from 1 to {MAX_COUNT}",
+                args.count
+            ))
+        })?;
+    let init_args = InitArgs {
+        timeout: args.timeout.clone(),
+        ..Default::default()
+    };
+    if let Some(t) = &args.timeout {
+        crate::units::parse_duration(t)?;
+    }
+    let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
+    let spinner = ctx.printer.spinner(format!("Forking {}…", sandbox.id));
+    let made = async {
+        let taken = super::snapshot::take(ctx, engine, &sandbox, None, &args.how, true).await?;
+        let snapshot = super::snapshot::find(ctx, engine, &taken.name).await?;
+        let plan = super::snapshot::plan_for(ctx, &init_args, &snapshot)?;
+        let results =
+            join_all((0..count).map(|_| super::init::launch(ctx, engine, plan.clone()))).await;
+        anyhow::Ok((snapshot, results))
+    }
+    .await;
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let (snapshot, results) = made?;
+    let (ids, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(|r| r.is_ok());
+    let ids: Vec<String> = ids.into_iter().filter_map(Result::ok).collect();
+    if let Some(Err(first)) = errors.into_iter().next() {
+        for id in &ids {
+            if let Err(e) = engine.remove_sandbox(id).await {
+                ctx.printer.warn(format!(
+                    "could not remove forked sandbox {id}: {}",
+                    one_line(&e)
+                ));
+            }
+        }
+        let _ = ctx.store.update(|s| {
+            for id in &ids {
+                s.sandboxes.remove(id);
+            }
+            Ok(())
+        });
+        let _ = super::snapshot::remove(engine, &snapshot).await;
+        return Err(first.context(format!(
+            "could not start {count} sandbox(es) from {}; none was kept",
+            sandbox.id
+        )));
+    }
+    if ctx.printer.json {
+        ctx.printer.json_value(&serde_json::json!({
+            "ids": ids,
+            "snapshot": snapshot.name,
+            "source": sandbox.id,
+        }))?;
+    } else {
+        for id in &ids {
+            ctx.printer.data(id)?;
+        }
+    }
+    Ok(0)
+}
