@@ -6,7 +6,6 @@
 //! (epoch seconds); `ls`, `info` and `gc --idle` read it through the archive API.
 
 use crate::engine::Engine;
-use crate::ids::container_name;
 use crate::sandbox::Sandbox;
 use crate::state::Record;
 use chrono::{DateTime, Utc};
@@ -35,10 +34,14 @@ pub fn parse_activity(text: &str) -> Option<DateTime<Utc>> {
         .and_then(|s| DateTime::from_timestamp(s, 0))
 }
 
-/// The activity the sandbox's helper recorded; `Ok(None)`: none yet (or no helper).
-pub async fn read_activity(engine: &Engine, id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+/// The activity the sandbox's helper recorded; `Ok(None)`: none yet (or no helper). Read by
+/// the Docker id a checked list or inspect returned.
+pub async fn read_activity(
+    engine: &Engine,
+    sandbox: &Sandbox,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
     let bytes = engine
-        .read_small_file(&container_name(id), ACTIVITY_FILE)
+        .read_small_file(&sandbox.container_id, ACTIVITY_FILE)
         .await?;
     Ok(bytes.and_then(|b| parse_activity(&String::from_utf8_lossy(&b))))
 }
@@ -76,8 +79,7 @@ pub async fn read_activities(
     sandboxes: &[&Sandbox],
 ) -> std::collections::HashMap<String, Option<DateTime<Utc>>> {
     let read =
-        futures_util::future::join_all(sandboxes.iter().map(|s| read_activity(engine, &s.id)))
-            .await;
+        futures_util::future::join_all(sandboxes.iter().map(|s| read_activity(engine, s))).await;
     sandboxes
         .iter()
         .zip(read)

@@ -9,7 +9,6 @@ use crate::engine::Engine;
 use crate::engine::archive::tar_of_files;
 use crate::helper::RELOAD_SIGNAL;
 use crate::helper::keepalive::parse_deadline;
-use crate::ids::container_name;
 use crate::sandbox::{ContainerState, Sandbox};
 use crate::state::{Record, StateStore};
 use chrono::{DateTime, Utc};
@@ -29,21 +28,25 @@ pub fn parse_deadline_text(text: &str) -> Option<DateTime<Utc>> {
     parse_deadline(text).and_then(|secs| DateTime::from_timestamp(secs, 0))
 }
 
-/// Writes the deadline into the sandbox through the archive API (running, stopped or paused).
+/// Writes the deadline into the sandbox through the archive API (running, stopped or paused),
+/// addressed by its Docker id.
 pub async fn write_deadline(
     engine: &Engine,
-    id: &str,
+    sandbox: &Sandbox,
     deadline: Option<DateTime<Utc>>,
 ) -> anyhow::Result<()> {
     let text = deadline_text(deadline);
     let tar = tar_of_files(&[(DEADLINE_ENTRY, 0o644, text.as_bytes())])?;
-    engine.upload_tar(&container_name(id), "/", tar).await
+    engine.upload_tar(&sandbox.container_id, "/", tar).await
 }
 
 /// Reads the deadline the sandbox's helper obeys. `Ok(None)`: never (no file, or `0`).
-pub async fn read_deadline(engine: &Engine, id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+pub async fn read_deadline(
+    engine: &Engine,
+    sandbox: &Sandbox,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
     let bytes = engine
-        .read_small_file(&container_name(id), crate::helper::DEADLINE_FILE)
+        .read_small_file(&sandbox.container_id, crate::helper::DEADLINE_FILE)
         .await?;
     Ok(bytes.and_then(|b| parse_deadline_text(&String::from_utf8_lossy(&b))))
 }
@@ -119,7 +122,7 @@ pub async fn read_needed_deadlines(
         .filter(|s| deadline_needs_reading(s, state.sandboxes.get(&s.id), now))
         .collect();
     let read =
-        futures_util::future::join_all(wanted.iter().map(|s| read_deadline(engine, &s.id))).await;
+        futures_util::future::join_all(wanted.iter().map(|s| read_deadline(engine, s))).await;
     wanted
         .iter()
         .zip(read)
@@ -136,7 +139,7 @@ pub async fn deadline_in_force(
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     let file = if deadline_needs_reading(sandbox, record, now) {
-        Some(read_deadline(engine, &sandbox.id).await.ok())
+        Some(read_deadline(engine, sandbox).await.ok())
     } else {
         None
     };
@@ -163,13 +166,13 @@ pub async fn check_not_expired(
         // The record may be behind the file (a `dsbx timeout` whose state write failed): the
         // file is asked before the record's word shortens anything.
         Some(r) if r.deadline.is_some_and(|d| d <= Utc::now()) => {
-            match read_deadline(engine, &sandbox.id).await {
+            match read_deadline(engine, sandbox).await {
                 Ok(file) => file,
                 Err(_) => r.deadline,
             }
         }
         Some(r) => r.deadline,
-        None => read_deadline(engine, &sandbox.id).await?,
+        None => read_deadline(engine, sandbox).await?,
     };
     match deadline.filter(|d| *d <= Utc::now()) {
         Some(d) => Err(crate::error::tagged(
@@ -232,12 +235,12 @@ pub async fn set_deadline(
     sandbox: &Sandbox,
     deadline: Option<DateTime<Utc>>,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
-    write_deadline(engine, &sandbox.id, deadline).await?;
+    write_deadline(engine, sandbox, deadline).await?;
     if matches!(
         sandbox.state,
         ContainerState::Running | ContainerState::Restarting
     ) {
-        notify_helper(engine, &sandbox.id).await?;
+        notify_helper(engine, sandbox).await?;
     }
     crate::state::update_or_warn(store, printer, |state| {
         set_record_deadline(state, sandbox, deadline);
@@ -249,11 +252,14 @@ pub async fn set_deadline(
 /// Makes a running sandbox's helper re-read its deadline now. Only a sandbox whose PID 1 is
 /// dsbx's helper is signalled (any other init would pass the signal to a child that dies of it);
 /// one that stopped meanwhile needs no signal.
-pub async fn notify_helper(engine: &Engine, id: &str) -> anyhow::Result<()> {
-    if !engine.runs_helper(id).await? {
+pub async fn notify_helper(engine: &Engine, sandbox: &Sandbox) -> anyhow::Result<()> {
+    if !engine.runs_helper(sandbox).await? {
         return Ok(());
     }
-    match engine.signal_sandbox(id, RELOAD_SIGNAL).await {
+    match engine
+        .signal_sandbox(&sandbox.container_id, &sandbox.id, RELOAD_SIGNAL)
+        .await
+    {
         Ok(()) => Ok(()),
         // 409: not running (stopped or paused meanwhile); it reads the file when it runs again.
         Err(e) if e.to_string().contains("409") => Ok(()),

@@ -51,7 +51,11 @@ pub async fn run(ctx: &Context, args: ForkArgs) -> anyhow::Result<i32> {
     let ids: Vec<String> = ids.into_iter().filter_map(Result::ok).collect();
     if let Some(Err(first)) = errors.into_iter().next() {
         for id in &ids {
-            if let Err(e) = engine.remove_sandbox(id).await {
+            // Sandboxes this fork just made, by the names it gave them (no label involved).
+            if let Err(e) = engine
+                .remove_sandbox(&crate::ids::container_name(id), id)
+                .await
+            {
                 ctx.printer.warn(format!(
                     "could not remove forked sandbox {id}: {}",
                     one_line(&e)

@@ -78,8 +78,14 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     // The state is read before the list: a record finished before the list call has its
     // container in the list, so an `init` completing meanwhile is never taken for a gone one.
     let state = ctx.store.load()?;
-    let (live, networks) =
-        tokio::try_join!(engine.list_sandboxes(scope), engine.list_managed_networks())?;
+    let (live, networks) = tokio::try_join!(
+        engine.list_sandboxes_checked(scope),
+        engine.list_managed_networks()
+    )?;
+    for skipped in &live.skipped {
+        ctx.printer.verbose(skipped);
+    }
+    let live = live.sandboxes;
     let now = Utc::now();
 
     // The deadline inside a sandbox is read wherever the record's or the label's word may be
@@ -100,7 +106,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         crate::activity::read_activities(engine, &maybe_idle)
     );
 
-    let mut targets: Vec<(Action, Option<Target>)> = Vec::new();
+    let mut targets: Vec<(Action, Target)> = Vec::new();
     for s in &live {
         let record = state.sandboxes.get(&s.id);
         let deadline = match crate::lifetime::effective_deadline(
@@ -113,7 +119,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         };
         let activity = activities.get(&s.id).copied().flatten();
         if let Some(action) = judge(s, record, deadline, activity, &rules, now) {
-            targets.push((action, Some(Target::Live(s.clone()))));
+            targets.push((action, Target::Live(s.clone())));
         }
     }
     for (id, r) in &state.sandboxes {
@@ -131,7 +137,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
                     },
                     since: None,
                 },
-                Some(Target::Missing {
+                Target::Missing {
                     id: id.clone(),
                     record: Record {
                         // Only a network that carries dsbx's labels is ever removed.
@@ -142,7 +148,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
                         }),
                         ..r.clone()
                     },
-                }),
+                },
             ));
         }
     }
@@ -157,18 +163,26 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         let confirmed = ctx.store.still_abandoned(&abandoned)?;
         targets.retain(|(a, _)| a.reason != "abandoned" || confirmed.contains(&a.id));
     }
-    for n in orphan_networks(&networks, &live, &state, &targets, scope, now) {
-        targets.push((
-            Action {
-                kind: What::Network,
-                id: n.name.clone(),
-                scope: n.scope.clone(),
-                reason: "sandbox_gone",
-                since: None,
-            },
-            None,
-        ));
-    }
+    let orphans: Vec<(Action, String)> =
+        orphan_networks(&networks, &live, &state, &targets, scope, now)
+            .into_iter()
+            .map(|n| {
+                let action = Action {
+                    kind: What::Network,
+                    id: n.name.clone(),
+                    scope: n.scope.clone(),
+                    reason: "sandbox_gone",
+                    since: None,
+                };
+                (action, n.id.clone())
+            })
+            .collect();
+    // A network is removed by the Docker id the label-filtered list gave it.
+    let targets: Vec<(Action, Removal)> = targets
+        .into_iter()
+        .map(|(a, t)| (a, Removal::Sandbox(Box::new(t))))
+        .chain(orphans.into_iter().map(|(a, id)| (a, Removal::Network(id))))
+        .collect();
 
     let mut removed: Vec<Action> = Vec::new();
     let mut errors: Vec<(Action, String)> = Vec::new();
@@ -177,8 +191,8 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     } else {
         let results = join_all(targets.iter().map(|(action, target)| async move {
             match target {
-                Some(t) => super::kill::remove(engine, t).await,
-                None => engine.remove_network(&action.id).await,
+                Removal::Sandbox(t) => super::kill::remove(engine, t).await,
+                Removal::Network(docker_id) => engine.remove_network(docker_id, &action.id).await,
             }
         }))
         .await;
@@ -229,6 +243,13 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     } else {
         1
     })
+}
+
+/// How one thing gc decided on is removed.
+enum Removal {
+    Sandbox(Box<Target>),
+    /// An orphan network, by its Docker id.
+    Network(String),
 }
 
 /// What gc knows of a sandbox's deadline.
@@ -300,7 +321,7 @@ fn orphan_networks<'a>(
     networks: &'a [ManagedNetwork],
     live: &[Sandbox],
     state: &State,
-    targets: &[(Action, Option<Target>)],
+    targets: &[(Action, Target)],
     scope: Option<&str>,
     now: DateTime<Utc>,
 ) -> Vec<&'a ManagedNetwork> {
@@ -309,7 +330,10 @@ fn orphan_networks<'a>(
         .filter(|n| n.role == "isolated")
         .filter(|n| scope.is_none_or(|sc| n.scope.as_deref() == Some(sc)))
         .filter(|n| {
-            let Some(id) = n.sandbox_id.as_deref() else {
+            // Only a network whose labels and name agree with what `init` makes for an id.
+            let Some(id) = n.sandbox_id.as_deref().filter(|id| {
+                crate::ids::is_id(id) && n.name == crate::sandbox::isolated_network_name(id)
+            }) else {
                 return false;
             };
             let young = n
@@ -323,7 +347,7 @@ fn orphan_networks<'a>(
                 .is_some_and(|r| r.being_created(now));
             let handled = targets.iter().any(|(a, t)| {
                 a.id == id
-                    && matches!(t, Some(Target::Missing { record, .. })
+                    && matches!(t, Target::Missing { record, .. }
                         if record.isolated_network.as_deref() == Some(n.name.as_str()))
             });
             !young && !creating && !handled && !live.iter().any(|s| s.id == id)
@@ -534,6 +558,7 @@ mod tests {
         let old = format_time(now - TimeDelta::hours(1));
         let net =
             |name: &str, role: &str, id: Option<&str>, scope: &str, created: &str| ManagedNetwork {
+                id: format!("id-of-{name}"),
                 name: name.into(),
                 role: role.into(),
                 sandbox_id: id.map(str::to_string),
@@ -563,6 +588,9 @@ mod tests {
                 "x",
                 &old,
             ),
+            // Labels that lie: a name that is not the id's network, an id that is a path.
+            net("victim-net", "isolated", Some("gone11111111"), "s", &old),
+            net("dsbx-net-x/../y", "isolated", Some("x/../y"), "s", &old),
             net(
                 "dsbx-net-young0000000",
                 "isolated",

@@ -63,15 +63,15 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         crate::sandbox::ContainerState::Running | crate::sandbox::ContainerState::Restarting
     );
     let (deadline, stats, activity) = tokio::join!(
-        crate::lifetime::read_deadline(engine, &sandbox.id),
+        crate::lifetime::read_deadline(engine, &sandbox),
         async {
             if args.stats && running {
-                Some(engine.stats(&sandbox.id).await)
+                Some(engine.stats(&sandbox).await)
             } else {
                 None
             }
         },
-        crate::activity::read_activity(engine, &sandbox.id)
+        crate::activity::read_activity(engine, &sandbox)
     );
     // The latest of a dsbx command, a command in the sandbox and its network traffic.
     let last_activity = crate::activity::seen_activity(record, activity.ok().flatten());

@@ -556,14 +556,14 @@ async fn create_steps(
     cancel.check()?;
     check_user(engine, id, plan).await?;
     cancel.check()?;
+    // `init` addresses the container it just made by the name it gave it (no label involved).
+    let container = ids::container_name(id);
     let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
     let tar =
         crate::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, deadline.as_bytes())])?;
-    engine
-        .upload_tar(&ids::container_name(id), "/", tar)
-        .await?;
+    engine.upload_tar(&container, "/", tar).await?;
     cancel.check()?;
-    engine.start_sandbox(id).await?;
+    engine.start_sandbox(&container, id).await?;
     cancel.check()?;
     record(ctx, plan, id, false)?;
     if let Some(limit) = plan.wait_healthy {
@@ -785,13 +785,13 @@ fn container_labels(ctx: &Context, plan: &Plan, id: &str) -> HashMap<String, Str
 async fn clean_up(ctx: &Context, engine: &Engine, id: &str, made: &Made) {
     // Remove by name even when the create call's answer never came: it may still have worked.
     if made.container
-        && let Err(e) = engine.remove_sandbox(id).await
+        && let Err(e) = engine.remove_sandbox(&ids::container_name(id), id).await
     {
         ctx.printer
             .warn(format!("could not remove the half-made sandbox {id}: {e}"));
     }
     if let Some(network) = &made.network
-        && let Err(e) = engine.remove_network(network).await
+        && let Err(e) = engine.remove_network(network, network).await
     {
         ctx.printer
             .warn(format!("could not remove network {network}: {e}"));

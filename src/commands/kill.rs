@@ -15,7 +15,11 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
     let mut unknown: Vec<(String, anyhow::Error)> = Vec::new();
     if args.all {
         let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
-        let live = engine.list_sandboxes(scope).await?;
+        let listing = engine.list_sandboxes_checked(scope).await?;
+        for skipped in &listing.skipped {
+            ctx.printer.verbose(skipped);
+        }
+        let live = listing.sandboxes;
         for (id, r) in &state.sandboxes {
             if scope.is_none_or(|s| r.scope == s)
                 && !r.being_created(chrono::Utc::now())
@@ -96,15 +100,36 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
     })
 }
 
+/// Removes a sandbox's container by the Docker id a checked list returned (never by a name
+/// built from a label), then its isolated network. A recorded sandbox missing from the list has
+/// no container dsbx may touch: a container of that name whose labels do not validate is not
+/// dsbx's.
 pub async fn remove(engine: &Engine, target: &Target) -> anyhow::Result<()> {
-    let id = target.id();
-    engine.remove_sandbox(id).await?;
-    let network = match target {
-        Target::Live(s) => s.isolated_network().map(str::to_string),
-        Target::Missing { record, .. } => record.isolated_network.clone(),
+    let (id, network) = match target {
+        Target::Live(s) => {
+            engine.remove_sandbox(&s.container_id, &s.id).await?;
+            (&s.id, s.isolated_network().map(str::to_string))
+        }
+        Target::Missing { id, record } => (id, record.isolated_network.clone()),
     };
-    if let Some(network) = network {
-        engine.remove_network(&network).await?;
+    if let Some(name) = network {
+        remove_isolated_network(engine, id, &name).await?;
+    }
+    Ok(())
+}
+
+/// Removes the isolated network made for sandbox `id`, by the Docker id of the one the
+/// label-filtered network list shows for it (role, sandbox id and name all agreeing).
+async fn remove_isolated_network(engine: &Engine, id: &str, name: &str) -> anyhow::Result<()> {
+    let networks = engine.list_managed_networks().await?;
+    let ours = networks.iter().filter(|n| {
+        n.role == "isolated"
+            && n.sandbox_id.as_deref() == Some(id)
+            && n.name == name
+            && n.name == crate::sandbox::isolated_network_name(id)
+    });
+    for n in ours {
+        engine.remove_network(&n.id, &n.name).await?;
     }
     Ok(())
 }

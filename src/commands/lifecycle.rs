@@ -13,7 +13,7 @@ pub async fn pause(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
     match sandbox.state {
         ContainerState::Paused => {}
         ContainerState::Running | ContainerState::Restarting => {
-            engine.pause_sandbox(&sandbox.id).await?
+            engine.pause_sandbox(&sandbox).await?
         }
         _ => {
             return Err(crate::error::tagged(
@@ -35,12 +35,14 @@ pub async fn resume(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
     match sandbox.state {
         ContainerState::Running | ContainerState::Restarting => {}
         ContainerState::Paused => {
-            engine.resume_sandbox(&sandbox.id).await?;
+            engine.resume_sandbox(&sandbox).await?;
             // Its deadline may have changed while it was frozen: have the helper look now.
-            crate::lifetime::notify_helper(engine, &sandbox.id).await?;
+            crate::lifetime::notify_helper(engine, &sandbox).await?;
         }
         ContainerState::Created | ContainerState::Exited => {
-            engine.start_sandbox(&sandbox.id).await?;
+            engine
+                .start_sandbox(&sandbox.container_id, &sandbox.id)
+                .await?;
         }
         ContainerState::Removing | ContainerState::Dead => {
             engine.ensure_running(&sandbox).await?;

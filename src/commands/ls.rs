@@ -43,7 +43,11 @@ pub struct PortRow {
 pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
     let engine = ctx.engine().await?;
     let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
-    let live = engine.list_sandboxes(scope).await?;
+    let listing = engine.list_sandboxes_checked(scope).await?;
+    for skipped in &listing.skipped {
+        ctx.printer.verbose(skipped);
+    }
+    let live = listing.sandboxes;
     let state = ctx.store.load()?;
     // The helper's activity record costs one archive read per sandbox: only `--json` shows it.
     let with_files: Vec<&Sandbox> = live

@@ -735,7 +735,7 @@ impl Server {
         };
         let ctx = self.ctx();
         let (engine, _, sandbox) = ctx.live_sandbox(&p.sandbox).await?;
-        let deadline = match crate::lifetime::read_deadline(engine, &sandbox.id).await? {
+        let deadline = match crate::lifetime::read_deadline(engine, &sandbox).await? {
             None => None,
             Some(d) => {
                 let remaining = (d - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);

@@ -122,7 +122,7 @@ async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     // The deadline the helper obeys is the file inside the sandbox; the record's copy only if
     // the file cannot be read.
-    let current = match crate::lifetime::read_deadline(engine, &sandbox.id).await {
+    let current = match crate::lifetime::read_deadline(engine, &sandbox).await {
         Ok(d) => d,
         Err(e) => {
             ctx.printer.warn(format!(

@@ -49,8 +49,17 @@ pub struct CreateSpec {
 }
 
 impl Engine {
-    /// Every sandbox of `scope` (or of every scope) in one list call.
+    /// Every sandbox of `scope` (or of every scope) in one list call; containers whose labels
+    /// do not validate are left out (see [`Engine::list_sandboxes_checked`]).
     pub async fn list_sandboxes(&self, scope: Option<&str>) -> anyhow::Result<Vec<Sandbox>> {
+        Ok(self.list_sandboxes_checked(scope).await?.sandboxes)
+    }
+
+    /// Every sandbox of `scope` (or of every scope) in one list call, and the containers that
+    /// carry `dsbx.managed=true` but are not dsbx's: labels that do not validate
+    /// ([`labels::invalid_reason`]), or an id that more than one container claims. Those are
+    /// never acted on; `ls --verbose` says why each was skipped.
+    pub async fn list_sandboxes_checked(&self, scope: Option<&str>) -> anyhow::Result<Listing> {
         let mut label_filters = vec![labels::managed_filter()];
         if let Some(scope) = scope {
             label_filters.push(labels::scope_filter(scope));
@@ -65,18 +74,30 @@ impl Engine {
             .list_containers(Some(options))
             .await
             .map_err(|e| self.fail(e, "listing sandboxes"))?;
-        Ok(list.into_iter().filter_map(from_summary).collect())
+        let mut listing = Listing::default();
+        for c in list {
+            match from_summary(c, scope) {
+                Ok(s) => listing.sandboxes.push(s),
+                Err(skipped) => listing.skipped.push(skipped),
+            }
+        }
+        listing.set_aside_duplicates();
+        Ok(listing)
     }
 
-    /// The sandbox with this exact id, if its container exists and is dsbx's.
+    /// The sandbox with this exact id (checked: a sandbox id, never a path), if its container
+    /// exists and its labels validate for that id.
     pub async fn inspect_sandbox(&self, id: &str) -> anyhow::Result<Option<Sandbox>> {
+        if !crate::ids::is_id(id) {
+            return Ok(None);
+        }
         let name = crate::ids::container_name(id);
         match self
             .docker()
             .inspect_container(&name, None::<InspectContainerOptions>)
             .await
         {
-            Ok(info) => Ok(from_inspect(info)),
+            Ok(info) => Ok(from_inspect(info).filter(|s| s.id == id)),
             Err(e) if super::status(&e) == Some(404) => Ok(None),
             Err(e) => Err(self.fail(e, &format!("inspecting sandbox {id}"))),
         }
@@ -172,22 +193,26 @@ impl Engine {
         Ok(created.id)
     }
 
-    pub async fn start_sandbox(&self, id: &str) -> anyhow::Result<()> {
+    /// Starts a container. `container` is a Docker id a checked list or inspect returned (or,
+    /// for `init`, the container it just created); `id` names the sandbox in messages.
+    pub async fn start_sandbox(&self, container: &str, id: &str) -> anyhow::Result<()> {
         self.docker()
-            .start_container(&crate::ids::container_name(id), None)
+            .start_container(container, None)
             .await
             .map_err(|e| self.fail_sandbox(e, id, &format!("starting sandbox {id}")))
     }
 
-    /// Removes the container and its anonymous volumes. A container already gone is success.
-    pub async fn remove_sandbox(&self, id: &str) -> anyhow::Result<()> {
+    /// Removes a container and its anonymous volumes, by the Docker id a checked list or
+    /// inspect returned (`init` alone removes its own by the name it gave). A container
+    /// already gone is success.
+    pub async fn remove_sandbox(&self, container: &str, id: &str) -> anyhow::Result<()> {
         let options = RemoveContainerOptionsBuilder::new()
             .force(true)
             .v(true)
             .build();
         match self
             .docker()
-            .remove_container(&crate::ids::container_name(id), Some(options))
+            .remove_container(container, Some(options))
             .await
         {
             Ok(()) => Ok(()),
@@ -201,25 +226,32 @@ impl Engine {
         }
     }
 
-    /// Sends a signal to the sandbox's PID 1 (dsbx's helper).
-    pub async fn signal_sandbox(&self, id: &str, signal: &str) -> anyhow::Result<()> {
+    /// Sends a signal to the sandbox's PID 1 (dsbx's helper), by Docker id.
+    pub async fn signal_sandbox(
+        &self,
+        container: &str,
+        id: &str,
+        signal: &str,
+    ) -> anyhow::Result<()> {
         let options = KillContainerOptionsBuilder::new().signal(signal).build();
         self.docker()
-            .kill_container(&crate::ids::container_name(id), Some(options))
+            .kill_container(container, Some(options))
             .await
             .map_err(|e| self.fail_sandbox(e, id, &format!("signalling sandbox {id}")))
     }
 
-    pub async fn pause_sandbox(&self, id: &str) -> anyhow::Result<()> {
+    pub async fn pause_sandbox(&self, sandbox: &Sandbox) -> anyhow::Result<()> {
+        let id = &sandbox.id;
         self.docker()
-            .pause_container(&crate::ids::container_name(id))
+            .pause_container(&sandbox.container_id)
             .await
             .map_err(|e| self.fail_sandbox(e, id, &format!("pausing sandbox {id}")))
     }
 
-    pub async fn resume_sandbox(&self, id: &str) -> anyhow::Result<()> {
+    pub async fn resume_sandbox(&self, sandbox: &Sandbox) -> anyhow::Result<()> {
+        let id = &sandbox.id;
         self.docker()
-            .unpause_container(&crate::ids::container_name(id))
+            .unpause_container(&sandbox.container_id)
             .await
             .map_err(|e| self.fail_sandbox(e, id, &format!("resuming sandbox {id}")))
     }
@@ -228,13 +260,13 @@ impl Engine {
     pub async fn ensure_running(&self, sandbox: &Sandbox) -> anyhow::Result<()> {
         match sandbox.state {
             ContainerState::Running | ContainerState::Restarting => Ok(()),
-            ContainerState::Paused => self.resume_sandbox(&sandbox.id).await,
+            ContainerState::Paused => self.resume_sandbox(sandbox).await,
             ContainerState::Created | ContainerState::Exited => {
                 // A reboot stops a sandbox's egress proxy with it: its only way out.
                 if sandbox.labels.contains_key(crate::labels::EGRESS) {
                     self.ensure_egress_proxy_running(&sandbox.id).await?;
                 }
-                self.start_sandbox(&sandbox.id).await
+                self.start_sandbox(&sandbox.container_id, &sandbox.id).await
             }
             ContainerState::Removing | ContainerState::Dead => Err(not_found(format!(
                 "sandbox `{}` is being removed or dead; create a new one",
@@ -244,9 +276,84 @@ impl Engine {
     }
 }
 
-fn from_summary(c: ContainerSummary) -> Option<Sandbox> {
+/// A container listed with `dsbx.managed=true` that dsbx does not treat as a sandbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The engine's id for it (shortened to 12 characters in messages).
+    pub container_id: String,
+    pub name: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let short: String = self.container_id.chars().take(12).collect();
+        write!(
+            f,
+            "skipped container {short} ({:?}): {}; dsbx never touches it",
+            self.name.trim_start_matches('/'),
+            self.reason
+        )
+    }
+}
+
+/// What a checked list call found.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub sandboxes: Vec<Sandbox>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Listing {
+    /// Two containers claiming one sandbox id are both reported, never merged or acted on.
+    /// (A container must be named `dsbx-<id>` to validate and names are unique on an engine, so
+    /// this only guards against an engine that breaks that.)
+    fn set_aside_duplicates(&mut self) {
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        for s in &self.sandboxes {
+            *count.entry(s.id.as_str()).or_default() += 1;
+        }
+        let dup: std::collections::HashSet<String> = count
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(id, _)| id.to_string())
+            .collect();
+        if dup.is_empty() {
+            return;
+        }
+        let (bad, good): (Vec<Sandbox>, Vec<Sandbox>) = std::mem::take(&mut self.sandboxes)
+            .into_iter()
+            .partition(|s| dup.contains(&s.id));
+        self.sandboxes = good;
+        for s in bad {
+            self.skipped.push(Skipped {
+                reason: format!(
+                    "more than one container claims the sandbox id `{}`: not merged",
+                    s.id
+                ),
+                container_id: s.container_id,
+                name: s.labels.get(labels::NAME).cloned().unwrap_or_default(),
+            });
+        }
+    }
+}
+
+fn from_summary(c: ContainerSummary, scope: Option<&str>) -> Result<Sandbox, Skipped> {
     let labels = c.labels.unwrap_or_default();
-    let id = labels.get(labels::ID)?.clone();
+    let container_name = c
+        .names
+        .as_ref()
+        .and_then(|n| n.first())
+        .cloned()
+        .unwrap_or_default();
+    if let Some(reason) = labels::invalid_reason(&labels, &container_name, scope) {
+        return Err(Skipped {
+            container_id: c.id.unwrap_or_default(),
+            name: container_name,
+            reason,
+        });
+    }
+    let id = labels[labels::ID].clone();
     let ports =
         c.ports
             .unwrap_or_default()
@@ -270,7 +377,7 @@ fn from_summary(c: ContainerSummary) -> Option<Sandbox> {
         .and_then(|n| n.networks)
         .map(network_ips)
         .unwrap_or_default();
-    Some(Sandbox {
+    Ok(Sandbox {
         name: labels.get(labels::NAME).cloned().unwrap_or_default(),
         scope: labels.get(labels::SCOPE).cloned().unwrap_or_default(),
         image: c.image.unwrap_or_default(),
@@ -292,10 +399,11 @@ fn from_summary(c: ContainerSummary) -> Option<Sandbox> {
 fn from_inspect(c: ContainerInspectResponse) -> Option<Sandbox> {
     let config = c.config.unwrap_or_default();
     let labels = config.labels.unwrap_or_default();
-    if labels.get(labels::MANAGED).map(String::as_str) != Some("true") {
+    let container_name = c.name.clone().unwrap_or_default();
+    if labels::invalid_reason(&labels, &container_name, None).is_some() {
         return None;
     }
-    let id = labels.get(labels::ID)?.clone();
+    let id = labels[labels::ID].clone();
     let state = c.state.unwrap_or_default();
     let status = state.status.map(|s| s.to_string()).unwrap_or_default();
     let health = state

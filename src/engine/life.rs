@@ -3,6 +3,7 @@
 
 use super::Engine;
 use super::helper_volume::HELPER_PATH;
+use crate::sandbox::Sandbox;
 use bollard::models::ContainerStatsResponse;
 use bollard::query_parameters::{InspectContainerOptions, StatsOptionsBuilder};
 use futures_util::StreamExt;
@@ -20,13 +21,11 @@ pub struct Stats {
 
 impl Engine {
     /// Whether the sandbox's entrypoint is dsbx's helper (which handles the deadline signal).
-    pub async fn runs_helper(&self, id: &str) -> anyhow::Result<bool> {
+    pub async fn runs_helper(&self, sandbox: &Sandbox) -> anyhow::Result<bool> {
+        let id = &sandbox.id;
         let info = self
             .docker()
-            .inspect_container(
-                &crate::ids::container_name(id),
-                None::<InspectContainerOptions>,
-            )
+            .inspect_container(&sandbox.container_id, None::<InspectContainerOptions>)
             .await
             .map_err(|e| self.fail_sandbox(e, id, &format!("inspecting sandbox {id}")))?;
         Ok(info
@@ -36,12 +35,10 @@ impl Engine {
     }
 
     /// One stats sample (`stream=false`: the engine takes about a second to measure CPU).
-    pub async fn stats(&self, id: &str) -> anyhow::Result<Stats> {
+    pub async fn stats(&self, sandbox: &Sandbox) -> anyhow::Result<Stats> {
+        let id = &sandbox.id;
         let options = StatsOptionsBuilder::new().stream(false).build();
-        let mut stream = Box::pin(
-            self.docker()
-                .stats(&crate::ids::container_name(id), Some(options)),
-        );
+        let mut stream = Box::pin(self.docker().stats(&sandbox.container_id, Some(options)));
         match stream.next().await {
             Some(Ok(sample)) => Ok(stats_of(&sample)),
             Some(Err(e)) => Err(self.fail_sandbox(e, id, &format!("reading stats of {id}"))),

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct ManagedNetwork {
+    /// The engine's id: what dsbx removes it by.
+    pub id: String,
     pub name: String,
     pub role: String,
     /// The sandbox an isolated network was made for.
@@ -59,15 +61,16 @@ impl Engine {
         }
     }
 
-    /// Removes a network; one already gone is success.
-    /// Removes the network and its host lock (so `--isolated` networks leave no lock files).
-    /// A sandbox's internal network goes with its egress proxy (which holds an endpoint on it),
-    /// so `kill` and `gc` remove both.
-    pub async fn remove_network(&self, name: &str) -> anyhow::Result<()> {
+    /// Removes a network by the Docker id a label-filtered list returned (`init` alone removes
+    /// its own by the name it gave), and its host lock (so `--isolated` networks leave no lock
+    /// files); `name` is for messages and the lock. One already gone is success. A sandbox's internal
+    /// network goes with its egress proxy (which holds an endpoint on it), so `kill` and `gc`
+    /// remove both.
+    pub async fn remove_network(&self, network: &str, name: &str) -> anyhow::Result<()> {
         if let Some(id) = name.strip_prefix("dsbx-net-") {
             self.remove_egress_proxy(id).await?;
         }
-        match self.docker().remove_network(name).await {
+        match self.docker().remove_network(network).await {
             Ok(()) => {}
             Err(e) if super::status(&e) == Some(404) => {}
             Err(e) => return Err(self.fail(e, &format!("removing network {name}"))),
@@ -90,6 +93,7 @@ impl Engine {
             .filter_map(|n| {
                 let labels = n.labels.unwrap_or_default();
                 Some(ManagedNetwork {
+                    id: n.id?,
                     name: n.name?,
                     role: labels.get(labels::ROLE).cloned().unwrap_or_default(),
                     sandbox_id: labels.get(labels::ID).cloned(),

@@ -4,11 +4,13 @@
 //! the sbx-compatible `dsbx files …` commands. Both stream: the tar is written (or read) on a
 //! blocking thread through a bounded channel that feeds (or drains) the HTTP body, so memory
 //! stays flat whatever the size; stdin is spooled to an unnamed temp file because a tar header
-//! needs the size first. Downloads are extracted by [`unpack::extract`], which never writes
-//! outside the destination, into a staging directory beside it that is moved into place only
-//! when everything arrived, so a failed download leaves nothing that looks finished.
+//! needs the size first. Downloads are extracted by [`unpack`] through directory handles into a
+//! staging directory beside the target, which [`place`] moves into place only when everything
+//! arrived, so a failed download leaves nothing that looks finished and nothing is ever written
+//! through a symlink inside LOCAL.
 
 pub mod pack;
+pub mod place;
 pub mod remote;
 pub mod unpack;
 
@@ -686,7 +688,7 @@ pub async fn download_with(
         };
         match dest {
             Dest::Stdout => to_stdout(reader, is_dir, &progress),
-            Dest::Path(local) => to_path(
+            Dest::Path(local) => place::to_path(
                 reader,
                 &local,
                 &name,
@@ -773,198 +775,4 @@ fn to_stdout(
         }
     }
     bail!("the archive held no file")
-}
-
-/// The contract's download rules for a local path, applied through a staging directory.
-fn to_path(
-    reader: ChannelReader,
-    local: &Path,
-    name: &OsString,
-    remote_is_dir: bool,
-    shown: &str,
-    progress: &dyn Fn(u64),
-    options: &DownloadOptions,
-) -> anyhow::Result<unpack::Extracted> {
-    let wants_dir = remote::wants_dir(&local.to_string_lossy());
-    let fill = options.contents && remote_is_dir;
-    let mut created: Vec<PathBuf> = Vec::new();
-    let target = match fs::metadata(local) {
-        Ok(m) if m.is_dir() && fill => local.to_path_buf(),
-        Ok(m) if m.is_dir() => local.join(name),
-        Ok(_) if wants_dir => bail!("{} is not a directory", local.display()),
-        Ok(_) if remote_is_dir => bail!(
-            "cannot copy the directory {shown} onto the file {}",
-            local.display()
-        ),
-        Ok(_) => local.to_path_buf(),
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
-        {
-            let dir = if wants_dir {
-                local.to_path_buf()
-            } else {
-                local.parent().map(Path::to_path_buf).unwrap_or_default()
-            };
-            create_parents(&dir, &mut created)?;
-            if wants_dir && !fill {
-                local.join(name)
-            } else {
-                local.to_path_buf()
-            }
-        }
-        Err(e) => return Err(anyhow!("cannot use {}: {e}", local.display())),
-    };
-    let result = stage_and_commit(reader, &target, progress, &options.filter);
-    if result.is_err() {
-        for dir in created.iter().rev() {
-            let _ = fs::remove_dir(dir);
-        }
-    }
-    result
-}
-
-/// Creates the missing directories of `dir`, recording each one created; names the first
-/// ancestor that is a file.
-fn create_parents(dir: &Path, created: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let mut missing = Vec::new();
-    let mut current = dir.to_path_buf();
-    loop {
-        match fs::metadata(&current) {
-            Ok(m) if m.is_dir() => break,
-            Ok(_) => bail!(
-                "{} is a file, not a directory, so {} cannot be created",
-                current.display(),
-                dir.display()
-            ),
-            Err(_) => {
-                missing.push(current.clone());
-                match current.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => current = p.to_path_buf(),
-                    _ => break,
-                }
-            }
-        }
-    }
-    for path in missing.into_iter().rev() {
-        fs::create_dir(&path).map_err(|e| write_error(&path, e))?;
-        created.push(path);
-    }
-    Ok(())
-}
-
-/// Says which local place refused and why (full disk, read-only) in one line.
-fn write_error(path: &Path, e: io::Error) -> anyhow::Error {
-    use io::ErrorKind as K;
-    let why = match e.kind() {
-        K::StorageFull => "the disk is full".to_string(),
-        K::ReadOnlyFilesystem => "the file system is read-only".to_string(),
-        K::PermissionDenied => "permission denied".to_string(),
-        K::QuotaExceeded => "the disk quota is exceeded".to_string(),
-        _ => e.to_string(),
-    };
-    anyhow!("cannot write {}: {why}", path.display())
-}
-
-/// The first OS error in a chain, to say "disk full" rather than a library's wording.
-fn os_error(err: &anyhow::Error) -> Option<i32> {
-    err.chain().find_map(|c| {
-        c.downcast_ref::<io::Error>()
-            .and_then(io::Error::raw_os_error)
-    })
-}
-
-fn stage_and_commit(
-    reader: ChannelReader,
-    target: &Path,
-    progress: &dyn Fn(u64),
-    filter: &pack::Filter,
-) -> anyhow::Result<unpack::Extracted> {
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let stage = tempfile::Builder::new()
-        .prefix(".dsbx-download-")
-        .tempdir_in(&parent)
-        .map_err(|e| write_error(&parent, e))?;
-    let staged_name = OsString::from("entry");
-    let extracted = unpack::extract_filtered(reader, stage.path(), &staged_name, progress, filter)
-        .map_err(|e| match os_error(&e) {
-            Some(code @ (libc::ENOSPC | libc::EROFS | libc::EDQUOT | libc::EACCES)) => {
-                write_error(target, io::Error::from_raw_os_error(code))
-            }
-            _ => e.context(format!("downloading into {}", target.display())),
-        })?;
-    let staged = stage.path().join(&staged_name);
-    commit(&staged, target)?;
-    Ok(extracted)
-}
-
-/// Moves the staged copy into place: a rename when nothing is there or a file is replaced, a
-/// merge when a directory lands on a directory (checked for conflicts before anything moves).
-fn commit(staged: &Path, target: &Path) -> anyhow::Result<()> {
-    let staged_dir = fs::symlink_metadata(staged)?.is_dir();
-    match fs::symlink_metadata(target) {
-        Err(_) => fs::rename(staged, target).map_err(|e| write_error(target, e)),
-        Ok(m) => {
-            let target_dir = m.is_dir() || (m.file_type().is_symlink() && target.is_dir());
-            match (staged_dir, target_dir) {
-                (true, true) => {
-                    conflicts(staged, target)?;
-                    merge(staged, target)
-                }
-                (false, false) => fs::rename(staged, target).map_err(|e| write_error(target, e)),
-                (true, false) => bail!(
-                    "cannot replace the file {} with a directory",
-                    target.display()
-                ),
-                (false, true) => bail!(
-                    "cannot replace the directory {} with a file",
-                    target.display()
-                ),
-            }
-        }
-    }
-}
-
-fn conflicts(src: &Path, dst: &Path) -> anyhow::Result<()> {
-    for entry in fs::read_dir(src)? {
-        let entry = entry?;
-        let from = entry.path();
-        let to = dst.join(entry.file_name());
-        let from_dir = fs::symlink_metadata(&from)?.is_dir();
-        if let Ok(m) = fs::symlink_metadata(&to) {
-            match (from_dir, m.is_dir()) {
-                (true, true) => conflicts(&from, &to)?,
-                (false, false) => {}
-                (true, false) => bail!("cannot replace the file {} with a directory", to.display()),
-                (false, true) => bail!("cannot replace the directory {} with a file", to.display()),
-            }
-        }
-    }
-    Ok(())
-}
-
-fn merge(src: &Path, dst: &Path) -> anyhow::Result<()> {
-    for entry in fs::read_dir(src)? {
-        let entry = entry?;
-        let from = entry.path();
-        let to = dst.join(entry.file_name());
-        let both_dirs = fs::symlink_metadata(&from)?.is_dir()
-            && fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir());
-        if both_dirs {
-            merge(&from, &to)?;
-        } else {
-            fs::rename(&from, &to).map_err(|e| write_error(&to, e))?;
-        }
-    }
-    Ok(())
 }

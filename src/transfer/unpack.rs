@@ -1,26 +1,33 @@
 //! Safe extraction of a tar that came out of a sandbox.
 //!
 //! The archive is untrusted: whatever runs in the sandbox controls it. Extraction writes only
-//! inside a staging directory, and inside it only at paths made of plain components under the
-//! archive's one top entry. It never follows a symlink: every directory on the way to an entry
-//! must be a real directory this extraction created, and an existing entry at the final path is
-//! removed (never written through) before the new one is created with `O_NOFOLLOW`. Absolute
-//! paths, `..`, entries outside the top entry, hard links that leave the tree or point at anything
-//! but a regular file, device nodes and fifos are skipped, each with a warning.
+//! inside a staging directory, through directory handles (`cap-std`), one plain name at a time:
+//! every directory on the way to an entry is opened with `O_NOFOLLOW` from its parent's handle,
+//! so no symlink (one the archive made a moment before, or one already there) is ever followed,
+//! and no path string is ever resolved by the kernel from `/`. An existing entry at the final
+//! name is removed (never written through) before the new one is created exclusively. Absolute
+//! paths, `..`, entries outside the top entry, hard links that leave the tree or point at
+//! anything but a regular file, device nodes and fifos are skipped, each with a warning; so is an
+//! entry the local file system cannot hold (a name too long or invalid there).
+//!
+//! Directories are created 0700 and their modes and times are only recorded ([`DirMeta`]): the
+//! caller applies them once the tree is in its final place ([`apply_dir_meta`]), so a read-only
+//! directory never stops its own extraction, its move into place, or the removal of a failed
+//! copy, for root and non-root users alike.
 
 use anyhow::{Context, bail};
-use std::ffi::OsStr;
-use std::fs::{self, OpenOptions};
+use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt};
+use cap_std::fs::{Dir, DirBuilder, DirBuilderExt, OpenOptions, OpenOptionsExt};
+use std::ffi::{OsStr, OsString};
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 /// Mode bits kept on extracted entries: permissions and sticky, never setuid/setgid.
 pub const KEPT_MODE_BITS: u32 = 0o1777;
 
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Extracted {
     /// Regular files, symlinks and hard links written.
     pub files: u64,
@@ -32,31 +39,50 @@ pub struct Extracted {
     pub top_is_dir: bool,
     /// One line per entry skipped, saying why.
     pub skipped: Vec<String>,
+    /// The modes and times of the extracted directories, still to be applied.
+    pub dir_meta: Vec<DirMeta>,
 }
 
-/// Extracts `reader` into `stage`, naming the archive's top entry `name` (Docker's archives hold
-/// one top entry: the base name of the path asked for). `progress` is called with each chunk of
-/// bytes written. Fails when nothing could be extracted.
+/// A directory's mode and time from the archive, applied after placement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirMeta {
+    /// Names below the top entry (empty: the top entry itself).
+    pub rel: Vec<OsString>,
+    pub mode: u32,
+    pub mtime: Option<u64>,
+}
+
+/// Extracts `reader` into the directory `stage` (a path, opened once), naming the archive's top
+/// entry `name`, and applies directory modes at the end. For callers that keep the tree where it
+/// was extracted; a download uses [`extract_into`] and applies the modes after placement.
 pub fn extract(
     reader: impl Read,
     stage: &Path,
     name: &OsStr,
     progress: &dyn Fn(u64),
 ) -> anyhow::Result<Extracted> {
-    extract_filtered(
+    let dir = Dir::open_ambient_dir(stage, cap_std::ambient_authority())
+        .with_context(|| format!("opening {}", stage.display()))?;
+    let mut out = extract_into(
         reader,
-        stage,
+        &dir,
         name,
         progress,
         &super::pack::Filter::default(),
-    )
+    )?;
+    let metas = std::mem::take(&mut out.dir_meta);
+    apply_dir_meta(&dir, Some(name), &metas)?;
+    Ok(out)
 }
 
-/// [`extract`], leaving out the entries `filter` excludes (their bytes are read past, not
-/// written).
-pub fn extract_filtered(
+/// Extracts `reader` beneath the directory handle `stage`, naming the archive's top entry
+/// `name` (Docker's archives hold one top entry: the base name of the path asked for), leaving
+/// out the entries `filter` excludes (their bytes are read past, not written). `progress` is
+/// called with each chunk of bytes written. Directory modes are returned, not applied. Fails
+/// when nothing could be extracted.
+pub fn extract_into(
     reader: impl Read,
-    stage: &Path,
+    stage: &Dir,
     name: &OsStr,
     progress: &dyn Fn(u64),
     filter: &super::pack::Filter,
@@ -64,8 +90,7 @@ pub fn extract_filtered(
     let mut archive = tar::Archive::new(reader);
     let mut out = Extracted::default();
     let mut top: Option<Vec<u8>> = None;
-    // Directory modes and times are applied last: a read-only directory would refuse children.
-    let mut dir_meta: Vec<(PathBuf, u32, Option<u64>)> = Vec::new();
+    let mut walk = Walk::new(stage);
     let mut wrote_top = false;
     for entry in archive.entries().context("reading the archive")? {
         let mut entry = entry.context("reading the archive")?;
@@ -89,17 +114,22 @@ pub fn extract_filtered(
             }
             Some(_) => {}
         }
-        let rel: Vec<&[u8]> = parts[1..].to_vec();
-        let rel_names: Vec<&OsStr> = rel.iter().map(|p| OsStr::from_bytes(p)).collect();
-        if !filter.keeps(&rel_names) {
+        let rel: Vec<&OsStr> = parts[1..].iter().map(|p| OsStr::from_bytes(p)).collect();
+        if !filter.keeps(&rel) {
             continue;
         }
-        let dest = match prepare_parents(stage, name, &rel, &mut out.dirs) {
-            Ok(dest) => dest,
-            Err(why) => {
+        // The entry's names from the stage: the top entry's new name, then the archive's.
+        let mut names: Vec<&OsStr> = Vec::with_capacity(rel.len() + 1);
+        names.push(name);
+        names.extend(rel.iter().copied());
+        let (final_name, parent_names) = names.split_last().expect("at least the top");
+        let parent = match walk.parent(parent_names, &mut out.dirs) {
+            Ok(dir) => dir,
+            Err(Refused::Skip(why)) => {
                 out.skipped.push(format!("`{shown}`: {why}, skipped"));
                 continue;
             }
+            Err(Refused::Fail(e)) => return Err(e),
         };
         let header = entry.header();
         let mode = header.mode().unwrap_or(0o644) & KEPT_MODE_BITS;
@@ -107,118 +137,265 @@ pub fn extract_filtered(
         let kind = header.entry_type();
         let is_top = rel.is_empty();
         use tar::EntryType as T;
-        match kind {
-            T::Directory => {
-                match fs::symlink_metadata(&dest) {
-                    Ok(m) if m.is_dir() => {}
-                    Ok(_) => {
-                        remove_non_dir(&dest)?;
-                        create_dir(&dest)?;
-                        out.dirs += 1;
-                    }
-                    Err(_) => {
-                        create_dir(&dest)?;
-                        out.dirs += 1;
-                    }
-                }
+        let done: Result<(), Refused> = match kind {
+            T::Directory => make_dir(parent, final_name, &mut out.dirs).map(|()| {
                 if is_top {
                     out.top_is_dir = true;
                 }
-                dir_meta.push((dest, mode, mtime));
-            }
+                out.dir_meta.push(DirMeta {
+                    rel: rel.iter().map(|p| p.to_os_string()).collect(),
+                    mode,
+                    mtime,
+                });
+            }),
             T::Regular | T::Continuous | T::GNUSparse => {
-                if let Err(why) = clear_for_non_dir(&dest) {
-                    out.skipped.push(format!("`{shown}`: {why}, skipped"));
-                    continue;
-                }
-                let mut file = OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(0o600)
-                    .custom_flags(libc::O_NOFOLLOW)
-                    .open(&dest)
-                    .with_context(|| format!("creating {}", dest.display()))?;
-                let written = copy_counting(&mut entry, &mut file, progress)
-                    .with_context(|| format!("writing {}", dest.display()))?;
-                file.set_permissions(fs::Permissions::from_mode(mode))?;
-                if let Some(t) = mtime {
-                    let _ = file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(t));
-                }
-                out.files += 1;
-                out.bytes += written;
+                write_file(parent, final_name, &mut entry, mode, mtime, progress).map(|n| {
+                    out.files += 1;
+                    out.bytes += n;
+                })
             }
-            T::Symlink => {
-                let Some(target) = entry.link_name_bytes().map(|t| t.into_owned()) else {
-                    out.skipped
-                        .push(format!("`{shown}`: symlink without a target, skipped"));
-                    continue;
-                };
-                if let Err(why) = clear_for_non_dir(&dest) {
-                    out.skipped.push(format!("`{shown}`: {why}, skipped"));
-                    continue;
-                }
-                std::os::unix::fs::symlink(OsStr::from_bytes(&target), &dest)
-                    .with_context(|| format!("creating the symlink {}", dest.display()))?;
-                out.files += 1;
-            }
-            T::Link => {
-                let Some(target) = entry.link_name_bytes().map(|t| t.into_owned()) else {
-                    out.skipped
-                        .push(format!("`{shown}`: hard link without a target, skipped"));
-                    continue;
-                };
-                let source = match hard_link_source(stage, name, top.as_deref(), &target) {
-                    Ok(source) => source,
-                    Err(why) => {
-                        out.skipped.push(format!(
-                            "`{shown}`: hard link to `{}` {why}, skipped",
+            T::Symlink => match entry.link_name_bytes().map(|t| t.into_owned()) {
+                None => Err(Refused::Skip("symlink without a target".into())),
+                Some(target) => clear_for_non_dir(parent, final_name).and_then(|()| {
+                    parent
+                        .symlink_contents(OsStr::from_bytes(&target), final_name)
+                        .map_err(|e| refusal(e, "creating the symlink", &shown))
+                        .map(|()| out.files += 1)
+                }),
+            },
+            T::Link => match entry.link_name_bytes().map(|t| t.into_owned()) {
+                None => Err(Refused::Skip("hard link without a target".into())),
+                Some(target) => link_in_tree(stage, name, top.as_deref(), &target)
+                    .map_err(|why| {
+                        Refused::Skip(format!(
+                            "hard link to `{}` {why}",
                             String::from_utf8_lossy(&target)
-                        ));
-                        continue;
-                    }
-                };
-                if let Err(why) = clear_for_non_dir(&dest) {
-                    out.skipped.push(format!("`{shown}`: {why}, skipped"));
-                    continue;
-                }
-                fs::hard_link(&source, &dest)
-                    .with_context(|| format!("creating the hard link {}", dest.display()))?;
-                out.files += 1;
-            }
-            T::Char | T::Block => {
-                out.skipped.push(format!("`{shown}`: device node, skipped"));
-                continue;
-            }
-            T::Fifo => {
-                out.skipped.push(format!("`{shown}`: fifo, skipped"));
-                continue;
-            }
-            other => {
-                out.skipped.push(format!(
-                    "`{shown}`: unsupported entry type {other:?}, skipped"
-                ));
-                continue;
-            }
-        }
-        if is_top {
-            wrote_top = true;
+                        ))
+                    })
+                    .and_then(|(src_dir, src_name)| {
+                        clear_for_non_dir(parent, final_name)?;
+                        src_dir
+                            .hard_link(&src_name, parent, final_name)
+                            .map_err(|e| refusal(e, "creating the hard link", &shown))
+                    })
+                    .map(|()| out.files += 1),
+            },
+            T::Char | T::Block => Err(Refused::Skip("device node".into())),
+            T::Fifo => Err(Refused::Skip("fifo".into())),
+            other => Err(Refused::Skip(format!("unsupported entry type {other:?}"))),
+        };
+        match done {
+            Ok(()) => wrote_top |= is_top,
+            Err(Refused::Skip(why)) => out.skipped.push(format!("`{shown}`: {why}, skipped")),
+            Err(Refused::Fail(e)) => return Err(e),
         }
     }
     if !wrote_top && out.files == 0 && out.dirs == 0 {
         bail!("the archive held nothing that could be copied");
     }
-    // Deepest first, so a read-only parent is set after its children.
-    dir_meta.sort_by_key(|(p, _, _)| std::cmp::Reverse(p.components().count()));
-    for (dir, mode, mtime) in dir_meta {
-        if let Some(t) = mtime
-            && let Ok(f) = fs::File::open(&dir)
-        {
-            let _ = f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(t));
-        }
-        fs::set_permissions(&dir, fs::Permissions::from_mode(mode))
-            .with_context(|| format!("setting the mode of {}", dir.display()))?;
-    }
     Ok(out)
+}
+
+/// Applies the recorded directory modes and times to the tree whose top directory is `top` in
+/// `parent` (`None`: `parent` itself is the top, and keeps its own mode), deepest first (a
+/// read-only parent is set after its children). Each directory is reached from its parent's
+/// handle without following symlinks; one that is no longer there (or no longer a directory) is
+/// passed over.
+pub fn apply_dir_meta(parent: &Dir, top: Option<&OsStr>, metas: &[DirMeta]) -> anyhow::Result<()> {
+    let mut order: Vec<&DirMeta> = metas.iter().collect();
+    order.sort_by_key(|m| std::cmp::Reverse(m.rel.len()));
+    for meta in order {
+        let mut names: Vec<&OsStr> = top.into_iter().collect();
+        names.extend(meta.rel.iter().map(OsString::as_os_str));
+        let Some((last, dirs)) = names.split_last() else {
+            continue;
+        };
+        let Ok(mut dir) = parent.try_clone() else {
+            continue;
+        };
+        let mut reached = true;
+        for part in dirs {
+            match dir.open_dir_nofollow(part) {
+                Ok(d) => dir = d,
+                Err(_) => {
+                    reached = false;
+                    break;
+                }
+            }
+        }
+        let Some(file) = reached.then(|| open_dir_fd(&dir, last).ok()).flatten() else {
+            continue;
+        };
+        if let Some(t) = meta.mtime {
+            let _ = file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(t));
+        }
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(meta.mode))
+            .context("setting a downloaded directory's mode")?;
+    }
+    Ok(())
+}
+
+/// A directory opened for `fchmod`/`futimens` (cap-std's own directory handles may be `O_PATH`,
+/// which refuses both), never through a symlink.
+fn open_dir_fd(parent: &Dir, name: &OsStr) -> io::Result<std::fs::File> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    let name = std::ffi::CString::new(name.as_bytes())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: a valid directory descriptor and a NUL-terminated name; the returned descriptor
+    // is owned by the File.
+    let fd = unsafe {
+        libc::openat(
+            parent.as_raw_fd(),
+            name.as_ptr(),
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(unsafe { std::fs::File::from_raw_fd(fd) })
+}
+
+/// Why an entry was not written: skipped with a warning, or a failure of the whole extraction.
+enum Refused {
+    Skip(String),
+    Fail(anyhow::Error),
+}
+
+/// An entry the local file system cannot hold is skipped; anything else (a full disk, a
+/// read-only target, permission denied) fails the download.
+fn refusal(e: io::Error, doing: &str, shown: &str) -> Refused {
+    match e.raw_os_error() {
+        Some(libc::ENAMETOOLONG) => {
+            Refused::Skip("its name is too long for the local file system".into())
+        }
+        Some(libc::EILSEQ | libc::EINVAL) => {
+            Refused::Skip("the local file system does not accept its name".into())
+        }
+        _ => Refused::Fail(anyhow::Error::new(e).context(format!("{doing} `{shown}`"))),
+    }
+}
+
+/// The directories an extraction is inside, as open handles: tar entries come in tree order,
+/// so most entries reuse the handles of the one before.
+struct Walk<'a> {
+    stage: &'a Dir,
+    open: Vec<(OsString, Dir)>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(stage: &'a Dir) -> Self {
+        Walk {
+            stage,
+            open: Vec::new(),
+        }
+    }
+
+    /// The handle of the directory `names` (from the stage), each one a real directory opened
+    /// without following links, created (0700) when missing.
+    fn parent(&mut self, names: &[&OsStr], dirs: &mut u64) -> Result<&Dir, Refused> {
+        let common = self
+            .open
+            .iter()
+            .zip(names)
+            .take_while(|((open, _), want)| open.as_os_str() == **want)
+            .count();
+        self.open.truncate(common);
+        for part in &names[common..] {
+            let here = self.open.last().map_or(self.stage, |(_, d)| d);
+            let next = match here.open_dir_nofollow(part) {
+                Ok(d) => d,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    create_dir(here, part)
+                        .map_err(|e| refusal(e, "creating", &part.to_string_lossy()))?;
+                    *dirs += 1;
+                    here.open_dir_nofollow(part)
+                        .map_err(|e| Refused::Fail(e.into()))?
+                }
+                Err(e) => {
+                    return Err(match here.symlink_metadata(part) {
+                        Ok(m) if m.file_type().is_symlink() => {
+                            Refused::Skip("its path goes through a symlink".into())
+                        }
+                        Ok(m) if !m.is_dir() => {
+                            Refused::Skip("its path goes through a file".into())
+                        }
+                        _ => refusal(e, "opening", &part.to_string_lossy()),
+                    });
+                }
+            };
+            self.open.push((part.to_os_string(), next));
+        }
+        Ok(self.open.last().map_or(self.stage, |(_, d)| d))
+    }
+}
+
+fn create_dir(parent: &Dir, name: &OsStr) -> io::Result<()> {
+    let mut builder = DirBuilder::new();
+    builder.mode(0o700);
+    parent.create_dir_with(name, &builder)
+}
+
+/// A directory entry: an existing directory is kept, anything else at that name replaced.
+fn make_dir(parent: &Dir, name: &OsStr, dirs: &mut u64) -> Result<(), Refused> {
+    let shown = name.to_string_lossy();
+    match parent.symlink_metadata(name) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => parent
+            .remove_file(name)
+            .map_err(|e| refusal(e, "replacing", &shown))?,
+        Err(_) => {}
+    }
+    create_dir(parent, name).map_err(|e| refusal(e, "creating the directory", &shown))?;
+    *dirs += 1;
+    Ok(())
+}
+
+/// A regular file, created exclusively (never through a link), its mode set on the open file.
+fn write_file(
+    parent: &Dir,
+    name: &OsStr,
+    entry: &mut impl Read,
+    mode: u32,
+    mtime: Option<u64>,
+    progress: &dyn Fn(u64),
+) -> Result<u64, Refused> {
+    let shown = name.to_string_lossy();
+    clear_for_non_dir(parent, name)?;
+    let mut options = OpenOptions::new();
+    options
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .follow(FollowSymlinks::No);
+    let mut file = parent
+        .open_with(name, &options)
+        .map_err(|e| refusal(e, "creating", &shown))?
+        .into_std();
+    let written = copy_counting(entry, &mut file, progress)
+        .map_err(|e| Refused::Fail(anyhow::Error::new(e).context(format!("writing `{shown}`"))))?;
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+        .map_err(|e| Refused::Fail(e.into()))?;
+    if let Some(t) = mtime {
+        let _ = file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(t));
+    }
+    Ok(written)
+}
+
+/// Clears the way for a file or link: removes an earlier file or link of that name (never what
+/// a link points at); refuses to replace a directory.
+fn clear_for_non_dir(parent: &Dir, name: &OsStr) -> Result<(), Refused> {
+    match parent.symlink_metadata(name) {
+        Ok(m) if m.is_dir() => Err(Refused::Skip(
+            "a directory of that name is already there".into(),
+        )),
+        Ok(_) => parent
+            .remove_file(name)
+            .map_err(|e| refusal(e, "replacing", &name.to_string_lossy())),
+        Err(_) => Ok(()),
+    }
 }
 
 /// The components of an archive path, or `None` when it is absolute or climbs with `..`.
@@ -238,77 +415,31 @@ pub fn plain_components(raw: &[u8]) -> Option<Vec<&[u8]>> {
     Some(parts)
 }
 
-/// Makes sure every directory between `stage/name` and the entry exists and is a real directory
-/// (never a symlink), creating missing ones; returns the entry's path.
-fn prepare_parents(
-    stage: &Path,
-    name: &OsStr,
-    rel: &[&[u8]],
-    dirs: &mut u64,
-) -> Result<PathBuf, String> {
-    let mut path = stage.join(name);
-    for part in rel {
-        // `path` is a directory the entry goes through: the top entry, then each parent.
-        match fs::symlink_metadata(&path) {
-            Ok(m) if m.is_dir() => {}
-            Ok(m) if m.file_type().is_symlink() => {
-                return Err("its path goes through a symlink".into());
-            }
-            Ok(_) => return Err("its path goes through a file".into()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                create_dir(&path).map_err(|e| e.to_string())?;
-                *dirs += 1;
-            }
-            Err(e) => return Err(e.to_string()),
-        }
-        path.push(OsStr::from_bytes(part));
-    }
-    Ok(path)
-}
-
-/// Where a hard link's target lives in the stage, if it is a regular file inside the tree that
-/// is reached through real directories only.
-fn hard_link_source(
-    stage: &Path,
+/// The directory handle and name of a hard link's target, if it is a regular file inside the
+/// tree reached through real directories only.
+fn link_in_tree(
+    stage: &Dir,
     name: &OsStr,
     top: Option<&[u8]>,
     target: &[u8],
-) -> Result<PathBuf, &'static str> {
-    let parts = plain_components(target).ok_or("leaves the copied tree")?;
+) -> Result<(Dir, OsString), &'static str> {
+    const OUTSIDE: &str = "leaves the copied tree";
+    const NOT_FILE: &str = "is not a file in the copied tree";
+    let parts = plain_components(target).ok_or(OUTSIDE)?;
     if parts.is_empty() || Some(parts[0]) != top {
-        return Err("leaves the copied tree");
+        return Err(OUTSIDE);
     }
-    let mut path = stage.join(name);
-    for part in &parts[1..] {
-        match fs::symlink_metadata(&path) {
-            Ok(m) if m.is_dir() => {}
-            _ => return Err("is not a file in the copied tree"),
-        }
-        path.push(OsStr::from_bytes(part));
+    let mut names: Vec<&OsStr> = vec![name];
+    names.extend(parts[1..].iter().map(|p| OsStr::from_bytes(p)));
+    let (last, dirs) = names.split_last().expect("at least the top");
+    let mut dir = stage.try_clone().map_err(|_| NOT_FILE)?;
+    for part in dirs {
+        dir = dir.open_dir_nofollow(part).map_err(|_| NOT_FILE)?;
     }
-    match fs::symlink_metadata(&path) {
-        Ok(m) if m.file_type().is_file() => Ok(path),
-        _ => Err("is not a file in the copied tree"),
+    match dir.symlink_metadata(last) {
+        Ok(m) if m.is_file() => Ok((dir, last.to_os_string())),
+        _ => Err(NOT_FILE),
     }
-}
-
-fn create_dir(path: &Path) -> io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    fs::DirBuilder::new().mode(0o700).create(path)
-}
-
-/// Clears the way for a file or link: removes an earlier file or link at `path`; refuses to
-/// replace a directory.
-fn clear_for_non_dir(path: &Path) -> Result<(), String> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => Err("a directory of that name is already there".into()),
-        Ok(_) => fs::remove_file(path).map_err(|e| e.to_string()),
-        Err(_) => Ok(()),
-    }
-}
-
-fn remove_non_dir(path: &Path) -> anyhow::Result<()> {
-    fs::remove_file(path).with_context(|| format!("replacing {}", path.display()))
 }
 
 /// Copies with a large buffer, reporting progress; returns the bytes copied.
@@ -336,6 +467,9 @@ pub fn copy_counting(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::PathBuf;
     use tar::{EntryType, Header};
 
     /// A raw tar entry with any path, bypassing the tar crate's own path checks, as a hostile
