@@ -6,6 +6,7 @@
 //! modules for config, state, output, ids, units and URLs.
 
 pub mod activity;
+pub mod channel;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -12,9 +12,20 @@ use std::time::{Duration, Instant};
 const SILENT_WAIT: Duration = Duration::from_secs(1);
 const POLL: Duration = Duration::from_millis(25);
 
-/// Takes the exclusive lock on `file` (at `path`), waiting at most `bound`. `what` names the
+/// How a waiter behaves while it waits.
+#[derive(Debug, Clone, Copy)]
+pub struct Wait {
+    /// Give up after this long.
+    pub bound: Duration,
+    /// Say on stderr, after a second, what it waits for. Off where waiting is the expected
+    /// case and a notice would only be noise (a cron `gc` behind another `gc`).
+    pub notice: bool,
+}
+
+/// Takes the exclusive lock on `file` (at `path`), waiting as `wait` says. `what` names the
 /// lock for people ("the state lock").
-pub fn lock(file: &File, path: &Path, what: &str, bound: Duration) -> anyhow::Result<()> {
+pub fn lock(file: &File, path: &Path, what: &str, wait: Wait) -> anyhow::Result<()> {
+    let bound = wait.bound;
     let start = Instant::now();
     let mut told = false;
     loop {
@@ -40,7 +51,7 @@ pub fn lock(file: &File, path: &Path, what: &str, bound: Duration) -> anyhow::Re
                     .unwrap_or_default()
             ));
         }
-        if !told && waited >= SILENT_WAIT {
+        if wait.notice && !told && waited >= SILENT_WAIT {
             told = true;
             eprintln!(
                 "dsbx: waiting for {what} ({}){}; giving up after {}",
@@ -93,14 +104,32 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.lock");
         let holder_file = open(&path);
-        lock(&holder_file, &path, "the test lock", Duration::from_secs(5)).unwrap();
+        lock(
+            &holder_file,
+            &path,
+            "the test lock",
+            Wait {
+                bound: Duration::from_secs(5),
+                notice: true,
+            },
+        )
+        .unwrap();
         assert_eq!(
             std::fs::read_to_string(&path).unwrap().trim(),
             std::process::id().to_string()
         );
         let waiter = open(&path);
         let started = Instant::now();
-        let err = lock(&waiter, &path, "the test lock", Duration::from_millis(300)).unwrap_err();
+        let err = lock(
+            &waiter,
+            &path,
+            "the test lock",
+            Wait {
+                bound: Duration::from_millis(300),
+                notice: true,
+            },
+        )
+        .unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(20));
         let msg = err.to_string();
         assert!(msg.contains("gave up"), "{msg}");
@@ -109,6 +138,15 @@ mod tests {
             "{msg}"
         );
         drop(holder_file);
-        lock(&waiter, &path, "the test lock", Duration::from_secs(5)).unwrap();
+        lock(
+            &waiter,
+            &path,
+            "the test lock",
+            Wait {
+                bound: Duration::from_secs(5),
+                notice: true,
+            },
+        )
+        .unwrap();
     }
 }

@@ -218,7 +218,15 @@ impl StateStore {
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(&lock_path)
             .with_context(|| format!("cannot open lock file {}", lock_path.display()))?;
-        crate::lock_wait::lock(&lock, &lock_path, "the state lock", STATE_LOCK_BOUND)?;
+        crate::lock_wait::lock(
+            &lock,
+            &lock_path,
+            "the state lock",
+            crate::lock_wait::Wait {
+                bound: STATE_LOCK_BOUND,
+                notice: true,
+            },
+        )?;
         let before = self.load()?;
         let mut state = before.clone();
         let out = change(&mut state)?;

@@ -704,8 +704,10 @@ fn a_sandbox_without_the_helper_falls_back_to_plain_docker_exec() {
     let id = format!("h{}", &format!("{:0>11}", random_suffix())[..11]);
     let labels = [
         "dsbx.managed=true".to_string(),
+        "dsbx.schema=1".to_string(),
         format!("dsbx.id={id}"),
         format!("dsbx.scope={}", env.scope),
+        format!("dsbx.created-at={}", chrono::Utc::now().to_rfc3339()),
         "dsbx.user=root".to_string(),
     ];
     let mut args = vec!["run", "-d", "--name"];

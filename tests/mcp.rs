@@ -1,7 +1,7 @@
 //! `dsbx mcp`, driven by a client nobody here wrote: the official MCP Python SDK (`mcp` on PyPI,
 //! installed by docker/test/engine-up.sh) runs tests/mcp_client.py against the real binary and
-//! the real engine. A missing Python package is a failure with the fix in its message, never a
-//! skip. A second test speaks raw JSON-RPC to check that stdout carries nothing else.
+//! the real engine (a whole agent flow, then snapshots and forks). A missing Python package is a
+//! failure with the fix in its message, never a skip. A second test speaks raw JSON-RPC to check that stdout carries nothing else.
 
 mod common;
 
@@ -23,6 +23,117 @@ fn require_python_sdk() {
     );
 }
 
+/// Runs tests/mcp_client.py's `flow` against `dsbx mcp --root-dir ROOT` in `env`'s scope.
+fn run_client(
+    env: &TestEnv,
+    flow: &str,
+    root: &std::path::Path,
+    outside: &std::path::Path,
+) -> std::process::Output {
+    Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp_client.py"))
+        .env("FLOW", flow)
+        .env("DSBX_BIN", dsbx_bin())
+        .env("ROOT_DIR", root)
+        .env("OUTSIDE", outside)
+        .env("IMAGE", BUSYBOX)
+        .env("DSBX_STATE_DIR", &env.state_dir)
+        .env("DSBX_CONFIG", &env.config)
+        .env("DSBX_SCOPE", &env.scope)
+        .env_remove("DSBX_IMAGE")
+        .env_remove("DSBX_URL_TEMPLATE")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run python3")
+}
+
+/// The images labelled with a test's scope (its snapshots).
+fn scope_images(scope: &str) -> Vec<String> {
+    docker_lines(&[
+        "image",
+        "ls",
+        "-q",
+        "--no-trunc",
+        "--filter",
+        &format!("label=dsbx.scope={scope}"),
+    ])
+}
+
+/// Removes a scope's containers, then its images (which the containers would hold), when
+/// dropped: even when the test fails.
+struct RemoveScopeImages(String);
+
+impl Drop for RemoveScopeImages {
+    fn drop(&mut self) {
+        let ids = docker_lines(&[
+            "ps",
+            "-aq",
+            "--filter",
+            &format!("label=dsbx.scope={}", self.0),
+        ]);
+        if !ids.is_empty() {
+            let mut args = vec!["rm", "-f", "-v"];
+            args.extend(ids.iter().map(String::as_str));
+            let _ = docker(&args);
+        }
+        for image in scope_images(&self.0) {
+            let _ = docker(&["rmi", "-f", &image]);
+        }
+    }
+}
+
+#[test]
+fn the_official_python_client_snapshots_and_forks() {
+    let Some(env) = TestEnv::new() else { return };
+    let _images = RemoveScopeImages(env.scope.clone());
+    require_python_sdk();
+    let root = env.dir.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let out = run_client(&env, "snapshot", &root, &root);
+    assert!(
+        out.status.success(),
+        "the MCP client failed\nstdout: {}\nstderr: {}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let marker = stdout(&out);
+    let names: Vec<&str> = marker
+        .trim()
+        .strip_prefix("MCP-SNAPSHOT-OK ")
+        .unwrap_or_else(|| panic!("no success line: {marker}"))
+        .split(' ')
+        .collect();
+    assert_eq!(names.len(), 2, "{marker}");
+    // The client killed its four sandboxes; the two snapshots stay (as after `dsbx snapshot`
+    // and `dsbx fork`) as images of the scope, which `dsbx snapshot ls` shows too.
+    // (Counted by their name label: an intermediate commit the engine is slow to remove under
+    // load carries the scope too, and is the cleanup's.)
+    assert!(env.containers().is_empty(), "{:?}", env.containers());
+    let snapshot_images = docker_lines(&[
+        "image",
+        "ls",
+        "-q",
+        "--filter",
+        &format!("label=dsbx.scope={}", env.scope),
+        "--filter",
+        "label=dsbx.snapshot.name",
+    ]);
+    assert_eq!(snapshot_images.len(), 2, "{snapshot_images:?}");
+    let out = env.run(&["snapshot", "ls", "--json"]);
+    assert_code(&out, 0);
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut listed: Vec<&str> = listed["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    listed.sort();
+    let mut names = names;
+    names.sort();
+    assert_eq!(listed, names);
+}
+
 #[test]
 fn the_official_python_client_runs_a_whole_agent_flow() {
     let Some(env) = TestEnv::new() else { return };
@@ -33,20 +144,7 @@ fn the_official_python_client_runs_a_whole_agent_flow() {
     std::fs::create_dir(&outside).unwrap();
     std::fs::write(outside.join("canary.txt"), "canary\n").unwrap();
 
-    let out = Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp_client.py"))
-        .env("DSBX_BIN", dsbx_bin())
-        .env("ROOT_DIR", &root)
-        .env("OUTSIDE", &outside)
-        .env("IMAGE", BUSYBOX)
-        .env("DSBX_STATE_DIR", &env.state_dir)
-        .env("DSBX_CONFIG", &env.config)
-        .env("DSBX_SCOPE", &env.scope)
-        .env_remove("DSBX_IMAGE")
-        .env_remove("DSBX_URL_TEMPLATE")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run python3");
+    let out = run_client(&env, "agent", &root, &outside);
     assert!(
         out.status.success(),
         "the MCP client failed\nstdout: {}\nstderr: {}",
@@ -261,6 +359,68 @@ fn a_cancelled_run_command_kills_the_whole_tree() {
         wait_until(std::time::Duration::from_secs(60), || !running("sleep 30")),
         "the command or its background child outlived the cancellation"
     );
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+/// `run_command` says what `exec --json` says of how a command ended: an OOM kill in a sandbox
+/// made with a small memory limit (`init --memory`: create_sandbox has no memory argument) is
+/// `oom_killed`, a command that only looks like one (`exit 137`) is not.
+#[test]
+fn run_command_names_an_oom_kill() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--memory", "32m"]);
+    let mut child = env
+        .spawnable()
+        .arg("mcp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn dsbx mcp");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut reply = |id: i64| -> Value {
+        loop {
+            let line = lines.next().expect("a reply").expect("read");
+            let message: Value = serde_json::from_str(&line).unwrap();
+            if message["id"] == id {
+                return message;
+            }
+        }
+    };
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "raw-test", "version": "0"}
+        }}),
+    );
+    reply(1);
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    );
+    let hog = "x=$(head -c 200000000 /dev/zero | tr '\\0' a); echo ${#x}";
+    for (n, (command, oom)) in [(hog, true), ("exit 137", false), ("echo fine", false)]
+        .into_iter()
+        .enumerate()
+    {
+        let call = 2 + n as i64;
+        send(
+            &mut stdin,
+            json!({"jsonrpc": "2.0", "id": call, "method": "tools/call", "params": {
+                "name": "run_command", "arguments": {"sandbox": id, "command": command}
+            }}),
+        );
+        let ran = reply(call);
+        assert_eq!(ran["result"]["isError"], false, "{ran}");
+        let result = &ran["result"]["structuredContent"];
+        assert_eq!(result["oom_killed"], oom, "{command}: {ran}");
+        let code = if command == "echo fine" { 0 } else { 137 };
+        assert_eq!(result["exit_code"], code, "{command}: {ran}");
+    }
     drop(stdin);
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }

@@ -1,15 +1,17 @@
 """Drives `dsbx mcp` with the official MCP Python SDK (the `mcp` package's stdio client), as an
-agent would: initialize, list tools, a whole flow on one sandbox, and the error paths.
+agent would: initialize, list tools, a whole flow on one sandbox, and the error paths; with
+FLOW=snapshot, snapshots and forks instead.
 
 Run by tests/mcp.rs, which sets the environment:
+  FLOW       `agent` (the default) or `snapshot`
   DSBX_BIN   the dsbx binary under test
   ROOT_DIR   the server's --root-dir (the test made it, empty)
   OUTSIDE    a directory outside ROOT_DIR holding `canary.txt` (must stay untouched)
   IMAGE      the image to create the sandbox from
 plus DSBX_STATE_DIR, DSBX_CONFIG and DSBX_SCOPE, which the server inherits.
 
-Prints one line per step on stderr and `MCP-FLOW-OK <sandbox id>` on stdout at the end; any
-failed check raises, so the exit status is not 0.
+Prints one line per step on stderr and `MCP-FLOW-OK <sandbox id>` (`MCP-SNAPSHOT-OK <snapshot
+names>`) on stdout at the end; any failed check raises, so the exit status is not 0.
 """
 
 import asyncio
@@ -37,6 +39,9 @@ EXPECTED_TOOLS = {
     "extend_lifetime",
     "list_sandboxes",
     "kill_sandbox",
+    "snapshot_sandbox",
+    "fork_sandbox",
+    "list_snapshots",
 }
 
 
@@ -118,6 +123,7 @@ async def flow(session):
     assert ran["stdout"] == "hello agent\n", ran
     assert ran["stderr"] == "oops\n", ran
     assert ran["timed_out"] is False and ran["stdout_truncated"] is False, ran
+    assert ran["oom_killed"] is False and ran["signal"] is None, ran
     step("run_command: exit code and separate streams")
 
     updates = []
@@ -296,16 +302,115 @@ async def flow(session):
     return sid
 
 
+async def snapshot_flow(session):
+    """Snapshot a sandbox, fork it, start one from the snapshot; each sees the files it should."""
+    await session.initialize()
+    tools = {t.name: t for t in (await session.list_tools()).tools}
+    fork_schema = tools["fork_sandbox"].input_schema
+    assert fork_schema["required"] == ["sandbox"], fork_schema
+    count = fork_schema["properties"]["count"]
+    assert (count.get("minimum"), count.get("maximum")) == (1, 16), count
+    jsonschema.validate({"sandbox": "x", "count": 16, "timeout": "10m"}, fork_schema)
+    try:
+        jsonschema.validate({"sandbox": "x", "count": 17}, fork_schema)
+        raise AssertionError("the schema allows count 17")
+    except jsonschema.ValidationError:
+        pass
+    snap_schema = tools["snapshot_sandbox"].input_schema
+    assert snap_schema["required"] == ["sandbox"], snap_schema
+    assert {"name", "no_pause"} <= set(snap_schema["properties"]), snap_schema
+    step("snapshot and fork tools, schemas valid")
+
+    src = (await ok(session, "create_sandbox", {"image": os.environ["IMAGE"], "timeout": "10m"}))["id"]
+    note = "/tmp/kept/note.txt"
+    await ok(session, "write_file", {"sandbox": src, "path": note, "content": "before\n"})
+    snap = await ok(session, "snapshot_sandbox", {"sandbox": src, "name": "mcp-snap"})
+    assert snap["name"] == "mcp-snap" and snap["source"] == src, snap
+    assert snap["paused_ms"] is not None and snap["not_captured"] == [], snap
+    step(f"snapshot {snap['name']} of {src} in {snap['duration_ms']} ms")
+
+    # The source runs on after the snapshot; a later change is not in the snapshot.
+    await ok(session, "write_file", {"sandbox": src, "path": note, "content": "after\n"})
+
+    forked = await ok(session, "fork_sandbox", {"sandbox": src, "count": 2, "timeout": "10m"})
+    ids = forked["ids"]
+    assert len(set(ids)) == 2 and src not in ids, forked
+    assert forked["source"] == src and forked["snapshot"] != "mcp-snap", forked
+    for f in ids:
+        read = await ok(session, "read_file", {"sandbox": f, "path": note})
+        assert read["content"] == "after\n", (f, read)
+    # Forks are apart from their source and from each other.
+    await ok(session, "write_file", {"sandbox": ids[0], "path": note, "content": "fork 0\n"})
+    for sid, expected in ((src, "after\n"), (ids[1], "after\n")):
+        read = await ok(session, "read_file", {"sandbox": sid, "path": note})
+        assert read["content"] == expected, (sid, read)
+    step(f"forked {ids} from {src}")
+
+    started = await ok(session, "create_sandbox", {"snapshot": "mcp-snap", "timeout": "10m"})
+    read = await ok(session, "read_file", {"sandbox": started["id"], "path": note})
+    assert read["content"] == "before\n", read
+    ran = await ok(session, "run_command", {"sandbox": started["id"], "command": "cat " + note})
+    assert ran["stdout"] == "before\n" and ran["oom_killed"] is False, ran
+    step("create_sandbox from the snapshot")
+
+    listed = await ok(session, "list_snapshots", {})
+    by_name = {s["name"]: s for s in listed["snapshots"]}
+    assert set(by_name) == {"mcp-snap", forked["snapshot"]}, listed
+    assert by_name["mcp-snap"]["fork"] is False and by_name[forked["snapshot"]]["fork"] is True, listed
+    assert by_name["mcp-snap"]["source"] == src, listed
+
+    # Bad inputs: tool results with the kind and the CLI's exit code; nothing more was made.
+    for args, kind, code, needle in (
+        ({"sandbox": src, "name": "mcp-snap"}, "usage", 2, "already used"),
+        ({"sandbox": src, "name": "Bad_Name"}, "usage", 2, "invalid snapshot name"),
+        ({"sandbox": "zzzznothere"}, "not_found", 3, "zzzznothere"),
+    ):
+        error = await fails(session, "snapshot_sandbox", args)
+        assert (error["kind"], error["exit_code"]) == (kind, code) and needle in error["message"], error
+    for args, kind, code, needle in (
+        ({"sandbox": src, "count": 0}, "usage", 2, "1 to 16"),
+        ({"sandbox": src, "count": 17}, "usage", 2, "1 to 16"),
+        ({"sandbox": src, "timeout": "5x"}, "usage", 2, "5x"),
+        ({"sandbox": "zzzznothere"}, "not_found", 3, "zzzznothere"),
+    ):
+        error = await fails(session, "fork_sandbox", args)
+        assert (error["kind"], error["exit_code"]) == (kind, code) and needle in error["message"], error
+    for args, kind, code in (
+        ({"snapshot": "nope"}, "not_found", 3),
+        ({"snapshot": "mcp-snap", "image": os.environ["IMAGE"]}, "usage", 2),
+    ):
+        error = await fails(session, "create_sandbox", args)
+        assert (error["kind"], error["exit_code"]) == (kind, code), error
+    listed = await ok(session, "list_snapshots", {})
+    assert len(listed["snapshots"]) == 2, listed
+    sandboxes = await ok(session, "list_sandboxes", {})
+    assert sorted(s["id"] for s in sandboxes["sandboxes"]) == sorted([src, started["id"], *ids]), sandboxes
+    step("bad inputs refused")
+
+    for sid in (src, started["id"], *ids):
+        await ok(session, "kill_sandbox", {"sandbox": sid})
+    assert (await ok(session, "list_sandboxes", {}))["sandboxes"] == []
+    step("killed all four")
+    return f"mcp-snap {forked['snapshot']}"
+
+
 async def main():
     params = StdioServerParameters(
         command=os.environ["DSBX_BIN"],
         args=["mcp", "--root-dir", os.environ["ROOT_DIR"]],
         env=dict(os.environ),
     )
+    snapshots = os.environ.get("FLOW", "agent") == "snapshot"
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
-            sid = await flow(session)
-    print(f"MCP-FLOW-OK {sid}", flush=True)
+            if snapshots:
+                names = await snapshot_flow(session)
+            else:
+                sid = await flow(session)
+    if snapshots:
+        print(f"MCP-SNAPSHOT-OK {names}", flush=True)
+    else:
+        print(f"MCP-FLOW-OK {sid}", flush=True)
 
 
 if __name__ == "__main__":

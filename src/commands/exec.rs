@@ -9,6 +9,7 @@ use crate::error::{kind_of, one_line, usage};
 use crate::helper::exec::{Ending, Request};
 use crate::helper::own_files::status_path;
 use crate::sandbox::Sandbox;
+use anyhow::Context as _;
 use base64::Engine as _;
 use clap::{CommandFactory, Parser};
 use futures_util::StreamExt;
@@ -245,9 +246,9 @@ async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'
         env.push(format!("TERM={term}"));
     }
 
-    let (engine, state, sandbox) = ctx.live_sandbox(&plan.id).await?;
-    crate::lifetime::make_ready(engine, &state, &sandbox).await?;
-    let id = sandbox.id.clone();
+    // --stream reports the command's pid, which only the engine's exec path knows.
+    let route = route(ctx, &plan.id, !flags.stream).await?;
+    let id = route.id().to_string();
     // One locked update of the record's last activity, beside the exec (no extra Docker call).
     let store = ctx.store.clone();
     let activity_id = id.clone();
@@ -263,7 +264,7 @@ async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'
     let user = match (&flags.user, flags.root) {
         (Some(u), _) => u.clone(),
         (None, true) => "0".to_string(),
-        (None, false) => sandbox.user().to_string(),
+        (None, false) => route.user().to_string(),
     };
     let tag = nonce();
     let request = Request {
@@ -280,49 +281,125 @@ async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'
             .map(OsString::from)
             .collect(),
     };
-    let spec = if sandbox.label(crate::labels::HELPER).is_some() {
-        let mut cmd = vec![HELPER_PATH.to_string(), "__helper".into(), "exec".into()];
-        cmd.extend(request.to_args());
-        ExecSpec {
-            cmd,
-            env,
-            user: "0".into(),
-            tty: flags.tty,
-            stdin: flags.stdin || flags.tty,
-            working_dir: None,
+    let launch = match route {
+        Route::Channel { channel, .. } => {
+            let mut args = vec!["exec".to_string()];
+            args.extend(request.to_args());
+            Launch::Channel {
+                channel,
+                args,
+                env,
+                tty: flags.tty,
+                stdin: flags.stdin || flags.tty,
+            }
         }
-    } else {
-        direct_spec(ctx, flags, request, env)?
+        Route::Engine { engine, sandbox } => {
+            let spec = if sandbox.label(crate::labels::HELPER).is_some() {
+                let mut cmd = vec![HELPER_PATH.to_string(), "__helper".into(), "exec".into()];
+                cmd.extend(request.to_args());
+                ExecSpec {
+                    cmd,
+                    env,
+                    user: "0".into(),
+                    tty: flags.tty,
+                    stdin: flags.stdin || flags.tty,
+                    working_dir: None,
+                }
+            } else {
+                direct_spec(ctx, flags, request, env)?
+            };
+            Launch::Engine {
+                engine,
+                sandbox,
+                spec,
+            }
+        }
     };
     Ok(Prepared {
-        engine,
-        sandbox,
         id,
         tag,
-        spec,
+        launch,
         activity,
     })
 }
 
 /// Everything `exec` settles before it starts the command.
 struct Prepared<'a> {
-    engine: &'a crate::engine::Engine,
-    sandbox: Sandbox,
     id: String,
     tag: String,
-    spec: ExecSpec,
+    launch: Launch<'a>,
     activity: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// How the command starts: over the sandbox's channel, or through the engine's exec path.
+enum Launch<'a> {
+    Channel {
+        channel: crate::channel::client::Channel,
+        args: Vec<String>,
+        env: Vec<String>,
+        tty: bool,
+        stdin: bool,
+    },
+    Engine {
+        engine: &'a crate::engine::Engine,
+        sandbox: Sandbox,
+        spec: ExecSpec,
+    },
+}
+
+impl<'a> Launch<'a> {
+    /// Starts the command; returns its frames, the path they come by, and, on the engine's
+    /// path, the engine and sandbox.
+    async fn start(
+        self,
+        id: &str,
+    ) -> anyhow::Result<(Attached, Via, Option<(&'a crate::engine::Engine, Sandbox)>)> {
+        match self {
+            Launch::Channel {
+                channel,
+                args,
+                env,
+                tty,
+                stdin,
+            } => {
+                let started = channel
+                    .start(args, env, tty, stdin)
+                    .await
+                    .context("starting the command over the sandbox's channel")?;
+                let via = Via::Channel {
+                    ended: Some(started.ended),
+                    control: started.control,
+                    got: None,
+                };
+                let attached = Attached {
+                    exec_id: String::new(),
+                    output: started.output,
+                    input: started.input,
+                };
+                Ok((attached, via, None))
+            }
+            Launch::Engine {
+                engine,
+                sandbox,
+                spec,
+            } => {
+                let attached = engine.start_attached(id, &spec).await?;
+                let via = Via::Engine {
+                    exec_id: attached.exec_id.clone(),
+                };
+                Ok((attached, via, Some((engine, sandbox))))
+            }
+        }
+    }
 }
 
 async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
     let started = Instant::now();
     let flags = &plan.flags;
     let Prepared {
-        engine,
-        sandbox,
         id,
         tag,
-        spec,
+        launch,
         activity,
     } = prepare(ctx, &plan).await?;
     let mut signals = Signals {
@@ -330,16 +407,20 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         terminate: signal(SignalKind::terminate())?,
         cancel: None,
     };
-    let attached = engine.start_attached(&id, &spec).await?;
+    let (attached, mut via, on_engine) = launch.start(&id).await?;
+    let sandbox = on_engine.as_ref().map(|(_, s)| s);
 
     let outcome = if flags.tty {
-        run_tty(ctx, &id, &tag, attached, &mut signals).await?
+        run_tty(ctx, &id, &tag, (attached, &mut via), &mut signals).await?
     } else {
         // A background start's output is the helper's report: collect it, print it our way.
         let capture = plan.json || flags.background;
         let mut sink = Sink::new(capture, ctx.config.json_output_limit.0 as usize);
         if flags.stream {
-            let pid = sandbox_pid(engine, &attached.exec_id).await;
+            let pid = match &on_engine {
+                Some((engine, _)) => sandbox_pid(engine, &attached.exec_id).await,
+                None => None,
+            };
             emit(&Event::Start { pid })?;
             sink.tap = Some(Box::new(EventLines::default()));
         }
@@ -347,12 +428,21 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
             ctx,
             &id,
             &tag,
-            attached,
+            (attached, &mut via),
             flags.stdin,
             &mut sink,
             &mut signals,
         )
         .await?;
+        if let Via::Channel {
+            got: Some(ended), ..
+        } = &via
+            && ended.cannot_start.is_some()
+        {
+            // The channel's word for what the engine says when its runtime cannot start the
+            // helper.
+            sink.engine_refused = ended.cannot_start.clone();
+        }
         if let Some(text) = &sink.engine_refused
             && outcome == 126
             && no_process_could_start(text)
@@ -376,7 +466,7 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
             if let Some(mut tap) = tap {
                 tap.finish()?;
             }
-            let ending = ending(engine, &sandbox, &tag, outcome).await;
+            let ending = ending(ctx, &via, sandbox, &tag, outcome).await;
             if flags.stream {
                 emit(&exit_event(outcome, &ending, started.elapsed()))?;
             }
@@ -437,6 +527,132 @@ fn direct_spec(
         stdin: flags.stdin || flags.tty,
         working_dir: request.cwd,
     })
+}
+
+/// Where a sandbox's command runs.
+enum Route<'a> {
+    /// Its channel answered (see `crate::channel`): no engine call at all.
+    Channel {
+        id: String,
+        channel: crate::channel::client::Channel,
+    },
+    /// The engine's exec path (resolved, started or resumed as needed).
+    Engine {
+        engine: &'a crate::engine::Engine,
+        sandbox: Sandbox,
+    },
+}
+
+impl Route<'_> {
+    fn id(&self) -> &str {
+        match self {
+            Route::Channel { id, .. } => id,
+            Route::Engine { sandbox, .. } => &sandbox.id,
+        }
+    }
+
+    fn user(&self) -> &str {
+        match self {
+            Route::Channel { channel, .. } => &channel.user,
+            Route::Engine { sandbox, .. } => sandbox.user(),
+        }
+    }
+}
+
+/// The channel when it can serve: a sandbox this state knows by its exact id or name, in this
+/// scope, whose helper answers on its socket (so it runs: nothing to start, resume or check).
+/// Anything else takes the engine's path, which says nothing of it unless `--verbose`.
+async fn route<'a>(
+    ctx: &'a Context,
+    query: &str,
+    channel_allowed: bool,
+) -> anyhow::Result<Route<'a>> {
+    let known = ctx
+        .store
+        .load()
+        .ok()
+        .filter(|_| channel_allowed)
+        .and_then(|state| {
+            state
+                .sandboxes
+                .iter()
+                .find(|(id, r)| {
+                    r.scope == ctx.scope && !r.creating && (id.as_str() == query || r.name == query)
+                })
+                .map(|(id, _)| id.clone())
+        });
+    let endpoint = crate::engine::endpoint::resolve(ctx.global.docker_host.as_deref());
+    let why = match (known, endpoint) {
+        (Some(id), Ok(endpoint)) => {
+            match crate::channel::client::connect(ctx.store.dir(), &id, &endpoint.url).await {
+                Ok(channel) => {
+                    ctx.printer.verbose("exec: over the sandbox's channel");
+                    return Ok(Route::Channel { id, channel });
+                }
+                Err(why) => why,
+            }
+        }
+        (None, _) if !channel_allowed => "--stream reports the engine's pid".to_string(),
+        (None, _) => "not an id or name this state records".to_string(),
+        (_, Err(e)) => format!("{e:#}"),
+    };
+    ctx.printer
+        .verbose(format!("exec: the engine's exec path ({why})"));
+    let (engine, state, sandbox) = ctx.live_sandbox(query).await?;
+    crate::lifetime::make_ready(engine, &state, &sandbox).await?;
+    Ok(Route::Engine { engine, sandbox })
+}
+
+/// The path a started command's frames come by, for its exit code, resizes and failures.
+enum Via {
+    Engine {
+        exec_id: String,
+    },
+    Channel {
+        ended: Option<tokio::sync::oneshot::Receiver<crate::channel::client::Ended>>,
+        control: crate::channel::client::Control,
+        got: Option<crate::channel::client::Ended>,
+    },
+}
+
+impl Via {
+    async fn exit_code(&mut self, ctx: &Context, id: &str) -> anyhow::Result<i32> {
+        match self {
+            Via::Engine { exec_id } => {
+                Ok(ctx.engine().await?.exit_code_in(id, exec_id).await? as i32)
+            }
+            Via::Channel { ended, got, .. } => {
+                let receiver = ended.take().context("the exit was already read")?;
+                let ended = receiver
+                    .await
+                    .context("the sandbox's channel ended without the command's exit status")?;
+                let code = ended.code;
+                *got = Some(ended);
+                Ok(code)
+            }
+        }
+    }
+
+    async fn resize(&self, ctx: &Context, width: u16, height: u16) {
+        match self {
+            Via::Engine { exec_id } => {
+                if let Ok(engine) = ctx.engine().await {
+                    let _ = engine.resize_exec(exec_id, width, height).await;
+                }
+            }
+            Via::Channel { control, .. } => control.resize(width, height).await,
+        }
+    }
+
+    async fn fail(&self, ctx: &Context, e: bollard::errors::Error, what: &str) -> anyhow::Error {
+        match self {
+            Via::Engine { .. } => match ctx.engine().await {
+                Ok(engine) => engine.fail(e, what),
+                Err(err) => err,
+            },
+            Via::Channel { .. } => anyhow::Error::new(e).context(format!("{what} (channel)")),
+        }
+    }
 }
 
 fn nonce() -> String {
@@ -762,15 +978,35 @@ fn sandbox_pid_in(status: &str, host_pid: i64) -> Option<i64> {
 /// own `exit 124` or `exit 137`, or dsbx's timeout, or a signal): then the helper's status file
 /// says which (one small archive read). Without it (no helper), the code is read as a shell
 /// would: 124 is the timeout, 128+N is signal N.
-async fn ending(engine: &crate::engine::Engine, sandbox: &Sandbox, tag: &str, code: i32) -> Ending {
+async fn ending(
+    ctx: &Context,
+    via: &Via,
+    sandbox: Option<&Sandbox>,
+    tag: &str,
+    code: i32,
+) -> Ending {
     let guessed = Ending {
         signal: (129..=128 + 64).contains(&code).then(|| code - 128),
         timed_out: code == 124,
         oom_killed: false,
     };
-    if (code != 124 && code <= 128) || sandbox.label(crate::labels::HELPER).is_none() {
+    if code != 124 && code <= 128 {
         return guessed;
     }
+    // Over the channel, the helper sent the status file with the exit.
+    if let Via::Channel { got, .. } = via {
+        return got
+            .as_ref()
+            .and_then(|g| g.ending.as_deref())
+            .and_then(Ending::parse)
+            .unwrap_or(guessed);
+    }
+    let Some(sandbox) = sandbox.filter(|s| s.label(crate::labels::HELPER).is_some()) else {
+        return guessed;
+    };
+    let Ok(engine) = ctx.engine().await else {
+        return guessed;
+    };
     let container = crate::ids::container_name(&sandbox.id);
     match engine.read_small_file(&container, &status_path(tag)).await {
         Ok(Some(bytes)) => Ending::parse(&String::from_utf8_lossy(&bytes)).unwrap_or(guessed),
@@ -783,16 +1019,13 @@ async fn pump(
     ctx: &Context,
     id: &str,
     tag: &str,
-    attached: Attached,
+    (attached, via): (Attached, &mut Via),
     forward_stdin: bool,
     sink: &mut Sink,
     signals: &mut Signals,
 ) -> anyhow::Result<i32> {
-    let engine = ctx.engine().await?;
     let Attached {
-        exec_id,
-        mut output,
-        input,
+        mut output, input, ..
     } = attached;
     let stdin_task = if forward_stdin {
         Some(tokio::spawn(forward_input(input)))
@@ -812,13 +1045,13 @@ async fn pump(
                 }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => {
-                    return Err(engine.fail(e, "reading the command's output"));
+                    return Err(via.fail(ctx, e, "reading the command's output").await);
                 }
-                None => break engine.exit_code_in(id, &exec_id).await? as i32,
+                None => break via.exit_code(ctx, id).await?,
             },
-            _ = signals.interrupt.recv() => break interrupted(ctx, id, tag).await,
-            _ = signals.terminate.recv() => break interrupted(ctx, id, tag).await,
-            _ = cancelled(&mut signals.cancel) => break interrupted(ctx, id, tag).await,
+            _ = signals.interrupt.recv() => break interrupted(ctx, via, id, tag).await,
+            _ = signals.terminate.recv() => break interrupted(ctx, via, id, tag).await,
+            _ = cancelled(&mut signals.cancel) => break interrupted(ctx, via, id, tag).await,
         }
     };
     if let Some(task) = stdin_task {
@@ -828,7 +1061,32 @@ async fn pump(
 }
 
 /// SIGINT or SIGTERM reached dsbx: end the remote command and everything it started, then 130.
-async fn interrupted(ctx: &Context, id: &str, tag: &str) -> i32 {
+async fn interrupted(ctx: &Context, via: &Via, id: &str, tag: &str) -> i32 {
+    if let Via::Channel { .. } = via {
+        // A second connection runs the same `kill` role the engine path would.
+        let ended = async {
+            let engine =
+                crate::engine::endpoint::resolve(ctx.global.docker_host.as_deref()).ok()?;
+            let channel = crate::channel::client::connect(ctx.store.dir(), id, &engine.url)
+                .await
+                .ok()?;
+            let started = channel
+                .start(
+                    vec!["kill".into(), tag.to_string()],
+                    Vec::new(),
+                    false,
+                    false,
+                )
+                .await
+                .ok()?;
+            let mut output = started.output;
+            while output.next().await.is_some() {}
+            started.ended.await.ok()
+        };
+        if let Ok(Some(_)) = tokio::time::timeout(Duration::from_secs(15), ended).await {
+            return 130;
+        }
+    }
     if let Ok(engine) = ctx.engine().await {
         let cmd = vec![
             HELPER_PATH.to_string(),
@@ -913,6 +1171,8 @@ pub(super) struct AgentRun {
     pub exit_code: i32,
     pub signal: Option<i32>,
     pub timed_out: bool,
+    /// The sandbox's memory cgroup recorded an OOM kill while it ran (the helper's status file).
+    pub oom_killed: bool,
     pub duration_ms: u64,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
@@ -965,11 +1225,9 @@ pub(super) async fn run_for_agent(
         words: vec![command],
     };
     let Prepared {
-        engine,
-        sandbox,
         id,
         tag,
-        spec,
+        launch,
         activity,
     } = prepare(ctx, &plan).await?;
     let mut signals = Signals {
@@ -977,21 +1235,32 @@ pub(super) async fn run_for_agent(
         terminate: signal(SignalKind::terminate())?,
         cancel: Some(cancel),
     };
-    let attached = engine.start_attached(&id, &spec).await?;
+    let (attached, mut via, on_engine) = launch.start(&id).await?;
+    let sandbox = on_engine.as_ref().map(|(_, s)| s);
     let mut sink = Sink::new(true, limit);
     sink.tap = Some(Box::new(ProgressTap(progress)));
-    let code = pump(ctx, &id, &tag, attached, false, &mut sink, &mut signals).await?;
+    let code = pump(
+        ctx,
+        &id,
+        &tag,
+        (attached, &mut via),
+        false,
+        &mut sink,
+        &mut signals,
+    )
+    .await?;
     let background = if plan.flags.background && code == 0 {
         Some(background_report(&sink.out)?)
     } else {
         None
     };
-    let ending = ending(engine, &sandbox, &tag, code).await;
+    let ending = ending(ctx, &via, sandbox, &tag, code).await;
     let _ = activity.await;
     Ok(AgentRun {
         exit_code: code,
         signal: ending.signal,
         timed_out: ending.timed_out,
+        oom_killed: ending.oom_killed,
         duration_ms: started.elapsed().as_millis() as u64,
         stdout: if background.is_some() {
             Vec::new()
@@ -1055,18 +1324,15 @@ async fn run_tty(
     ctx: &Context,
     id: &str,
     tag: &str,
-    attached: Attached,
+    (attached, via): (Attached, &mut Via),
     signals: &mut Signals,
 ) -> anyhow::Result<i32> {
-    let engine = ctx.engine().await?;
     let Attached {
-        exec_id,
-        mut output,
-        input,
+        mut output, input, ..
     } = attached;
     let _raw = RawMode::enter();
     if let Some((w, h)) = window_size() {
-        let _ = engine.resize_exec(&exec_id, w, h).await;
+        via.resize(ctx, w, h).await;
     }
     let mut winch = signal(SignalKind::window_change())?;
     let stdin_task = tokio::spawn(forward_input(input));
@@ -1079,16 +1345,16 @@ async fn run_tty(
                     out.write_all(&frame.into_bytes())?;
                     out.flush()?;
                 }
-                Some(Err(e)) => return Err(engine.fail(e, "reading the terminal")),
-                None => break engine.exit_code_in(id, &exec_id).await? as i32,
+                Some(Err(e)) => return Err(via.fail(ctx, e, "reading the terminal").await),
+                None => break via.exit_code(ctx, id).await?,
             },
             _ = winch.recv() => {
                 if let Some((w, h)) = window_size() {
-                    let _ = engine.resize_exec(&exec_id, w, h).await;
+                    via.resize(ctx, w, h).await;
                 }
             }
-            _ = signals.interrupt.recv() => break interrupted(ctx, id, tag).await,
-            _ = signals.terminate.recv() => break interrupted(ctx, id, tag).await,
+            _ = signals.interrupt.recv() => break interrupted(ctx, via, id, tag).await,
+            _ = signals.terminate.recv() => break interrupted(ctx, via, id, tag).await,
         }
     };
     stdin_task.abort();

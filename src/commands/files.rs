@@ -89,7 +89,9 @@ pub(super) async fn fs_op(
         sandbox.user().into(),
     ];
     cmd.extend(args.iter().map(|a| a.to_string()));
-    let mut out = engine.run_captured(&sandbox.id, cmd.clone(), "0").await?;
+    let mut out =
+        crate::channel::client::run_helper(ctx.store.dir(), engine, &sandbox.id, cmd.clone())
+            .await?;
     if out.code == 1 && out.stderr.starts_with(b"bad fs call") {
         // A sandbox made by an earlier dsbx, whose helper takes no `--user`: the engine starts
         // it as the user instead, as that dsbx did (this needs the user in its /etc/passwd).

@@ -6,8 +6,10 @@
 //! sandboxes use it; `gc` removes it once none does.
 
 use super::Context;
-use crate::cli::{ForkArgs, InitArgs};
+use crate::cli::{ForkArgs, InitArgs, SnapshotHow};
+use crate::engine::Engine;
 use crate::error::{one_line, usage};
+use crate::sandbox::Sandbox;
 use futures_util::future::join_all;
 
 /// More at once would only queue on the engine (and on the machine's cores).
@@ -34,19 +36,48 @@ pub async fn run(ctx: &Context, args: ForkArgs) -> anyhow::Result<i32> {
     }
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     let spinner = ctx.printer.spinner(format!("Forking {}…", sandbox.id));
-    let made = async {
-        let taken = super::snapshot::take(ctx, engine, &sandbox, None, &args.how, true).await?;
-        let snapshot = super::snapshot::find(ctx, engine, &taken.name).await?;
-        let plan = super::snapshot::plan_for(ctx, &init_args, &snapshot)?;
-        let results =
-            join_all((0..count).map(|_| super::init::launch(ctx, engine, plan.clone()))).await;
-        anyhow::Ok((snapshot, results))
-    }
-    .await;
+    let made = fork(ctx, engine, &sandbox, count, &init_args, &args.how).await;
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
-    let (snapshot, results) = made?;
+    let Forked { ids, snapshot } = made?;
+    if ctx.printer.json {
+        ctx.printer.json_value(&serde_json::json!({
+            "ids": ids,
+            "snapshot": snapshot,
+            "source": sandbox.id,
+        }))?;
+    } else {
+        for id in &ids {
+            ctx.printer.data(id)?;
+        }
+    }
+    Ok(0)
+}
+
+/// What a fork made: the new sandboxes' ids and the name of the snapshot they start from.
+#[derive(Debug)]
+pub struct Forked {
+    pub ids: Vec<String>,
+    pub snapshot: String,
+}
+
+/// Snapshots `sandbox` (it keeps running) and starts `count` sandboxes from the snapshot with
+/// `init_args` (their lifetime), all or none: on any failure the ones made and the snapshot are
+/// removed. Used by `dsbx fork` and `dsbx mcp`'s `fork_sandbox`.
+pub async fn fork(
+    ctx: &Context,
+    engine: &Engine,
+    sandbox: &Sandbox,
+    count: usize,
+    init_args: &InitArgs,
+    how: &SnapshotHow,
+) -> anyhow::Result<Forked> {
+    let taken = super::snapshot::take(ctx, engine, sandbox, None, how, true).await?;
+    let snapshot = super::snapshot::find(ctx, engine, &taken.name).await?;
+    let plan = super::snapshot::plan_for(ctx, init_args, &snapshot)?;
+    let results =
+        join_all((0..count).map(|_| super::init::launch(ctx, engine, plan.clone()))).await;
     let (ids, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(|r| r.is_ok());
     let ids: Vec<String> = ids.into_iter().filter_map(Result::ok).collect();
     if let Some(Err(first)) = errors.into_iter().next() {
@@ -74,16 +105,8 @@ pub async fn run(ctx: &Context, args: ForkArgs) -> anyhow::Result<i32> {
             sandbox.id
         )));
     }
-    if ctx.printer.json {
-        ctx.printer.json_value(&serde_json::json!({
-            "ids": ids,
-            "snapshot": snapshot.name,
-            "source": sandbox.id,
-        }))?;
-    } else {
-        for id in &ids {
-            ctx.printer.data(id)?;
-        }
-    }
-    Ok(0)
+    Ok(Forked {
+        ids,
+        snapshot: snapshot.name,
+    })
 }

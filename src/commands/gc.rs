@@ -211,6 +211,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
             crate::state::update_or_warn(&ctx.store, &ctx.printer, |s| {
                 for id in &forget {
                     s.sandboxes.remove(*id);
+                    crate::channel::forget(ctx.store.dir(), id);
                 }
                 Ok(())
             });

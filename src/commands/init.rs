@@ -459,11 +459,20 @@ async fn create_steps(
         Some((binary, key)) => {
             let volume = engine.helper_volume(binary, key, &plan.image).await?;
             plan.user_labels.insert(labels::HELPER.into(), key.clone());
+            let mut cmd = helper_init_args();
+            let mut binds = vec![format!("{volume}:{}:ro", helper_volume::MOUNT_DIR)];
+            let channel =
+                crate::channel::for_init(ctx.store.dir(), id, &engine.endpoint, &plan.user_label)
+                    .context("preparing the sandbox's channel directory")?;
+            if let Some(channel) = channel {
+                cmd.extend(channel.args);
+                binds.push(channel.bind);
+            }
             (
                 vec![helper_volume::HELPER_PATH.to_string()],
-                helper_init_args(),
+                cmd,
                 false,
-                vec![format!("{volume}:{}:ro", helper_volume::MOUNT_DIR)],
+                binds,
             )
         }
         None => {
@@ -802,6 +811,7 @@ async fn clean_up(ctx: &Context, engine: &Engine, id: &str, made: &Made) {
             Ok(())
         });
     }
+    crate::channel::forget(ctx.store.dir(), id);
 }
 
 /// The helper's command line as PID 1; the activity period is passed on from

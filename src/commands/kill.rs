@@ -62,6 +62,7 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
     crate::state::update_or_warn(&ctx.store, &ctx.printer, |s| {
         for id in &killed {
             s.sandboxes.remove(id);
+            crate::channel::forget(ctx.store.dir(), id);
         }
         Ok(())
     });

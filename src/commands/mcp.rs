@@ -2,7 +2,7 @@
 //!
 //! Each tool calls what the matching command calls, in-process: `init`'s plan and creation,
 //! `exec`'s path through the helper (`exec::run_for_agent`), the transfer and lifetime modules,
-//! `ls`'s rows, `kill`'s removal. The results come back as data instead of being printed.
+//! `ls`'s rows, `kill`'s removal, `snapshot`'s capture and `fork`'s all-or-nothing start. The results come back as data instead of being printed.
 //!
 //! stdout carries only protocol messages: the server keeps the real stdout for the protocol and
 //! points file descriptor 1 at stderr, so nothing printed by the code it shares with the CLI can
@@ -11,7 +11,7 @@
 //! protocol error.
 
 use super::Context;
-use crate::cli::{ExecFlags, InitArgs, McpArgs};
+use crate::cli::{ExecFlags, InitArgs, McpArgs, SnapshotHow};
 use crate::error::{kind_of, one_line, usage};
 use crate::mcp::host_paths::{Found, RootDir};
 use crate::transfer::{self, Dest, Source, UploadOptions};
@@ -145,6 +145,9 @@ pub struct CreateParams {
     pub template: Option<String>,
     /// Any Docker image [default: the config's `image`]
     pub image: Option<String>,
+    /// A snapshot's name (from snapshot_sandbox or list_snapshots) to start from, with the
+    /// user, working directory, ports and limits it carries; instead of `template` or `image`
+    pub snapshot: Option<String>,
     /// A name unique among the server's sandboxes ([a-z0-9-], at most 40 characters)
     pub name: Option<String>,
     /// Lifetime: seconds, or 30s/10m/2h/1d; 0 = never [default: the config's `timeout`, 1h]
@@ -268,6 +271,40 @@ pub struct SandboxParams {
     pub sandbox: String,
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SnapshotParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+    /// The snapshot's name, unique in the server's scope ([a-z0-9-]) [default: made from the
+    /// sandbox id and the time]
+    pub name: Option<String>,
+    /// Do not pause the sandbox while its files are captured (files being written may be caught
+    /// half-way)
+    #[serde(default)]
+    pub no_pause: bool,
+}
+
+/// At most this many sandboxes per `fork_sandbox` call: one call of an agent should not hold
+/// the engine (and the caller) for minutes; `dsbx fork -n` allows more.
+const MAX_FORKS: u64 = 16;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ForkParams {
+    /// Sandbox id, name or id prefix
+    pub sandbox: String,
+    /// How many sandboxes to start from it, 1 to 16 [default: 1]
+    #[serde(default = "one")]
+    #[schemars(range(min = 1, max = 16))]
+    pub count: u64,
+    /// Lifetime of each new sandbox: seconds, or 30s/10m/2h/1d; 0 = never [default: the
+    /// config's `timeout`]
+    pub timeout: Option<DurationArg>,
+}
+
+fn one() -> u64 {
+    1
+}
+
 /// A tool's outcome: data, or a failure carrying the exit code the CLI would have used.
 fn answer(result: anyhow::Result<Value>, exec: bool) -> CallToolResult {
     match result {
@@ -309,7 +346,7 @@ fn put_output(value: &mut Value, key: &str, bytes: &[u8]) {
 #[tool_router]
 impl Server {
     #[tool(
-        description = "Create a sandbox (a hardened container on this machine's Docker engine) and return its id. Give `template` or `image`, a `timeout` (lifetime; it stops itself then), `env` and `ports` to publish."
+        description = "Create a sandbox (a hardened container on this machine's Docker engine) and return its id. Give `template`, `image` or `snapshot` (from snapshot_sandbox), a `timeout` (lifetime; it stops itself then), `env` and `ports` to publish."
     )]
     async fn create_sandbox(&self, Parameters(p): Parameters<CreateParams>) -> CallToolResult {
         answer(self.create(p).await, false)
@@ -390,6 +427,27 @@ impl Server {
         answer(self.list().await, false)
     }
 
+    #[tool(
+        description = "Snapshot a sandbox: its files (not its processes or memory) become an image in this server's scope, named `name`. The sandbox is paused for the capture unless `no_pause`, and runs on after. Returns the snapshot's name and how long it took; `not_captured` lists mounts whose content stays outside. create_sandbox with `snapshot` starts a sandbox from it."
+    )]
+    async fn snapshot_sandbox(&self, Parameters(p): Parameters<SnapshotParams>) -> CallToolResult {
+        answer(self.snapshot(p).await, false)
+    }
+
+    #[tool(
+        description = "Fork a sandbox: snapshot its files (it keeps running) and start `count` new sandboxes (1 to 16) from that snapshot, each with the source's user, working directory, ports and limits. All or none: if one cannot start, none is kept. Returns their `ids` and the `snapshot` they came from; kill them with kill_sandbox like any other."
+    )]
+    async fn fork_sandbox(&self, Parameters(p): Parameters<ForkParams>) -> CallToolResult {
+        answer(self.fork(p).await, false)
+    }
+
+    #[tool(
+        description = "List the snapshots in this server's scope, newest first: name, source sandbox, creation time, size, whether a fork made it."
+    )]
+    async fn list_snapshots(&self) -> CallToolResult {
+        answer(self.snapshots().await, false)
+    }
+
     #[tool(description = "Remove a sandbox and everything it holds.")]
     async fn kill_sandbox(&self, Parameters(p): Parameters<SandboxParams>) -> CallToolResult {
         answer(self.kill(p).await, false)
@@ -446,13 +504,30 @@ impl Server {
             platform: None,
             metadata: Vec::new(),
             auto_pause: false,
-            snapshot: None,
+            snapshot: p.snapshot,
         };
-        if args.template.is_some() && args.image.is_some() {
-            return Err(usage("give `template` or `image`, not both"));
+        if [
+            args.template.is_some(),
+            args.image.is_some(),
+            args.snapshot.is_some(),
+        ]
+        .iter()
+        .filter(|given| **given)
+        .count()
+            > 1
+        {
+            return Err(usage("give one of `template`, `image` and `snapshot`"));
         }
         let plan = super::init::Plan::from_args(ctx, &args)?;
         let engine = ctx.engine().await?;
+        // From a snapshot: what it carries, as `init --snapshot` does.
+        let plan = match &args.snapshot {
+            Some(name) => {
+                let snapshot = super::snapshot::find(ctx, engine, name).await?;
+                super::snapshot::plan_for(ctx, &args, &snapshot)?
+            }
+            None => plan,
+        };
         let image =
             super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref())
                 .await?;
@@ -517,6 +592,7 @@ impl Server {
             "exit_code": run.exit_code,
             "signal": run.signal,
             "timed_out": run.timed_out,
+            "oom_killed": run.oom_killed,
             "duration_ms": run.duration_ms,
             "stdout_truncated": run.stdout_truncated,
             "stderr_truncated": run.stderr_truncated,
@@ -764,6 +840,66 @@ impl Server {
         let files = super::ls::untracked_deadlines(engine, &live, &state, now).await;
         let rows = super::ls::rows(&live, &state, Some(&ctx.scope), now, &files);
         Ok(json!({ "sandboxes": rows }))
+    }
+
+    async fn snapshot(&self, p: SnapshotParams) -> anyhow::Result<Value> {
+        let ctx = self.ctx();
+        let (engine, _, sandbox) = ctx.live_sandbox(&p.sandbox).await?;
+        let how = SnapshotHow {
+            no_pause: p.no_pause,
+            keep_env: false,
+        };
+        let taken = super::snapshot::take(ctx, engine, &sandbox, p.name, &how, false).await?;
+        Ok(json!({
+            "name": taken.name,
+            "image_id": taken.image_id,
+            "tag": taken.tag,
+            "source": sandbox.id,
+            "paused_ms": taken.paused_ms,
+            "duration_ms": taken.duration_ms,
+            "not_captured": taken.not_captured,
+        }))
+    }
+
+    async fn fork(&self, p: ForkParams) -> anyhow::Result<Value> {
+        if !(1..=MAX_FORKS).contains(&p.count) {
+            return Err(usage(format!(
+                "count {} is out of range: fork 1 to {MAX_FORKS} sandboxes per call",
+                p.count
+            )));
+        }
+        let timeout = p.timeout.map(|t| t.text());
+        if let Some(t) = &timeout {
+            crate::units::parse_duration(t)?;
+        }
+        let init_args = InitArgs {
+            timeout,
+            ..Default::default()
+        };
+        let ctx = self.ctx();
+        let (engine, _, sandbox) = ctx.live_sandbox(&p.sandbox).await?;
+        let forked = super::fork::fork(
+            ctx,
+            engine,
+            &sandbox,
+            p.count as usize,
+            &init_args,
+            &SnapshotHow::default(),
+        )
+        .await?;
+        Ok(json!({
+            "ids": forked.ids,
+            "snapshot": forked.snapshot,
+            "source": sandbox.id,
+        }))
+    }
+
+    async fn snapshots(&self) -> anyhow::Result<Value> {
+        let ctx = self.ctx();
+        let engine = ctx.engine().await?;
+        let snapshots = super::snapshot::list(engine, Some(&ctx.scope)).await?;
+        let items: Vec<Value> = snapshots.iter().map(super::snapshot::to_json).collect();
+        Ok(json!({ "snapshots": items }))
     }
 
     async fn kill(&self, p: SandboxParams) -> anyhow::Result<Value> {

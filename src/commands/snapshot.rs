@@ -265,29 +265,29 @@ pub fn plan_for(ctx: &Context, args: &InitArgs, snapshot: &Snapshot) -> anyhow::
     Ok(plan)
 }
 
+/// One snapshot as `snapshot ls --json` and `dsbx mcp`'s `list_snapshots` show it.
+pub fn to_json(s: &Snapshot) -> serde_json::Value {
+    serde_json::json!({
+        "name": s.name,
+        "image_id": s.image_id,
+        "tags": s.tags,
+        "scope": s.scope,
+        "source": s.source,
+        "created_at": format_time(s.created_at),
+        "user": s.user,
+        "workdir": s.workdir,
+        "ports": s.ports,
+        "base": s.base,
+        "fork": s.fork,
+        "size": s.size,
+    })
+}
+
 async fn ls(ctx: &Context) -> anyhow::Result<i32> {
     let engine = ctx.engine().await?;
     let snapshots = list(engine, Some(&ctx.scope)).await?;
     if ctx.printer.json {
-        let items: Vec<_> = snapshots
-            .iter()
-            .map(|s| {
-                serde_json::json!({
-                    "name": s.name,
-                    "image_id": s.image_id,
-                    "tags": s.tags,
-                    "scope": s.scope,
-                    "source": s.source,
-                    "created_at": format_time(s.created_at),
-                    "user": s.user,
-                    "workdir": s.workdir,
-                    "ports": s.ports,
-                    "base": s.base,
-                    "fork": s.fork,
-                    "size": s.size,
-                })
-            })
-            .collect();
+        let items: Vec<_> = snapshots.iter().map(to_json).collect();
         ctx.printer
             .json_value(&serde_json::json!({ "snapshots": items }))?;
         return Ok(0);

@@ -11,6 +11,7 @@
 //! - `egress-proxy`: dsbx's egress proxy, in a sandbox's proxy container (see `egress_proxy.rs`).
 //! - `fs --user U OP …`: file operations for `dsbx files …`, as user U (see `fs.rs`).
 //! - `extract --user U DIR`: unpacks an upload's tar from stdin into DIR as user U.
+//! - `serve UID:GID USER ENGINE`: the channel's server (see `serve.rs` and `crate::channel`).
 //! - `listening PORT`: exit 0 if a TCP socket listens on PORT in the sandbox, 1 if none does.
 //!
 //! The engine starts every role as root. Roles that act for the sandbox's user resolve it from
@@ -24,6 +25,7 @@ pub mod fs;
 pub mod keepalive;
 pub mod listening;
 pub mod own_files;
+pub mod serve;
 pub mod user_switch;
 
 use std::ffi::OsString;
@@ -36,7 +38,12 @@ pub const RELOAD_SIGNAL: &str = "SIGUSR1";
 pub fn run(args: Vec<OsString>) -> i32 {
     let role = args.first().and_then(|a| a.to_str()).unwrap_or("");
     match role {
-        "init" => keepalive::run(&args[1..]),
+        "init" => {
+            // A sandbox made with a channel: its server runs beside PID 1 (see `serve`).
+            serve::start_beside_init(&args[1..]);
+            keepalive::run(&args[1..])
+        }
+        "serve" => serve::run(&args[1..]),
         "exec" => exec::run_exec(&args[1..]),
         "drain" => exec::run_drain(&args[1..]),
         "kill" => exec::run_kill(&args[1..]),

@@ -353,7 +353,15 @@ pub async fn upload_with(
         rx.recv().await.map(|item| (item, rx))
     }));
     let sent = if as_user {
-        extract_as_user(engine, &sandbox, &extract_dir, body, &shown).await
+        extract_as_user(
+            ctx.store.dir(),
+            engine,
+            &sandbox,
+            &extract_dir,
+            body,
+            &shown,
+        )
+        .await
     } else {
         match engine
             .upload_tar_stream(&sandbox.container_id, &extract_dir, body)
@@ -404,6 +412,7 @@ fn extracts_as_user(sandbox: &Sandbox, root: bool) -> bool {
 
 /// Streams the tar into `__helper extract` as the sandbox's user, which unpacks it in `dir`.
 async fn extract_as_user(
+    state_dir: &std::path::Path,
     engine: &Engine,
     sandbox: &Sandbox,
     dir: &str,
@@ -421,7 +430,9 @@ async fn extract_as_user(
     ]
     .map(str::to_string)
     .to_vec();
-    let out = engine.run_with_input(&sandbox.id, cmd, "0", body).await?;
+    let out =
+        crate::channel::client::run_helper_with_input(state_dir, engine, &sandbox.id, cmd, body)
+            .await?;
     if out.code == 0 {
         return Ok(());
     }

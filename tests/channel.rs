@@ -1,0 +1,384 @@
+//! The channel from dsbx to its helper (see `src/channel`): used when it can serve, refused to
+//! everyone but the host user who made the sandbox, and replaced by the engine's paths, with the
+//! same results, whenever it cannot serve. The whole exec/files/transfer suite also runs forced
+//! onto the engine path (`DSBX_CHANNEL=off`, see `scripts/test`).
+
+mod common;
+
+use common::*;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const ON_CHANNEL: &str = "exec: over the sandbox's channel";
+const ON_ENGINE: &str = "exec: the engine's exec path";
+
+fn channel_dir(env: &TestEnv, id: &str) -> PathBuf {
+    env.state_dir.join("channels").join(id)
+}
+
+/// `dsbx --verbose exec ID ARGS…` with the channel allowed, whatever the caller's environment.
+fn exec_verbose(env: &TestEnv, id: &str, args: &[&str]) -> std::process::Output {
+    exec_verbose_with(env, &[], id, args)
+}
+
+fn exec_verbose_with(
+    env: &TestEnv,
+    flags: &[&str],
+    id: &str,
+    args: &[&str],
+) -> std::process::Output {
+    env.dsbx()
+        .env_remove("DSBX_CHANNEL")
+        .args(["exec", "--verbose"])
+        .args(flags)
+        .arg(id)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn init_with_channel(env: &TestEnv, args: &[&str]) -> String {
+    let out = env
+        .dsbx()
+        .env_remove("DSBX_CHANNEL")
+        .arg("init")
+        .args(args)
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let id = stdout(&out).trim().to_string();
+    wait_for_socket(env, &id);
+    id
+}
+
+/// The helper binds its socket a moment after the container starts.
+fn wait_for_socket(env: &TestEnv, id: &str) {
+    let sock = channel_dir(env, id).join("sock");
+    assert!(wait_until(Duration::from_secs(30), || sock.exists()));
+}
+
+fn uses_channel(env: &TestEnv, id: &str) -> bool {
+    let out = exec_verbose(env, id, &["true"]);
+    out.status.success() && stderr(&out).contains(ON_CHANNEL)
+}
+
+fn container_log(id: &str) -> String {
+    let out = docker(&["logs", &format!("dsbx-{id}")]);
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn exec_goes_over_the_channel_unless_switched_off() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = init_with_channel(&env, &[]);
+    // The host side: a directory and a socket of this user's alone.
+    let dir = channel_dir(&env, &id);
+    let meta = std::fs::metadata(&dir).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o700);
+    // The helper binds it a moment after the container starts.
+    assert!(wait_until(Duration::from_secs(30), || dir
+        .join("sock")
+        .exists()));
+    let sock = std::fs::symlink_metadata(dir.join("sock")).unwrap();
+    assert_eq!(sock.permissions().mode() & 0o7777, 0o600);
+    // SAFETY: geteuid cannot fail.
+    assert_eq!(sock.uid(), unsafe { libc::geteuid() });
+    // Inside: the mount's parent is root-only.
+    assert_eq!(
+        docker_exec(
+            &format!("dsbx-{id}"),
+            &["stat", "-c", "%a %u", "/.dsbx/run"]
+        ),
+        "700 0"
+    );
+
+    let out = exec_verbose(&env, &id, &["echo out; echo err >&2; exit 7"]);
+    assert_code(&out, 7);
+    assert_eq!(stdout(&out), "out\n");
+    assert!(stderr(&out).contains(ON_CHANNEL), "{}", stderr(&out));
+    assert!(stderr(&out).contains("err\n"));
+
+    let out = env
+        .dsbx()
+        .env("DSBX_CHANNEL", "off")
+        .args(["exec", "--verbose", &id, "echo out; exit 7"])
+        .output()
+        .unwrap();
+    assert_code(&out, 7);
+    assert_eq!(stdout(&out), "out\n");
+    assert!(
+        stderr(&out).contains(&format!("{ON_ENGINE} (DSBX_CHANNEL=off)")),
+        "{}",
+        stderr(&out)
+    );
+    // Without --verbose the fallback says nothing.
+    let out = env
+        .dsbx()
+        .env("DSBX_CHANNEL", "off")
+        .args(["exec", &id, "true"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    assert_eq!(stderr(&out), "");
+    // Killed, it leaves no host directory behind.
+    assert_code(&env.run(&["kill", &id]), 0);
+    assert!(!channel_dir(&env, &id).exists());
+}
+
+#[test]
+fn code_in_the_sandbox_cannot_use_the_socket_as_its_user_or_as_root() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = init_with_channel(&env, &["--user", "user"]);
+    let canary = "/tmp/canary";
+    let attempt = format!(
+        "/.dsbx/bin/dsbx --docker-host unix:///.dsbx/run/channel/sock exec {id} touch {canary}"
+    );
+    // The sandbox's user cannot even reach the directory.
+    let out = exec_verbose(&env, &id, &["ls /.dsbx/run/channel"]);
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("Permission denied"),
+        "{}",
+        stderr(&out)
+    );
+    let out = exec_verbose(&env, &id, &[&attempt]);
+    assert_ne!(out.status.code(), Some(0));
+    // Root in the sandbox reaches it, and the helper refuses it by its pid.
+    let out = exec_verbose_with(&env, &["--root"], &id, &[&attempt]);
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = container_log(&id);
+    assert!(
+        log.contains("refused: the peer runs inside the sandbox"),
+        "{log}"
+    );
+    let out = exec_verbose_with(&env, &["--root"], &id, &[&format!("test ! -e {canary}")]);
+    assert_code(&out, 0);
+    // The channel still serves its owner.
+    assert!(uses_channel(&env, &id));
+}
+
+#[test]
+fn another_host_user_cannot_use_the_socket() {
+    let Some(env) = TestEnv::new() else { return };
+    // SAFETY: geteuid cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        // Only root can act as another user here; CI runs as root.
+        assert!(std::env::var_os("CI").is_none(), "CI must run as root");
+        return;
+    }
+    let id = init_with_channel(&env, &[]);
+    let sock = channel_dir(&env, &id).join("sock");
+    let public_config = std::env::temp_dir().join(format!("dsbx-nobody-{}.toml", env.scope));
+    std::fs::write(&public_config, "").unwrap();
+    std::fs::set_permissions(&public_config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let nobody = |path: &std::path::Path| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(dsbx_bin())
+            .arg("--docker-host")
+            .arg(format!("unix://{}", path.display()))
+            .args(["ls"])
+            .env("DSBX_STATE_DIR", "/nonexistent")
+            .env("DSBX_CONFIG", &public_config)
+            .env("HOME", "/nonexistent")
+            .output()
+            .unwrap()
+    };
+    // The path is this user's alone.
+    let out = nobody(&sock);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        !container_log(&id).contains("refused: host user"),
+        "nobody should not have reached the socket"
+    );
+    // Even with every permission on the way wrong, the helper refuses the peer by its uid.
+    let mut path = sock.clone();
+    while let Some(parent) = path.parent() {
+        if parent == std::path::Path::new("/") || parent == std::env::temp_dir() {
+            break;
+        }
+        std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path = parent.to_path_buf();
+    }
+    std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = nobody(&sock);
+    assert_ne!(out.status.code(), Some(0));
+    let log = container_log(&id);
+    let _ = std::fs::remove_file(&public_config);
+    assert!(
+        log.contains("refused: host user 65534 did not make this sandbox"),
+        "{log}\n{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn stopped_paused_and_deleted_channel_directories_fall_back_and_come_back() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = init_with_channel(&env, &[]);
+    let name = format!("dsbx-{id}");
+    assert!(uses_channel(&env, &id));
+
+    // Stopped: nobody listens; the engine path starts it, then the channel serves again.
+    assert!(docker(&["stop", "-t", "1", &name]).status.success());
+    let out = exec_verbose(&env, &id, &["echo back"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "back\n");
+    assert!(stderr(&out).contains(ON_ENGINE), "{}", stderr(&out));
+    assert!(wait_until(Duration::from_secs(30), || uses_channel(
+        &env, &id
+    )));
+
+    // Paused: the socket accepts but the helper cannot answer; the engine path resumes it.
+    assert!(docker(&["pause", &name]).status.success());
+    let out = exec_verbose(&env, &id, &["echo resumed"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "resumed\n");
+    assert!(stderr(&out).contains(ON_ENGINE), "{}", stderr(&out));
+    assert!(uses_channel(&env, &id));
+
+    // The host directory deleted under a running sandbox: the engine path serves; at the next
+    // start dockerd re-creates the directory and the helper serves on it again.
+    std::fs::remove_dir_all(channel_dir(&env, &id)).unwrap();
+    let out = exec_verbose(&env, &id, &["echo still"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "still\n");
+    assert!(stderr(&out).contains(ON_ENGINE), "{}", stderr(&out));
+    assert!(docker(&["restart", "-t", "1", &name]).status.success());
+    assert!(wait_until(Duration::from_secs(30), || uses_channel(
+        &env, &id
+    )));
+    let meta = std::fs::metadata(channel_dir(&env, &id)).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o700);
+}
+
+#[test]
+fn a_sandbox_made_without_the_channel_uses_the_engine() {
+    let Some(env) = TestEnv::new() else { return };
+    // As the previous release made them: no host directory, no mount, no server.
+    let out = env
+        .dsbx()
+        .env("DSBX_CHANNEL", "off")
+        .args(["init"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let id = stdout(&out).trim().to_string();
+    assert!(!channel_dir(&env, &id).exists());
+    let binds = inspect(&format!("dsbx-{id}"), "{{json .HostConfig.Binds}}");
+    assert!(!binds.contains("/.dsbx/run"), "{binds}");
+    let out = exec_verbose(&env, &id, &["echo hi; exit 3"]);
+    assert_code(&out, 3);
+    assert_eq!(stdout(&out), "hi\n");
+    assert!(stderr(&out).contains(ON_ENGINE), "{}", stderr(&out));
+}
+
+#[test]
+fn another_engine_named_on_the_command_line_is_not_bypassed() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = init_with_channel(&env, &[]);
+    let out = env
+        .dsbx()
+        .env_remove("DSBX_CHANNEL")
+        .args([
+            "--docker-host",
+            "unix:///nonexistent.sock",
+            "exec",
+            "--verbose",
+            &id,
+            "true",
+        ])
+        .output()
+        .unwrap();
+    assert_code(&out, 125);
+    assert!(!stderr(&out).contains(ON_CHANNEL), "{}", stderr(&out));
+    assert!(stderr(&out).contains(ON_ENGINE), "{}", stderr(&out));
+}
+
+#[test]
+fn exec_files_and_uploads_as_the_user_make_no_engine_exec_over_the_channel() {
+    let Some(env) = TestEnv::new() else { return };
+    let api = common::api_log::ApiLog::start();
+    let host = api.docker_host();
+    let dsbx = |args: &[&str], channel: bool| {
+        let mut cmd = env.dsbx();
+        if channel {
+            cmd.env_remove("DSBX_CHANNEL");
+        } else {
+            cmd.env("DSBX_CHANNEL", "off");
+        }
+        let out = cmd
+            .arg("--docker-host")
+            .arg(&host)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_code(&out, 0);
+        out
+    };
+    let id = stdout(&dsbx(&["init", "--user", "user"], true))
+        .trim()
+        .to_string();
+    wait_for_socket(&env, &id);
+    let local = env.dir.path().join("up.txt");
+    std::fs::write(&local, "uploaded").unwrap();
+    let local = path_str(&local).to_string();
+    let work = |channel: bool| {
+        api.take();
+        let out = dsbx(&["exec", &id, "echo hi"], channel);
+        assert_eq!(stdout(&out), "hi\n");
+        let exec_calls = api.take();
+        dsbx(&["files", "mkdir", &id, "/home/user/d"], channel);
+        dsbx(&["upload", &id, &local, "/home/user/d/"], channel);
+        let out = dsbx(&["files", "ls", &id, "/home/user/d"], channel);
+        assert!(stdout(&out).contains("up.txt"), "{}", stdout(&out));
+        dsbx(&["files", "rm", &id, "/home/user/d"], channel);
+        let calls = api.take();
+        (exec_calls, calls)
+    };
+    // Over the channel: exec makes no engine call at all; the file commands none to /exec.
+    let (exec_calls, calls) = work(true);
+    assert!(exec_calls.is_empty(), "{exec_calls:?}");
+    assert!(!calls.iter().any(|c| c.line.contains("/exec")), "{calls:?}");
+    // Forced onto the engine path: the same work, through the engine's exec API.
+    let (exec_calls, calls) = work(false);
+    assert!(exec_calls.iter().any(|c| c.line.contains("/exec")));
+    assert!(calls.iter().any(|c| c.line.contains("/exec")));
+}
+
+#[test]
+fn a_command_outlives_a_killed_dsbx_over_the_channel_as_on_the_engine_path() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = init_with_channel(&env, &[]);
+    let name = format!("dsbx-{id}");
+    let mut child = env
+        .spawnable()
+        .env_remove("DSBX_CHANNEL")
+        .args([
+            "exec",
+            &id,
+            "touch /tmp/started; sleep 2; echo lost; touch /tmp/finished",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(30), || {
+        docker(&["exec", &name, "test", "-e", "/tmp/started"])
+            .status
+            .success()
+    }));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(wait_until(Duration::from_secs(30), || {
+        docker(&["exec", &name, "test", "-e", "/tmp/finished"])
+            .status
+            .success()
+    }));
+    // The channel serves on.
+    assert!(uses_channel(&env, &id));
+}
