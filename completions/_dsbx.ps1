@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a sandbox (its processes freeze; its deadline keeps running)')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused sandbox')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show everything known about a sandbox')
+            [CompletionResult]::new('egress', 'egress', [CompletionResultType]::ParameterValue, 'Show or change a sandbox''s egress policy live, or read its proxy''s decision log')
             [CompletionResult]::new('timeout', 'timeout', [CompletionResultType]::ParameterValue, 'Set a sandbox''s remaining lifetime from now (`0` = never)')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Build sandbox images')
             [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)')
@@ -74,8 +75,14 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label K=V (also on the container)')
             [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory limit, e.g. 512m, 2g [default: config limits.memory]')
             [CompletionResult]::new('--cpus', '--cpus', [CompletionResultType]::ParameterName, 'CPU limit, e.g. 0.5, 2 [default: config limits.cpus]')
+            [CompletionResult]::new('--disk', '--disk', [CompletionResultType]::ParameterName, 'Disk limit of the sandbox''s writable layer, e.g. 1g, where the storage driver supports one (`dsbx doctor` says) [default: config limits.disk]')
+            [CompletionResult]::new('--cpuset-cpus', '--cpuset-cpus', [CompletionResultType]::ParameterName, 'Pin the sandbox to these CPUs, e.g. 0-1 or 0,2 (nproc then reports them)')
             [CompletionResult]::new('--pids', '--pids', [CompletionResultType]::ParameterName, 'Process limit [default: config limits.pids]')
             [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'bridge, none or a network name [default: the shared `dsbx` network]')
+            [CompletionResult]::new('--egress', '--egress', [CompletionResultType]::ParameterName, 'Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses and networks, enforced by dsbx''s egress proxy [default: config egress.default]')
+            [CompletionResult]::new('--health-cmd', '--health-cmd', [CompletionResultType]::ParameterName, 'A health check: a shell command run in the sandbox, healthy when it exits 0 (replaces the image''s HEALTHCHECK)')
+            [CompletionResult]::new('--health-interval', '--health-interval', [CompletionResultType]::ParameterName, 'How often the health check runs [default: 10s]')
+            [CompletionResult]::new('--wait-healthy', '--wait-healthy', [CompletionResultType]::ParameterName, 'Wait until the health check (--health-cmd or the image''s) says healthy; fail (and remove the sandbox) when it says unhealthy or DUR passes')
             [CompletionResult]::new('--workdir', '--workdir', [CompletionResultType]::ParameterName, 'Working directory of commands [default: the image''s]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The sandbox''s user for exec and files [default: the image''s USER]')
             [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Image platform, e.g. linux/amd64')
@@ -260,6 +267,22 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
             [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Add live CPU and memory (costs the engine about a second)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dsbx;egress' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr (also honours NO_COLOR)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
+            [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'With `log`: keep printing decisions as they happen')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'With `log`: keep printing decisions as they happen')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
@@ -476,8 +499,14 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label K=V (also on the container)')
             [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory limit, e.g. 512m, 2g [default: config limits.memory]')
             [CompletionResult]::new('--cpus', '--cpus', [CompletionResultType]::ParameterName, 'CPU limit, e.g. 0.5, 2 [default: config limits.cpus]')
+            [CompletionResult]::new('--disk', '--disk', [CompletionResultType]::ParameterName, 'Disk limit of the sandbox''s writable layer, e.g. 1g, where the storage driver supports one (`dsbx doctor` says) [default: config limits.disk]')
+            [CompletionResult]::new('--cpuset-cpus', '--cpuset-cpus', [CompletionResultType]::ParameterName, 'Pin the sandbox to these CPUs, e.g. 0-1 or 0,2 (nproc then reports them)')
             [CompletionResult]::new('--pids', '--pids', [CompletionResultType]::ParameterName, 'Process limit [default: config limits.pids]')
             [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'bridge, none or a network name [default: the shared `dsbx` network]')
+            [CompletionResult]::new('--egress', '--egress', [CompletionResultType]::ParameterName, 'Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses and networks, enforced by dsbx''s egress proxy [default: config egress.default]')
+            [CompletionResult]::new('--health-cmd', '--health-cmd', [CompletionResultType]::ParameterName, 'A health check: a shell command run in the sandbox, healthy when it exits 0 (replaces the image''s HEALTHCHECK)')
+            [CompletionResult]::new('--health-interval', '--health-interval', [CompletionResultType]::ParameterName, 'How often the health check runs [default: 10s]')
+            [CompletionResult]::new('--wait-healthy', '--wait-healthy', [CompletionResultType]::ParameterName, 'Wait until the health check (--health-cmd or the image''s) says healthy; fail (and remove the sandbox) when it says unhealthy or DUR passes')
             [CompletionResult]::new('--workdir', '--workdir', [CompletionResultType]::ParameterName, 'Working directory of commands [default: the image''s]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The sandbox''s user for exec and files [default: the image''s USER]')
             [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Image platform, e.g. linux/amd64')
@@ -1056,6 +1085,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a sandbox (its processes freeze; its deadline keeps running)')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused sandbox')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show everything known about a sandbox')
+            [CompletionResult]::new('egress', 'egress', [CompletionResultType]::ParameterValue, 'Show or change a sandbox''s egress policy live, or read its proxy''s decision log')
             [CompletionResult]::new('timeout', 'timeout', [CompletionResultType]::ParameterValue, 'Set a sandbox''s remaining lifetime from now (`0` = never)')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Build sandbox images')
             [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)')
@@ -1100,6 +1130,9 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             break
         }
         'dsbx;help;info' {
+            break
+        }
+        'dsbx;help;egress' {
             break
         }
         'dsbx;help;timeout' {

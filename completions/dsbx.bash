@@ -25,6 +25,9 @@ _dsbx() {
             dsbx,download)
                 cmd="dsbx__subcmd__download"
                 ;;
+            dsbx,egress)
+                cmd="dsbx__subcmd__egress"
+                ;;
             dsbx,exec)
                 cmd="dsbx__subcmd__exec"
                 ;;
@@ -174,6 +177,9 @@ _dsbx() {
                 ;;
             dsbx__subcmd__help,download)
                 cmd="dsbx__subcmd__help__subcmd__download"
+                ;;
+            dsbx__subcmd__help,egress)
+                cmd="dsbx__subcmd__help__subcmd__egress"
                 ;;
             dsbx__subcmd__help,exec)
                 cmd="dsbx__subcmd__help__subcmd__exec"
@@ -437,7 +443,7 @@ _dsbx() {
 
     case "${cmd}" in
         dsbx)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info timeout template proxy doctor completions sandbox files snapshot fork mcp help"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -528,6 +534,36 @@ _dsbx() {
             ;;
         dsbx__subcmd__download)
             opts="-h -V --root --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__egress)
+            opts="-f -h -V --follow --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1415,7 +1451,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__help)
-            opts="init exec upload download get-host kill ls gc pause resume info timeout template proxy doctor completions sandbox files snapshot fork mcp help"
+            opts="init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1457,6 +1493,20 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__help__subcmd__download)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__help__subcmd__egress)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2159,7 +2209,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__init)
-            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --pids --network --isolated --workdir --user --platform --metadata --auto-pause --snapshot --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --snapshot --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2233,11 +2283,35 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --disk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpuset-cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pids)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --egress)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-healthy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2705,7 +2779,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__create)
-            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --pids --network --isolated --workdir --user --platform --metadata --auto-pause --snapshot --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --snapshot --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2779,11 +2853,35 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --disk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpuset-cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pids)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --egress)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-healthy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand pause 'Pause a sandbox (its processes freeze; its deadline keeps running)'
             cand resume 'Resume a paused sandbox'
             cand info 'Show everything known about a sandbox'
+            cand egress 'Show or change a sandbox''s egress policy live, or read its proxy''s decision log'
             cand timeout 'Set a sandbox''s remaining lifetime from now (`0` = never)'
             cand template 'Build sandbox images'
             cand proxy 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)'
@@ -70,8 +71,14 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --label 'Label K=V (also on the container)'
             cand --memory 'Memory limit, e.g. 512m, 2g [default: config limits.memory]'
             cand --cpus 'CPU limit, e.g. 0.5, 2 [default: config limits.cpus]'
+            cand --disk 'Disk limit of the sandbox''s writable layer, e.g. 1g, where the storage driver supports one (`dsbx doctor` says) [default: config limits.disk]'
+            cand --cpuset-cpus 'Pin the sandbox to these CPUs, e.g. 0-1 or 0,2 (nproc then reports them)'
             cand --pids 'Process limit [default: config limits.pids]'
             cand --network 'bridge, none or a network name [default: the shared `dsbx` network]'
+            cand --egress 'Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses and networks, enforced by dsbx''s egress proxy [default: config egress.default]'
+            cand --health-cmd 'A health check: a shell command run in the sandbox, healthy when it exits 0 (replaces the image''s HEALTHCHECK)'
+            cand --health-interval 'How often the health check runs [default: 10s]'
+            cand --wait-healthy 'Wait until the health check (--health-cmd or the image''s) says healthy; fail (and remove the sandbox) when it says unhealthy or DUR passes'
             cand --workdir 'Working directory of commands [default: the image''s]'
             cand --user 'The sandbox''s user for exec and files [default: the image''s USER]'
             cand --platform 'Image platform, e.g. linux/amd64'
@@ -246,6 +253,21 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
             cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
             cand --stats 'Add live CPU and memory (costs the engine about a second)'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dsbx;egress'= {
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand -f 'With `log`: keep printing decisions as they happen'
+            cand --follow 'With `log`: keep printing decisions as they happen'
             cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
             cand --quiet 'No progress or notices; errors still print'
             cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
@@ -443,8 +465,14 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --label 'Label K=V (also on the container)'
             cand --memory 'Memory limit, e.g. 512m, 2g [default: config limits.memory]'
             cand --cpus 'CPU limit, e.g. 0.5, 2 [default: config limits.cpus]'
+            cand --disk 'Disk limit of the sandbox''s writable layer, e.g. 1g, where the storage driver supports one (`dsbx doctor` says) [default: config limits.disk]'
+            cand --cpuset-cpus 'Pin the sandbox to these CPUs, e.g. 0-1 or 0,2 (nproc then reports them)'
             cand --pids 'Process limit [default: config limits.pids]'
             cand --network 'bridge, none or a network name [default: the shared `dsbx` network]'
+            cand --egress 'Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses and networks, enforced by dsbx''s egress proxy [default: config egress.default]'
+            cand --health-cmd 'A health check: a shell command run in the sandbox, healthy when it exits 0 (replaces the image''s HEALTHCHECK)'
+            cand --health-interval 'How often the health check runs [default: 10s]'
+            cand --wait-healthy 'Wait until the health check (--health-cmd or the image''s) says healthy; fail (and remove the sandbox) when it says unhealthy or DUR passes'
             cand --workdir 'Working directory of commands [default: the image''s]'
             cand --user 'The sandbox''s user for exec and files [default: the image''s USER]'
             cand --platform 'Image platform, e.g. linux/amd64'
@@ -965,6 +993,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand pause 'Pause a sandbox (its processes freeze; its deadline keeps running)'
             cand resume 'Resume a paused sandbox'
             cand info 'Show everything known about a sandbox'
+            cand egress 'Show or change a sandbox''s egress policy live, or read its proxy''s decision log'
             cand timeout 'Set a sandbox''s remaining lifetime from now (`0` = never)'
             cand template 'Build sandbox images'
             cand proxy 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)'
@@ -998,6 +1027,8 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         &'dsbx;help;resume'= {
         }
         &'dsbx;help;info'= {
+        }
+        &'dsbx;help;egress'= {
         }
         &'dsbx;help;timeout'= {
         }

@@ -96,6 +96,9 @@ pub enum Command {
     /// Show everything known about a sandbox
     #[command(after_help = "Examples:\n  dsbx info $ID\n  dsbx info $ID --stats --json")]
     Info(InfoArgs),
+    /// Show or change a sandbox's egress policy live, or read its proxy's decision log
+    #[command(after_help = EGRESS_HELP)]
+    Egress(EgressArgs),
     /// Set a sandbox's remaining lifetime from now (`0` = never)
     #[command(after_help = "Examples:\n  dsbx timeout $ID 2h\n  dsbx timeout $ID 0")]
     Timeout(TimeoutArgs),
@@ -199,6 +202,13 @@ pub struct InitArgs {
     /// CPU limit, e.g. 0.5, 2 [default: config limits.cpus]
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub cpus: Option<String>,
+    /// Disk limit of the sandbox's writable layer, e.g. 1g, where the storage driver supports
+    /// one (`dsbx doctor` says) [default: config limits.disk]
+    #[arg(long, value_name = "SIZE")]
+    pub disk: Option<String>,
+    /// Pin the sandbox to these CPUs, e.g. 0-1 or 0,2 (nproc then reports them)
+    #[arg(long, value_name = "CPUS")]
+    pub cpuset_cpus: Option<String>,
     /// Process limit [default: config limits.pids]
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub pids: Option<String>,
@@ -208,6 +218,21 @@ pub struct InitArgs {
     /// A network of the sandbox's own, removed with it
     #[arg(long)]
     pub isolated: bool,
+    /// Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses
+    /// and networks, enforced by dsbx's egress proxy [default: config egress.default]
+    #[arg(long, value_name = "all|none|LIST")]
+    pub egress: Option<String>,
+    /// A health check: a shell command run in the sandbox, healthy when it exits 0 (replaces
+    /// the image's HEALTHCHECK)
+    #[arg(long, value_name = "CMD")]
+    pub health_cmd: Option<String>,
+    /// How often the health check runs [default: 10s]
+    #[arg(long, value_name = "DUR", requires = "health_cmd")]
+    pub health_interval: Option<String>,
+    /// Wait until the health check (--health-cmd or the image's) says healthy; fail (and remove
+    /// the sandbox) when it says unhealthy or DUR passes
+    #[arg(long, value_name = "DUR")]
+    pub wait_healthy: Option<String>,
     /// Working directory of commands [default: the image's]
     #[arg(long, value_name = "DIR")]
     pub workdir: Option<String>,
@@ -483,6 +508,29 @@ pub struct InfoArgs {
     /// Add live CPU and memory (costs the engine about a second)
     #[arg(long)]
     pub stats: bool,
+}
+
+pub const EGRESS_HELP: &str = "\
+Examples:
+  dsbx egress ID                 show the policy (all, none or the allowlist)
+  dsbx egress ID allow ENTRY...  add names, *.domains, addresses or networks
+  dsbx egress ID deny ENTRY...   remove them from the allowlist
+  dsbx egress ID set POLICY      replace it: all, none or a comma-separated list
+  dsbx egress log ID [-f]        the proxy's decisions, one a line (-f follows)
+Changes apply to new connections at once, without a restart. Only sandboxes made with a policy
+other than `all` have a proxy (`dsbx init --egress none|LIST`).";
+
+#[derive(Debug, Clone, Args)]
+pub struct EgressArgs {
+    /// A sandbox id, name or id prefix; or `log`
+    #[arg(value_name = "ID|log")]
+    pub first: String,
+    /// show, allow ENTRY..., deny ENTRY..., set POLICY; after `log`: the sandbox
+    #[arg(value_name = "ACTION")]
+    pub rest: Vec<String>,
+    /// With `log`: keep printing decisions as they happen
+    #[arg(short, long)]
+    pub follow: bool,
 }
 
 #[derive(Debug, Clone, Args)]

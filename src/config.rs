@@ -45,6 +45,7 @@ pub struct Config {
     pub build: Build,
     pub proxy: Proxy,
     pub snapshots: Snapshots,
+    pub egress: Egress,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -60,6 +61,67 @@ pub struct Limits {
     pub memory: Size,
     pub cpus: Cpus,
     pub pids: Pids,
+    /// Writable-layer size per sandbox (where the storage driver can); empty = no limit.
+    pub disk: DiskSize,
+    /// Sandboxes per scope; 0 = no cap.
+    pub max_sandboxes: u32,
+    /// dsbx's sandboxes on the engine, all scopes; 0 = no cap.
+    pub max_sandboxes_host: u32,
+}
+
+/// `[egress]`: the policy `init` gives a sandbox without `--egress`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Egress {
+    pub default: EgressDefault,
+    pub allow: EgressAllow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Default)]
+#[serde(try_from = "String")]
+pub enum EgressDefault {
+    #[default]
+    All,
+    None,
+    Allowlist,
+}
+
+/// Allowlist entries, checked when the config is read.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(try_from = "Vec<String>")]
+pub struct EgressAllow(pub Vec<String>);
+
+impl TryFrom<String> for EgressDefault {
+    type Error = String;
+    fn try_from(v: String) -> Result<Self, String> {
+        match v.as_str() {
+            "all" => Ok(EgressDefault::All),
+            "none" => Ok(EgressDefault::None),
+            "allowlist" => Ok(EgressDefault::Allowlist),
+            _ => Err(format!(
+                "invalid egress default `{v}`: use all, none or allowlist"
+            )),
+        }
+    }
+}
+
+impl TryFrom<Vec<String>> for EgressAllow {
+    type Error = String;
+    fn try_from(v: Vec<String>) -> Result<Self, String> {
+        for entry in &v {
+            crate::egress::Rule::parse(entry).map_err(|e| e.to_string())?;
+        }
+        Ok(EgressAllow(v))
+    }
+}
+
+impl Default for Egress {
+    fn default() -> Self {
+        Egress {
+            default: EgressDefault::All,
+            allow: EgressAllow::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -106,6 +168,7 @@ impl Default for Config {
             build: Build::default(),
             proxy: Proxy::default(),
             snapshots: Snapshots::default(),
+            egress: Egress::default(),
         }
     }
 }
@@ -116,6 +179,9 @@ impl Default for Limits {
             memory: Size(2 << 30),
             cpus: Cpus(2.0),
             pids: Pids(1024),
+            disk: DiskSize(None),
+            max_sandboxes: 0,
+            max_sandboxes_host: 0,
         }
     }
 }
@@ -160,6 +226,28 @@ pub struct Size(pub u64);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cpus(pub f64);
+
+/// `[limits] disk`: a size such as `10g`; empty = no limit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DiskSize(pub Option<u64>);
+
+impl<'de> Deserialize<'de> for DiskSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = read_value(
+            d,
+            "a size such as \"10g\", or \"\" for no limit",
+            true,
+            false,
+        )?;
+        let text = text_of(v);
+        if text.trim().is_empty() {
+            return Ok(DiskSize(None));
+        }
+        units::parse_size(&text)
+            .map(|s| DiskSize(Some(s)))
+            .map_err(serde::de::Error::custom)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pids(pub i64);
@@ -484,6 +572,12 @@ helper_path = "/opt/dsbx-linux"
 memory = "512m"
 cpus = 0.5
 pids = 64
+disk = "1g"
+max_sandboxes = 5
+max_sandboxes_host = 20
+[egress]
+default = "allowlist"
+allow = ["deb.debian.org", "*.pypi.org", "10.1.0.0/16"]
 [security]
 cap_add = ["CHOWN"]
 no_new_privileges = false
@@ -517,6 +611,13 @@ image = "nginx:1"
         assert_eq!(c.limits.memory, Size(512 << 20));
         assert_eq!(c.limits.cpus, Cpus(0.5));
         assert_eq!(c.limits.pids, Pids(64));
+        assert_eq!(
+            (c.limits.max_sandboxes, c.limits.max_sandboxes_host),
+            (5, 20)
+        );
+        assert_eq!(c.limits.disk, DiskSize(Some(1 << 30)));
+        assert_eq!(c.egress.default, EgressDefault::Allowlist);
+        assert_eq!(c.egress.allow.0.len(), 3);
         assert_eq!(c.security.cap_add, vec!["CHOWN".to_string()]);
         assert!(!c.security.no_new_privileges);
         assert_eq!(c.security.runtime, "runsc");
@@ -544,6 +645,15 @@ image = "nginx:1"
 
         let msg = parse("[limits]\ncpus = -1.0\n").unwrap_err().to_string();
         assert!(msg.contains("line 2") && msg.contains("cpus"), "{msg}");
+
+        let msg = parse("[egress]\nallow = [\"ok.org\", \"bad host\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("line 2") && msg.contains("bad host"), "{msg}");
+        let msg = parse("[egress]\ndefault = \"some\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("all, none or allowlist"), "{msg}");
 
         let msg = parse("ports = [0]\n").unwrap_err().to_string();
         assert!(msg.contains("port"), "{msg}");

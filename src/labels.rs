@@ -16,6 +16,8 @@ pub const PORTS: &str = "dsbx.ports";
 pub const USER: &str = "dsbx.user";
 /// The helper build mounted in the sandbox; absent when it has none (plain `docker exec` then).
 pub const HELPER: &str = "dsbx.helper";
+/// On a sandbox behind an egress proxy: `proxy` (the policy itself lives in the proxy).
+pub const EGRESS: &str = "dsbx.egress";
 /// On networks and volumes: what dsbx made them for (`shared`, `isolated`, `helper`).
 pub const ROLE: &str = "dsbx.role";
 

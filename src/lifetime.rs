@@ -332,6 +332,7 @@ mod tests {
             network_mode: String::new(),
             ips: vec![],
             workdir: None,
+            health: None,
         }
     }
 

@@ -53,6 +53,9 @@ pub struct Sandbox {
     /// The working directory (`/` when the image sets none); `None` when unknown, because the
     /// list call does not carry it.
     pub workdir: Option<String>,
+    /// The image's or init's HEALTHCHECK state: `starting`, `healthy`, `unhealthy`; `None`
+    /// without a health check (or while not running).
+    pub health: Option<String>,
 }
 
 impl Sandbox {

@@ -12,6 +12,7 @@ const CHECKS: &[&str] = &[
     "engine",
     "image",
     "proxy",
+    "disk",
     "helper",
 ];
 

@@ -31,6 +31,8 @@ command -v htpasswd >/dev/null 2>&1 || need_pkgs+=(apache2-utils)
 # tests/proxy.rs fetches through the proxy and makes a self-signed certificate.
 command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
+# tests/disk.rs runs a dockerd of its own on a loop-mounted btrfs.
+command -v mkfs.btrfs >/dev/null 2>&1 || need_pkgs+=(btrfs-progs)
 # bench/run (its smoke mode runs in CI) is Python.
 command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)
 if [ ${#need_pkgs[@]} -gt 0 ]; then

@@ -140,9 +140,10 @@ async fn run_checks(global: &GlobalArgs) -> Vec<Check> {
         Some(engine) => {
             checks.push(check_image(engine, &config, config_ok).await);
             checks.push(check_proxy(engine, &config).await);
+            checks.push(check_disk(engine, &config).await);
         }
         None => {
-            for name in ["image", "proxy"] {
+            for name in ["image", "proxy", "disk"] {
                 checks.push(Check::warn(
                     name,
                     "not checked: the engine is unreachable",
@@ -433,6 +434,30 @@ pub fn go_arch(rust_arch: &str) -> &str {
         "powerpc64" => "ppc64",
         "loongarch64" => "loong64",
         other => other,
+    }
+}
+
+/// Whether `init --disk` can be enforced on this engine; a failure only when the config asks
+/// for a disk limit every init would then refuse.
+async fn check_disk(engine: &Engine, config: &Config) -> Check {
+    let support = match engine.disk_support().await {
+        Ok(s) => s,
+        Err(e) => return Check::warn("disk", one_line(&e), "check the engine (`docker info`)"),
+    };
+    match (support.refusal(), config.limits.disk.0) {
+        (None, _) => Check::ok(
+            "disk",
+            format!(
+                "init --disk is available: the storage driver is {}",
+                support.driver
+            ),
+        ),
+        (Some(why), None) => Check::ok("disk", format!("init --disk is not available: {why}")),
+        (Some(why), Some(_)) => Check::fail(
+            "disk",
+            format!("[limits] disk is set, but {why}"),
+            "remove [limits] disk from the config, or use an engine whose storage can limit it",
+        ),
     }
 }
 

@@ -473,6 +473,7 @@ mod tests {
             network_mode: String::new(),
             ips: vec![],
             workdir: None,
+            health: None,
         }
     }
 

@@ -75,6 +75,17 @@ pub async fn run(ctx: &Context, args: crate::cli::GetHostArgs) -> anyhow::Result
             let deadline = Instant::now() + limit;
             loop {
                 let answer = check(engine, &sandbox, port, &host.url).await?;
+                // With a health check, answering is not enough: --wait also waits for healthy.
+                let health = engine
+                    .inspect_sandbox(&sandbox.id)
+                    .await?
+                    .and_then(|s| s.health);
+                let answer = match (answer, health) {
+                    (Answer::Yes, Some(h)) if h != "healthy" => {
+                        Answer::No(format!("its health check says {h}"))
+                    }
+                    (answer, _) => answer,
+                };
                 let stopped = matches!(&answer, Answer::No(why) if why.contains("is stopped") || why.contains("is paused"));
                 if answer == Answer::Yes || stopped || Instant::now() + WAIT_STEP > deadline {
                     break Some(match answer {
@@ -454,6 +465,7 @@ mod tests {
             network_mode: "dsbx".into(),
             ips: vec![("dsbx".into(), "172.18.0.5".into())],
             workdir: None,
+            health: None,
         }
     }
 

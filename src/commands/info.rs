@@ -26,6 +26,8 @@ struct Info {
     status: String,
     /// The container's own state.
     state: String,
+    /// The HEALTHCHECK state (starting, healthy, unhealthy), when it has one.
+    health: Option<String>,
     tracked: bool,
     created_at: Option<String>,
     /// `None`: never.
@@ -36,6 +38,10 @@ struct Info {
     network: String,
     ips: BTreeMap<String, String>,
     ports: Vec<PortInfo>,
+    /// `all`, `none`, or the allowlist joined by commas (see `dsbx egress`).
+    egress: String,
+    /// What the sandbox was created with: memory, CPUs, processes, disk, pinned CPUs.
+    limits: crate::engine::disk::Limits,
     labels: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stats: Option<crate::engine::life::Stats>,
@@ -91,6 +97,16 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
             None
         }
     };
+    let egress = match sandbox.label(labels::EGRESS) {
+        None => "all".to_string(),
+        Some(_) => super::egress::policy_for_info(engine, &sandbox.id)
+            .await
+            .map_or_else(
+                || "unknown (its egress proxy is gone)".into(),
+                |p| p.summary(),
+            ),
+    };
+    let limits = engine.sandbox_limits(&sandbox.id).await.unwrap_or_default();
     let now = Utc::now();
     let host = engine.endpoint.host();
     let ports = sandbox
@@ -129,6 +145,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         user: sandbox.user().to_string(),
         status: super::ls::status_with(&sandbox, record.is_some(), deadline, now).to_string(),
         state: format!("{:?}", sandbox.state).to_lowercase(),
+        health: sandbox.health.clone(),
         tracked: record.is_some(),
         created_at: sandbox
             .created_at()
@@ -140,6 +157,8 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         network: sandbox.network_mode.clone(),
         ips: sandbox.ips.iter().cloned().collect(),
         ports,
+        egress,
+        limits,
         labels: sandbox
             .labels
             .iter()
@@ -169,6 +188,10 @@ fn lines(i: &Info) -> Vec<(String, String)> {
         ("user".into(), i.user.clone()),
         ("status".into(), i.status.clone()),
         ("state".into(), i.state.clone()),
+        (
+            "health".into(),
+            i.health.clone().unwrap_or_else(|| "-".into()),
+        ),
         ("created".into(), or_dash(i.created_at.as_deref())),
         (
             "expires".into(),
@@ -184,7 +207,44 @@ fn lines(i: &Info) -> Vec<(String, String)> {
         ),
         ("last activity".into(), or_dash(i.last_activity.as_deref())),
         ("network".into(), or_dash(Some(&i.network))),
+        ("egress".into(), i.egress.clone()),
     ];
+    let mib = |b: f64| format!("{:.1} MiB", b / 1048576.0);
+    let l = &i.limits;
+    let used = i.stats.as_ref();
+    out.push((
+        "memory limit".into(),
+        match (l.memory_bytes, used.and_then(|s| s.memory_bytes)) {
+            (Some(m), Some(u)) => format!("{} (using {})", mib(m as f64), mib(u as f64)),
+            (Some(m), None) => mib(m as f64),
+            (None, _) => "unlimited".into(),
+        },
+    ));
+    out.push((
+        "cpus".into(),
+        match (l.cpus, used.and_then(|s| s.cpu_percent)) {
+            (Some(c), Some(p)) => format!("{c} (using {p:.1}%)"),
+            (Some(c), None) => c.to_string(),
+            (None, _) => "unlimited".into(),
+        },
+    ));
+    out.push((
+        "cpuset".into(),
+        l.cpuset_cpus.clone().unwrap_or_else(|| "-".into()),
+    ));
+    out.push((
+        "pids limit".into(),
+        match (l.pids, used.and_then(|s| s.pids)) {
+            (Some(p), Some(u)) => format!("{p} (using {u})"),
+            (Some(p), None) => p.to_string(),
+            (None, _) => "unlimited".into(),
+        },
+    ));
+    out.push((
+        "disk".into(),
+        l.disk_bytes
+            .map_or_else(|| "unlimited".into(), |d| mib(d as f64)),
+    ));
     for (net, ip) in &i.ips {
         out.push((format!("ip {net}"), ip.clone()));
     }

@@ -83,6 +83,16 @@ pub struct Plan {
     pub user: Option<String>,
     pub user_label: String,
     pub platform: Option<String>,
+    /// The egress policy; `None`: `all` (no proxy).
+    pub egress: Option<crate::egress::Policy>,
+    /// `--health-cmd` and its interval.
+    pub health: Option<(String, std::time::Duration)>,
+    /// `--wait-healthy`.
+    pub wait_healthy: Option<std::time::Duration>,
+    /// `--disk` (or `[limits] disk`), in bytes.
+    pub disk: Option<u64>,
+    /// `--cpuset-cpus`.
+    pub cpuset_cpus: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -195,6 +205,15 @@ impl Plan {
                 Some(n) => NetworkChoice::Other(n.to_string()),
             }
         };
+        let egress = super::egress::plan_policy(ctx, args.egress.as_deref())?;
+        if egress.is_some() && network == NetworkChoice::None && args.egress.is_some() {
+            return Err(usage(
+                "--egress conflicts with --network none: a sandbox without a network reaches nothing already",
+            ));
+        }
+        let egress = egress.filter(|_| network != NetworkChoice::None);
+        let (health, wait_healthy) = super::health::plan_health(args)?;
+        let (disk, cpuset_cpus) = super::resources::plan_resources(ctx, args)?;
         if let Some(w) = &args.workdir
             && !w.starts_with('/')
         {
@@ -228,6 +247,11 @@ impl Plan {
             user: args.user.clone(),
             user_label: String::new(),
             platform: args.platform.clone(),
+            egress,
+            health,
+            wait_healthy,
+            disk,
+            cpuset_cpus,
         })
     }
 }
@@ -470,6 +494,16 @@ async fn create_steps(
     };
     binds.extend(plan.binds.iter().cloned());
     cancel.check()?;
+    if plan.egress.is_some() {
+        let Some((binary, key)) = &helper else {
+            return Err(usage(
+                "an egress policy needs dsbx's helper to run the egress proxy: set `helper_path` to a static Linux build of dsbx",
+            ));
+        };
+        let volume = engine.helper_volume(binary, key, &plan.image).await?;
+        super::egress::prepare_for_init(ctx, engine, plan, id, &volume, &mut made.network).await?;
+        cancel.check()?;
+    }
     let network = match &plan.network {
         NetworkChoice::Shared(name) => {
             engine.ensure_network(name, "shared", &[]).await?;
@@ -515,10 +549,19 @@ async fn create_steps(
         network,
         aliases,
         docker_init,
+        health: plan.health.clone(),
+        disk: plan.disk,
+        cpuset_cpus: plan.cpuset_cpus.clone(),
     };
+    if plan.disk.is_some() {
+        super::resources::check_disk_support(engine).await?;
+    }
     cancel.check()?;
+    let count_lock = room_for_one_more(ctx, engine).await?;
     made.container = true;
     engine.create_sandbox(&spec).await?;
+    // The container now counts in every later list: the next init may count.
+    drop(count_lock);
     cancel.check()?;
     check_user(engine, id, plan).await?;
     cancel.check()?;
@@ -532,7 +575,33 @@ async fn create_steps(
     engine.start_sandbox(&container, id).await?;
     cancel.check()?;
     record(ctx, plan, id, false)?;
+    if let Some(limit) = plan.wait_healthy {
+        super::health::wait_healthy(ctx, engine, id, limit, cancel).await?;
+    }
     Ok(())
+}
+
+/// With a cap on the number of sandboxes, the host lock under which this init counts and creates
+/// its container (held until it exists, so racing inits never overshoot); `None` without caps.
+async fn room_for_one_more(
+    ctx: &Context,
+    engine: &Engine,
+) -> anyhow::Result<Option<crate::host_lock::HostLock>> {
+    let limits = &ctx.config.limits;
+    if limits.max_sandboxes == 0 && limits.max_sandboxes_host == 0 {
+        return Ok(None);
+    }
+    let lock = crate::host_lock::acquire_async(&engine.endpoint.url, "sandbox-count").await?;
+    let all = engine.list_sandboxes(None).await?;
+    let in_scope = all.iter().filter(|s| s.scope == ctx.scope).count();
+    crate::limits::check_room(
+        &ctx.scope,
+        in_scope,
+        all.len(),
+        limits.max_sandboxes,
+        limits.max_sandboxes_host,
+    )?;
+    Ok(Some(lock))
 }
 
 /// A named sandbox user (not root, not numeric) must be in the image's own `/etc/passwd` (and a

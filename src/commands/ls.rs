@@ -26,6 +26,8 @@ pub struct Row {
     /// so `gc --idle` counts from its creation).
     pub last_activity: Option<String>,
     pub ports: Vec<PortRow>,
+    /// The HEALTHCHECK state (starting, healthy, unhealthy), when the sandbox has one.
+    pub health: Option<String>,
     /// Creation time at full precision: two inits within one second still list in order.
     #[serde(skip)]
     created: Option<DateTime<Utc>>,
@@ -158,6 +160,7 @@ pub fn rows(
                 state: Some(format!("{:?}", s.state).to_lowercase()),
                 created_at: created.map(format_time),
                 created,
+                health: s.health.clone(),
                 expires_at: deadline.map(format_time),
                 last_activity: crate::activity::seen_activity(record, None).map(format_time),
                 ports: s
@@ -186,6 +189,7 @@ pub fn rows(
                 expires_at: r.deadline.map(format_time),
                 last_activity: crate::activity::last_activity(None, Some(r), None).map(format_time),
                 ports: vec![],
+                health: None,
                 created: Some(r.created_at),
             });
         }
@@ -237,7 +241,10 @@ pub(super) fn print_table(ctx: &Context, rows: &[Row]) -> anyhow::Result<()> {
                 r.name.clone()
             },
             r.image.clone(),
-            r.status.clone(),
+            match &r.health {
+                Some(h) => format!("{} ({h})", r.status),
+                None => r.status.clone(),
+            },
             age,
             expires,
             ports,

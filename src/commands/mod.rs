@@ -4,11 +4,13 @@
 mod completions;
 mod doctor;
 mod download;
+pub mod egress;
 mod exec;
 mod files;
 mod fork;
 mod gc;
 mod get_host;
+mod health;
 mod info;
 pub mod init;
 mod kill;
@@ -16,6 +18,7 @@ mod lifecycle;
 mod ls;
 mod mcp;
 mod proxy;
+mod resources;
 mod sandbox_compat;
 mod snapshot;
 mod template;
@@ -184,6 +187,7 @@ async fn run(
         Command::Pause(a) => lifecycle::pause(ctx, a).await,
         Command::Resume(a) => lifecycle::resume(ctx, a).await,
         Command::Info(a) => info::run(ctx, a).await,
+        Command::Egress(a) => egress::run(ctx, a).await,
         Command::Timeout(a) => timeout::run(ctx, a).await,
         Command::Template(t) => template::run(ctx, t).await,
         Command::Proxy(p) => proxy::run(ctx, p).await,

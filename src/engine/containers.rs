@@ -40,6 +40,12 @@ pub struct CreateSpec {
     pub aliases: Vec<String>,
     /// Docker's init as PID 1 (only when dsbx's helper is not PID 1).
     pub docker_init: bool,
+    /// `init --disk`: the writable layer's size in bytes (`--storage-opt size=`).
+    pub disk: Option<u64>,
+    /// `init --cpuset-cpus`.
+    pub cpuset_cpus: Option<String>,
+    /// `init --health-cmd`: a shell command and its interval.
+    pub health: Option<(String, std::time::Duration)>,
 }
 
 impl Engine {
@@ -131,6 +137,10 @@ impl Engine {
             port_bindings: (!port_bindings.is_empty()).then_some(port_bindings),
             network_mode: Some(spec.network.clone()),
             runtime: spec.runtime.clone(),
+            storage_opt: spec
+                .disk
+                .map(|d| HashMap::from([("size".to_string(), d.to_string())])),
+            cpuset_cpus: spec.cpuset_cpus.clone(),
             ..Default::default()
         };
         let networking_config = (!matches!(spec.network.as_str(), "none" | "bridge" | "host"))
@@ -157,6 +167,17 @@ impl Engine {
                 .then(|| spec.ports.iter().map(|p| format!("{p}/tcp")).collect()),
             host_config: Some(host_config),
             networking_config,
+            healthcheck: spec.health.as_ref().map(|(cmd, every)| {
+                let nanos = i64::try_from(every.as_nanos()).unwrap_or(i64::MAX);
+                bollard::models::HealthConfig {
+                    test: Some(vec!["CMD-SHELL".into(), cmd.clone()]),
+                    interval: Some(nanos),
+                    timeout: Some(nanos),
+                    start_period: Some(0),
+                    retries: Some(3),
+                    ..Default::default()
+                }
+            }),
             ..Default::default()
         };
         let created = self
@@ -241,6 +262,10 @@ impl Engine {
             ContainerState::Running | ContainerState::Restarting => Ok(()),
             ContainerState::Paused => self.resume_sandbox(sandbox).await,
             ContainerState::Created | ContainerState::Exited => {
+                // A reboot stops a sandbox's egress proxy with it: its only way out.
+                if sandbox.labels.contains_key(crate::labels::EGRESS) {
+                    self.ensure_egress_proxy_running(&sandbox.id).await?;
+                }
                 self.start_sandbox(&sandbox.container_id, &sandbox.id).await
             }
             ContainerState::Removing | ContainerState::Dead => Err(not_found(format!(
@@ -365,6 +390,7 @@ fn from_summary(c: ContainerSummary, scope: Option<&str>) -> Result<Sandbox, Ski
         ports,
         ips,
         workdir: None,
+        health: health_of_status(c.status.as_deref().unwrap_or("")),
         labels,
         id,
     })
@@ -380,6 +406,11 @@ fn from_inspect(c: ContainerInspectResponse) -> Option<Sandbox> {
     let id = labels[labels::ID].clone();
     let state = c.state.unwrap_or_default();
     let status = state.status.map(|s| s.to_string()).unwrap_or_default();
+    let health = state
+        .health
+        .and_then(|h| h.status)
+        .map(|s| s.to_string())
+        .filter(|s| matches!(s.as_str(), "starting" | "healthy" | "unhealthy"));
     let settings = c.network_settings.unwrap_or_default();
     let mut ports: Vec<PortMapping> = settings
         .ports
@@ -418,9 +449,24 @@ fn from_inspect(c: ContainerInspectResponse) -> Option<Sandbox> {
                 .unwrap_or_else(|| "/".into()),
         ),
         ports,
+        health,
         labels,
         id,
     })
+}
+
+/// The health state in a list call's status text (`Up 5 seconds (health: starting)`,
+/// `(healthy)`, `(unhealthy)`): the list carries no other field for it on API 1.41.
+pub fn health_of_status(status: &str) -> Option<String> {
+    if status.ends_with("(health: starting)") {
+        Some("starting".into())
+    } else if status.ends_with("(unhealthy)") {
+        Some("unhealthy".into())
+    } else if status.ends_with("(healthy)") {
+        Some("healthy".into())
+    } else {
+        None
+    }
 }
 
 fn network_ips(networks: HashMap<String, EndpointSettings>) -> Vec<(String, String)> {

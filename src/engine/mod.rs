@@ -4,6 +4,8 @@
 
 pub mod archive;
 pub mod containers;
+pub mod disk;
+pub mod egress;
 pub mod endpoint;
 pub mod exec;
 pub mod helper_volume;

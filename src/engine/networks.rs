@@ -63,8 +63,13 @@ impl Engine {
 
     /// Removes a network by the Docker id a label-filtered list returned (`init` alone removes
     /// its own by the name it gave), and its host lock (so `--isolated` networks leave no lock
-    /// files); `name` is for messages and the lock. One already gone is success.
+    /// files); `name` is for messages and the lock. One already gone is success. A sandbox's internal
+    /// network goes with its egress proxy (which holds an endpoint on it), so `kill` and `gc`
+    /// remove both.
     pub async fn remove_network(&self, network: &str, name: &str) -> anyhow::Result<()> {
+        if let Some(id) = name.strip_prefix("dsbx-net-") {
+            self.remove_egress_proxy(id).await?;
+        }
         match self.docker().remove_network(network).await {
             Ok(()) => {}
             Err(e) if super::status(&e) == Some(404) => {}

@@ -8,6 +8,7 @@
 //! - `exec`: runs one `dsbx exec` command (user, cwd, timeout, tree kill, output relay).
 //! - `drain`: appends a lingering background child's output to its log (an inherited fd).
 //! - `kill TAG`: ends the `exec` tagged TAG and its whole tree (the client was interrupted).
+//! - `egress-proxy`: dsbx's egress proxy, in a sandbox's proxy container (see `egress_proxy.rs`).
 //! - `fs --user U OP …`: file operations for `dsbx files …`, as user U (see `fs.rs`).
 //! - `extract --user U DIR`: unpacks an upload's tar from stdin into DIR as user U.
 //! - `serve UID:GID USER ENGINE`: the channel's server (see `serve.rs` and `crate::channel`).
@@ -17,6 +18,7 @@
 //! the sandbox's own `/etc/passwd` (root and numeric ids need none) and drop to it before they
 //! touch a path; the root roles create their own files only under `/.dsbx` (`own_files`).
 
+pub mod egress_proxy;
 pub mod exec;
 pub mod extract;
 pub mod fs;
@@ -46,6 +48,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         "drain" => exec::run_drain(&args[1..]),
         "kill" => exec::run_kill(&args[1..]),
         "fs" => fs::run(&args[1..]),
+        "egress-proxy" => egress_proxy::run(&args[1..]),
         "extract" => extract::run(&args[1..]),
         "listening" => listening::run(&args[1..]),
         other => {
