@@ -125,6 +125,25 @@ fn exec_goes_over_the_channel_unless_switched_off() {
         .unwrap();
     assert_code(&out, 0);
     assert_eq!(stderr(&out), "");
+    // A command gets the sandbox's umask on both paths (the helper binds its socket under a
+    // umask of its own, which must not reach the commands it starts): the same modes either way.
+    let probe = "umask; mkdir /tmp/umask-probe-$$ && stat -c %a /tmp/umask-probe-$$";
+    let over_channel = exec_verbose(&env, &id, &[probe]);
+    assert_code(&over_channel, 0);
+    assert!(
+        stderr(&over_channel).contains(ON_CHANNEL),
+        "{}",
+        stderr(&over_channel)
+    );
+    let over_engine = env
+        .dsbx()
+        .env("DSBX_CHANNEL", "off")
+        .args(["exec", &id, probe])
+        .output()
+        .unwrap();
+    assert_code(&over_engine, 0);
+    assert_eq!(stdout(&over_channel), "0022\n755\n");
+    assert_eq!(stdout(&over_channel), stdout(&over_engine));
     // Killed, it leaves no host directory behind.
     assert_code(&env.run(&["kill", &id]), 0);
     assert!(!channel_dir(&env, &id).exists());

@@ -90,10 +90,15 @@ pub fn run(args: &[OsString]) -> i32 {
         eprintln!("dsbx helper: usage: __helper serve UID:GID USER ENGINE");
         return 125;
     };
-    // The socket is born 0700 & ~umask: never readable by anyone else, even for a moment.
-    // SAFETY: umask(2) on ourselves.
-    unsafe { libc::umask(0o077) };
-    let listener = match listen(&served) {
+    // The socket is born 0700 & ~umask: never readable by anyone else, even for a moment. The
+    // commands this server starts inherit its umask, so the sandbox's own (022 from the engine)
+    // comes back as soon as the socket exists: a `mkdir` over the channel makes the same modes
+    // as over the engine's exec.
+    // SAFETY: umask(2) on ourselves, both times.
+    let inherited = unsafe { libc::umask(0o077) };
+    let listening = listen(&served);
+    unsafe { libc::umask(inherited) };
+    let listener = match listening {
         Ok(l) => l,
         Err(e) => {
             eprintln!("dsbx helper: the channel cannot serve: {e}");
