@@ -76,7 +76,10 @@ impl Engine {
             .into_iter()
             .filter_map(|m| {
                 let destination = m.destination.unwrap_or_default();
-                if destination.starts_with(super::helper_volume::MOUNT_DIR) {
+                // dsbx's own mounts (the helper, the channel): every sandbox gets its own.
+                if destination.starts_with(super::helper_volume::MOUNT_DIR)
+                    || destination.starts_with(crate::channel::MOUNT_DIR)
+                {
                     return None;
                 }
                 let kind = m.typ.map(|t| t.to_string()).unwrap_or_default();
