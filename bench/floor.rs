@@ -117,7 +117,12 @@ async fn handle(engine: &Engine, request: &Value) -> anyhow::Result<Value> {
                     )
                 })
                 .collect();
-            let results = join_all(stopped.iter().map(|s| engine.remove_sandbox(&s.id))).await;
+            let results = join_all(
+                stopped
+                    .iter()
+                    .map(|s| engine.remove_sandbox(&s.container_id, &s.id)),
+            )
+            .await;
             for r in results {
                 r?;
             }
@@ -235,19 +240,19 @@ async fn init_kill(engine: &Engine, request: &Value) -> anyhow::Result<()> {
         aliases: vec![id.clone()],
         ..Default::default()
     };
-    engine.create_sandbox(&spec).await?;
+    let container = engine.create_sandbox(&spec).await?;
     let stamp = deadline.timestamp().to_string();
     let tar = dsbx::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, stamp.as_bytes())])?;
     let made = async {
         engine
             .upload_tar(&ids::container_name(&id), "/", tar)
             .await?;
-        engine.start_sandbox(&id).await
+        engine.start_sandbox(&container, &id).await
     }
     .await;
     // kill: one list call to resolve, then the removal.
     let listed = engine.list_sandboxes(Some(scope)).await;
-    let removed = engine.remove_sandbox(&id).await;
+    let removed = engine.remove_sandbox(&container, &id).await;
     made?;
     listed?;
     removed
