@@ -685,7 +685,11 @@ impl Foreign {
         args.extend([BUSYBOX.to_string(), "sleep".into(), "600".into()]);
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = docker(&refs);
-        assert!(out.status.success(), "{}", stderr(&out));
+        if !out.status.success() {
+            // `docker run` can create the container and then fail to start it: leave nothing.
+            let _ = docker(&["rm", "-f", name]);
+            panic!("{}", stderr(&out));
+        }
         Foreign(String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
 
