@@ -274,44 +274,20 @@ pub fn replace_all(haystack: &[u8], old: &[u8], new: &[u8]) -> Vec<u8> {
 /// that occurs more than once without `--all`, fails (exit 1) and changes nothing. The file is
 /// written back with its mode, owned by the sandbox's user (as uploads are).
 async fn edit(ctx: &Context, args: FilesEditArgs) -> anyhow::Result<i32> {
-    if args.old.is_empty() {
-        return Err(usage("--old is empty: give the exact text to replace"));
-    }
-    let (sandbox, abs, stat) = locate(ctx, &args.id, &args.path).await?;
-    let shown = format!("{}:{abs}", sandbox.id);
-    let (st, target) = match stat {
-        None => bail!("no such file: {shown}"),
-        Some((st, _)) if !st.is_file() => bail!("{shown} is not a regular file"),
-        Some(found) => found,
+    let request = TextEdit {
+        old: &args.old,
+        new: &args.new,
+        all: args.all,
+        max_size: EDIT_LIMIT as u64,
+        words: EditWords {
+            old: "--old",
+            all: "pass --all",
+            too_big: format!(
+                "`files edit` edits files up to {EDIT_LIMIT} bytes (download, edit and upload it instead)"
+            ),
+        },
     };
-    if st.size > EDIT_LIMIT {
-        bail!(
-            "{shown} is {} bytes; `files edit` edits files up to {EDIT_LIMIT} bytes (download, edit and upload it instead)",
-            st.size
-        );
-    }
-    let engine = ctx.engine().await?;
-    let Some(content) = engine
-        .read_small_file(&sandbox.container_id, &target)
-        .await?
-    else {
-        bail!("no such file: {shown}");
-    };
-    let count = count_occurrences(&content, args.old.as_bytes());
-    if count == 0 {
-        bail!("the --old text does not occur in {shown}; nothing changed");
-    }
-    if count > 1 && !args.all {
-        bail!(
-            "the --old text occurs {count} times in {shown}; nothing changed (make it unique, or pass --all to replace every one)"
-        );
-    }
-    let edited = replace_all(&content, args.old.as_bytes(), args.new.as_bytes());
-    let options = UploadOptions {
-        file_mode: Some(unix_mode(st.mode)),
-        ..Default::default()
-    };
-    transfer::upload_with(ctx, &sandbox.id, &Source::Bytes(edited), &target, &options).await?;
+    let (target, count) = replace_text(ctx, &args.id, &args.path, &request).await?;
     if ctx.printer.json {
         ctx.printer.json_value(&serde_json::json!({
             "path": target,
@@ -322,6 +298,82 @@ async fn edit(ctx: &Context, args: FilesEditArgs) -> anyhow::Result<i32> {
             .note_tty(format!("Replaced {count} occurrence(s) in {target}"));
     }
     Ok(0)
+}
+
+/// One exact text replacement in a sandbox's file, as `files edit` and the MCP server's
+/// `edit_file` make it.
+pub(super) struct TextEdit<'a> {
+    pub old: &'a str,
+    pub new: &'a str,
+    pub all: bool,
+    /// Larger files are refused (the file is read whole).
+    pub max_size: u64,
+    pub words: EditWords,
+}
+
+/// How the caller's interface names things, for the messages.
+pub(super) struct EditWords {
+    /// The old text's flag or field (`--old`, `` `old` ``).
+    pub old: &'static str,
+    /// How to ask for every occurrence (`pass --all`).
+    pub all: &'static str,
+    /// What to do about a file over the size limit.
+    pub too_big: String,
+}
+
+/// Replaces `edit.old` in the file at `path` of sandbox `query`, all or nothing; returns the
+/// file's absolute path and the number of replacements.
+pub(super) async fn replace_text(
+    ctx: &Context,
+    query: &str,
+    path: &str,
+    edit: &TextEdit<'_>,
+) -> anyhow::Result<(String, usize)> {
+    let words = &edit.words;
+    if edit.old.is_empty() {
+        return Err(usage(format!(
+            "{} is empty: give the exact text to replace",
+            words.old
+        )));
+    }
+    let (sandbox, abs, stat) = locate(ctx, query, path).await?;
+    let shown = format!("{}:{abs}", sandbox.id);
+    let (st, target) = match stat {
+        None => bail!("no such file: {shown}"),
+        Some((st, _)) if !st.is_file() => bail!("{shown} is not a regular file"),
+        Some(found) => found,
+    };
+    if st.size.max(0) as u64 > edit.max_size {
+        bail!("{shown} is {} bytes; {}", st.size, words.too_big);
+    }
+    let engine = ctx.engine().await?;
+    let Some(content) = engine
+        .read_small_file(&sandbox.container_id, &target)
+        .await?
+    else {
+        bail!("no such file: {shown}");
+    };
+    let count = count_occurrences(&content, edit.old.as_bytes());
+    if count == 0 {
+        bail!(
+            "the {} text does not occur in {shown}; nothing changed",
+            words.old
+        );
+    }
+    if count > 1 && !edit.all {
+        bail!(
+            "the {} text occurs {count} times in {shown}; nothing changed (make it unique, or {})",
+            words.old,
+            words.all
+        );
+    }
+    let edited = replace_all(&content, edit.old.as_bytes(), edit.new.as_bytes());
+    let options = UploadOptions {
+        file_mode: Some(unix_mode(st.mode)),
+        ..Default::default()
+    };
+    transfer::upload_with(ctx, &sandbox.id, &Source::Bytes(edited), &target, &options).await?;
+    Ok((target, count))
 }
 
 /// `files exists`: `true` (exit 0) or `false` (exit 1), as `test -e` (a dangling symlink does

@@ -693,45 +693,19 @@ impl Server {
     }
 
     async fn edit(&self, p: EditParams) -> anyhow::Result<Value> {
-        if p.old.is_empty() {
-            return Err(usage("`old` is empty: give the exact text to replace"));
-        }
-        let ctx = self.ctx();
-        let (sandbox, abs, stat) = super::files::locate(ctx, &p.sandbox, &p.path).await?;
-        let shown = format!("{}:{abs}", sandbox.id);
-        let (st, target) = match stat {
-            None => bail!("no such file: {shown}"),
-            Some((st, _)) if !st.is_file() => bail!("{shown} is not a regular file"),
-            Some(found) => found,
+        let request = super::files::TextEdit {
+            old: &p.old,
+            new: &p.new,
+            all: p.all,
+            max_size: self.inner.read_limit,
+            words: super::files::EditWords {
+                old: "`old`",
+                all: "set `all`",
+                too_big: "that is above the server's read limit; edit it with run_command".into(),
+            },
         };
-        if st.size.max(0) as u64 > self.inner.read_limit {
-            bail!(
-                "{shown} is {} bytes, above the server's read limit; edit it with run_command",
-                st.size
-            );
-        }
-        let engine = ctx.engine().await?;
-        let Some(content) = engine
-            .read_small_file(&sandbox.container_id, &target)
-            .await?
-        else {
-            bail!("no such file: {shown}");
-        };
-        let count = super::files::count_occurrences(&content, p.old.as_bytes());
-        if count == 0 {
-            bail!("the `old` text does not occur in {shown}; nothing changed");
-        }
-        if count > 1 && !p.all {
-            bail!(
-                "the `old` text occurs {count} times in {shown}; nothing changed (make it unique, or set `all`)"
-            );
-        }
-        let edited = super::files::replace_all(&content, p.old.as_bytes(), p.new.as_bytes());
-        let options = UploadOptions {
-            file_mode: Some(super::files::unix_mode(st.mode)),
-            ..Default::default()
-        };
-        transfer::upload_with(ctx, &sandbox.id, &Source::Bytes(edited), &target, &options).await?;
+        let (target, count) =
+            super::files::replace_text(self.ctx(), &p.sandbox, &p.path, &request).await?;
         Ok(json!({ "path": target, "replacements": count }))
     }
 
