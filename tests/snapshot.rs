@@ -84,17 +84,8 @@ impl Deref for SnapEnv {
 
 impl Drop for SnapEnv {
     fn drop(&mut self) {
-        let ids = docker_lines(&[
-            "ps",
-            "-aq",
-            "--filter",
-            &format!("label=dsbx.scope={}", self.scope),
-        ]);
-        if !ids.is_empty() {
-            let mut args = vec!["rm", "-f", "-v"];
-            args.extend(ids.iter().map(String::as_str));
-            let _ = docker(&args);
-        }
+        // Containers first: an image a container uses cannot be removed.
+        self.remove_containers();
         for image in self.images() {
             let _ = docker(&["rmi", "-f", &image]);
         }

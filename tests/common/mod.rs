@@ -163,8 +163,10 @@ impl TestEnv {
     }
 }
 
-impl Drop for TestEnv {
-    fn drop(&mut self) {
+impl TestEnv {
+    /// Removes every container of this test's scope (with its anonymous volumes), as the drop
+    /// does; for guards that must clear containers before what they use (images, networks).
+    pub fn remove_containers(&self) {
         let ids = docker_lines(&[
             "ps",
             "-aq",
@@ -176,6 +178,12 @@ impl Drop for TestEnv {
             args.extend(ids.iter().map(String::as_str));
             let _ = docker(&args);
         }
+    }
+}
+
+impl Drop for TestEnv {
+    fn drop(&mut self) {
+        self.remove_containers();
         let nets = docker_lines(&[
             "network",
             "ls",
