@@ -93,3 +93,30 @@ fn quick_start_runs_as_written() {
         "the quick start ends with kill"
     );
 }
+
+#[test]
+fn the_contributors_command_is_what_ci_runs() {
+    // The README's second sh block: the engine set-up, then the test command. CI (`.ci/run`) runs
+    // both, word for word, so what the README promises contributors is what CI proves.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let ci = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/run")).unwrap();
+    let block = readme
+        .split("```sh\n")
+        .nth(2)
+        .and_then(|b| b.split("\n```").next())
+        .expect("a second sh block: the contributors' command");
+    let before = readme.split(block).next().unwrap();
+    assert!(
+        before.contains("contributors"),
+        "the block is marked as the contributors' one"
+    );
+    let commands: Vec<&str> = block.trim().split(" && ").collect();
+    assert_eq!(commands.len(), 2, "{block}");
+    for command in commands {
+        assert!(
+            ci.lines().any(|l| l.trim() == command),
+            "`{command}` is not a line of .ci/run"
+        );
+    }
+}
