@@ -14,7 +14,7 @@ use std::path::PathBuf;
         stderr. Exit codes: 0 ok, 1 failed, 2 usage, 3 no such sandbox, 4 engine unreachable \
         (exec: the command's own status, 124 timeout, 125 dsbx failure, 126/127 cannot run / \
         not found, 130 interrupted).",
-    after_help = "Examples:\n  ID=$(dsbx init)\n  dsbx exec $ID \"echo hello\"\n  dsbx kill $ID",
+    after_help = crate::help_topics::root_after_help(),
     propagate_version = true,
     max_term_width = 100
 )]
@@ -25,7 +25,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Under their own heading in every command's help, after the command's own flags.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Print one JSON object on stdout (errors too, as {"error": {...}})
     #[arg(long, global = true)]
@@ -120,6 +122,11 @@ pub enum Command {
     /// Print a shell completion script
     #[command(after_help = "Example:\n  dsbx completions bash > /etc/bash_completion.d/dsbx")]
     Completions(CompletionsArgs),
+    /// Write dsbx's man pages (one per command) into a directory
+    #[command(
+        after_help = "Examples:\n  dsbx man                  # into ~/.local/share/man/man1: `man dsbx-init` works\n  sudo dsbx man --dir /usr/local/share/man/man1"
+    )]
+    Man(ManArgs),
     /// E2B sbx-style lifecycle commands (create, kill, list, info, ...)
     #[command(
         subcommand,
@@ -576,6 +583,13 @@ pub enum ProxyCommand {
     /// Say whether the proxy runs, and where
     #[command(after_help = "Example:\n  dsbx proxy status --json")]
     Status,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Where to write the pages [default: ~/.local/share/man/man1, which man searches]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -80,11 +80,15 @@ fn run_block(page: &str, block: &Block) {
     );
     let work = env.dir.path().join("work");
     std::fs::create_dir_all(&work).unwrap();
+    let home = env.dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
     let out = std::process::Command::new("bash")
         .args(["-euo", "pipefail", "-c", &block.text])
         .current_dir(&work)
         .env("PATH", path)
         .env("ID", &id)
+        .env("HOME", &home)
+        .env_remove("XDG_DATA_HOME")
         .env("DSBX_STATE_DIR", &env.state_dir)
         .env("DSBX_CONFIG", &env.config)
         .env("DSBX_SCOPE", &env.scope)
