@@ -173,7 +173,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
             [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
-            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 0 only if the sandbox''s process answers on that port')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 0 only if the sandbox''s process answers on that port (a proxy URL is tried at the proxy''s listen address: no wildcard DNS needed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
@@ -363,7 +363,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container; replacing another config''s proxy warns')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove the proxy container')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the proxy runs, and where')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -412,7 +412,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             break
         }
         'dsbx;proxy;help' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container; replacing another config''s proxy warns')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove the proxy container')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the proxy runs, and where')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1163,7 +1163,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             break
         }
         'dsbx;help;proxy' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container; replacing another config''s proxy warns')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove the proxy container')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the proxy runs, and where')
             break

@@ -165,7 +165,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
             cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
             cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
-            cand --check 'Exit 0 only if the sandbox''s process answers on that port'
+            cand --check 'Exit 0 only if the sandbox''s process answers on that port (a proxy URL is tried at the proxy''s listen address: no wildcard DNS needed)'
             cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
             cand --quiet 'No progress or notices; errors still print'
             cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
@@ -341,7 +341,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand up 'Start (or update) the proxy container'
+            cand up 'Start (or update) the proxy container; replacing another config''s proxy warns'
             cand down 'Remove the proxy container'
             cand status 'Say whether the proxy runs, and where'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -386,7 +386,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --version 'Print version'
         }
         &'dsbx;proxy;help'= {
-            cand up 'Start (or update) the proxy container'
+            cand up 'Start (or update) the proxy container; replacing another config''s proxy warns'
             cand down 'Remove the proxy container'
             cand status 'Say whether the proxy runs, and where'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1054,7 +1054,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         &'dsbx;help;template;build'= {
         }
         &'dsbx;help;proxy'= {
-            cand up 'Start (or update) the proxy container'
+            cand up 'Start (or update) the proxy container; replacing another config''s proxy warns'
             cand down 'Remove the proxy container'
             cand status 'Say whether the proxy runs, and where'
         }

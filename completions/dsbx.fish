@@ -150,7 +150,7 @@ never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
-complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l check -d 'Exit 0 only if the sandbox\'s process answers on that port'
+complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l check -d 'Exit 0 only if the sandbox\'s process answers on that port (a proxy URL is tried at the proxy\'s listen address: no wildcard DNS needed)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
@@ -294,7 +294,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_sub
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -s V -l version -d 'Print version'
-complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start (or update) the proxy container'
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start (or update) the proxy container; replacing another config\'s proxy warns'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -f -a "down" -d 'Remove the proxy container'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -f -a "status" -d 'Say whether the proxy runs, and where'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -331,7 +331,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
-complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start (or update) the proxy container'
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start (or update) the proxy container; replacing another config\'s proxy warns'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "down" -d 'Remove the proxy container'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "status" -d 'Say whether the proxy runs, and where'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -817,7 +817,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subc
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions man sandbox files snapshot fork mcp help" -f -a "mcp" -d 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions man sandbox files snapshot fork mcp help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from template" -f -a "build" -d 'Build an image (without --file, the compiled-in default Dockerfile)'
-complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "up" -d 'Start (or update) the proxy container'
+complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "up" -d 'Start (or update) the proxy container; replacing another config\'s proxy warns'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "down" -d 'Remove the proxy container'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "status" -d 'Say whether the proxy runs, and where'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "create" -d 'Create a sandbox (same as `dsbx init`)'

@@ -449,7 +449,8 @@ pub struct GetHostArgs {
     /// URL template [default: $DSBX_URL_TEMPLATE, config url_template, built-in]
     #[arg(long, value_name = "T")]
     pub url_template: Option<String>,
-    /// Exit 0 only if the sandbox's process answers on that port
+    /// Exit 0 only if the sandbox's process answers on that port (a proxy URL is tried at the
+    /// proxy's listen address: no wildcard DNS needed)
     #[arg(long)]
     pub check: bool,
     /// Wait until the port answers, at most DUR, then print
@@ -574,7 +575,7 @@ pub struct TemplateBuildArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ProxyCommand {
-    /// Start (or update) the proxy container
+    /// Start (or update) the proxy container; replacing another config's proxy warns
     #[command(after_help = "Example:\n  dsbx proxy up")]
     Up,
     /// Remove the proxy container
