@@ -142,7 +142,7 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
 }
 
 /// What the help of `cmd` and everything under it lacks: an argument without help text (hidden
-/// ones aside), a command whose `--help` shows no example (`after_help` with "Example"). One
+/// ones aside), a command whose `--help` shows no "Examples:" block (`after_help`). One
 /// line each, naming the command and argument; empty when all is well.
 pub fn help_problems(cmd: &Command) -> Vec<String> {
     fn walk(cmd: &Command, path: &str, out: &mut Vec<String>) {
@@ -169,9 +169,9 @@ pub fn help_problems(cmd: &Command) -> Vec<String> {
             .or(cmd.get_after_long_help())
             .map(|h| h.to_string())
             .unwrap_or_default();
-        if !example.contains("Example") {
+        if !example.contains("Examples:") {
             out.push(format!(
-                "`{path} --help` shows no example (add after_help with \"Example:\")"
+                "`{path} --help` shows no example (add after_help with \"Examples:\")"
             ));
         }
         for sub in documented(cmd) {
@@ -199,7 +199,7 @@ mod tests {
     #[test]
     fn help_rule_finds_each_gap() {
         let cmd = Command::new("t")
-            .after_help("Example:\n  t go")
+            .after_help("Examples:\n  t go")
             .arg(Arg::new("good").long("good").help("Does good"))
             .arg(Arg::new("bare").long("bare"))
             .arg(Arg::new("secret").long("secret").hide(true))
@@ -212,7 +212,7 @@ mod tests {
             vec![
                 "`t`: argument --bare has no help text".to_string(),
                 "`t`: argument PATH has no help text".to_string(),
-                "`t run --help` shows no example (add after_help with \"Example:\")".to_string(),
+                "`t run --help` shows no example (add after_help with \"Examples:\")".to_string(),
             ]
         );
     }
@@ -224,7 +224,7 @@ mod tests {
             .arg(Arg::new("x").long("x").help("X"))
             .subcommand(
                 Command::new("run")
-                    .after_help("Example:\n  t run")
+                    .after_help("Examples:\n  t run")
                     .arg(Arg::new("n").help("N")),
             );
         assert_eq!(help_problems(&cmd), Vec::<String>::new());

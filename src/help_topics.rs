@@ -53,7 +53,7 @@ Environment variables dsbx reads. A flag beats a variable, and a variable beats 
   TMPDIR             Where host-wide locks live (dsbx-locks/) and where upload spools stdin
                      [default: /tmp].
 
-Example:
+Examples:
   DSBX_SCOPE=ci DOCKER_HOST=ssh://me@build-host dsbx ls";
 
 const EXIT_CODES: &str = "\
@@ -80,7 +80,7 @@ Every exit code means one thing.
 
 With --json a failure prints {\"error\": {\"kind\", \"message\", \"exit_code\"}} on stdout too.
 
-Example:
+Examples:
   dsbx files exists $ID /app/main.py || echo \"not there (exit $?)\"";
 
 /// The topic `dsbx help WORDS…` asks for: `help` then one topic name, with nothing else but

@@ -346,7 +346,7 @@ fn help_lists_the_topics_and_the_topics_print() {
     ] {
         assert!(stdout(&out).contains(name), "{name}: {}", stdout(&out));
     }
-    assert!(stdout(&out).contains("Example:"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Examples:"), "{}", stdout(&out));
 
     // Global flags around the topic are fine; a broken config does not matter to help.
     env.write_config("timeout = \"5x\"\n");
@@ -388,7 +388,7 @@ fn each_commands_own_flags_come_before_the_global_options() {
             !text[..global].contains("--docker-host"),
             "{command:?}: {text}"
         );
-        assert!(text.contains("Example"), "{command:?}: {text}");
+        assert!(text.contains("Examples:"), "{command:?}: {text}");
     }
 }
 
