@@ -235,9 +235,13 @@ async fn up(ctx: &Context) -> anyhow::Result<i32> {
         ));
     } else {
         if let Some(old) = &existing {
-            // Another config's proxy (a second user, another config file) is replaced, never
-            // silently: its URLs stop answering.
-            ctx.printer.warn(replacing_message(old, &plan));
+            // Another config's running proxy (a second user, another config file) is replaced,
+            // never silently: its URLs stop answering. A stopped one served nobody.
+            if old.running {
+                ctx.printer.warn(replacing_message(old, &plan));
+            } else {
+                ctx.printer.note(replacing_message(old, &plan));
+            }
             engine.remove_proxy().await?;
         }
         engine
