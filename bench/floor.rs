@@ -126,6 +126,10 @@ async fn handle(engine: &Engine, request: &Value) -> anyhow::Result<Value> {
             for r in results {
                 r?;
             }
+            // As gc: after removing sandboxes, the look for a proxy to refresh.
+            if !stopped.is_empty() {
+                engine.refresh_proxy().await?;
+            }
             Ok(json!({ "removed": stopped.len() }))
         }
         "upload" => {
@@ -250,10 +254,13 @@ async fn init_kill(engine: &Engine, request: &Value) -> anyhow::Result<()> {
         engine.start_sandbox(&container, &id).await
     }
     .await;
-    // kill: one list call to resolve, then the removal.
+    // kill: one list call to resolve, the removal, then the look for a proxy to refresh (none
+    // runs here: one inspect answering 404).
     let listed = engine.list_sandboxes(Some(scope)).await;
     let removed = engine.remove_sandbox(&container, &id).await;
+    let refreshed = engine.refresh_proxy().await;
     made?;
+    refreshed?;
     listed?;
     removed
 }

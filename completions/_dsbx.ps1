@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check dsbx''s setup: engine, image, state, config, proxy, helper')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write dsbx''s man pages (one per command) into a directory')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)')
             [CompletionResult]::new('files', 'files', [CompletionResultType]::ParameterValue, 'E2B sbx-style file commands (ls, read, write, edit, ...)')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots')
@@ -172,7 +173,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
             [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
-            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 0 only if the sandbox''s process answers on that port')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 0 only if the sandbox''s process answers on that port (a proxy URL is tried at the proxy''s listen address: no wildcard DNS needed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
@@ -362,7 +363,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container; replacing another config''s proxy warns')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove the proxy container')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the proxy runs, and where')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -411,7 +412,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             break
         }
         'dsbx;proxy;help' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container; replacing another config''s proxy warns')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove the proxy container')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the proxy runs, and where')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -444,6 +445,21 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             break
         }
         'dsbx;completions' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr (also honours NO_COLOR)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
+            [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dsbx;man' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Where to write the pages [default: ~/.local/share/man/man1, which man searches]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr (also honours NO_COLOR)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
             [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
@@ -1091,6 +1107,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check dsbx''s setup: engine, image, state, config, proxy, helper')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write dsbx''s man pages (one per command) into a directory')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)')
             [CompletionResult]::new('files', 'files', [CompletionResultType]::ParameterValue, 'E2B sbx-style file commands (ls, read, write, edit, ...)')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots')
@@ -1146,7 +1163,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             break
         }
         'dsbx;help;proxy' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start (or update) the proxy container; replacing another config''s proxy warns')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Remove the proxy container')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the proxy runs, and where')
             break
@@ -1164,6 +1181,9 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             break
         }
         'dsbx;help;completions' {
+            break
+        }
+        'dsbx;help;man' {
             break
         }
         'dsbx;help;sandbox' {

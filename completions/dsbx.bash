@@ -58,6 +58,9 @@ _dsbx() {
             dsbx,ls)
                 cmd="dsbx__subcmd__ls"
                 ;;
+            dsbx,man)
+                cmd="dsbx__subcmd__man"
+                ;;
             dsbx,mcp)
                 cmd="dsbx__subcmd__mcp"
                 ;;
@@ -210,6 +213,9 @@ _dsbx() {
                 ;;
             dsbx__subcmd__help,ls)
                 cmd="dsbx__subcmd__help__subcmd__ls"
+                ;;
+            dsbx__subcmd__help,man)
+                cmd="dsbx__subcmd__help__subcmd__man"
                 ;;
             dsbx__subcmd__help,mcp)
                 cmd="dsbx__subcmd__help__subcmd__mcp"
@@ -443,7 +449,7 @@ _dsbx() {
 
     case "${cmd}" in
         dsbx)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions man sandbox files snapshot fork mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1451,7 +1457,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__help)
-            opts="init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
+            opts="init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions man sandbox files snapshot fork mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1829,6 +1835,20 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2399,6 +2419,40 @@ _dsbx() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__man)
+            opts="-h -V --dir --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

@@ -46,6 +46,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand proxy 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)'
             cand doctor 'Check dsbx''s setup: engine, image, state, config, proxy, helper'
             cand completions 'Print a shell completion script'
+            cand man 'Write dsbx''s man pages (one per command) into a directory'
             cand sandbox 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)'
             cand files 'E2B sbx-style file commands (ls, read, write, edit, ...)'
             cand snapshot 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots'
@@ -164,7 +165,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
             cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
             cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
-            cand --check 'Exit 0 only if the sandbox''s process answers on that port'
+            cand --check 'Exit 0 only if the sandbox''s process answers on that port (a proxy URL is tried at the proxy''s listen address: no wildcard DNS needed)'
             cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
             cand --quiet 'No progress or notices; errors still print'
             cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
@@ -340,7 +341,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand up 'Start (or update) the proxy container'
+            cand up 'Start (or update) the proxy container; replacing another config''s proxy warns'
             cand down 'Remove the proxy container'
             cand status 'Say whether the proxy runs, and where'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -385,7 +386,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --version 'Print version'
         }
         &'dsbx;proxy;help'= {
-            cand up 'Start (or update) the proxy container'
+            cand up 'Start (or update) the proxy container; replacing another config''s proxy warns'
             cand down 'Remove the proxy container'
             cand status 'Say whether the proxy runs, and where'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -412,6 +413,20 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand --version 'Print version'
         }
         &'dsbx;completions'= {
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dsbx;man'= {
+            cand --dir 'Where to write the pages [default: ~/.local/share/man/man1, which man searches]'
             cand --color 'When to colour stderr (also honours NO_COLOR)'
             cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
             cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
@@ -999,6 +1014,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand proxy 'The reverse proxy that serves wildcard URLs ({port}-{id}.<domain>)'
             cand doctor 'Check dsbx''s setup: engine, image, state, config, proxy, helper'
             cand completions 'Print a shell completion script'
+            cand man 'Write dsbx''s man pages (one per command) into a directory'
             cand sandbox 'E2B sbx-style lifecycle commands (create, kill, list, info, ...)'
             cand files 'E2B sbx-style file commands (ls, read, write, edit, ...)'
             cand snapshot 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots'
@@ -1038,7 +1054,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         &'dsbx;help;template;build'= {
         }
         &'dsbx;help;proxy'= {
-            cand up 'Start (or update) the proxy container'
+            cand up 'Start (or update) the proxy container; replacing another config''s proxy warns'
             cand down 'Remove the proxy container'
             cand status 'Say whether the proxy runs, and where'
         }
@@ -1051,6 +1067,8 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         &'dsbx;help;doctor'= {
         }
         &'dsbx;help;completions'= {
+        }
+        &'dsbx;help;man'= {
         }
         &'dsbx;help;sandbox'= {
             cand create 'Create a sandbox (same as `dsbx init`)'

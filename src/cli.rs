@@ -14,7 +14,7 @@ use std::path::PathBuf;
         stderr. Exit codes: 0 ok, 1 failed, 2 usage, 3 no such sandbox, 4 engine unreachable \
         (exec: the command's own status, 124 timeout, 125 dsbx failure, 126/127 cannot run / \
         not found, 130 interrupted).",
-    after_help = "Examples:\n  ID=$(dsbx init)\n  dsbx exec $ID \"echo hello\"\n  dsbx kill $ID",
+    after_help = crate::help_topics::root_after_help(),
     propagate_version = true,
     max_term_width = 100
 )]
@@ -25,7 +25,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Under their own heading in every command's help, after the command's own flags.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Print one JSON object on stdout (errors too, as {"error": {...}})
     #[arg(long, global = true)]
@@ -88,10 +90,10 @@ pub enum Command {
     #[command(after_help = "Examples:\n  dsbx gc --dry-run\n  */5 * * * * dsbx gc --all-scopes")]
     Gc(GcArgs),
     /// Pause a sandbox (its processes freeze; its deadline keeps running)
-    #[command(after_help = "Example:\n  dsbx pause $ID")]
+    #[command(after_help = "Examples:\n  dsbx pause $ID")]
     Pause(IdArg),
     /// Resume a paused sandbox
-    #[command(after_help = "Example:\n  dsbx resume $ID")]
+    #[command(after_help = "Examples:\n  dsbx resume $ID")]
     Resume(IdArg),
     /// Show everything known about a sandbox
     #[command(after_help = "Examples:\n  dsbx info $ID\n  dsbx info $ID --stats --json")]
@@ -115,11 +117,16 @@ pub enum Command {
     )]
     Proxy(ProxyCommand),
     /// Check dsbx's setup: engine, image, state, config, proxy, helper
-    #[command(after_help = "Example:\n  dsbx doctor")]
+    #[command(after_help = "Examples:\n  dsbx doctor")]
     Doctor,
     /// Print a shell completion script
-    #[command(after_help = "Example:\n  dsbx completions bash > /etc/bash_completion.d/dsbx")]
+    #[command(after_help = "Examples:\n  dsbx completions bash > /etc/bash_completion.d/dsbx")]
     Completions(CompletionsArgs),
+    /// Write dsbx's man pages (one per command) into a directory
+    #[command(
+        after_help = "Examples:\n  dsbx man                  # into ~/.local/share/man/man1: `man dsbx-init` works\n  sudo dsbx man --dir /usr/local/share/man/man1"
+    )]
+    Man(ManArgs),
     /// E2B sbx-style lifecycle commands (create, kill, list, info, ...)
     #[command(
         subcommand,
@@ -296,7 +303,7 @@ pub enum SnapshotCommand {
     #[command(after_help = "Examples:\n  dsbx snapshot ls\n  dsbx snapshot ls --json")]
     Ls,
     /// Remove snapshots (refused for one a sandbox still uses)
-    #[command(after_help = "Example:\n  dsbx snapshot rm before-upgrade")]
+    #[command(after_help = "Examples:\n  dsbx snapshot rm before-upgrade")]
     Rm(SnapshotRmArgs),
 }
 
@@ -375,8 +382,9 @@ download_file, get_url, extend_lifetime, list_sandboxes, kill_sandbox. Sandboxes
 server's scope (--scope, DSBX_SCOPE, the config). Host paths of upload_file and download_file stay
 inside --root-dir; without it those two tools refuse.
 
-Example (an MCP client's server entry):
-  {\"command\": \"dsbx\", \"args\": [\"mcp\", \"--root-dir\", \"/home/me/work\"]}";
+Examples:
+  dsbx mcp --root-dir ~/work         # what an MCP client starts; it speaks on stdin/stdout
+  {\"command\": \"dsbx\", \"args\": [\"mcp\", \"--root-dir\", \"/home/me/work\"]}   # a client's entry";
 
 #[derive(Debug, Clone, Args)]
 pub struct McpArgs {
@@ -442,7 +450,8 @@ pub struct GetHostArgs {
     /// URL template [default: $DSBX_URL_TEMPLATE, config url_template, built-in]
     #[arg(long, value_name = "T")]
     pub url_template: Option<String>,
-    /// Exit 0 only if the sandbox's process answers on that port
+    /// Exit 0 only if the sandbox's process answers on that port (a proxy URL is tried at the
+    /// proxy's listen address: no wildcard DNS needed)
     #[arg(long)]
     pub check: bool,
     /// Wait until the port answers, at most DUR, then print
@@ -567,15 +576,22 @@ pub struct TemplateBuildArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ProxyCommand {
-    /// Start (or update) the proxy container
-    #[command(after_help = "Example:\n  dsbx proxy up")]
+    /// Start (or update) the proxy container; replacing another config's proxy warns
+    #[command(after_help = "Examples:\n  dsbx proxy up")]
     Up,
     /// Remove the proxy container
-    #[command(after_help = "Example:\n  dsbx proxy down")]
+    #[command(after_help = "Examples:\n  dsbx proxy down")]
     Down,
     /// Say whether the proxy runs, and where
-    #[command(after_help = "Example:\n  dsbx proxy status --json")]
+    #[command(after_help = "Examples:\n  dsbx proxy status --json")]
     Status,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Where to write the pages [default: ~/.local/share/man/man1, which man searches]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -594,34 +610,34 @@ pub enum SandboxCommand {
     )]
     Create(InitArgs),
     /// Remove a sandbox
-    #[command(after_help = "Example:\n  dsbx sandbox kill $ID")]
+    #[command(after_help = "Examples:\n  dsbx sandbox kill $ID")]
     Kill(IdArg),
     /// List sandboxes
-    #[command(after_help = "Example:\n  dsbx sandbox list --limit 5")]
+    #[command(after_help = "Examples:\n  dsbx sandbox list --limit 5")]
     List(SandboxListArgs),
     /// Show a sandbox
-    #[command(after_help = "Example:\n  dsbx sandbox info $ID")]
+    #[command(after_help = "Examples:\n  dsbx sandbox info $ID")]
     Info(IdArg),
     /// Print the status word (running, stopped, paused, ...)
-    #[command(after_help = "Example:\n  dsbx sandbox status $ID")]
+    #[command(after_help = "Examples:\n  dsbx sandbox status $ID")]
     Status(IdArg),
     /// Print the URL of a port
     #[command(
         name = "get-host",
-        after_help = "Example:\n  dsbx sandbox get-host $ID -p 8000"
+        after_help = "Examples:\n  dsbx sandbox get-host $ID -p 8000"
     )]
     GetHost(SandboxGetHostArgs),
     /// Add SECONDS to the remaining lifetime
     #[command(
         name = "extend-lifetime",
-        after_help = "Example:\n  dsbx sandbox extend-lifetime $ID 600"
+        after_help = "Examples:\n  dsbx sandbox extend-lifetime $ID 600"
     )]
     ExtendLifetime(ExtendArgs),
     /// Pause a sandbox
-    #[command(after_help = "Example:\n  dsbx sandbox pause $ID")]
+    #[command(after_help = "Examples:\n  dsbx sandbox pause $ID")]
     Pause(IdArg),
     /// Check a sandbox is there and running (starting or resuming it) and print its id
-    #[command(after_help = "Example:\n  dsbx sandbox connect $ID --timeout 600")]
+    #[command(after_help = "Examples:\n  dsbx sandbox connect $ID --timeout 600")]
     Connect(ConnectArgs),
 }
 
@@ -670,7 +686,7 @@ pub enum FilesCommand {
     )]
     Ls(FilesLsArgs),
     /// Print a file's bytes
-    #[command(after_help = "Example:\n  dsbx files read $ID /etc/os-release")]
+    #[command(after_help = "Examples:\n  dsbx files read $ID /etc/os-release")]
     Read(FilesPathArgs),
     /// Write a file (CONTENT, or stdin with --stdin); creates parent directories
     #[command(
@@ -679,40 +695,40 @@ pub enum FilesCommand {
     Write(FilesWriteArgs),
     /// Replace exact text in a file
     #[command(
-        after_help = "Example:\n  dsbx files edit $ID /app/main.py --old 'print(1)' --new 'print(2)'"
+        after_help = "Examples:\n  dsbx files edit $ID /app/main.py --old 'print(1)' --new 'print(2)'"
     )]
     Edit(FilesEditArgs),
     /// Print true or false; exit 0 or 1
-    #[command(after_help = "Example:\n  dsbx files exists $ID /app/main.py && echo present")]
+    #[command(after_help = "Examples:\n  dsbx files exists $ID /app/main.py && echo present")]
     Exists(FilesPathArgs),
     /// Name, type, size, mode and modification time
-    #[command(after_help = "Example:\n  dsbx files info $ID /app/main.py --json")]
+    #[command(after_help = "Examples:\n  dsbx files info $ID /app/main.py --json")]
     Info(FilesPathArgs),
     /// Remove a file or directory
-    #[command(after_help = "Example:\n  dsbx files rm $ID /app/build")]
+    #[command(after_help = "Examples:\n  dsbx files rm $ID /app/build")]
     Rm(FilesPathArgs),
     /// Create a directory and its parents
-    #[command(after_help = "Example:\n  dsbx files mkdir $ID /app/data/raw")]
+    #[command(after_help = "Examples:\n  dsbx files mkdir $ID /app/data/raw")]
     Mkdir(FilesPathArgs),
     /// Move or rename
-    #[command(after_help = "Example:\n  dsbx files mv $ID /app/old.txt /app/new.txt")]
+    #[command(after_help = "Examples:\n  dsbx files mv $ID /app/old.txt /app/new.txt")]
     Mv(FilesMvArgs),
     /// Upload one file
-    #[command(after_help = "Example:\n  dsbx files upload $ID ./data.csv /app/data.csv")]
+    #[command(after_help = "Examples:\n  dsbx files upload $ID ./data.csv /app/data.csv")]
     Upload(FilesCopyArgs),
     /// Download one file
-    #[command(after_help = "Example:\n  dsbx files download $ID /app/out.png ./out.png")]
+    #[command(after_help = "Examples:\n  dsbx files download $ID /app/out.png ./out.png")]
     Download(FilesCopyArgs),
     /// Upload a directory (skips .git, node_modules, ... unless --all)
     #[command(
         name = "upload-dir",
-        after_help = "Example:\n  dsbx files upload-dir $ID ./project /app --exclude target"
+        after_help = "Examples:\n  dsbx files upload-dir $ID ./project /app --exclude target"
     )]
     UploadDir(FilesDirArgs),
     /// Download a directory (skips .git, node_modules, ... unless --all)
     #[command(
         name = "download-dir",
-        after_help = "Example:\n  dsbx files download-dir $ID /app/results ./results --all"
+        after_help = "Examples:\n  dsbx files download-dir $ID /app/results ./results --all"
     )]
     DownloadDir(FilesDirArgs),
 }

@@ -59,10 +59,24 @@ pub fn completion_file_name(shell: Shell) -> String {
     shell.file_name(BIN)
 }
 
-/// The built command tree: subcommands carry their full display names (`dsbx-template-build`).
+/// The built command tree for man pages: subcommands carry their full display names
+/// (`dsbx-template-build`). clap's `help` subcommands are left out: they get no page, so no page
+/// may list them (`dsbx help` is described on the root page).
 fn built() -> Command {
-    let mut cmd = Cli::command();
+    let mut cmd = without_help_subcommands(Cli::command());
     cmd.build();
+    cmd
+}
+
+fn without_help_subcommands(cmd: Command) -> Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let mut cmd = cmd.disable_help_subcommand(true);
+    for name in names {
+        cmd = cmd.mut_subcommand(name, without_help_subcommands);
+    }
     cmd
 }
 
@@ -77,9 +91,15 @@ fn documented(cmd: &Command) -> impl Iterator<Item = &Command> {
 /// `dsbx-template-build.1`), as (file name, roff) pairs in a stable order.
 pub fn man_pages() -> Vec<(String, Vec<u8>)> {
     fn walk(cmd: &Command, out: &mut Vec<(String, Vec<u8>)>) {
-        let man = clap_mangen::Man::new(cmd.clone());
+        // Every page's footer names dsbx and its version, not the subcommand (`init 0.1.0`).
+        let man = clap_mangen::Man::new(cmd.clone())
+            .source(format!("dsbx {}", env!("CARGO_PKG_VERSION")))
+            .manual("dsbx manual");
         let mut roff = Vec::new();
         man.render(&mut roff).expect("rendering into memory");
+        if out.is_empty() {
+            roff = with_topics(roff);
+        }
         out.push((man.get_filename(), roff));
         for sub in documented(cmd) {
             walk(sub, out);
@@ -88,6 +108,18 @@ pub fn man_pages() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     walk(&built(), &mut out);
     out
+}
+
+/// The root page with the help topics (`dsbx help environment`, …) as its own sections, before
+/// VERSION.
+fn with_topics(roff: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8(roff).expect("clap_mangen writes UTF-8");
+    let sections = crate::help_topics::man_sections();
+    let text = match text.find(".SH VERSION") {
+        Some(at) => format!("{}{sections}{}", &text[..at], &text[at..]),
+        None => format!("{text}{sections}"),
+    };
+    text.into_bytes()
 }
 
 /// Every generated file, as (path relative to the repository root, bytes).
@@ -110,7 +142,7 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
 }
 
 /// What the help of `cmd` and everything under it lacks: an argument without help text (hidden
-/// ones aside), a command whose `--help` shows no example (`after_help` with "Example"). One
+/// ones aside), a command whose `--help` shows no "Examples:" block (`after_help`). One
 /// line each, naming the command and argument; empty when all is well.
 pub fn help_problems(cmd: &Command) -> Vec<String> {
     fn walk(cmd: &Command, path: &str, out: &mut Vec<String>) {
@@ -137,9 +169,9 @@ pub fn help_problems(cmd: &Command) -> Vec<String> {
             .or(cmd.get_after_long_help())
             .map(|h| h.to_string())
             .unwrap_or_default();
-        if !example.contains("Example") {
+        if !example.contains("Examples:") {
             out.push(format!(
-                "`{path} --help` shows no example (add after_help with \"Example:\")"
+                "`{path} --help` shows no example (add after_help with \"Examples:\")"
             ));
         }
         for sub in documented(cmd) {
@@ -167,7 +199,7 @@ mod tests {
     #[test]
     fn help_rule_finds_each_gap() {
         let cmd = Command::new("t")
-            .after_help("Example:\n  t go")
+            .after_help("Examples:\n  t go")
             .arg(Arg::new("good").long("good").help("Does good"))
             .arg(Arg::new("bare").long("bare"))
             .arg(Arg::new("secret").long("secret").hide(true))
@@ -180,7 +212,7 @@ mod tests {
             vec![
                 "`t`: argument --bare has no help text".to_string(),
                 "`t`: argument PATH has no help text".to_string(),
-                "`t run --help` shows no example (add after_help with \"Example:\")".to_string(),
+                "`t run --help` shows no example (add after_help with \"Examples:\")".to_string(),
             ]
         );
     }
@@ -192,7 +224,7 @@ mod tests {
             .arg(Arg::new("x").long("x").help("X"))
             .subcommand(
                 Command::new("run")
-                    .after_help("Example:\n  t run")
+                    .after_help("Examples:\n  t run")
                     .arg(Arg::new("n").help("N")),
             );
         assert_eq!(help_problems(&cmd), Vec::<String>::new());

@@ -14,6 +14,7 @@ pub mod egress;
 pub mod engine;
 pub mod error;
 pub mod generate;
+pub mod help_topics;
 pub mod helper;
 pub mod host_lock;
 pub mod ids;

@@ -295,3 +295,164 @@ fn man_pages_render() {
     assert!(text.contains("--build-arg"), "{text}");
     assert!(text.contains("Example"), "{text}");
 }
+
+#[test]
+fn every_man_page_a_page_names_exists_and_every_footer_is_dsbxs() {
+    let version = env!("CARGO_PKG_VERSION");
+    for (name, roff) in dsbx::generate::man_pages() {
+        let text = String::from_utf8(roff).unwrap();
+        let title = text.lines().find(|l| l.starts_with(".TH ")).unwrap();
+        assert!(
+            title.contains(&format!("\"dsbx {version}\"")),
+            "{name}: {title}"
+        );
+        // References look like `dsbx\-init(1)` in roff.
+        for part in text.split("(1)").collect::<Vec<_>>().iter().rev().skip(1) {
+            let word = part
+                .rsplit(|c: char| c.is_whitespace() || c == '"')
+                .next()
+                .unwrap()
+                .replace("\\-", "-");
+            if word.starts_with("dsbx") {
+                assert!(
+                    root().join("man").join(format!("{word}.1")).exists(),
+                    "{name} refers to {word}(1), which does not exist"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn help_lists_the_topics_and_the_topics_print() {
+    let env = TestEnv::offline("");
+    let out = env.run(&["help"]);
+    assert_code(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("Help topics"), "{text}");
+    assert!(text.contains("  environment "), "{text}");
+    assert!(text.contains("  exit-codes "), "{text}");
+    assert!(text.contains("  man "), "the man command is listed: {text}");
+
+    let out = env.run(&["help", "environment"]);
+    assert_code(&out, 0);
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    for name in [
+        "DSBX_CONFIG",
+        "DSBX_STATE_DIR",
+        "DSBX_SCOPE",
+        "DOCKER_HOST",
+        "NO_COLOR",
+    ] {
+        assert!(stdout(&out).contains(name), "{name}: {}", stdout(&out));
+    }
+    assert!(stdout(&out).contains("Examples:"), "{}", stdout(&out));
+
+    // Global flags around the topic are fine; a broken config does not matter to help.
+    env.write_config("timeout = \"5x\"\n");
+    let out = env.run(&["--scope", "x", "help", "exit-codes"]);
+    assert_code(&out, 0);
+    let text = stdout(&out);
+    for code in ["  0 ", "  3 ", "  4 ", "  124 ", "  125 ", "  127 "] {
+        assert!(text.contains(code), "{code}: {text}");
+    }
+
+    // An unknown topic is clap's usage error, naming it.
+    let out = env.run(&["help", "enviroment"]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("enviroment"), "{}", stderr(&out));
+}
+
+#[test]
+fn each_commands_own_flags_come_before_the_global_options() {
+    let env = TestEnv::offline("");
+    for command in [
+        &["init"][..],
+        &["exec"],
+        &["get-host"],
+        &["files", "write"],
+        &["man"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let out = env.run(&args);
+        assert_code(&out, 0);
+        let text = stdout(&out);
+        let own = text.find("\nOptions:").unwrap_or_else(|| panic!("{text}"));
+        let global = text
+            .find("\nGlobal options:")
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(own < global, "{command:?}: {text}");
+        assert!(text[global..].contains("--json"), "{command:?}: {text}");
+        assert!(
+            !text[..global].contains("--docker-host"),
+            "{command:?}: {text}"
+        );
+        assert!(text.contains("Examples:"), "{command:?}: {text}");
+    }
+}
+
+#[test]
+fn man_writes_the_committed_pages_where_man_finds_them() {
+    let env = TestEnv::offline("");
+    let dir = env.dir.path().join("pages");
+    let out = env.run(&["man", "--dir", path_str(&dir)]);
+    assert_code(&out, 0);
+    let expected = dsbx::generate::man_pages();
+    assert_eq!(
+        stdout(&out).lines().count(),
+        expected.len(),
+        "{}",
+        stdout(&out)
+    );
+    for (name, roff) in &expected {
+        assert_eq!(&std::fs::read(dir.join(name)).unwrap(), roff, "{name}");
+        assert!(
+            stdout(&out).contains(&format!("/{name}\n")),
+            "{}",
+            stdout(&out)
+        );
+    }
+    assert!(stderr(&out).contains("man pages into"), "{}", stderr(&out));
+
+    // Without --dir: the user's own man directory, which man searches through MANPATH.
+    let home = env.dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let out = env
+        .dsbx()
+        .arg("man")
+        .env("HOME", &home)
+        .env_remove("XDG_DATA_HOME")
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let man_dir = home.join(".local/share/man");
+    assert!(man_dir.join("man1/dsbx-init.1").exists());
+    let shown = Command::new("man")
+        .args(["-P", "cat", "dsbx-init"])
+        .env("MANPATH", &man_dir)
+        .env("MANWIDTH", "80")
+        .output()
+        .expect("man is installed (apt-get install man-db)");
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    assert!(strip_overstrike(&stdout(&shown)).contains("--timeout"));
+
+    // --json: where, and which pages.
+    let out = env.run(&["man", "--dir", path_str(&dir), "--json"]);
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["pages"].as_array().unwrap().len(), expected.len());
+
+    // A directory that cannot be made: one line, exit 1, nothing on stdout.
+    let file = env.dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = env.run(&["man", "--dir", path_str(&file.join("sub"))]);
+    assert_code(&out, 1);
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("cannot create the man page directory"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
+}

@@ -375,3 +375,156 @@ fn proxy_leaves_a_foreign_container_alone() {
     );
     assert!(proxy_exists());
 }
+
+/// A self-signed wildcard certificate for `*.sbx.test` in `dir`: (cert, key).
+fn wildcard_cert(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let cert = dir.join("cert.pem");
+    let key = dir.join("key.pem");
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args([
+            "-subj",
+            "/CN=*.sbx.test",
+            "-addext",
+            "subjectAltName=DNS:*.sbx.test",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("run openssl");
+    assert!(out.status.success(), "{}", stderr(&out));
+    (cert, key)
+}
+
+#[test]
+fn get_host_checks_proxy_urls_through_the_proxy_without_wildcard_dns() {
+    let Some(env) = TestEnv::new() else { return };
+    let _lock = engine_lock("proxy");
+    ensure_nginx_image();
+    let _guard = ProxyGuard;
+    let _ = docker(&["rm", "-f", "dsbx-proxy"]);
+    let listen = free_port();
+    env.write_config(&proxy_config(listen, None));
+    let id = env.init(&[]);
+    // No DNS knows sbx.test here: only the proxy's listen address can answer.
+    let url = format!("http://8000-{id}.sbx.test:{listen}");
+    assert!(
+        std::net::ToSocketAddrs::to_socket_addrs(&(format!("8000-{id}.sbx.test"), 80)).is_err()
+    );
+
+    // Without the proxy, --check says where it looked and what to do.
+    let out = env.run(&["get-host", &id, "8000", "--check"]);
+    assert_code(&out, 1);
+    assert_eq!(stdout(&out).trim(), url);
+    serve(&id, 8000, "ready");
+    let out = env.run(&["get-host", &id, "8000", "--wait", "20s"]);
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains(&format!(
+            "cannot connect to the dsbx proxy at 127.0.0.1:{listen}"
+        )),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = env.run(&["proxy", "up"]);
+    assert_code(&out, 0);
+    let out = env.run(&["get-host", &id, "8000", "--wait", "20s"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out).trim(), url);
+    let out = env.run(&["get-host", &id, "8000", "--check", "--json"]);
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["answers"], true, "{v}");
+    // A port where nothing listens is told apart from a proxy that cannot route.
+    let out = env.run(&["get-host", &id, "9000", "--check"]);
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("nothing listens on port 9000"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Over TLS: the exchange goes to the listen address with the URL's name as server name.
+    let (cert, key) = wildcard_cert(env.dir.path());
+    let tls_listen = free_port();
+    env.write_config(&proxy_config(tls_listen, Some((&cert, &key))));
+    let out = env.run(&["proxy", "up"]);
+    assert_code(&out, 0);
+    let out = env.run(&["get-host", &id, "8000", "--wait", "20s"]);
+    assert_code(&out, 0);
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("https://8000-{id}.sbx.test:{tls_listen}")
+    );
+}
+
+#[test]
+fn a_killed_sandboxs_url_answers_502_at_once() {
+    let Some(env) = TestEnv::new() else { return };
+    let _lock = engine_lock("proxy");
+    ensure_nginx_image();
+    let _guard = ProxyGuard;
+    let _ = docker(&["rm", "-f", "dsbx-proxy"]);
+    let listen = free_port();
+    env.write_config(&proxy_config(listen, None));
+    let out = env.run(&["proxy", "up"]);
+    assert_code(&out, 0);
+    let id = env.init(&[]);
+    serve(&id, 8000, "alive");
+    let out = env.run(&["get-host", &id, "8000", "--wait", "20s"]);
+    assert_code(&out, 0);
+    let url = stdout(&out).trim().to_string();
+    // The proxy has just resolved the sandbox's address: the kill lands inside nginx's cache.
+    let (code, body) = curl_resolved(&url, listen, &[]);
+    assert_eq!((code.as_str(), body.as_str()), ("200", "alive"));
+    let out = env.run(&["kill", &id]);
+    assert_code(&out, 0);
+    let start = Instant::now();
+    let (code, body) = curl_resolved(&url, listen, &[]);
+    let took = start.elapsed();
+    assert_eq!(code, "502", "{body}");
+    assert!(body.contains("nothing answers"), "{body}");
+    // Prompt, not the 5 s connect to a dead address (a generous bound).
+    assert!(took < Duration::from_secs(3), "the 502 took {took:?}");
+}
+
+#[test]
+fn a_second_proxy_up_with_another_config_says_what_it_replaces() {
+    let Some(env) = TestEnv::new() else { return };
+    let _lock = engine_lock("proxy");
+    ensure_nginx_image();
+    let _guard = ProxyGuard;
+    let _ = docker(&["rm", "-f", "dsbx-proxy"]);
+    let first = free_port();
+    env.write_config(&proxy_config(first, None));
+    let out = env.run(&["proxy", "up"]);
+    assert_code(&out, 0);
+    assert!(!stderr(&out).contains("replacing"), "{}", stderr(&out));
+
+    // Another user's config (another listen address): replaced, and said so.
+    let second = free_port();
+    env.write_config(&proxy_config(second, None));
+    let out = env.run(&["proxy", "up"]);
+    assert_code(&out, 0);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "warning: replacing the running dsbx proxy (http://{{port}}-{{id}}.sbx.test on 127.0.0.1:{first}) with this config's (http://{{port}}-{{id}}.sbx.test on 127.0.0.1:{second})"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("dsbx proxy is up"), "{err}");
+    let out = env.run(&["proxy", "status", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["listen"], format!("127.0.0.1:{second}"));
+
+    // The same config again: no warning.
+    let out = env.run(&["proxy", "up"]);
+    assert_code(&out, 0);
+    assert!(!stderr(&out).contains("replacing"), "{}", stderr(&out));
+}

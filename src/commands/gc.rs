@@ -207,6 +207,9 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
             .filter(|a| a.kind != What::Network)
             .map(|a| a.id.as_str())
             .collect();
+        if removed.iter().any(|a| a.kind == What::Sandbox) {
+            super::kill::forget_in_proxy(engine, &ctx.printer).await;
+        }
         if !forget.is_empty() {
             crate::state::update_or_warn(&ctx.store, &ctx.printer, |s| {
                 for id in &forget {

@@ -68,13 +68,14 @@ pub async fn run(ctx: &Context, args: crate::cli::GetHostArgs) -> anyhow::Result
             sandbox.id, ctx.config.network
         ));
     }
+    let via = through_proxy(&ctx.config, &engine.endpoint, &host.url)?;
     let answer = match wait {
         None if !args.check => None,
-        None => Some(check(engine, &sandbox, port, &host.url).await?),
+        None => Some(check(engine, &sandbox, port, &host.url, via.as_ref()).await?),
         Some(limit) => {
             let deadline = Instant::now() + limit;
             loop {
-                let answer = check(engine, &sandbox, port, &host.url).await?;
+                let answer = check(engine, &sandbox, port, &host.url, via.as_ref()).await?;
                 // With a health check, answering is not enough: --wait also waits for healthy.
                 let health = engine
                     .inspect_sandbox(&sandbox.id)
@@ -119,6 +120,29 @@ pub async fn run(ctx: &Context, args: crate::cli::GetHostArgs) -> anyhow::Result
         }
         _ => Ok(0),
     }
+}
+
+/// Where to reach a URL on the proxy's domain for `--check`/`--wait`: the proxy's own listen
+/// address (0.0.0.0 means the engine's host), so readiness needs no wildcard DNS (a laptop has
+/// none). The exchange still carries the URL's name as Host header and TLS server name.
+fn through_proxy(
+    config: &Config,
+    endpoint: &Endpoint,
+    url: &str,
+) -> anyhow::Result<Option<(String, u16)>> {
+    let domain = &config.proxy.domain;
+    let Ok(target) = parse_target(url) else {
+        return Ok(None);
+    };
+    if domain.is_empty() || !target.host.ends_with(&format!(".{domain}")) {
+        return Ok(None);
+    }
+    let tls = !config.proxy.cert.is_empty();
+    let (ip, port) = super::proxy::parse_listen(&config.proxy.listen, tls)?;
+    let unspecified = ip
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|a| a.is_unspecified());
+    Ok(Some((if unspecified { endpoint.host() } else { ip }, port)))
 }
 
 fn on_network(sandbox: &Sandbox, network: &str) -> bool {
@@ -227,6 +251,7 @@ pub async fn check(
     sandbox: &Sandbox,
     port: u16,
     url: &str,
+    via: Option<&(String, u16)>,
 ) -> anyhow::Result<Answer> {
     match sandbox.state {
         ContainerState::Running | ContainerState::Restarting => {}
@@ -262,7 +287,7 @@ pub async fn check(
         // No helper in this sandbox (or an older one): only the URL can tell.
         _ => {}
     }
-    Ok(match exchange(url).await {
+    Ok(match exchange(url, via).await {
         Ok(()) => Answer::Yes,
         Err(why) => Answer::No(format!(
             "port {port} listens inside sandbox {}, but the URL does not answer: {why}",
@@ -325,15 +350,19 @@ fn parse_target(url: &str) -> Result<Target, String> {
 
 /// One exchange of data with the URL: an HTTP request over plain TCP, or a TLS hello for
 /// `https://` (dsbx carries no TLS library; the inside probe covers the sandbox's side).
-async fn exchange(url: &str) -> Result<(), String> {
+async fn exchange(url: &str, via: Option<&(String, u16)>) -> Result<(), String> {
     let target = parse_target(url)?;
+    let (connect_host, connect_port) = match via {
+        Some((host, port)) => (host.as_str(), *port),
+        None => (target.host.as_str(), target.port),
+    };
     let addrs: Vec<_> = tokio::time::timeout(
         EXCHANGE_TIMEOUT,
-        tokio::net::lookup_host((target.host.as_str(), target.port)),
+        tokio::net::lookup_host((connect_host, connect_port)),
     )
     .await
-    .map_err(|_| format!("resolving {} took too long", target.host))?
-    .map_err(|e| format!("cannot resolve {}: {e}", target.host))?
+    .map_err(|_| format!("resolving {connect_host} took too long"))?
+    .map_err(|e| format!("cannot resolve {connect_host}: {e}"))?
     .collect();
     let addr = addrs
         .first()
@@ -341,7 +370,12 @@ async fn exchange(url: &str) -> Result<(), String> {
     let mut stream = tokio::time::timeout(EXCHANGE_TIMEOUT, tokio::net::TcpStream::connect(addr))
         .await
         .map_err(|_| format!("connecting to {addr} took too long"))?
-        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+        .map_err(|e| match via {
+            Some(_) => format!(
+                "cannot connect to the dsbx proxy at {addr} ({e}): is it up? `dsbx proxy status`"
+            ),
+            None => format!("cannot connect to {addr}: {e}"),
+        })?;
     let request = if target.tls {
         client_hello(&target.host)
     } else {
@@ -571,6 +605,47 @@ mod tests {
         )
         .unwrap();
         assert_eq!(u.url, "https://8000-k3x9q2m7ab1c.a.test");
+    }
+
+    #[test]
+    fn proxy_urls_are_checked_at_the_proxys_listen_address() {
+        let mut c = Config::default();
+        let url = "http://8000-k3x9q2m7ab1c.sbx.example.com";
+        assert_eq!(through_proxy(&c, &local(), url).unwrap(), None);
+        c.proxy.domain = "sbx.example.com".into();
+        assert_eq!(
+            through_proxy(&c, &local(), url).unwrap(),
+            Some(("127.0.0.1".into(), 80))
+        );
+        c.proxy.listen = "192.168.1.7:8443".into();
+        c.proxy.cert = "/c.pem".into();
+        assert_eq!(
+            through_proxy(
+                &c,
+                &local(),
+                "https://8000-k3x9q2m7ab1c.sbx.example.com:8443"
+            )
+            .unwrap(),
+            Some(("192.168.1.7".into(), 8443))
+        );
+        let remote = Endpoint {
+            url: "tcp://docker.example.com:2375".into(),
+            source: "DOCKER_HOST".into(),
+        };
+        c.proxy.listen = ":443".into();
+        assert_eq!(
+            through_proxy(&c, &remote, url).unwrap(),
+            Some(("docker.example.com".into(), 443))
+        );
+        // Another name (a published port, another domain) is reached as it is.
+        assert_eq!(
+            through_proxy(&c, &local(), "http://127.0.0.1:49153").unwrap(),
+            None
+        );
+        assert_eq!(
+            through_proxy(&c, &local(), "http://x.notsbx.example.com").unwrap(),
+            None
+        );
     }
 
     #[test]

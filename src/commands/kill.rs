@@ -57,6 +57,12 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
             Err(e) => failed.push((target.id().to_string(), e)),
         }
     }
+    let removed_live = targets
+        .iter()
+        .any(|t| matches!(t, Target::Live(_)) && killed.iter().any(|id| id == t.id()));
+    if removed_live {
+        forget_in_proxy(engine, &ctx.printer).await;
+    }
     // The engine's result decides the exit code and stdout: a record left behind by a state
     // that cannot be written shows as `missing` and goes with the next `gc`.
     crate::state::update_or_warn(&ctx.store, &ctx.printer, |s| {
@@ -117,6 +123,18 @@ pub async fn remove(engine: &Engine, target: &Target) -> anyhow::Result<()> {
         remove_isolated_network(engine, id, &name).await?;
     }
     Ok(())
+}
+
+/// After sandboxes were removed: the reverse proxy, when one runs, forgets their addresses so
+/// their URLs answer 502 at once. Never a failure of the removal itself: a problem is said
+/// under --verbose only.
+pub async fn forget_in_proxy(engine: &Engine, printer: &crate::output::Printer) {
+    if let Err(e) = engine.refresh_proxy().await {
+        printer.verbose(format!(
+            "the proxy could not be told to forget removed sandboxes: {}",
+            one_line(&e)
+        ));
+    }
 }
 
 /// Removes the isolated network made for sandbox `id`, by the Docker id of the one the

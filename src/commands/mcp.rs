@@ -882,6 +882,9 @@ impl Server {
         let state = ctx.store.load()?;
         let target = crate::resolve::resolve(engine, &state, &ctx.scope, &p.sandbox).await?;
         super::kill::remove(engine, &target).await?;
+        if matches!(target, crate::resolve::Target::Live(_)) {
+            super::kill::forget_in_proxy(engine, &ctx.printer).await;
+        }
         let id = target.id().to_string();
         ctx.store.update(|s| {
             s.sandboxes.remove(&id);

@@ -16,6 +16,7 @@ pub mod init;
 mod kill;
 mod lifecycle;
 mod ls;
+mod man;
 mod mcp;
 mod proxy;
 mod resources;
@@ -102,6 +103,10 @@ impl Context {
 
 pub fn main_entry() -> i32 {
     let args: Vec<OsString> = std::env::args_os().collect();
+    // `dsbx help environment` and friends are text, not commands: clap's help knows no topics.
+    if let Some(topic) = crate::help_topics::requested(&args) {
+        return print_topic(topic);
+    }
     let exec_invocation = is_exec_invocation(&args);
     let matches = match Cli::command().try_get_matches_from(&args) {
         Ok(m) => m,
@@ -135,6 +140,7 @@ pub fn main_entry() -> i32 {
     // a broken config or state directory instead of stopping at it.
     match &cli.command {
         Command::Completions(a) => return completions::run(&printer, a),
+        Command::Man(a) => return man::run(&printer, a),
         Command::Doctor => return doctor::main(&cli.global, &printer),
         _ => {}
     }
@@ -152,6 +158,19 @@ pub fn main_entry() -> i32 {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => 0,
         Err(e) => printer.error_exiting(&e, failure_code(crate::error::kind_of(&e))),
+    }
+}
+
+/// Prints a help topic on stdout, as clap prints help: exit 0, a closed pipe included.
+fn print_topic(topic: &crate::help_topics::Topic) -> i32 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{}", topic.text).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: writing the help topic: {e}");
+            1
+        }
+        _ => 0,
     }
 }
 
@@ -196,7 +215,7 @@ async fn run(
         Command::Snapshot(a) => snapshot::run(ctx, a).await,
         Command::Fork(a) => fork::run(ctx, a).await,
         Command::Mcp(a) => mcp::run(ctx, a).await,
-        Command::Helper(_) | Command::Doctor | Command::Completions(_) => {
+        Command::Helper(_) | Command::Doctor | Command::Completions(_) | Command::Man(_) => {
             unreachable!("handled before the context is built")
         }
     }

@@ -234,9 +234,14 @@ async fn up(ctx: &Context) -> anyhow::Result<i32> {
             plan.domain, plan.listen
         ));
     } else {
-        if existing.is_some() {
-            ctx.printer
-                .verbose("replacing the proxy container with the current config");
+        if let Some(old) = &existing {
+            // Another config's running proxy (a second user, another config file) is replaced,
+            // never silently: its URLs stop answering. A stopped one served nobody.
+            if old.running {
+                ctx.printer.warn(replacing_message(old, &plan));
+            } else {
+                ctx.printer.note(replacing_message(old, &plan));
+            }
             engine.remove_proxy().await?;
         }
         engine
@@ -269,6 +274,39 @@ async fn up(ctx: &Context) -> anyhow::Result<i32> {
             .json_value(&status_json(state.as_ref(), Some(&hash)))?;
     }
     Ok(0)
+}
+
+/// What `proxy up` says when it replaces a proxy made from another configuration (or a stopped
+/// one), naming what was there and what comes instead.
+fn replacing_message(old: &ProxyState, plan: &Plan) -> String {
+    let label = |key: &str| old.labels.get(key).cloned().unwrap_or_else(|| "?".into());
+    let scheme = |tls: bool| if tls { "https" } else { "http" };
+    let old_tls = old.labels.get(LABEL_TLS).is_some_and(|t| t == "true");
+    let was = format!(
+        "{}://{{port}}-{{id}}.{} on {}",
+        scheme(old_tls),
+        label(LABEL_DOMAIN),
+        label(LABEL_LISTEN)
+    );
+    let now = format!(
+        "{}://{{port}}-{{id}}.{} on {}",
+        scheme(plan.tls),
+        plan.domain,
+        plan.listen
+    );
+    if !old.running {
+        format!("replacing the stopped dsbx proxy ({was}) with this config's ({now})")
+    } else if was == now {
+        format!(
+            "replacing the running dsbx proxy ({was}): its configuration differs from this \
+             config's (certificate, key, image or network)"
+        )
+    } else {
+        format!(
+            "replacing the running dsbx proxy ({was}) with this config's ({now}); URLs of the \
+             old one stop answering"
+        )
+    }
 }
 
 async fn down(ctx: &Context) -> anyhow::Result<i32> {

@@ -9,9 +9,11 @@ use bollard::models::{
     RestartPolicyNameEnum,
 };
 use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, InspectContainerOptions, RemoveContainerOptionsBuilder,
+    CreateContainerOptionsBuilder, InspectContainerOptions, KillContainerOptionsBuilder,
+    RemoveContainerOptionsBuilder, TopOptions,
 };
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 pub const PROXY_CONTAINER: &str = "dsbx-proxy";
 pub const PROXY_ROLE: &str = "proxy";
@@ -35,6 +37,8 @@ pub struct ProxySpec {
 /// What Docker says about the proxy container.
 #[derive(Debug, Clone)]
 pub struct ProxyState {
+    /// The Docker id, for every later call (never the name again).
+    pub id: String,
     pub status: String,
     pub running: bool,
     pub image: String,
@@ -77,6 +81,7 @@ impl Engine {
             .next()
             .and_then(|b| Some(format!("{}:{}", b.host_ip?, b.host_port?)));
         Ok(Some(ProxyState {
+            id: info.id.unwrap_or_default(),
             status: state.status.map(|s| s.to_string()).unwrap_or_default(),
             running: state.running.unwrap_or(false),
             image: config.image.unwrap_or_default(),
@@ -187,6 +192,62 @@ impl Engine {
             Err(e) if super::status(&e) == Some(404) => Ok(false),
             Err(e) => Err(self.fail(e, "removing the proxy")),
         }
+    }
+
+    /// Makes a running proxy forget every address it resolved, so a sandbox just removed gets
+    /// its 502 at once instead of after a connect to its dead address runs out (nginx keeps a
+    /// name's address for a second, and a request in that second waited 5 s). A SIGHUP makes
+    /// nginx start new workers with an empty resolver cache; this returns once no worker of the
+    /// old generation still accepts requests (they print "is shutting down"), at most 2 s.
+    /// Returns whether a proxy was refreshed; a container of that name dsbx did not make is
+    /// left alone.
+    pub async fn refresh_proxy(&self) -> anyhow::Result<bool> {
+        let Some(state) = self.proxy_state().await? else {
+            return Ok(false);
+        };
+        if !state.running || state.id.is_empty() {
+            return Ok(false);
+        }
+        let before = self.proxy_workers(&state.id).await?;
+        let options = KillContainerOptionsBuilder::new().signal("HUP").build();
+        self.docker()
+            .kill_container(&state.id, Some(options))
+            .await
+            .map_err(|e| self.fail(e, "signalling the proxy to forget removed sandboxes"))?;
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline {
+            let now = self.proxy_workers(&state.id).await?;
+            if !now.iter().any(|pid| before.contains(pid)) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        Ok(true)
+    }
+
+    /// The pids of nginx workers that accept requests (`docker top`; a worker of an older
+    /// generation renames itself "… is shutting down" and stops accepting).
+    async fn proxy_workers(&self, container: &str) -> anyhow::Result<Vec<String>> {
+        let top = self
+            .docker()
+            .top_processes(container, None::<TopOptions>)
+            .await
+            .map_err(|e| self.fail(e, "listing the proxy's processes"))?;
+        let titles = top.titles.unwrap_or_default();
+        let column = |name: &str| titles.iter().position(|t| t == name);
+        let (Some(pid), Some(cmd)) = (column("PID"), column("CMD")) else {
+            return Ok(Vec::new());
+        };
+        Ok(top
+            .processes
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|row| {
+                row.get(cmd)
+                    .is_some_and(|c| c.trim() == "nginx: worker process")
+            })
+            .filter_map(|row| row.get(pid).cloned())
+            .collect())
     }
 
     /// The last lines the proxy wrote (nginx's errors), for a proxy that did not stay up.
