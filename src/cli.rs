@@ -1,7 +1,9 @@
 //! The command-line interface: clap definitions only. The work lives in `commands/`.
 
+use crate::completion::{images, sandboxes, templates};
 use crate::output::ColorChoice;
 use clap::{Args, Parser, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -170,10 +172,10 @@ Examples:
 #[derive(Debug, Clone, Default, Args)]
 pub struct InitArgs {
     /// A template name from the config's [templates] table
-    #[arg(short, long, value_name = "NAME", conflicts_with = "image")]
+    #[arg(short, long, value_name = "NAME", conflicts_with = "image", add = ArgValueCandidates::new(templates))]
     pub template: Option<String>,
     /// Any image [default: config `image`, $DSBX_IMAGE, dsbx-base:latest]
-    #[arg(long, value_name = "IMAGE")]
+    #[arg(long, value_name = "IMAGE", add = ArgValueCandidates::new(images))]
     pub image: Option<String>,
     /// A name, unique in the scope ([a-z0-9-], at most 40 characters)
     #[arg(short, long, value_name = "NAME")]
@@ -269,7 +271,7 @@ pub struct SnapshotArgs {
     #[command(subcommand)]
     pub command: Option<SnapshotCommand>,
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID", required = true)]
+    #[arg(value_name = "ID", required = true, add = ArgValueCandidates::new(sandboxes))]
     pub id: Option<String>,
     /// The snapshot's name ([a-z0-9-], at most 40 characters) [default: <id>-<random>]
     #[arg(short, long, value_name = "NAME")]
@@ -310,7 +312,7 @@ pub struct SnapshotRmArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ForkArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// How many sandboxes to start (in parallel)
     #[arg(short = 'n', long = "count", value_name = "COUNT", default_value = "1")]
@@ -362,7 +364,7 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub flags: ExecFlags,
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// The command: one string runs through /bin/sh -c; several words run as argv
     #[arg(value_name = "CMD", trailing_var_arg = true, allow_hyphen_values = true, num_args = 1.., required = true)]
@@ -394,7 +396,7 @@ pub struct McpArgs {
 #[derive(Debug, Clone, Args)]
 pub struct UploadArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Local file or directory; `-` reads stdin
     #[arg(value_name = "LOCAL")]
@@ -410,7 +412,7 @@ pub struct UploadArgs {
 #[derive(Debug, Clone, Args)]
 pub struct DownloadArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Path in the sandbox (relative: from its working directory)
     #[arg(value_name = "REMOTE")]
@@ -426,7 +428,7 @@ pub struct DownloadArgs {
 #[derive(Debug, Clone, Args)]
 pub struct GetHostArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// The sandbox port
     #[arg(value_name = "PORT", required_unless_present = "port_flag")]
@@ -455,6 +457,7 @@ pub struct KillArgs {
     /// Sandbox ids, names or id prefixes
     #[arg(
         value_name = "ID",
+        add = ArgValueCandidates::new(sandboxes),
         required_unless_present = "all",
         conflicts_with = "all"
     )]
@@ -496,14 +499,14 @@ pub struct GcArgs {
 #[derive(Debug, Clone, Args)]
 pub struct IdArg {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct InfoArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Add live CPU and memory (costs the engine about a second)
     #[arg(long)]
@@ -523,7 +526,7 @@ other than `all` have a proxy (`dsbx init --egress none|LIST`).";
 #[derive(Debug, Clone, Args)]
 pub struct EgressArgs {
     /// A sandbox id, name or id prefix; or `log`
-    #[arg(value_name = "ID|log")]
+    #[arg(value_name = "ID|log", add = ArgValueCandidates::new(sandboxes))]
     pub first: String,
     /// show, allow ENTRY..., deny ENTRY..., set POLICY; after `log`: the sandbox
     #[arg(value_name = "ACTION")]
@@ -536,7 +539,7 @@ pub struct EgressArgs {
 #[derive(Debug, Clone, Args)]
 pub struct TimeoutArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Remaining lifetime from now: seconds or 30s/10m/2h/1d; 0 = never
     #[arg(value_name = "DUR")]
@@ -635,7 +638,7 @@ pub struct SandboxListArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SandboxGetHostArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// The sandbox port
     #[arg(short, long, value_name = "PORT")]
@@ -645,7 +648,7 @@ pub struct SandboxGetHostArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ExtendArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Seconds to add
     #[arg(value_name = "SECONDS")]
@@ -655,7 +658,7 @@ pub struct ExtendArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ConnectArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Also set the remaining lifetime
     #[arg(long, value_name = "DUR")]
@@ -720,7 +723,7 @@ pub enum FilesCommand {
 #[derive(Debug, Clone, Args)]
 pub struct FilesLsArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Directory [default: /]
     #[arg(value_name = "PATH", default_value = "/")]
@@ -733,7 +736,7 @@ pub struct FilesLsArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesPathArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Path in the sandbox
     #[arg(value_name = "PATH")]
@@ -743,7 +746,7 @@ pub struct FilesPathArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesWriteArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Path in the sandbox
     #[arg(value_name = "PATH")]
@@ -759,7 +762,7 @@ pub struct FilesWriteArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesEditArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Path in the sandbox
     #[arg(value_name = "PATH")]
@@ -778,7 +781,7 @@ pub struct FilesEditArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesMvArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Current path
     #[arg(value_name = "OLD")]
@@ -791,7 +794,7 @@ pub struct FilesMvArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesCopyArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Source
     #[arg(value_name = "FROM")]
@@ -804,7 +807,7 @@ pub struct FilesCopyArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesDirArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Source directory
     #[arg(value_name = "FROM")]

@@ -102,6 +102,10 @@ impl Context {
 
 pub fn main_entry() -> i32 {
     let args: Vec<OsString> = std::env::args_os().collect();
+    // The helper inside a sandbox never answers a shell: the sandbox's environment is not ours.
+    if args.get(1).is_none_or(|a| a != "__helper") {
+        crate::generate::answer_completion_request();
+    }
     let exec_invocation = is_exec_invocation(&args);
     let matches = match Cli::command().try_get_matches_from(&args) {
         Ok(m) => m,
