@@ -32,8 +32,8 @@ pub struct GlobalArgs {
     /// Print one JSON object on stdout (errors too, as {"error": {...}})
     #[arg(long, global = true)]
     pub json: bool,
-    /// No progress or notices; errors still print
-    #[arg(long, global = true)]
+    /// No progress or notices (errors still print); listings print ids or names only
+    #[arg(short, long, global = true)]
     pub quiet: bool,
     /// Explain what dsbx does (Docker calls, timings) on stderr
     #[arg(long, global = true)]
@@ -84,7 +84,9 @@ pub enum Command {
     #[command(after_help = "Examples:\n  dsbx kill $ID\n  dsbx kill --all")]
     Kill(KillArgs),
     /// List the scope's sandboxes
-    #[command(after_help = "Examples:\n  dsbx ls\n  dsbx ls -q | xargs dsbx kill")]
+    #[command(
+        after_help = "Examples:\n  dsbx ls\n  dsbx ls -q | xargs dsbx kill\n  dsbx ls --status running --label team=core\n  dsbx ls --all-scopes --json"
+    )]
     Ls(LsArgs),
     /// Remove expired sandboxes and what they left behind (safe under cron)
     #[command(after_help = "Examples:\n  dsbx gc --dry-run\n  */5 * * * * dsbx gc --all-scopes")]
@@ -472,10 +474,17 @@ pub struct KillArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct LsArgs {
-    /// Print ids only
-    #[arg(short = 'q', long = "ids-only")]
+    /// Print ids only, one a line (same as -q/--quiet here, as in `docker ps -q`)
+    #[arg(long = "ids", alias = "ids-only")]
     pub ids_only: bool,
-    /// Every scope, not just the current one
+    /// Only sandboxes with this status: running, paused, stopped, expired, missing, untracked,
+    /// abandoned (repeat or comma-separate for any of them)
+    #[arg(long, value_name = "STATUS", value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Only sandboxes with label K=V (K alone: any value); repeat to require them all
+    #[arg(long, value_name = "K=V")]
+    pub label: Vec<String>,
+    /// Every scope, not just the current one (adds a SCOPE column)
     #[arg(long)]
     pub all_scopes: bool,
 }
