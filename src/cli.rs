@@ -56,8 +56,9 @@ pub struct GlobalArgs {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a sandbox and print its id
+    /// Create a sandbox and print its id (also: run, create)
     #[command(
+        visible_aliases = ["run", "create"],
         after_help = "Examples:\n  ID=$(dsbx init)\n  dsbx init --image python:3.12 -p 8000 --timeout 2h -n web"
     )]
     Init(InitArgs),
@@ -74,14 +75,23 @@ pub enum Command {
         after_help = "Examples:\n  dsbx download $ID /app/out ./out\n  dsbx download $ID /etc/os-release -"
     )]
     Download(DownloadArgs),
+    /// Copy between the host and a sandbox, `ID:PATH` on exactly one side (as `docker cp`)
+    #[command(after_help = CP_HELP)]
+    Cp(CpArgs),
+    /// An interactive login shell in a sandbox, as its user (needs a terminal)
+    #[command(after_help = "Examples:\n  dsbx shell $ID\n  dsbx shell $ID --root")]
+    Shell(ShellArgs),
     /// Print the URL of a sandbox port
     #[command(
         name = "get-host",
         after_help = "Examples:\n  dsbx get-host $ID 8000\n  dsbx get-host $ID -p 8000 --wait 30s"
     )]
     GetHost(GetHostArgs),
-    /// Remove sandboxes (containers, anonymous volumes, isolated networks, records)
-    #[command(after_help = "Examples:\n  dsbx kill $ID\n  dsbx kill --all")]
+    /// Remove sandboxes (containers, anonymous volumes, isolated networks, records) (also: rm)
+    #[command(
+        visible_alias = "rm",
+        after_help = "Examples:\n  dsbx kill $ID\n  dsbx kill --all"
+    )]
     Kill(KillArgs),
     /// List the scope's sandboxes
     #[command(
@@ -94,8 +104,11 @@ pub enum Command {
     /// Pause a sandbox (its processes freeze; its deadline keeps running)
     #[command(after_help = "Example:\n  dsbx pause $ID")]
     Pause(IdArg),
-    /// Resume a paused sandbox
-    #[command(after_help = "Example:\n  dsbx resume $ID")]
+    /// Resume a paused sandbox, or start a stopped one (also: start, unpause)
+    #[command(
+        visible_aliases = ["start", "unpause"],
+        after_help = "Example:\n  dsbx resume $ID"
+    )]
     Resume(IdArg),
     /// Show everything known about a sandbox
     #[command(after_help = "Examples:\n  dsbx info $ID\n  dsbx info $ID --stats --json")]
@@ -191,8 +204,9 @@ pub struct InitArgs {
     /// Read environment variables from a file (K=V lines, # comments)
     #[arg(long, value_name = "FILE")]
     pub env_file: Vec<PathBuf>,
-    /// Publish a sandbox port on `publish_address` to a free host port
-    #[arg(short, long = "port", value_name = "PORT")]
+    /// Publish a sandbox port on `publish_address`: PORT to a free host port, HOST:PORT to
+    /// that host port (docker's order)
+    #[arg(short, long = "port", value_name = "[HOST:]PORT")]
     pub port: Vec<String>,
     /// Bind-mount an absolute host path: HOST:PATH[:ro]
     #[arg(short, long = "volume", value_name = "HOST:PATH[:ro]")]
@@ -407,6 +421,36 @@ pub struct UploadArgs {
     #[arg(value_name = "REMOTE")]
     pub remote: String,
     /// Write as root instead of the sandbox's user
+    #[arg(long)]
+    pub root: bool,
+}
+
+pub const CP_HELP: &str = "\
+The side written `ID:PATH` is in the sandbox (an id, a name or an id prefix, then a colon); the
+other is a host path, or `-` for a tar stream on stdin or stdout. A host path with a colon in it
+is written with a slash first (`./a:b`). Copies into a sandbox are written as its user.
+
+Examples:
+  dsbx cp ./src $ID:/app
+  dsbx cp $ID:/app/report.txt .
+  dsbx cp web:/var/log/app.log ./app.log";
+
+#[derive(Debug, Clone, Args)]
+pub struct CpArgs {
+    /// Where to copy from: a host path, `-` (stdin), or ID:PATH
+    #[arg(value_name = "SRC")]
+    pub src: String,
+    /// Where to copy to: a host path, `-` (stdout), or ID:PATH
+    #[arg(value_name = "DST")]
+    pub dst: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ShellArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
+    pub id: String,
+    /// Log in as root instead of the sandbox's user
     #[arg(long)]
     pub root: bool,
 }

@@ -2,6 +2,7 @@
 //! command shares, runs the command and turns its result into an exit code.
 
 mod completions;
+mod cp;
 mod doctor;
 mod download;
 pub mod egress;
@@ -20,7 +21,9 @@ mod mcp;
 mod proxy;
 mod resources;
 mod sandbox_compat;
+mod shell;
 mod snapshot;
+mod suggest;
 mod template;
 mod timeout;
 mod upload;
@@ -184,6 +187,8 @@ async fn run(
         Command::Exec(a) => exec::run(ctx, a, exec_matches.as_ref(), args).await,
         Command::Upload(a) => upload::run(ctx, a).await,
         Command::Download(a) => download::run(ctx, a).await,
+        Command::Cp(a) => cp::run(ctx, a).await,
+        Command::Shell(a) => shell::run(ctx, a).await,
         Command::GetHost(a) => get_host::run(ctx, a).await,
         Command::Kill(a) => kill::run(ctx, a).await,
         Command::Ls(a) => ls::run(ctx, a).await,
@@ -237,6 +242,13 @@ fn clap_error(err: clap::Error, args: &[OsString], exec_invocation: bool) -> i32
             0
         };
     }
+    if err.kind() == ErrorKind::InvalidSubcommand
+        && let Some(clap::error::ContextValue::String(word)) =
+            err.get(clap::error::ContextKind::InvalidSubcommand)
+        && let Some(line) = suggest::for_unknown_command(word)
+    {
+        return usage_line(&line, args);
+    }
     if args.iter().any(|a| a == "--json") {
         let message = err.kind().to_string();
         let detail = err.to_string();
@@ -252,4 +264,17 @@ fn clap_error(err: clap::Error, args: &[OsString], exec_invocation: bool) -> i32
     }
     let _ = err.print();
     if exec_invocation { 125 } else { 2 }
+}
+
+/// A usage error of dsbx's own wording before any command runs: one line on stderr (and the
+/// `--json` object), exit 2.
+fn usage_line(line: &str, args: &[OsString]) -> i32 {
+    if args.iter().any(|a| a == "--json") {
+        let value = serde_json::json!({
+            "error": { "kind": "usage", "message": line, "exit_code": 2 }
+        });
+        println!("{value}");
+    }
+    eprintln!("{} {line}", console::style("error:").red().bold());
+    2
 }
