@@ -421,3 +421,28 @@ fn an_image_typo_suggests_the_local_image_it_resembles() {
         env.containers()
     );
 }
+
+#[test]
+fn sizes_are_in_binary_units_for_people_and_exact_in_json() {
+    let env = TestEnv::offline("");
+    let out = env.run(&["init", "--memory", "1m"]);
+    assert_code(&out, 2);
+    assert!(
+        stderr(&out).contains("memory limit 1.0 MiB is below Docker's minimum of 6 MiB"),
+        "{}",
+        stderr(&out)
+    );
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[]);
+    let file = env.dir.path().join("two-k.bin");
+    std::fs::write(&file, vec![b'x'; 2048]).unwrap();
+    let out = env.run_on_tty(&format!("upload {id} {} /tmp/two-k.bin", path_str(&file)));
+    assert!(
+        stdout(&out).contains("Uploaded 1 file(s), 2.0 KiB to /tmp/two-k.bin"),
+        "{}",
+        stdout(&out)
+    );
+    let out = env.run(&["upload", &id, path_str(&file), "/tmp/again.bin", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["bytes"], 2048);
+}

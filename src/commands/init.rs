@@ -177,7 +177,8 @@ impl Plan {
         };
         if memory < 6 << 20 {
             return Err(usage(format!(
-                "memory limit {memory} bytes is below Docker's minimum of 6 MiB"
+                "memory limit {} is below Docker's minimum of 6 MiB",
+                units::human_size(memory)
             )));
         }
         let nano_cpus = match &args.cpus {
