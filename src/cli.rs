@@ -1,9 +1,9 @@
 //! The command-line interface: clap definitions only. The work lives in `commands/`.
 
-use crate::completion::{images, sandboxes, templates};
+use crate::completion::{copy_side, images, sandboxes, snapshots, templates};
 use crate::output::ColorChoice;
 use clap::{Args, Parser, Subcommand};
-use clap_complete::engine::ArgValueCandidates;
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -267,7 +267,7 @@ pub struct InitArgs {
     #[arg(long)]
     pub auto_pause: bool,
     /// Start from a snapshot (`dsbx snapshot ls`); other flags override what it carries
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["image", "template"])]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["image", "template"], add = ArgValueCandidates::new(snapshots))]
     pub snapshot: Option<String>,
 }
 
@@ -321,7 +321,7 @@ pub enum SnapshotCommand {
 #[derive(Debug, Clone, Args)]
 pub struct SnapshotRmArgs {
     /// Snapshot names
-    #[arg(value_name = "NAME", required = true)]
+    #[arg(value_name = "NAME", required = true, add = ArgValueCandidates::new(snapshots))]
     pub names: Vec<String>,
 }
 
@@ -438,10 +438,10 @@ Examples:
 #[derive(Debug, Clone, Args)]
 pub struct CpArgs {
     /// Where to copy from: a host path, `-` (stdin), or ID:PATH
-    #[arg(value_name = "SRC")]
+    #[arg(value_name = "SRC", add = ArgValueCompleter::new(copy_side))]
     pub src: String,
     /// Where to copy to: a host path, `-` (stdout), or ID:PATH
-    #[arg(value_name = "DST")]
+    #[arg(value_name = "DST", add = ArgValueCompleter::new(copy_side))]
     pub dst: String,
 }
 

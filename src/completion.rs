@@ -5,8 +5,8 @@
 
 use crate::config::Config;
 use crate::engine::Engine;
-use clap_complete::engine::CompletionCandidate;
-use std::ffi::OsString;
+use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
+use std::ffi::{OsStr, OsString};
 use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -91,6 +91,46 @@ pub fn sandboxes() -> Vec<CompletionCandidate> {
             );
         }
     }
+    out
+}
+
+/// The scope's snapshots (`init --snapshot`, `snapshot rm`), described by their sources.
+pub fn snapshots() -> Vec<CompletionCandidate> {
+    let listed = bounded(|engine, _config, scope| async move {
+        let images = engine.list_snapshot_images(Some(&scope)).await?;
+        Ok(images
+            .iter()
+            .filter_map(crate::snapshot::Snapshot::from_image)
+            .filter(|s| s.scope == scope)
+            .map(|s| (s.name, s.source))
+            .collect::<Vec<_>>())
+    })
+    .unwrap_or_default();
+    listed
+        .into_iter()
+        .map(|(name, source)| {
+            CompletionCandidate::new(name).help(Some(format!("from {source}").into()))
+        })
+        .collect()
+}
+
+/// One side of `dsbx cp`: `ID:` and `NAME:` for the scope's sandboxes, and host paths. After
+/// the colon nothing is offered: the path is inside the sandbox.
+pub fn copy_side(current: &OsStr) -> Vec<CompletionCandidate> {
+    let typed = current.to_string_lossy();
+    if typed.contains(':') {
+        return Vec::new();
+    }
+    let mut out: Vec<CompletionCandidate> = sandboxes()
+        .into_iter()
+        .filter_map(|c| {
+            let value = format!("{}:", c.get_value().to_string_lossy());
+            value
+                .starts_with(typed.as_ref())
+                .then(|| CompletionCandidate::new(value).help(c.get_help().cloned()))
+        })
+        .collect();
+    out.extend(PathCompleter::any().complete(current));
     out
 }
 

@@ -320,6 +320,11 @@ fn each_shell_completes_live_ids_names_and_templates() {
     assert!(out.contains(&format!("{name}\t{id} running")), "{out}");
     let out = fish_completes(&env, "dsbx init --image dsbx-test-bu");
     assert!(out.contains("dsbx-test-busybox:latest"), "{out}");
+    // `dsbx cp`: `ID:` (and `NAME:`) on either side; after the colon, nothing.
+    let out = fish_completes(&env, &format!("dsbx cp {short_id}"));
+    assert!(out.contains(&format!("{id}:\t")), "{out}");
+    let out = bash_completes(&env, &["dsbx", "cp", "./x", short_name]);
+    assert!(out.contains(&format!("word:{name}:\n")), "{out}");
 }
 
 /// An engine that accepts and never answers costs the shell about a second, then nothing: the

@@ -308,7 +308,11 @@ fn init_publishes_a_sandbox_port_on_the_host_port_given() {
     let before = env.containers().len();
     let out = env.run(&["init", "-p", &format!("{host}:8000")]);
     assert_code(&out, 1);
-    assert!(stderr(&out).contains(&host.to_string()), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("host port {host} is taken: choose another")),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(env.containers().len(), before);
 }
 

@@ -328,6 +328,22 @@ fn read_env_file(path: &Path) -> anyhow::Result<Vec<String>> {
     Ok(out)
 }
 
+/// A host port `-p HOST:PORT` asked for that something else holds: the engine's words, then
+/// what to do about it.
+fn taken_port_hint(err: anyhow::Error, plan: &Plan) -> anyhow::Error {
+    let text = format!("{err:#}");
+    if plan.host_ports.is_empty()
+        || !(text.contains("port is already allocated") || text.contains("address already in use"))
+    {
+        return err;
+    }
+    let ports: Vec<String> = plan.host_ports.values().map(u16::to_string).collect();
+    err.context(format!(
+        "host port {} is taken: choose another with -p HOST:PORT, or -p PORT for a free one",
+        ports.join(" or ")
+    ))
+}
+
 /// `-p PORT` or `-p HOST:PORT` (docker's order: the host port first).
 pub fn parse_publish(text: &str) -> anyhow::Result<(Option<u16>, u16)> {
     match text.split_once(':') {
@@ -616,7 +632,10 @@ async fn create_steps(
         crate::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, deadline.as_bytes())])?;
     engine.upload_tar(&container, "/", tar).await?;
     cancel.check()?;
-    engine.start_sandbox(&container, id).await?;
+    engine
+        .start_sandbox(&container, id)
+        .await
+        .map_err(|e| taken_port_hint(e, plan))?;
     cancel.check()?;
     record(ctx, plan, id, false)?;
     if let Some(limit) = plan.wait_healthy {
