@@ -1,7 +1,9 @@
 //! The command-line interface: clap definitions only. The work lives in `commands/`.
 
+use crate::completion::{copy_side, images, sandboxes, snapshots, templates};
 use crate::output::ColorChoice;
 use clap::{Args, Parser, Subcommand};
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -32,8 +34,8 @@ pub struct GlobalArgs {
     /// Print one JSON object on stdout (errors too, as {"error": {...}})
     #[arg(long, global = true)]
     pub json: bool,
-    /// No progress or notices; errors still print
-    #[arg(long, global = true)]
+    /// No progress or notices (errors still print); listings print ids or names only
+    #[arg(short, long, global = true)]
     pub quiet: bool,
     /// Explain what dsbx does (Docker calls, timings) on stderr
     #[arg(long, global = true)]
@@ -56,8 +58,9 @@ pub struct GlobalArgs {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a sandbox and print its id
+    /// Create a sandbox and print its id (also: run, create)
     #[command(
+        visible_aliases = ["run", "create"],
         after_help = "Examples:\n  ID=$(dsbx init)\n  dsbx init --image python:3.12 -p 8000 --timeout 2h -n web"
     )]
     Init(InitArgs),
@@ -74,17 +77,28 @@ pub enum Command {
         after_help = "Examples:\n  dsbx download $ID /app/out ./out\n  dsbx download $ID /etc/os-release -"
     )]
     Download(DownloadArgs),
+    /// Copy between the host and a sandbox, `ID:PATH` on exactly one side (as `docker cp`)
+    #[command(after_help = CP_HELP)]
+    Cp(CpArgs),
+    /// An interactive login shell in a sandbox, as its user (needs a terminal)
+    #[command(after_help = "Examples:\n  dsbx shell $ID\n  dsbx shell $ID --root")]
+    Shell(ShellArgs),
     /// Print the URL of a sandbox port
     #[command(
         name = "get-host",
         after_help = "Examples:\n  dsbx get-host $ID 8000\n  dsbx get-host $ID -p 8000 --wait 30s"
     )]
     GetHost(GetHostArgs),
-    /// Remove sandboxes (containers, anonymous volumes, isolated networks, records)
-    #[command(after_help = "Examples:\n  dsbx kill $ID\n  dsbx kill --all")]
+    /// Remove sandboxes (containers, anonymous volumes, isolated networks, records) (also: rm)
+    #[command(
+        visible_alias = "rm",
+        after_help = "Examples:\n  dsbx kill $ID\n  dsbx kill --all"
+    )]
     Kill(KillArgs),
     /// List the scope's sandboxes
-    #[command(after_help = "Examples:\n  dsbx ls\n  dsbx ls -q | xargs dsbx kill")]
+    #[command(
+        after_help = "Examples:\n  dsbx ls\n  dsbx ls -q | xargs dsbx kill\n  dsbx ls --status running --label team=core\n  dsbx ls --all-scopes --json"
+    )]
     Ls(LsArgs),
     /// Remove expired sandboxes and what they left behind (safe under cron)
     #[command(after_help = "Examples:\n  dsbx gc --dry-run\n  */5 * * * * dsbx gc --all-scopes")]
@@ -92,8 +106,11 @@ pub enum Command {
     /// Pause a sandbox (its processes freeze; its deadline keeps running)
     #[command(after_help = "Examples:\n  dsbx pause $ID")]
     Pause(IdArg),
-    /// Resume a paused sandbox
-    #[command(after_help = "Examples:\n  dsbx resume $ID")]
+    /// Resume a paused sandbox, or start a stopped one (also: start, unpause)
+    #[command(
+        visible_aliases = ["start", "unpause"],
+        after_help = "Examples:\n  dsbx resume $ID"
+    )]
     Resume(IdArg),
     /// Show everything known about a sandbox
     #[command(after_help = "Examples:\n  dsbx info $ID\n  dsbx info $ID --stats --json")]
@@ -177,10 +194,10 @@ Examples:
 #[derive(Debug, Clone, Default, Args)]
 pub struct InitArgs {
     /// A template name from the config's [templates] table
-    #[arg(short, long, value_name = "NAME", conflicts_with = "image")]
+    #[arg(short, long, value_name = "NAME", conflicts_with = "image", add = ArgValueCandidates::new(templates))]
     pub template: Option<String>,
     /// Any image [default: config `image`, $DSBX_IMAGE, dsbx-base:latest]
-    #[arg(long, value_name = "IMAGE")]
+    #[arg(long, value_name = "IMAGE", add = ArgValueCandidates::new(images))]
     pub image: Option<String>,
     /// A name, unique in the scope ([a-z0-9-], at most 40 characters)
     #[arg(short, long, value_name = "NAME")]
@@ -194,8 +211,9 @@ pub struct InitArgs {
     /// Read environment variables from a file (K=V lines, # comments)
     #[arg(long, value_name = "FILE")]
     pub env_file: Vec<PathBuf>,
-    /// Publish a sandbox port on `publish_address` to a free host port
-    #[arg(short, long = "port", value_name = "PORT")]
+    /// Publish a sandbox port on `publish_address`: PORT to a free host port, HOST:PORT to
+    /// that host port (docker's order)
+    #[arg(short, long = "port", value_name = "[HOST:]PORT")]
     pub port: Vec<String>,
     /// Bind-mount an absolute host path: HOST:PATH[:ro]
     #[arg(short, long = "volume", value_name = "HOST:PATH[:ro]")]
@@ -256,7 +274,7 @@ pub struct InitArgs {
     #[arg(long)]
     pub auto_pause: bool,
     /// Start from a snapshot (`dsbx snapshot ls`); other flags override what it carries
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["image", "template"])]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["image", "template"], add = ArgValueCandidates::new(snapshots))]
     pub snapshot: Option<String>,
 }
 
@@ -276,7 +294,7 @@ pub struct SnapshotArgs {
     #[command(subcommand)]
     pub command: Option<SnapshotCommand>,
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID", required = true)]
+    #[arg(value_name = "ID", required = true, add = ArgValueCandidates::new(sandboxes))]
     pub id: Option<String>,
     /// The snapshot's name ([a-z0-9-], at most 40 characters) [default: <id>-<random>]
     #[arg(short, long, value_name = "NAME")]
@@ -310,14 +328,14 @@ pub enum SnapshotCommand {
 #[derive(Debug, Clone, Args)]
 pub struct SnapshotRmArgs {
     /// Snapshot names
-    #[arg(value_name = "NAME", required = true)]
+    #[arg(value_name = "NAME", required = true, add = ArgValueCandidates::new(snapshots))]
     pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct ForkArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// How many sandboxes to start (in parallel)
     #[arg(short = 'n', long = "count", value_name = "COUNT", default_value = "1")]
@@ -369,7 +387,7 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub flags: ExecFlags,
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// The command: one string runs through /bin/sh -c; several words run as argv
     #[arg(value_name = "CMD", trailing_var_arg = true, allow_hyphen_values = true, num_args = 1.., required = true)]
@@ -402,7 +420,7 @@ pub struct McpArgs {
 #[derive(Debug, Clone, Args)]
 pub struct UploadArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Local file or directory; `-` reads stdin
     #[arg(value_name = "LOCAL")]
@@ -415,10 +433,40 @@ pub struct UploadArgs {
     pub root: bool,
 }
 
+pub const CP_HELP: &str = "\
+The side written `ID:PATH` is in the sandbox (an id, a name or an id prefix, then a colon); the
+other is a host path, or `-` for a tar stream on stdin or stdout. A host path with a colon in it
+is written with a slash first (`./a:b`). Copies into a sandbox are written as its user.
+
+Examples:
+  dsbx cp ./src $ID:/app
+  dsbx cp $ID:/app/report.txt .
+  dsbx cp web:/var/log/app.log ./app.log";
+
+#[derive(Debug, Clone, Args)]
+pub struct CpArgs {
+    /// Where to copy from: a host path, `-` (stdin), or ID:PATH
+    #[arg(value_name = "SRC", add = ArgValueCompleter::new(copy_side))]
+    pub src: String,
+    /// Where to copy to: a host path, `-` (stdout), or ID:PATH
+    #[arg(value_name = "DST", add = ArgValueCompleter::new(copy_side))]
+    pub dst: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ShellArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
+    pub id: String,
+    /// Log in as root instead of the sandbox's user
+    #[arg(long)]
+    pub root: bool,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct DownloadArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Path in the sandbox (relative: from its working directory)
     #[arg(value_name = "REMOTE")]
@@ -434,7 +482,7 @@ pub struct DownloadArgs {
 #[derive(Debug, Clone, Args)]
 pub struct GetHostArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// The sandbox port
     #[arg(value_name = "PORT", required_unless_present = "port_flag")]
@@ -464,6 +512,7 @@ pub struct KillArgs {
     /// Sandbox ids, names or id prefixes
     #[arg(
         value_name = "ID",
+        add = ArgValueCandidates::new(sandboxes),
         required_unless_present = "all",
         conflicts_with = "all"
     )]
@@ -478,10 +527,17 @@ pub struct KillArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct LsArgs {
-    /// Print ids only
-    #[arg(short = 'q', long = "ids-only")]
+    /// Print ids only, one a line (same as -q/--quiet here, as in `docker ps -q`)
+    #[arg(long = "ids", alias = "ids-only")]
     pub ids_only: bool,
-    /// Every scope, not just the current one
+    /// Only sandboxes with this status: running, paused, stopped, expired, missing, untracked,
+    /// abandoned (repeat or comma-separate for any of them)
+    #[arg(long, value_name = "STATUS", value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Only sandboxes with label K=V (K alone: any value); repeat to require them all
+    #[arg(long, value_name = "K=V")]
+    pub label: Vec<String>,
+    /// Every scope, not just the current one (adds a SCOPE column)
     #[arg(long)]
     pub all_scopes: bool,
 }
@@ -505,14 +561,14 @@ pub struct GcArgs {
 #[derive(Debug, Clone, Args)]
 pub struct IdArg {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct InfoArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Add live CPU and memory (costs the engine about a second)
     #[arg(long)]
@@ -532,7 +588,7 @@ other than `all` have a proxy (`dsbx init --egress none|LIST`).";
 #[derive(Debug, Clone, Args)]
 pub struct EgressArgs {
     /// A sandbox id, name or id prefix; or `log`
-    #[arg(value_name = "ID|log")]
+    #[arg(value_name = "ID|log", add = ArgValueCandidates::new(sandboxes))]
     pub first: String,
     /// show, allow ENTRY..., deny ENTRY..., set POLICY; after `log`: the sandbox
     #[arg(value_name = "ACTION")]
@@ -545,7 +601,7 @@ pub struct EgressArgs {
 #[derive(Debug, Clone, Args)]
 pub struct TimeoutArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Remaining lifetime from now: seconds or 30s/10m/2h/1d; 0 = never
     #[arg(value_name = "DUR")]
@@ -651,7 +707,7 @@ pub struct SandboxListArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SandboxGetHostArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// The sandbox port
     #[arg(short, long, value_name = "PORT")]
@@ -661,7 +717,7 @@ pub struct SandboxGetHostArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ExtendArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Seconds to add
     #[arg(value_name = "SECONDS")]
@@ -671,7 +727,7 @@ pub struct ExtendArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ConnectArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Also set the remaining lifetime
     #[arg(long, value_name = "DUR")]
@@ -736,7 +792,7 @@ pub enum FilesCommand {
 #[derive(Debug, Clone, Args)]
 pub struct FilesLsArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Directory [default: /]
     #[arg(value_name = "PATH", default_value = "/")]
@@ -749,7 +805,7 @@ pub struct FilesLsArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesPathArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Path in the sandbox
     #[arg(value_name = "PATH")]
@@ -759,7 +815,7 @@ pub struct FilesPathArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesWriteArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Path in the sandbox
     #[arg(value_name = "PATH")]
@@ -775,7 +831,7 @@ pub struct FilesWriteArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesEditArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Path in the sandbox
     #[arg(value_name = "PATH")]
@@ -794,7 +850,7 @@ pub struct FilesEditArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesMvArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Current path
     #[arg(value_name = "OLD")]
@@ -807,7 +863,7 @@ pub struct FilesMvArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesCopyArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Source
     #[arg(value_name = "FROM")]
@@ -820,7 +876,7 @@ pub struct FilesCopyArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FilesDirArgs {
     /// Sandbox id, name or id prefix
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Source directory
     #[arg(value_name = "FROM")]

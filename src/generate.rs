@@ -20,37 +20,35 @@ pub const SHELLS: &[Shell] = &[
     Shell::PowerShell,
 ];
 
-/// The completion script for one shell.
+/// The completion script for one shell: it registers a function that asks `dsbx` itself for
+/// candidates at each <TAB> (clap_complete's dynamic completion, through
+/// [`crate::completion::ENV_VAR`]), so live sandbox ids, templates and images complete too. The
+/// script calls `dsbx` by name: the binary on PATH answers.
 pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut cmd = without_hidden_commands(&Cli::command());
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    let completer: &dyn EnvCompleter = match shell {
+        Shell::Bash => &Bash,
+        Shell::Zsh => &Zsh,
+        Shell::Fish => &Fish,
+        Shell::Elvish => &Elvish,
+        Shell::PowerShell => &Powershell,
+        other => unreachable!("{other} is not in SHELLS"),
+    };
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut cmd, BIN, &mut out);
+    completer
+        .write_registration(crate::completion::ENV_VAR, BIN, BIN, BIN, &mut out)
+        .expect("writing into memory");
     out
 }
 
-/// The command tree without its hidden subcommands (`__helper`): clap_complete's scripts offer
-/// hidden subcommands as candidates. What completion needs (names, about, arguments, aliases,
-/// version) is copied; what it does not (help layout) is left behind.
-fn without_hidden_commands(cmd: &Command) -> Command {
-    let mut out = Command::new(cmd.get_name().to_string())
-        .propagate_version(cmd.is_propagate_version_set())
-        .visible_aliases(
-            cmd.get_visible_aliases()
-                .map(str::to_string)
-                .collect::<Vec<_>>(),
-        );
-    if let Some(about) = cmd.get_about() {
-        out = out.about(about.clone());
-    }
-    if let Some(version) = cmd.get_version() {
-        out = out.version(version.to_string());
-    }
-    out = out.args(cmd.get_arguments().cloned());
-    out.subcommands(
-        cmd.get_subcommands()
-            .filter(|sub| !sub.is_hide_set())
-            .map(without_hidden_commands),
-    )
+/// Answers a shell's completion request and exits when the environment carries one (see
+/// [`completion`]); returns otherwise. Runs before anything writes to stdout.
+pub fn answer_completion_request() {
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(crate::completion::ENV_VAR)
+        .bin(BIN)
+        .completer(BIN)
+        .complete();
 }
 
 /// The file name a shell's completion script is committed under (`dsbx.bash`, `_dsbx`, …).

@@ -9,6 +9,7 @@ pub mod activity;
 pub mod channel;
 pub mod cli;
 pub mod commands;
+pub mod completion;
 pub mod config;
 pub mod egress;
 pub mod engine;

@@ -137,19 +137,31 @@ fn completions_need_no_valid_config() {
     let out = env.run(&["completions", "fish"]);
     assert_code(&out, 0);
     assert!(
-        stdout(&out).contains("complete -c dsbx"),
+        stdout(&out).contains("complete --keep-order --exclusive --command dsbx"),
         "{}",
         stdout(&out)
     );
 }
 
-/// Runs a shell command line, failing the test with its output when the shell is missing or the
-/// command fails.
-fn shell(program: &str, args: &[&str]) -> String {
+/// Runs a shell command line with the built `dsbx` first on PATH (the completion scripts call
+/// `dsbx` by name) and `env`'s scope, state and config, failing the test with its output when the
+/// shell is missing or the command fails.
+fn shell_in(env: &TestEnv, program: &str, args: &[&str]) -> String {
+    let bin_dir = dsbx_bin().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let out = Command::new(program)
         .args(args)
         .current_dir(root())
-        .env("HOME", std::env::temp_dir())
+        .env("HOME", env.dir.path())
+        .env("PATH", path)
+        .env("DSBX_STATE_DIR", &env.state_dir)
+        .env("DSBX_CONFIG", &env.config)
+        .env("DSBX_SCOPE", &env.scope)
+        .env_remove("DOCKER_HOST")
         .output()
         .unwrap_or_else(|e| {
             panic!(
@@ -167,86 +179,181 @@ fn shell(program: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-#[test]
-fn bash_completion_loads_and_completes() {
-    // Registered for dsbx, and the function completes a subcommand and a flag.
-    let out = shell(
-        "bash",
-        &[
-            "-c",
-            "source completions/dsbx.bash && complete -p dsbx && \
-             COMP_WORDS=(dsbx in) COMP_CWORD=1 COMP_LINE='dsbx in' COMP_POINT=7 && _dsbx dsbx in dsbx && \
-             printf 'word:%s\\n' \"${COMPREPLY[@]}\" && \
-             COMP_WORDS=(dsbx init --ti) COMP_CWORD=2 && _dsbx dsbx --ti init && \
-             printf 'word:%s\\n' \"${COMPREPLY[@]}\"",
-        ],
+/// Bash: loads the committed script, finds the function `complete -p dsbx` registered, and
+/// calls it as bash's programmable completion would for the line `WORDS` (cursor on the last
+/// word); prints one `word:` line per candidate.
+fn bash_completes(env: &TestEnv, words: &[&str]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let line = words.join(" ");
+    let script = format!(
+        "source completions/dsbx.bash && spec=$(complete -p dsbx) && echo \"$spec\" && \
+         fn=${{spec#*-F }} && fn=${{fn%% *}} && \
+         COMP_WORDS=({words}) && COMP_CWORD={cword} && COMP_LINE='{line}' && \
+         COMP_POINT={point} && COMP_TYPE=9 && \
+         \"$fn\" dsbx '{cur}' '{prev}' && printf 'word:%s\\n' \"${{COMPREPLY[@]}}\"",
+        words = quoted.join(" "),
+        cword = words.len() - 1,
+        point = line.len(),
+        cur = words[words.len() - 1],
+        prev = words[words.len() - 2],
     );
-    assert!(out.contains("-F _dsbx dsbx\n"), "{out}");
-    assert!(out.contains("word:init\n"), "{out}");
-    assert!(out.contains("word:--timeout\n"), "{out}");
+    shell_in(env, "bash", &["-c", &script])
 }
 
-#[test]
-fn zsh_completion_loads() {
-    let out = shell(
-        "zsh",
-        &[
-            "-fc",
-            "autoload -U compinit && compinit -u -D && source completions/_dsbx && \
-             print -r -- \"comp:$_comps[dsbx]\" && whence -w _dsbx",
-        ],
+/// Zsh: loads the committed script under compinit and calls the function compdef registered for
+/// dsbx with `words` and `CURRENT` set as zsh's completion system sets them; `_describe`, which
+/// only works inside a live completion widget, prints the candidates it was handed instead.
+fn zsh_completes(env: &TestEnv, words: &[&str]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let script = format!(
+        "autoload -U compinit && compinit -u -D && source completions/_dsbx && \
+         print -r -- \"comp:$_comps[dsbx]\" && \
+         _describe() {{ print -rl -- \"${{(@P)${{@[-1]}}}}\" }} && \
+         words=({words}) && CURRENT={current} && $_comps[dsbx]",
+        words = quoted.join(" "),
+        current = words.len(),
     );
-    assert!(out.contains("comp:_dsbx"), "{out}");
-    assert!(out.contains("_dsbx: function"), "{out}");
+    shell_in(env, "zsh", &["-fc", &script])
 }
 
-#[test]
-fn fish_completion_loads_and_completes() {
-    let out = shell(
+/// Fish: its own `complete -C` runs the committed script's completion for the line.
+fn fish_completes(env: &TestEnv, line: &str) -> String {
+    shell_in(
+        env,
         "fish",
         &[
             "--no-config",
             "-c",
-            "source completions/dsbx.fish; complete -C 'dsbx in'; complete -C 'dsbx template '",
+            &format!("source completions/dsbx.fish; complete -C '{line}'"),
         ],
-    );
+    )
+}
+
+#[test]
+fn bash_completion_loads_and_completes() {
+    // Registered for dsbx, and the function completes a subcommand and a flag.
+    let env = TestEnv::offline("");
+    let out = bash_completes(&env, &["dsbx", "in"]);
+    assert!(out.contains("-F _clap_complete_dsbx dsbx\n"), "{out}");
+    assert!(out.contains("word:init\n"), "{out}");
+    let out = bash_completes(&env, &["dsbx", "init", "--ti"]);
+    assert!(out.contains("word:--timeout\n"), "{out}");
+    assert!(!out.contains("__helper"), "{out}");
+}
+
+#[test]
+fn zsh_completion_loads_and_completes() {
+    let env = TestEnv::offline("");
+    let out = zsh_completes(&env, &["dsbx", "in"]);
+    assert!(out.contains("comp:_clap_dynamic_completer_dsbx"), "{out}");
+    assert!(out.contains("init:Create a sandbox"), "{out}");
+}
+
+#[test]
+fn fish_completion_loads_and_completes() {
+    let env = TestEnv::offline("");
+    let out = fish_completes(&env, "dsbx in");
     assert!(out.contains("init\tCreate a sandbox"), "{out}");
+    let out = fish_completes(&env, "dsbx template ");
     assert!(out.contains("build\t"), "{out}");
 }
 
 #[test]
 fn elvish_completion_loads_and_completes() {
-    // `edit:` exists only in an interactive elvish, so the script runs with stand-ins for the two
-    // names it uses from there; everything else is the committed script, run by elvish.
+    // `edit:` exists only in an interactive elvish, so the script runs with a stand-in for the
+    // completer table; everything else is the committed script, run by elvish.
+    let env = TestEnv::offline("");
     let script = std::fs::read_to_string(root().join("completions/dsbx.elv")).unwrap();
     assert!(
         script.contains("set edit:completion:arg-completer[dsbx] ="),
         "{script}"
     );
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("check.elv");
+    let file = env.dir.path().join("check.elv");
     std::fs::write(
         &file,
         format!(
             "var arg-completer = [&]\n\
-             fn stub-candidate {{|text &display=''| put $text }}\n\
              {}\n\
-             put ($arg-completer[dsbx] dsbx in)\n\
-             put ($arg-completer[dsbx] dsbx template '')\n",
-            script
-                .replace("edit:completion:arg-completer", "arg-completer")
-                .replace("edit:complex-candidate", "stub-candidate")
+             $arg-completer[dsbx] dsbx in\n\
+             $arg-completer[dsbx] dsbx template ''\n",
+            script.replace("edit:completion:arg-completer", "arg-completer")
         ),
     )
     .unwrap();
-    let out = shell("elvish", &["-norc", path_str(&file)]);
+    let out = shell_in(&env, "elvish", &["-norc", path_str(&file)]);
     let words: Vec<&str> = out.lines().map(|l| l.trim_start_matches("▶ ")).collect();
-    assert!(
-        words.contains(&"init") && words.contains(&"--docker-host"),
-        "{out}"
-    );
+    assert!(words.contains(&"init"), "{out}");
     assert!(words.contains(&"build"), "{out}");
     assert!(!words.contains(&"__helper"), "{out}");
+}
+
+/// Every shell completes a live sandbox's id and name for `exec`, `kill` and `files read`, and
+/// the config's templates for `init -t`: the candidates come from the engine while the shell
+/// waits.
+#[test]
+fn each_shell_completes_live_ids_names_and_templates() {
+    let Some(env) = TestEnv::with_config(
+        "image = \"dsbx-test-busybox:latest\"\n[templates]\npy-tpl = \"python:3.12\"\n",
+    ) else {
+        return;
+    };
+    let name = format!("c-{}", random_suffix());
+    let id = env.init(&["-n", &name]);
+    let (short_id, short_name) = (&id[..3], &name[..3]);
+
+    let out = bash_completes(&env, &["dsbx", "exec", ""]);
+    assert!(out.contains(&format!("word:{id}\n")), "{out}");
+    assert!(out.contains(&format!("word:{name}\n")), "{out}");
+    let out = bash_completes(&env, &["dsbx", "kill", short_id]);
+    assert!(out.contains(&format!("word:{id}\n")), "{out}");
+    let out = bash_completes(&env, &["dsbx", "init", "-t", "py"]);
+    assert!(out.contains("word:py-tpl\n"), "{out}");
+
+    let out = zsh_completes(&env, &["dsbx", "exec", ""]);
+    assert!(out.contains(&format!("{id}:{name} running")), "{out}");
+    let out = zsh_completes(&env, &["dsbx", "files", "read", short_name]);
+    assert!(out.contains(&format!("{name}:{id} running")), "{out}");
+
+    let out = fish_completes(&env, "dsbx exec ");
+    assert!(out.contains(&format!("{id}\t{name} running")), "{out}");
+    let out = fish_completes(&env, &format!("dsbx info {short_name}"));
+    assert!(out.contains(&format!("{name}\t{id} running")), "{out}");
+    let out = fish_completes(&env, "dsbx init --image dsbx-test-bu");
+    assert!(out.contains("dsbx-test-busybox:latest"), "{out}");
+    // `dsbx cp`: `ID:` (and `NAME:`) on either side; after the colon, nothing.
+    let out = fish_completes(&env, &format!("dsbx cp {short_id}"));
+    assert!(out.contains(&format!("{id}:\t")), "{out}");
+    let out = bash_completes(&env, &["dsbx", "cp", "./x", short_name]);
+    assert!(out.contains(&format!("word:{name}:\n")), "{out}");
+}
+
+/// An engine that accepts and never answers costs the shell about a second, then nothing: the
+/// prompt comes back with no candidates instead of hanging.
+#[test]
+fn completion_gives_up_on_a_silent_engine() {
+    let env = TestEnv::offline("");
+    let socket = env.dir.path().join("silent.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let started = std::time::Instant::now();
+    let out = Command::new(dsbx_bin())
+        .args(["--", "dsbx", "exec", ""])
+        .env("DSBX_COMPLETE", "fish")
+        .env("DOCKER_HOST", format!("unix://{}", socket.display()))
+        .env("DSBX_STATE_DIR", &env.state_dir)
+        .env("DSBX_CONFIG", &env.config)
+        .env("DSBX_SCOPE", &env.scope)
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_code(&out, 0);
+    // Generous hang-vs-prompt bound: the cap is one second.
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    let text = stdout(&out);
+    assert!(text.contains("--cwd"), "flags still complete: {text}");
+    assert!(
+        text.lines().all(|l| l.starts_with('-')),
+        "nothing but flags: {text}"
+    );
 }
 
 fn render_man(page: &Path) -> String {

@@ -19,8 +19,11 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> anyhow::Result<i32> {
         ctx.printer.json_value(&summary)?;
     } else if matches!(dest, Dest::Path(_)) {
         ctx.printer.note_tty(format!(
-            "Downloaded {} file(s), {} bytes to {} in {} ms",
-            summary.files, summary.bytes, args.local, summary.duration_ms
+            "Downloaded {} file(s), {} to {} in {} ms",
+            summary.files,
+            crate::units::human_size(summary.bytes),
+            args.local,
+            summary.duration_ms
         ));
     }
     Ok(0)

@@ -227,8 +227,10 @@ async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
             "bytes": summary.bytes,
         }))?;
     } else {
-        ctx.printer
-            .note_tty(format!("Wrote {} bytes to {target}", summary.bytes));
+        ctx.printer.note_tty(format!(
+            "Wrote {} to {target}",
+            crate::units::human_size(summary.bytes)
+        ));
     }
     Ok(0)
 }
@@ -527,8 +529,10 @@ fn summary_out(ctx: &Context, summary: &transfer::Summary, what: &str) -> anyhow
         ctx.printer.json_value(summary)?;
     } else {
         ctx.printer.note_tty(format!(
-            "{what}: {} file(s), {} bytes in {} ms",
-            summary.files, summary.bytes, summary.duration_ms
+            "{what}: {} file(s), {} in {} ms",
+            summary.files,
+            crate::units::human_size(summary.bytes),
+            summary.duration_ms
         ));
     }
     Ok(0)

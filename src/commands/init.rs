@@ -18,7 +18,7 @@ use crate::state::Record;
 use crate::{ids, labels, units};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
@@ -73,6 +73,8 @@ pub struct Plan {
     pub deadline: Option<DateTime<Utc>>,
     pub env: Vec<String>,
     pub ports: Vec<u16>,
+    /// `-p HOST:PORT`: the host port chosen for a sandbox port (the others get a free one).
+    pub host_ports: BTreeMap<u16, u16>,
     pub binds: Vec<String>,
     pub user_labels: HashMap<String, String>,
     pub memory: i64,
@@ -144,8 +146,9 @@ impl Plan {
             env.extend(read_env_file(file)?);
         }
         let mut ports: Vec<u16> = config.ports.iter().map(|p| p.0).collect();
+        let host_ports = host_ports(&args.port)?;
         for p in &args.port {
-            let port = parse_port(p)?;
+            let port = parse_publish(p)?.1;
             if !ports.contains(&port) {
                 ports.push(port);
             }
@@ -174,7 +177,8 @@ impl Plan {
         };
         if memory < 6 << 20 {
             return Err(usage(format!(
-                "memory limit {memory} bytes is below Docker's minimum of 6 MiB"
+                "memory limit {} is below Docker's minimum of 6 MiB",
+                units::human_size(memory)
             )));
         }
         let nano_cpus = match &args.cpus {
@@ -237,6 +241,7 @@ impl Plan {
             deadline,
             env,
             ports,
+            host_ports,
             binds,
             user_labels,
             memory: memory as i64,
@@ -319,6 +324,60 @@ fn read_env_file(path: &Path) -> anyhow::Result<Vec<String>> {
             env_from_process(line, "--env-file")
                 .map_err(|e| usage(format!("{}, line {}: {e}", path.display(), n + 1)))?,
         );
+    }
+    Ok(out)
+}
+
+/// A host port `-p HOST:PORT` asked for that something else holds: the engine's words, then
+/// what to do about it.
+fn taken_port_hint(err: anyhow::Error, plan: &Plan) -> anyhow::Error {
+    let text = format!("{err:#}");
+    if plan.host_ports.is_empty()
+        || !(text.contains("port is already allocated") || text.contains("address already in use"))
+    {
+        return err;
+    }
+    let ports: Vec<String> = plan.host_ports.values().map(u16::to_string).collect();
+    err.context(format!(
+        "host port {} is taken: choose another with -p HOST:PORT, or -p PORT for a free one",
+        ports.join(" or ")
+    ))
+}
+
+/// `-p PORT` or `-p HOST:PORT` (docker's order: the host port first).
+pub fn parse_publish(text: &str) -> anyhow::Result<(Option<u16>, u16)> {
+    match text.split_once(':') {
+        None => Ok((None, parse_port(text)?)),
+        Some((host, port)) => {
+            let host = parse_port(host).map_err(|_| {
+                usage(format!(
+                    "invalid host port in `{}`: use HOST:PORT with numbers from 1 to 65535",
+                    shown(text)
+                ))
+            })?;
+            Ok((Some(host), parse_port(port)?))
+        }
+    }
+}
+
+/// The host ports `-p HOST:PORT` chose, by sandbox port: one host port per sandbox port and
+/// no host port twice (the engine would refuse the second only after creating the container).
+fn host_ports(specs: &[String]) -> anyhow::Result<BTreeMap<u16, u16>> {
+    let mut out = BTreeMap::new();
+    for spec in specs {
+        let (Some(host), port) = parse_publish(spec)? else {
+            continue;
+        };
+        if out.values().any(|h| *h == host) {
+            return Err(usage(format!("host port {host} is given twice with -p")));
+        }
+        if let Some(old) = out.insert(port, host)
+            && old != host
+        {
+            return Err(usage(format!(
+                "sandbox port {port} is given two host ports with -p ({old} and {host})"
+            )));
+        }
     }
     Ok(out)
 }
@@ -538,6 +597,7 @@ async fn create_steps(
         cmd,
         workdir: plan.workdir.clone(),
         ports: plan.ports.clone(),
+        host_ports: plan.host_ports.clone(),
         publish_address: ctx.config.publish_address.to_string(),
         binds,
         memory: plan.memory,
@@ -572,7 +632,10 @@ async fn create_steps(
         crate::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, deadline.as_bytes())])?;
     engine.upload_tar(&container, "/", tar).await?;
     cancel.check()?;
-    engine.start_sandbox(&container, id).await?;
+    engine
+        .start_sandbox(&container, id)
+        .await
+        .map_err(|e| taken_port_hint(e, plan))?;
     cancel.check()?;
     record(ctx, plan, id, false)?;
     if let Some(limit) = plan.wait_healthy {

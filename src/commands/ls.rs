@@ -6,7 +6,7 @@ use crate::sandbox::{ContainerState, Sandbox, format_time};
 use crate::state::{Record, State};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
@@ -25,7 +25,10 @@ pub struct Row {
     /// network (as its helper saw them): what `gc --idle` goes by (`null`: nothing used it yet,
     /// so `gc --idle` counts from its creation).
     pub last_activity: Option<String>,
+    /// In a stable order: by sandbox port.
     pub ports: Vec<PortRow>,
+    /// The labels given with `init -l`/`-m` (dsbx's own `dsbx.*` left out).
+    pub labels: BTreeMap<String, String>,
     /// The HEALTHCHECK state (starting, healthy, unhealthy), when the sandbox has one.
     pub health: Option<String>,
     /// Creation time at full precision: two inits within one second still list in order.
@@ -41,6 +44,7 @@ pub struct PortRow {
 }
 
 pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
+    let filter = Filter::parse(&args)?;
     let engine = ctx.engine().await?;
     let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
     let listing = engine.list_sandboxes_checked(scope).await?;
@@ -61,6 +65,7 @@ pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
         crate::activity::read_activities(engine, &with_files)
     );
     let mut rows = rows(&live, &state, scope, Utc::now(), &files);
+    rows.retain(|r| filter.keeps(r));
     for row in &mut rows {
         if let Some(Some(t)) = activities.get(&row.id) {
             let seen = Some(format_time(*t));
@@ -72,12 +77,13 @@ pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
     if ctx.printer.json {
         ctx.printer
             .json_value(&serde_json::json!({ "sandboxes": rows }))?;
-    } else if args.ids_only {
+    } else if args.ids_only || ctx.printer.quiet {
+        // docker's `-q`: ids only, and never a table.
         for row in &rows {
             ctx.printer.data(&row.id)?;
         }
     } else {
-        print_table(ctx, &rows)?;
+        print_table_with(ctx, &rows, args.all_scopes)?;
     }
     Ok(0)
 }
@@ -129,6 +135,20 @@ pub async fn untracked_deadlines(
     crate::lifetime::read_needed_deadlines(engine, live, state, now).await
 }
 
+/// Docker lists a container's ports in no fixed order: by sandbox port, then host port.
+fn sorted_ports(ports: &[crate::sandbox::PortMapping]) -> Vec<PortRow> {
+    let mut out: Vec<PortRow> = ports
+        .iter()
+        .map(|p| PortRow {
+            port: p.port,
+            host_ip: p.host_ip.clone(),
+            host_port: p.host_port,
+        })
+        .collect();
+    out.sort_by(|a, b| (a.port, a.host_port, &a.host_ip).cmp(&(b.port, b.host_port, &b.host_ip)));
+    out
+}
+
 /// One row per sandbox; `files` holds deadlines read from inside untracked sandboxes (see
 /// [`untracked_deadlines`]).
 pub fn rows(
@@ -163,14 +183,12 @@ pub fn rows(
                 health: s.health.clone(),
                 expires_at: deadline.map(format_time),
                 last_activity: crate::activity::seen_activity(record, None).map(format_time),
-                ports: s
-                    .ports
+                ports: sorted_ports(&s.ports),
+                labels: s
+                    .labels
                     .iter()
-                    .map(|p| PortRow {
-                        port: p.port,
-                        host_ip: p.host_ip.clone(),
-                        host_port: p.host_port,
-                    })
+                    .filter(|(k, _)| !crate::labels::is_reserved(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
                     .collect(),
             }
         })
@@ -189,6 +207,7 @@ pub fn rows(
                 expires_at: r.deadline.map(format_time),
                 last_activity: crate::activity::last_activity(None, Some(r), None).map(format_time),
                 ports: vec![],
+                labels: BTreeMap::new(),
                 health: None,
                 created: Some(r.created_at),
             });
@@ -198,79 +217,240 @@ pub fn rows(
     rows
 }
 
-pub(super) fn print_table(ctx: &Context, rows: &[Row]) -> anyhow::Result<()> {
-    let now = Utc::now();
-    let mut table: Vec<[String; 7]> = vec![[
-        "ID".into(),
-        "NAME".into(),
-        "IMAGE".into(),
-        "STATUS".into(),
-        "AGE".into(),
-        "EXPIRES".into(),
-        "PORTS".into(),
-    ]];
-    for r in rows {
-        let age = r
-            .created_at
-            .as_deref()
-            .and_then(crate::sandbox::parse_time)
-            .map(|t| crate::units::human_duration((now - t).to_std().unwrap_or_default()))
-            .unwrap_or_else(|| "-".into());
-        let expires = match r.expires_at.as_deref().and_then(crate::sandbox::parse_time) {
-            None => "never".into(),
-            Some(t) if t <= now => "passed".into(),
-            Some(t) => format!(
-                "in {}",
-                crate::units::human_duration((t - now).to_std().unwrap_or_default())
-            ),
-        };
-        let ports = r
-            .ports
+/// The statuses a row can have, for `ls --status`.
+pub const STATUSES: &[&str] = &[
+    "running",
+    "paused",
+    "stopped",
+    "expired",
+    "missing",
+    "untracked",
+    "abandoned",
+];
+
+/// What `ls --status` and `--label` keep; a status no row can have is a usage error.
+struct Filter {
+    statuses: Vec<String>,
+    labels: Vec<(String, Option<String>)>,
+}
+
+impl Filter {
+    fn parse(args: &LsArgs) -> anyhow::Result<Filter> {
+        for s in &args.status {
+            if !STATUSES.contains(&s.as_str()) {
+                return Err(crate::error::usage(format!(
+                    "unknown status `{s}` for --status: use one of {}",
+                    STATUSES.join(", ")
+                )));
+            }
+        }
+        let labels = args
+            .label
             .iter()
-            .map(|p| match p.host_port {
-                Some(h) => format!("{}->{}", h, p.port),
-                None => p.port.to_string(),
+            .map(|l| match l.split_once('=') {
+                Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                None => (l.clone(), None),
             })
-            .collect::<Vec<_>>()
-            .join(",");
-        table.push([
-            r.id.clone(),
-            if r.name.is_empty() {
-                "-".into()
-            } else {
-                r.name.clone()
-            },
-            r.image.clone(),
-            match &r.health {
-                Some(h) => format!("{} ({h})", r.status),
-                None => r.status.clone(),
-            },
-            age,
-            expires,
-            ports,
-        ]);
+            .collect();
+        Ok(Filter {
+            statuses: args.status.clone(),
+            labels,
+        })
     }
+
+    fn keeps(&self, row: &Row) -> bool {
+        let status_ok = self.statuses.is_empty() || self.statuses.contains(&row.status);
+        status_ok
+            && self.labels.iter().all(|(k, v)| match row.labels.get(k) {
+                Some(have) => v.as_ref().is_none_or(|want| want == have),
+                None => false,
+            })
+    }
+}
+
+pub(super) fn print_table(ctx: &Context, rows: &[Row]) -> anyhow::Result<()> {
+    print_table_with(ctx, rows, false)
+}
+
+const HEADERS: [&str; 8] = [
+    "ID", "NAME", "SCOPE", "IMAGE", "STATUS", "AGE", "EXPIRES", "PORTS",
+];
+/// Columns that give up width when the terminal is narrow, most willing first.
+const SHRINKABLE: [usize; 3] = [7, 3, 1];
+const STATUS: usize = 4;
+
+fn cells(r: &Row, now: DateTime<Utc>) -> [String; 8] {
+    let age = r
+        .created_at
+        .as_deref()
+        .and_then(crate::sandbox::parse_time)
+        .map(|t| crate::units::human_duration((now - t).to_std().unwrap_or_default()))
+        .unwrap_or_else(|| "-".into());
+    let expires = match r.expires_at.as_deref().and_then(crate::sandbox::parse_time) {
+        None => "never".into(),
+        Some(t) if t <= now => "passed".into(),
+        Some(t) => format!(
+            "in {}",
+            crate::units::human_duration((t - now).to_std().unwrap_or_default())
+        ),
+    };
+    let ports = r
+        .ports
+        .iter()
+        .map(|p| match p.host_port {
+            Some(h) => format!("{}->{}", h, p.port),
+            None => p.port.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    [
+        r.id.clone(),
+        if r.name.is_empty() {
+            "-".into()
+        } else {
+            r.name.clone()
+        },
+        r.scope.clone(),
+        r.image.clone(),
+        match &r.health {
+            Some(h) => format!("{} ({h})", r.status),
+            None => r.status.clone(),
+        },
+        age,
+        expires,
+        if ports.is_empty() { "-".into() } else { ports },
+    ]
+}
+
+/// The width the table must fit: `COLUMNS` when set, else the terminal's; none off a terminal
+/// (a pipe gets whole values).
+fn table_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return Some(n);
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, cols)| cols as usize)
+}
+
+/// Narrows the shrinkable columns (ports, image, name), widest first, until the row fits
+/// `limit`; none goes below 5 characters, so a very narrow terminal still wraps.
+fn fit(widths: &mut [usize], limit: usize) {
+    const FLOOR: usize = 5;
+    loop {
+        let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+        if total <= limit {
+            return;
+        }
+        let Some(&widest) = SHRINKABLE
+            .iter()
+            .filter(|&&c| widths[c] > FLOOR)
+            .max_by_key(|&&c| widths[c])
+        else {
+            return;
+        };
+        // One character at a time from the widest: long values share the cut.
+        widths[widest] -= 1;
+    }
+}
+
+/// `cell` cut to `width` characters, its last one `…` when cut.
+fn shorten(cell: &str, width: usize) -> String {
+    if cell.chars().count() <= width {
+        return cell.to_string();
+    }
+    let mut out: String = cell.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn status_style(status: &str) -> console::Style {
+    let word = status.split(' ').next().unwrap_or_default();
+    match word {
+        "running" => console::Style::new().green(),
+        "paused" => console::Style::new().yellow(),
+        "stopped" => console::Style::new().dim(),
+        "untracked" => console::Style::new().magenta(),
+        _ => console::Style::new().red(),
+    }
+}
+
+pub(super) fn print_table_with(
+    ctx: &Context,
+    rows: &[Row],
+    show_scope: bool,
+) -> anyhow::Result<()> {
     if rows.is_empty() {
         ctx.printer
             .note_tty(format!("no sandboxes in scope `{}`", ctx.scope));
         return Ok(());
     }
-    let widths: Vec<usize> = (0..7)
+    let now = Utc::now();
+    let columns: Vec<usize> = (0..HEADERS.len())
+        .filter(|&c| show_scope || c != 2)
+        .collect();
+    let mut table: Vec<[String; 8]> = vec![HEADERS.map(String::from)];
+    table.extend(rows.iter().map(|r| cells(r, now)));
+    let mut widths: Vec<usize> = (0..HEADERS.len())
         .map(|c| {
-            table
-                .iter()
-                .map(|row| row[c].chars().count())
-                .max()
-                .unwrap_or(0)
+            if columns.contains(&c) {
+                table
+                    .iter()
+                    .map(|row| row[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            } else {
+                0
+            }
         })
         .collect();
-    for row in &table {
-        let line: Vec<String> = row
+    if let Some(limit) = table_width() {
+        // The hidden SCOPE column takes no room: count its separator out.
+        let hidden_gap = if show_scope { 0 } else { 2 };
+        fit(&mut widths, limit + hidden_gap);
+    }
+    for (i, row) in table.iter().enumerate() {
+        let line: Vec<String> = columns
             .iter()
-            .enumerate()
-            .map(|(c, cell)| format!("{cell:<w$}", w = widths[c]))
+            .map(|&c| {
+                let cell = format!("{:<w$}", shorten(&row[c], widths[c]), w = widths[c]);
+                if c == STATUS && i > 0 {
+                    status_style(&row[c]).apply_to(cell).to_string()
+                } else {
+                    cell
+                }
+            })
             .collect();
         ctx.printer.data(line.join("  ").trim_end())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_shrinks_the_widest_shrinkable_column_first() {
+        // ID NAME SCOPE IMAGE STATUS AGE EXPIRES PORTS
+        let mut widths = vec![12, 30, 0, 20, 7, 3, 6, 40];
+        fit(&mut widths, 100);
+        let total: usize = widths.iter().sum::<usize>() + 14;
+        assert_eq!(total, 100);
+        assert_eq!(widths[0], 12, "ids are never cut");
+        assert_eq!((widths[1], widths[3], widths[7]), (19, 19, 20));
+        let mut narrow = vec![12, 30, 0, 20, 7, 3, 6, 40];
+        fit(&mut narrow, 10);
+        assert_eq!((narrow[1], narrow[3], narrow[7]), (5, 5, 5));
+    }
+
+    #[test]
+    fn shorten_marks_the_cut() {
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("abc", 4), "abc");
+    }
 }

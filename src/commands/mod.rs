@@ -2,6 +2,7 @@
 //! command shares, runs the command and turns its result into an exit code.
 
 mod completions;
+mod cp;
 mod doctor;
 mod download;
 pub mod egress;
@@ -21,7 +22,9 @@ mod mcp;
 mod proxy;
 mod resources;
 mod sandbox_compat;
+mod shell;
 mod snapshot;
+mod suggest;
 mod template;
 mod timeout;
 mod upload;
@@ -103,6 +106,10 @@ impl Context {
 
 pub fn main_entry() -> i32 {
     let args: Vec<OsString> = std::env::args_os().collect();
+    // The helper inside a sandbox never answers a shell: the sandbox's environment is not ours.
+    if args.get(1).is_none_or(|a| a != "__helper") {
+        crate::generate::answer_completion_request();
+    }
     // `dsbx help environment` and friends are text, not commands: clap's help knows no topics.
     if let Some(topic) = crate::help_topics::requested(&args) {
         return print_topic(topic);
@@ -199,6 +206,8 @@ async fn run(
         Command::Exec(a) => exec::run(ctx, a, exec_matches.as_ref(), args).await,
         Command::Upload(a) => upload::run(ctx, a).await,
         Command::Download(a) => download::run(ctx, a).await,
+        Command::Cp(a) => cp::run(ctx, a).await,
+        Command::Shell(a) => shell::run(ctx, a).await,
         Command::GetHost(a) => get_host::run(ctx, a).await,
         Command::Kill(a) => kill::run(ctx, a).await,
         Command::Ls(a) => ls::run(ctx, a).await,
@@ -252,6 +261,13 @@ fn clap_error(err: clap::Error, args: &[OsString], exec_invocation: bool) -> i32
             0
         };
     }
+    if err.kind() == ErrorKind::InvalidSubcommand
+        && let Some(clap::error::ContextValue::String(word)) =
+            err.get(clap::error::ContextKind::InvalidSubcommand)
+        && let Some(line) = suggest::for_unknown_command(word)
+    {
+        return usage_line(&line, args);
+    }
     if args.iter().any(|a| a == "--json") {
         let message = err.kind().to_string();
         let detail = err.to_string();
@@ -267,4 +283,17 @@ fn clap_error(err: clap::Error, args: &[OsString], exec_invocation: bool) -> i32
     }
     let _ = err.print();
     if exec_invocation { 125 } else { 2 }
+}
+
+/// A usage error of dsbx's own wording before any command runs: one line on stderr (and the
+/// `--json` object), exit 2.
+fn usage_line(line: &str, args: &[OsString]) -> i32 {
+    if args.iter().any(|a| a == "--json") {
+        let value = serde_json::json!({
+            "error": { "kind": "usage", "message": line, "exit_code": 2 }
+        });
+        println!("{value}");
+    }
+    eprintln!("{} {line}", console::style("error:").red().bold());
+    2
 }

@@ -20,7 +20,8 @@ pub fn plan_resources(
         && d < MIN_DISK
     {
         return Err(usage(format!(
-            "disk limit {d} bytes is too small: use at least 16m"
+            "disk limit {} is too small: use at least 16m",
+            crate::units::human_size(d)
         )));
     }
     let cpuset = match &args.cpuset_cpus {

@@ -56,6 +56,10 @@ async fn list(ctx: &Context, args: SandboxListArgs) -> anyhow::Result<i32> {
             "sandboxes": rows,
             "total": total,
         }))?;
+    } else if ctx.printer.quiet {
+        for row in &rows {
+            ctx.printer.data(&row.id)?;
+        }
     } else {
         super::ls::print_table(ctx, &rows)?;
         if total > rows.len() {

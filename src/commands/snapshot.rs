@@ -292,6 +292,13 @@ async fn ls(ctx: &Context) -> anyhow::Result<i32> {
             .json_value(&serde_json::json!({ "snapshots": items }))?;
         return Ok(0);
     }
+    if ctx.printer.quiet {
+        // As `ls -q`: names only, never a table.
+        for s in &snapshots {
+            ctx.printer.data(&s.name)?;
+        }
+        return Ok(0);
+    }
     if snapshots.is_empty() {
         ctx.printer
             .note(format!("no snapshots in scope `{}`", ctx.scope));
@@ -304,7 +311,7 @@ async fn ls(ctx: &Context) -> anyhow::Result<i32> {
                 s.name.clone(),
                 s.source.clone(),
                 format_time(s.created_at),
-                format!("{:.1} MB", s.size as f64 / 1e6),
+                crate::units::human_size(s.size.max(0) as u64),
                 if s.fork {
                     format!("{} (fork)", s.base)
                 } else {

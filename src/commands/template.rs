@@ -382,7 +382,10 @@ async fn pull(
                     reference.registry
                 )
             } else {
-                String::new()
+                match resembling_local_image(engine, image).await {
+                    Some(near) => format!(" (did you mean the local image `{near}`?)"),
+                    None => String::new(),
+                }
             };
             anyhow::bail!("cannot pull image {image}: {answer}{hint}");
         }
@@ -395,6 +398,32 @@ async fn pull(
         );
     }
     Ok(())
+}
+
+/// The local image whose name is nearest `image`, when it is near enough to be a typo of it
+/// (at most 2 edits, or one in five characters for long names). Best effort: an engine that
+/// cannot list its images suggests nothing.
+async fn resembling_local_image(engine: &Engine, image: &str) -> Option<String> {
+    let names = engine.local_image_names().await.ok()?;
+    nearest_name(image, &names)
+}
+
+fn nearest_name(image: &str, names: &[String]) -> Option<String> {
+    let with_tag = |n: &str| {
+        if n.rsplit('/').next().is_some_and(|last| last.contains(':')) {
+            n.to_string()
+        } else {
+            format!("{n}:latest")
+        }
+    };
+    let wanted = with_tag(image);
+    let allowed = (wanted.chars().count() / 5).max(2);
+    names
+        .iter()
+        .map(|n| (strsim::levenshtein(&wanted, &with_tag(n)), n))
+        .filter(|(d, _)| (1..=allowed).contains(d))
+        .min()
+        .map(|(_, n)| n.clone())
 }
 
 /// Per-layer progress bars on a terminal; nothing otherwise.
@@ -472,6 +501,28 @@ impl PullView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typo_finds_the_image_it_resembles() {
+        let names: Vec<String> = ["dsbx-base:latest", "python:3.12", "node:22"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            nearest_name("dsbx-bsae", &names).as_deref(),
+            Some("dsbx-base:latest")
+        );
+        assert_eq!(
+            nearest_name("pyhton:3.12", &names).as_deref(),
+            Some("python:3.12")
+        );
+        assert_eq!(nearest_name("redis:7", &names), None);
+        assert_eq!(
+            nearest_name("python:3.12", &names),
+            None,
+            "the same name is no typo"
+        );
+    }
 
     #[test]
     fn build_args_parse() {

@@ -11,8 +11,11 @@ pub async fn run(ctx: &Context, args: UploadArgs) -> anyhow::Result<i32> {
         ctx.printer.json_value(&summary)?;
     } else {
         ctx.printer.note_tty(format!(
-            "Uploaded {} file(s), {} bytes to {} in {} ms",
-            summary.files, summary.bytes, args.remote, summary.duration_ms
+            "Uploaded {} file(s), {} to {} in {} ms",
+            summary.files,
+            crate::units::human_size(summary.bytes),
+            args.remote,
+            summary.duration_ms
         ));
     }
     Ok(0)

@@ -26,6 +26,8 @@ pub struct CreateSpec {
     pub cmd: Vec<String>,
     pub workdir: Option<String>,
     pub ports: Vec<u16>,
+    /// The host port chosen for a sandbox port (`init -p HOST:PORT`); others get a free one.
+    pub host_ports: std::collections::BTreeMap<u16, u16>,
     pub publish_address: String,
     pub binds: Vec<String>,
     pub memory: i64,
@@ -116,7 +118,12 @@ impl Engine {
                 let binding = PortBinding {
                     host_ip: Some(spec.publish_address.clone()),
                     // Empty: the engine picks a free host port.
-                    host_port: Some(String::new()),
+                    host_port: Some(
+                        spec.host_ports
+                            .get(p)
+                            .map(u16::to_string)
+                            .unwrap_or_default(),
+                    ),
                 };
                 (format!("{p}/tcp"), Some(vec![binding]))
             })

@@ -239,6 +239,25 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The `repo:tag` names of the engine's local images (untagged ones left out), sorted.
+    pub async fn local_image_names(&self) -> anyhow::Result<Vec<String>> {
+        let list = self
+            .docker()
+            .list_images(None::<bollard::query_parameters::ListImagesOptions>)
+            .await
+            .map_err(|e| self.fail(e, "listing images"))?;
+        let mut names: Vec<String> = list
+            .into_iter()
+            .flat_map(|i| i.repo_tags)
+            .filter(|t| t != "<none>:<none>")
+            .collect();
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
