@@ -131,7 +131,7 @@ async fn run_checks(global: &GlobalArgs) -> Vec<Check> {
     checks.push(check_state());
 
     let (engine_check, engine, version) = check_engine(
-        global.docker_host.as_deref(),
+        &global.engine_flags(),
         config.engine_timeout.bounds(),
     )
     .await;
@@ -305,10 +305,10 @@ fn check_state() -> Check {
 }
 
 async fn check_engine(
-    flag: Option<&str>,
+    flags: &crate::engine::endpoint::Flags,
     bounds: crate::engine::Bounds,
 ) -> (Check, Option<Engine>, Option<EngineVersion>) {
-    let engine = match Engine::connect(flag).await {
+    let engine = match Engine::connect(flags).await {
         Ok(engine) => engine.with_bounds(bounds),
         Err(e) => {
             return (
@@ -333,8 +333,8 @@ async fn check_engine(
             let check = Check::ok(
                 "engine",
                 format!(
-                    "Docker {} (API {}, {}/{}) {place}",
-                    v.version, v.api_version, v.os, v.arch
+                    "{} {} (API {}, {}/{}) {place}",
+                    v.product, v.version, v.api_version, v.os, v.arch
                 ),
             );
             (check, Some(engine), Some(v))
@@ -567,6 +567,7 @@ mod tests {
     #[test]
     fn engine_of_another_architecture_warns() {
         let v = EngineVersion {
+            product: "Docker".into(),
             version: "29.0.0".into(),
             api_version: "1.52".into(),
             os: "linux".into(),

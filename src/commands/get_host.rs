@@ -473,6 +473,7 @@ mod tests {
         Endpoint {
             url: crate::engine::endpoint::LOCAL_SOCKET.into(),
             source: "default".into(),
+            tls: None,
         }
     }
 
@@ -533,6 +534,7 @@ mod tests {
         let remote = Endpoint {
             url: "tcp://docker.example.com:2375".into(),
             source: "DOCKER_HOST".into(),
+            tls: None,
         };
         let s = sandbox(published());
         assert_eq!(
