@@ -130,11 +130,8 @@ async fn run_checks(global: &GlobalArgs) -> Vec<Check> {
     let config = config.unwrap_or_default();
     checks.push(check_state());
 
-    let (engine_check, engine, version) = check_engine(
-        &global.engine_flags(),
-        config.engine_timeout.bounds(),
-    )
-    .await;
+    let (engine_check, engine, version) =
+        check_engine(&global.engine_flags(), config.engine_timeout.bounds()).await;
     checks.push(engine_check);
     match &engine {
         Some(engine) => {

@@ -1090,8 +1090,7 @@ async fn interrupted(ctx: &Context, via: &Via, id: &str, tag: &str) -> i32 {
     if let Via::Channel { .. } = via {
         // A second connection runs the same `kill` role the engine path would.
         let ended = async {
-            let engine =
-                crate::engine::endpoint::resolve(&ctx.global.engine_flags()).ok()?;
+            let engine = crate::engine::endpoint::resolve(&ctx.global.engine_flags()).ok()?;
             let channel = crate::channel::client::connect(ctx.store.dir(), id, &engine.url)
                 .await
                 .ok()?;

@@ -302,13 +302,29 @@ mod tests {
                 key: "k".into(),
             }),
         };
-        assert!(e("tcp://10.0.0.5:2375", false).plaintext_warning().is_some());
+        assert!(
+            e("tcp://10.0.0.5:2375", false)
+                .plaintext_warning()
+                .is_some()
+        );
         assert!(e("http://build:2375", false).plaintext_warning().is_some());
         assert!(e("tcp://10.0.0.5:2376", true).plaintext_warning().is_none());
-        assert!(e("tcp://127.0.0.1:2375", false).plaintext_warning().is_none());
-        assert!(e("tcp://localhost:2375", false).plaintext_warning().is_none());
+        assert!(
+            e("tcp://127.0.0.1:2375", false)
+                .plaintext_warning()
+                .is_none()
+        );
+        assert!(
+            e("tcp://localhost:2375", false)
+                .plaintext_warning()
+                .is_none()
+        );
         assert!(e("tcp://[::1]:2375", false).plaintext_warning().is_none());
-        assert!(e("unix:///var/run/docker.sock", false).plaintext_warning().is_none());
+        assert!(
+            e("unix:///var/run/docker.sock", false)
+                .plaintext_warning()
+                .is_none()
+        );
         assert!(e("ssh://me@build", false).plaintext_warning().is_none());
     }
 }

@@ -155,9 +155,19 @@ impl Engine {
     }
 
     fn unreachable(&self, why: &str) -> anyhow::Error {
+        let question = if self.endpoint.url.starts_with("ssh://") {
+            "can `ssh HOST docker version` run there without a prompt?"
+        } else if self.endpoint.tls.is_some() {
+            "is the engine's certificate signed by the CA in ca.pem, and does the engine trust \
+             cert.pem?"
+        } else if why.contains(" 400 ") && self.endpoint.url.starts_with("tcp://") {
+            "does it want TLS (DOCKER_TLS_VERIFY=1 or --tlsverify)?"
+        } else {
+            "is dockerd running and may you use it?"
+        };
         engine_error(format!(
-            "cannot reach the Docker engine at {} (from {}): {why}; is dockerd running and may \
-             you use it? (`dsbx doctor` checks the setup)",
+            "cannot reach the Docker engine at {} (from {}): {why}; {question} (`dsbx doctor` \
+             checks the setup)",
             self.endpoint.url, self.endpoint.source
         ))
     }
@@ -370,7 +380,17 @@ pub fn transport_reason(err: &bollard::errors::Error) -> String {
         }
         next = e.source();
     }
-    parts.join(": ").replace(['\n', '\r'], " ")
+    let mut line = parts.join(": ").replace(['\n', '\r'], " ");
+    // hyper's wrappers say nothing the cause does not.
+    for noise in ["operation was canceled: ", "connection error: "] {
+        line = line.replace(noise, "");
+    }
+    while let Some(start) = line.find("client error (")
+        && let Some(len) = line[start..].find("): ")
+    {
+        line.replace_range(start..start + len + 3, "");
+    }
+    line
 }
 
 fn open(endpoint: &Endpoint) -> anyhow::Result<Docker> {
@@ -422,8 +442,15 @@ fn open(endpoint: &Endpoint) -> anyhow::Result<Docker> {
 
 /// A `tcp://` engine over TLS: the engine's certificate must chain to the CA file, and dsbx shows
 /// its own certificate. A missing file is named before any connection.
-fn open_tls(endpoint: &Endpoint, tls: &endpoint::TlsFiles) -> anyhow::Result<Result<Docker, bollard::errors::Error>> {
-    for (file, what) in [(&tls.ca, "CA certificate"), (&tls.cert, "certificate"), (&tls.key, "key")] {
+fn open_tls(
+    endpoint: &Endpoint,
+    tls: &endpoint::TlsFiles,
+) -> anyhow::Result<Result<Docker, bollard::errors::Error>> {
+    for (file, what) in [
+        (&tls.ca, "CA certificate"),
+        (&tls.cert, "certificate"),
+        (&tls.key, "key"),
+    ] {
         if !file.is_file() {
             return Err(engine_error(format!(
                 "cannot reach the Docker engine at {} (from {}) over TLS: its {what} {} does \

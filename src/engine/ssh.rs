@@ -25,7 +25,9 @@ struct Target {
 }
 
 /// The client for an `ssh://` endpoint. Nothing runs until the first request.
-pub(super) fn connect(endpoint: &Endpoint) -> anyhow::Result<Result<Docker, bollard::errors::Error>> {
+pub(super) fn connect(
+    endpoint: &Endpoint,
+) -> anyhow::Result<Result<Docker, bollard::errors::Error>> {
     let target = parse(&endpoint.url).map_err(|why| {
         crate::error::usage(format!(
             "Docker host `{}` (from {}): {why}: use ssh://[user@]host[:port]",
@@ -82,7 +84,10 @@ fn parse(url: &str) -> Result<Target, String> {
         ),
         None => None,
     };
-    if host.is_empty() || host.starts_with('-') || user.as_deref().is_some_and(|u| u.starts_with('-')) {
+    if host.is_empty()
+        || host.starts_with('-')
+        || user.as_deref().is_some_and(|u| u.starts_with('-'))
+    {
         return Err("no host to log in to".into());
     }
     Ok(Target {
@@ -99,7 +104,11 @@ impl Target {
             "-o".to_string(),
             "BatchMode=yes".to_string(),
             "-o".to_string(),
-            format!("ConnectTimeout={}", super::SSH_CONNECT_TIMEOUT.as_secs()),
+            // Shorter than dsbx's own bound, so ssh's "timed out" is what the user reads.
+            format!(
+                "ConnectTimeout={}",
+                super::SSH_CONNECT_TIMEOUT.as_secs().saturating_sub(2)
+            ),
             "-T".to_string(),
         ];
         if let Some(user) = &self.user {
@@ -232,7 +241,9 @@ impl AsyncWrite for SshStream {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         match Pin::new(&mut this.stdin).poll_write(cx, data) {
-            Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::BrokenPipe && !this.said_something => {
+            Poll::Ready(Err(e))
+                if e.kind() == io::ErrorKind::BrokenPipe && !this.said_something =>
+            {
                 this.failure(cx, e).map(Err)
             }
             other => other,
