@@ -131,6 +131,27 @@ impl Engine {
         }
     }
 
+    /// `GET /containers/json`. Podman lists a container that has just exited as `stopped` until
+    /// its clean-up runs (a fraction of a second), a state Docker's API has no word for and
+    /// bollard refuses to read; the list is asked again until that passes.
+    pub async fn list_containers(
+        &self,
+        options: bollard::query_parameters::ListContainersOptions,
+    ) -> Result<Vec<bollard::models::ContainerSummary>, bollard::errors::Error> {
+        let give_up = Instant::now() + Duration::from_secs(5);
+        loop {
+            match self.docker.list_containers(Some(options.clone())).await {
+                Err(bollard::errors::Error::JsonDataError { message, .. })
+                    if message.contains("unknown variant `stopped`")
+                        && Instant::now() < give_up =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// The client for requests that should answer at once: bounded by [`Bounds::request`].
     pub fn docker(&self) -> &Docker {
         &self.docker

@@ -61,8 +61,7 @@ impl Engine {
             .filters(&filters)
             .build();
         let list = self
-            .docker()
-            .list_containers(Some(options))
+            .list_containers(options)
             .await
             .map_err(|e| self.fail(e, &format!("listing dsbx's {role} containers")))?;
         Ok(list
