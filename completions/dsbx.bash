@@ -443,7 +443,7 @@ _dsbx() {
 
     case "${cmd}" in
         dsbx)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,6 +461,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -473,7 +485,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__completions)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version bash elvish fish powershell zsh"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -488,6 +500,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -503,7 +527,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__doctor)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -518,6 +542,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -533,7 +569,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__download)
-            opts="-h -V --root --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --root --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -548,6 +584,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -563,7 +611,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__egress)
-            opts="-f -h -V --follow --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-f -h -V --follow --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,6 +629,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -593,7 +653,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__exec)
-            opts="-e -u -i -t -b -h -V --cwd --env --user --root --timeout --shell --stdin --tty --background --stream --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-e -u -i -t -b -h -V --cwd --env --user --root --timeout --shell --stdin --tty --background --stream --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -635,6 +695,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -647,7 +719,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -665,6 +737,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -677,7 +761,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__download)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -695,6 +779,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -707,7 +803,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__download__subcmd__dir)
-            opts="-d -e -h -V --max-depth --exclude --all --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-d -e -h -V --max-depth --exclude --all --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -741,6 +837,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -753,7 +861,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__edit)
-            opts="-h -V --old --new --all --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --old --new --all --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -779,6 +887,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -791,7 +911,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__exists)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -806,6 +926,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1031,7 +1163,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__info)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1049,6 +1181,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1061,7 +1205,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__ls)
-            opts="-d -h -V --depth --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-d -h -V --depth --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1087,6 +1231,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1099,7 +1255,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__mkdir)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1114,6 +1270,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1129,7 +1297,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__mv)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1144,6 +1312,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1159,7 +1339,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__read)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1174,6 +1354,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1189,7 +1381,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__rm)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1204,6 +1396,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1219,7 +1423,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__upload)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1237,6 +1441,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1249,7 +1465,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__upload__subcmd__dir)
-            opts="-d -e -h -V --max-depth --exclude --all --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-d -e -h -V --max-depth --exclude --all --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1283,6 +1499,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1295,7 +1523,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__files__subcmd__write)
-            opts="-h -V --stdin --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --stdin --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1313,6 +1541,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1325,7 +1565,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__fork)
-            opts="-n -h -V --count --timeout --no-pause --keep-env --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-n -h -V --count --timeout --no-pause --keep-env --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1355,6 +1595,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1367,7 +1619,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__gc)
-            opts="-h -V --dry-run --older-than --idle --all-scopes --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --dry-run --older-than --idle --all-scopes --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1393,6 +1645,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1405,7 +1669,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__get__subcmd__host)
-            opts="-p -h -V --port --url-template --check --wait --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-p -h -V --port --url-template --check --wait --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1436,6 +1700,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2179,7 +2455,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__info)
-            opts="-h -V --stats --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --stats --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2197,6 +2473,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2209,7 +2497,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__init)
-            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --snapshot --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --snapshot --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2351,6 +2639,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2363,7 +2663,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__kill)
-            opts="-h -V --all --all-scopes --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --all --all-scopes --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2378,6 +2678,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2393,7 +2705,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__ls)
-            opts="-q -h -V --ids-only --all-scopes --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-q -h -V --ids-only --all-scopes --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2411,6 +2723,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2423,7 +2747,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__mcp)
-            opts="-h -V --root-dir --output-limit --read-limit --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --root-dir --output-limit --read-limit --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2453,6 +2777,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2465,7 +2801,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__pause)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2480,6 +2816,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2495,7 +2843,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__proxy)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version up down status help"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version up down status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2513,6 +2861,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2525,7 +2885,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__proxy__subcmd__down)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2540,6 +2900,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2625,7 +2997,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__proxy__subcmd__status)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2640,6 +3012,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2655,7 +3039,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__proxy__subcmd__up)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2673,6 +3057,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2685,7 +3081,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__resume)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2700,6 +3096,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2715,7 +3123,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version create kill list info status get-host extend-lifetime pause connect help"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version create kill list info status get-host extend-lifetime pause connect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2733,6 +3141,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2745,7 +3165,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__connect)
-            opts="-h -V --timeout --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --timeout --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2767,6 +3187,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2779,7 +3211,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__create)
-            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --snapshot --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-t -n -e -p -v -l -m -h -V --template --image --name --timeout --env --env-file --port --volume --label --memory --cpus --disk --cpuset-cpus --pids --network --isolated --egress --health-cmd --health-interval --wait-healthy --workdir --user --platform --metadata --auto-pause --snapshot --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2921,6 +3353,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2933,7 +3377,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__extend__subcmd__lifetime)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2951,6 +3395,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2963,7 +3419,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__get__subcmd__host)
-            opts="-p -h -V --port --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-p -h -V --port --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2986,6 +3442,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3155,7 +3623,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__info)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3170,6 +3638,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3185,7 +3665,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__kill)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3203,6 +3683,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3215,7 +3707,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__list)
-            opts="-l -h -V --limit --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-l -h -V --limit --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3241,6 +3733,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3253,7 +3757,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__pause)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3268,6 +3772,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3283,7 +3799,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__sandbox__subcmd__status)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3301,6 +3817,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3313,7 +3841,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__snapshot)
-            opts="-n -h -V --name --no-pause --keep-env --json --quiet --verbose --color --config --docker-host --scope --help --version ls rm help"
+            opts="-n -h -V --name --no-pause --keep-env --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version ls rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3336,6 +3864,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3407,7 +3947,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__snapshot__subcmd__ls)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3422,6 +3962,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3437,7 +3989,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__snapshot__subcmd__rm)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3455,6 +4007,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3467,7 +4031,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__template)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version build help"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version build help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3485,6 +4049,18 @@ _dsbx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3497,7 +4073,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__template__subcmd__build)
-            opts="-h -V --file --tag --build-arg --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --file --tag --build-arg --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3524,6 +4100,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3581,7 +4169,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__timeout)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3596,6 +4184,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3611,7 +4211,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__upload)
-            opts="-h -V --root --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-h -V --root --json --quiet --verbose --color --config --docker-host --tlsverify --tlscacert --tlscert --tlskey --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3626,6 +4226,18 @@ _dsbx() {
                     return 0
                     ;;
                 --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlscert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlskey)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dsbx_global_optspecs
-    string join \n json quiet verbose color= config= docker-host= scope= h/help V/version
+    string join \n json quiet verbose color= config= docker-host= tlsverify tlscacert= tlscert= tlskey= scope= h/help V/version
 end
 
 function __fish_dsbx_needs_command
@@ -29,10 +29,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_needs_command" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_needs_command" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_needs_command" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_needs_command" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_needs_command" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_needs_command" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_needs_command" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_needs_command" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_needs_command" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_needs_command" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_needs_command" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_needs_command" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_needs_command" -f -a "init" -d 'Create a sandbox and print its id'
@@ -87,12 +91,16 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l isolated -d 'A network of the sandbox\'s own, removed with it'
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l auto-pause -d 'E2B auto-pause (sbx compatibility): accepted and ignored'
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l cwd -d 'Working directory of the command (relative: from the sandbox\'s)' -r
@@ -104,6 +112,9 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l root -d 'Run as root, with the sandbox\'s capabilities'
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l shell -d 'Join several words with spaces and run them through /bin/sh -c'
@@ -114,6 +125,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l stream -d 'Print JSON
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -121,11 +133,15 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l root -d 'Write as root instead of the sandbox\'s user'
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -133,11 +149,15 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l root -d 'Accepted for symmetry with upload: downloads always read as root (Docker\'s archive API)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -s p -l port -d 'The sandbox port (same as the positional PORT)' -r
@@ -148,11 +168,15 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l check -d 'Exit 0 only if the sandbox\'s process answers on that port'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -160,12 +184,16 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l all -d 'Every sandbox of the scope'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l all-scopes -d 'With --all: every scope'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -173,12 +201,16 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -s q -l ids-only -d 'Print ids only'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l all-scopes -d 'Every scope, not just the current one'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l older-than -d 'Also remove sandboxes created longer ago than DUR' -r
@@ -188,12 +220,16 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l dry-run -d 'Say what would be removed; remove nothing'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l all-scopes -d 'Every scope, not just the current one'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -201,10 +237,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -212,10 +252,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -223,11 +267,15 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l stats -d 'Add live CPU and memory (costs the engine about a second)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -235,11 +283,15 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -s f -l follow -d 'With `log`: keep printing decisions as they happen'
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -247,10 +299,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -258,10 +314,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -f -a "build" -d 'Build an image (without --file, the compiled-in default Dockerfile)'
@@ -274,10 +334,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from help" -f -a "build" -d 'Build an image (without --file, the compiled-in default Dockerfile)'
@@ -287,10 +351,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start (or update) the proxy container'
@@ -302,10 +370,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -313,10 +385,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -324,10 +400,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start (or update) the proxy container'
@@ -339,10 +419,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -350,10 +434,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -361,10 +449,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -f -a "create" -d 'Create a sandbox (same as `dsbx init`)'
@@ -406,12 +498,16 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l isolated -d 'A network of the sandbox\'s own, removed with it'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l auto-pause -d 'E2B auto-pause (sbx compatibility): accepted and ignored'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -419,10 +515,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -s l -l limit -d 'Show at most N' -r
@@ -431,10 +531,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -442,10 +546,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -453,10 +561,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -s p -l port -d 'The sandbox port' -r
@@ -465,10 +577,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -476,10 +592,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -487,10 +607,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l timeout -d 'Also set the remaining lifetime' -r
@@ -499,10 +623,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a sandbox (same as `dsbx init`)'
@@ -520,10 +648,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -f -a "ls" -d 'List a directory: one name per line, directories with a trailing /'
@@ -546,10 +678,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -557,10 +693,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -568,11 +708,15 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l stdin -d 'Read the content from stdin'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l old -d 'The exact text to replace' -r
@@ -582,11 +726,15 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l all -d 'Replace every occurrence (otherwise it must occur once)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -594,10 +742,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -605,10 +757,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -616,10 +772,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -627,10 +787,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -638,10 +802,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -649,10 +817,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -660,10 +832,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -s d -l max-depth -d 'Descend at most N levels' -r
@@ -673,11 +849,15 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l all -d 'Skip nothing by default'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -s d -l max-depth -d 'Descend at most N levels' -r
@@ -687,11 +867,15 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l all -d 'Skip nothing by default'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List a directory: one name per line, directories with a trailing /'
@@ -714,12 +898,16 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l no-pause -d 'Do not pause the sandbox for the commit (files being written may be caught half-way)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l keep-env -d 'Also store the environment given with -e at init in the image (readable by anyone who can use the engine)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -a "ls" -d 'List the scope\'s snapshots'
@@ -730,10 +918,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -741,10 +933,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the scope\'s snapshots'
@@ -757,12 +953,16 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l no-pause -d 'Do not pause the sandbox for the commit (files being written may be caught half-way)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l keep-env -d 'Also store the environment given with -e at init in the image (readable by anyone who can use the engine)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l root-dir -d 'The host directory upload_file and download_file may use, and nothing outside it' -r -F
@@ -773,10 +973,14 @@ always\t''
 never\t''"
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l config -d 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l docker-host -d 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]' -r
+complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l tlscacert -d 'TLS: the CA the engine\'s certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l tlscert -d 'TLS: dsbx\'s certificate [default: $DOCKER_CERT_PATH/cert.pem]' -r -F
+complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l tlskey -d 'TLS: dsbx\'s key [default: $DOCKER_CERT_PATH/key.pem]' -r -F
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l quiet -d 'No progress or notices; errors still print'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l tlsverify -d 'Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "init" -d 'Create a sandbox and print its id'

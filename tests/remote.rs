@@ -334,3 +334,18 @@ fn sha256_hex(text: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+#[test]
+fn ports_published_on_a_remote_engines_loopback_are_warned_about() {
+    let host = host();
+    let env = TestEnv::new().expect("the tests need the engine (never skipped in CI)");
+    let out = run_via(&env, &Via::Tls("tls-good"), &["init", "-p", "8000"]);
+    assert_code(&out, 0);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&host.address()) && err.contains("publish_address"),
+        "{err}"
+    );
+    let id = stdout(&out).trim().to_string();
+    assert_code(&run_via(&env, &Via::Tls("tls-good"), &["kill", &id]), 0);
+}
