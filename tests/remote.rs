@@ -85,10 +85,10 @@ enum Via {
     Ssh(&'static str),
 }
 
-fn remote_env() -> TestEnv {
+/// `None` only when the developer opted out of Docker tests (never in CI).
+fn remote_env() -> Option<TestEnv> {
     // Ports published on the remote engine must be reachable from here.
     TestEnv::with_config("image = \"dsbx-test-busybox:latest\"\npublish_address = \"0.0.0.0\"\n")
-        .expect("the tests need the engine (never skipped in CI)")
 }
 
 fn run_via(env: &TestEnv, via: &Via, args: &[&str]) -> std::process::Output {
@@ -121,8 +121,8 @@ fn run_via(env: &TestEnv, via: &Via, args: &[&str]) -> std::process::Output {
 /// timeout that kills the whole tree, upload and download, a URL on the engine's host that
 /// answers from here, ls, and kill.
 fn sandbox_life(via: Via) {
+    let Some(env) = remote_env() else { return };
     let host = host();
-    let env = remote_env();
     let run = |args: &[&str]| run_via(&env, &via, args);
     let out = run(&["init", "-p", "8000"]);
     assert_code(&out, 0);
@@ -203,7 +203,7 @@ fn a_sandbox_lives_on_an_engine_reached_over_ssh() {
 /// One line on stderr, exit 4, naming the engine and `cause`, within seconds (the bound only
 /// tells a prompt or a hang from an answer).
 fn refused(via: Via, cause: &str) {
-    let env = remote_env();
+    let Some(env) = remote_env() else { return };
     let start = Instant::now();
     let out = run_via(&env, &via, &["ls"]);
     let took = start.elapsed();
@@ -237,7 +237,7 @@ fn a_missing_ssh_key_is_one_line_and_exit_4() {
 
 #[test]
 fn missing_tls_files_are_named() {
-    let env = remote_env();
+    let Some(env) = remote_env() else { return };
     let out = env
         .dsbx()
         .env("DOCKER_HOST", format!("tcp://{}:2376", host().address()))
@@ -256,8 +256,8 @@ fn missing_tls_files_are_named() {
 
 #[test]
 fn tls_flags_and_a_context_with_tls_files_reach_the_engine() {
+    let Some(env) = remote_env() else { return };
     let host = host();
-    let env = remote_env();
     let certs = host.dir.join("tls-good");
     let url = format!("tcp://{}:2376", host.address());
     // The docker CLI's flags.
@@ -310,7 +310,7 @@ fn tls_flags_and_a_context_with_tls_files_reach_the_engine() {
 
 #[test]
 fn plain_tcp_to_another_machine_is_warned_about() {
-    let env = remote_env();
+    let Some(env) = remote_env() else { return };
     // Nothing listens on port 9 there: the warning comes before the refusal.
     let out = env
         .dsbx()
@@ -337,8 +337,8 @@ fn sha256_hex(text: &str) -> String {
 
 #[test]
 fn ports_published_on_a_remote_engines_loopback_are_warned_about() {
+    let Some(env) = TestEnv::new() else { return };
     let host = host();
-    let env = TestEnv::new().expect("the tests need the engine (never skipped in CI)");
     let out = run_via(&env, &Via::Tls("tls-good"), &["init", "-p", "8000"]);
     assert_code(&out, 0);
     let err = stderr(&out);
