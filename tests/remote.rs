@@ -135,6 +135,15 @@ fn sandbox_life(via: Via) {
     );
     assert!(env.containers().is_empty(), "{:?}", env.containers());
 
+    // No channel to a sandbox on another machine: the engine's exec path, said under --verbose.
+    let out = run(&["--verbose", "exec", &id, "true"]);
+    assert_code(&out, 0);
+    assert!(
+        stderr(&out).contains("the engine's exec path"),
+        "{}",
+        stderr(&out)
+    );
+
     let out = run(&[
         "exec",
         &id,

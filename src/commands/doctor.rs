@@ -327,13 +327,18 @@ async fn check_engine(
     );
     match engine.version().await {
         Ok(v) => {
-            let check = Check::ok(
-                "engine",
-                format!(
-                    "{} {} (API {}, {}/{}) {place}",
-                    v.product, v.version, v.api_version, v.os, v.arch
-                ),
+            let message = format!(
+                "{} {} (API {}, {}/{}) {place}",
+                v.product, v.version, v.api_version, v.os, v.arch
             );
+            let check = match engine.endpoint.plaintext_warning() {
+                Some(_) => Check::warn(
+                    "engine",
+                    format!("{message}, over plain TCP: nothing is encrypted"),
+                    "use TLS (DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH, or --tlsverify) or ssh://",
+                ),
+                None => Check::ok("engine", message),
+            };
             (check, Some(engine), Some(v))
         }
         Err(e) => (
