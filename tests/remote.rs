@@ -14,7 +14,8 @@ struct RemoteHost {
     n: u32,
 }
 
-static HOST: OnceLock<Result<RemoteHost, String>> = OnceLock::new();
+/// The host, and whether it came up (a host that half came up is still torn down at exit).
+static HOST: OnceLock<(RemoteHost, Result<(), String>)> = OnceLock::new();
 
 fn script(name: &str) -> String {
     format!("{}/tests/remote/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -23,37 +24,39 @@ fn script(name: &str) -> String {
 /// The shared host, started on first use; a host that cannot be made fails every test that
 /// needs it, saying why.
 fn host() -> &'static RemoteHost {
-    let made = HOST.get_or_init(|| {
+    let (host, up) = HOST.get_or_init(|| {
         // Short paths: dockerd's sockets live below the exec root.
         let dir = tempfile::Builder::new()
             .prefix("dsbx-rh")
             .tempdir_in("/tmp")
-            .map_err(|e| e.to_string())?
+            .expect("a temp dir for the remote host")
             .keep();
         let n = 20 + std::process::id() % 200;
-        let out = std::process::Command::new("sh")
+        // SAFETY: registering a plain function to run at exit.
+        unsafe { libc::atexit(tear_down) };
+        let up = std::process::Command::new("sh")
             .arg(script("host-up.sh"))
             .arg(&dir)
             .arg(n.to_string())
             .output()
-            .map_err(|e| format!("cannot run host-up.sh: {e}"))?;
-        let host = RemoteHost { dir, n };
-        // SAFETY: registering a plain function to run at exit.
-        unsafe { libc::atexit(tear_down) };
-        if out.status.success() {
-            Ok(host)
-        } else {
-            Err(stderr(&out))
-        }
+            .map_err(|e| format!("cannot run host-up.sh: {e}"))
+            .and_then(|out| {
+                if out.status.success() {
+                    Ok(())
+                } else {
+                    Err(stderr(&out))
+                }
+            });
+        (RemoteHost { dir, n }, up)
     });
-    match made {
-        Ok(host) => host,
+    match up {
+        Ok(()) => host,
         Err(why) => panic!("the remote test host did not come up: {why}"),
     }
 }
 
 extern "C" fn tear_down() {
-    if let Some(Ok(host)) = HOST.get() {
+    if let Some((host, _)) = HOST.get() {
         let _ = std::process::Command::new("sh")
             .arg(script("host-down.sh"))
             .arg(&host.dir)
