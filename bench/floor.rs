@@ -31,7 +31,7 @@ fn main() {
 }
 
 async fn serve() -> i32 {
-    let engine = match Engine::connect(None).await {
+    let engine = match Engine::connect(&dsbx::engine::endpoint::Flags::default()).await {
         Ok(e) => e,
         Err(e) => {
             eprintln!("dsbx-floor: {e:#}");

@@ -49,6 +49,18 @@ pub struct GlobalArgs {
     /// Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]
     #[arg(long, global = true, value_name = "URL")]
     pub docker_host: Option<String>,
+    /// Speak TLS to a tcp:// engine and verify it [default: $DOCKER_TLS_VERIFY]
+    #[arg(long, global = true)]
+    pub tlsverify: bool,
+    /// TLS: the CA the engine's certificate must chain to [default: $DOCKER_CERT_PATH/ca.pem]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub tlscacert: Option<PathBuf>,
+    /// TLS: dsbx's certificate [default: $DOCKER_CERT_PATH/cert.pem]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub tlscert: Option<PathBuf>,
+    /// TLS: dsbx's key [default: $DOCKER_CERT_PATH/key.pem]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub tlskey: Option<PathBuf>,
     /// Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]
     #[arg(long, global = true, value_name = "SCOPE")]
     pub scope: Option<String>,

@@ -25,7 +25,7 @@ pub const ENGINE_BOUND: Duration = Duration::from_secs(1);
 #[derive(Debug, Default, PartialEq)]
 struct LineFlags {
     config: Option<PathBuf>,
-    docker_host: Option<String>,
+    engine: crate::engine::endpoint::Flags,
     scope: Option<String>,
 }
 
@@ -43,7 +43,11 @@ fn line_flags(args: impl IntoIterator<Item = OsString>) -> LineFlags {
         let value = || inline.clone().or_else(|| words.get(i + 1).cloned());
         match name {
             "--config" => flags.config = value().map(PathBuf::from),
-            "--docker-host" => flags.docker_host = value(),
+            "--docker-host" => flags.engine.host = value(),
+            "--tlsverify" => flags.engine.tls_verify = true,
+            "--tlscacert" => flags.engine.tls_ca = value().map(PathBuf::from),
+            "--tlscert" => flags.engine.tls_cert = value().map(PathBuf::from),
+            "--tlskey" => flags.engine.tls_key = value().map(PathBuf::from),
             "--scope" => flags.scope = value(),
             _ => {}
         }
@@ -60,7 +64,7 @@ where
     let flags = line_flags(std::env::args_os());
     let config = Config::load(flags.config.as_deref()).ok()?;
     let scope = crate::scope::resolve(flags.scope.as_deref(), &config).ok()?;
-    let engine = Engine::unverified(flags.docker_host.as_deref()).ok()?;
+    let engine = Engine::unverified(&flags.engine).ok()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -177,7 +181,7 @@ mod tests {
             "",
         ]);
         assert_eq!(f.scope.as_deref(), Some("ci"));
-        assert_eq!(f.docker_host.as_deref(), Some("tcp://h:1"));
+        assert_eq!(f.engine.host.as_deref(), Some("tcp://h:1"));
         assert_eq!(f.config, None);
         assert_eq!(
             flags(&["dsbx", "--", "dsbx", "exec", "--scope"]).scope,

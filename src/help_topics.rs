@@ -49,6 +49,9 @@ Environment variables dsbx reads. A flag beats a variable, and a variable beats 
                      `currentContext` in the Docker config].
   DOCKER_CONFIG      The Docker config directory: contexts, and registry credentials for pulls
                      [default: ~/.docker].
+  DOCKER_TLS_VERIFY  When set (non-empty), tcp:// engines are reached over TLS, verified with
+                     ca.pem, cert.pem and key.pem from DOCKER_CERT_PATH (`--tlsverify`).
+  DOCKER_CERT_PATH   Where those TLS files are [default: the Docker config directory].
   NO_COLOR           When set, no colour on stderr (unless --color always).
   TMPDIR             Where host-wide locks live (dsbx-locks/) and where upload spools stdin
                      [default: /tmp].

@@ -9,7 +9,9 @@
 #   2. starts dockerd in the background when nothing answers on the socket, and waits for it;
 #   3. builds `dsbx-test-busybox` (FROM scratch, static busybox, /tmp, /home/user, a non-root user);
 #   4. builds `dsbx-test-debian` from `debootstrap --variant=minbase bookworm`, also tagged
-#      `debian:bookworm-slim` so Dockerfiles can build FROM it with no registry.
+#      `debian:bookworm-slim` so Dockerfiles can build FROM it with no registry;
+#   5. starts Podman's Docker-compatible API service (podman-up.sh) and loads the busybox image
+#      into Podman's store (tests/podman.rs).
 # Between steps 1 and 2 it installs the official MCP Python SDK with pip (tests/mcp.rs runs it as
 # a real client of `dsbx mcp`).
 set -euo pipefail
@@ -33,6 +35,13 @@ command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 # tests/disk.rs runs a dockerd of its own on a loop-mounted btrfs.
 command -v mkfs.btrfs >/dev/null 2>&1 || need_pkgs+=(btrfs-progs)
+# tests/podman.rs runs dsbx on Podman's Docker-compatible API service (podman-up.sh starts it);
+# tests/remote.rs makes a remote host with an sshd (and uses ssh, ip and nsenter).
+command -v podman >/dev/null 2>&1 || need_pkgs+=(podman)
+[ -x /usr/sbin/sshd ] || need_pkgs+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || need_pkgs+=(openssh-client)
+command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)
+command -v nsenter >/dev/null 2>&1 || need_pkgs+=(util-linux)
 # bench/run (its smoke mode runs in CI) is Python.
 command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -98,4 +107,6 @@ fi
 if ! image_exists debian:bookworm-slim; then
   docker tag dsbx-test-debian:latest debian:bookworm-slim
 fi
-log "ready: dsbx-test-busybox, dsbx-test-debian (= debian:bookworm-slim)"
+# Podman's API service on its own socket, with the busybox test image in its store.
+bash "$here/podman-up.sh"
+log "ready: dsbx-test-busybox, dsbx-test-debian (= debian:bookworm-slim); podman on /run/dsbx-podman/podman.sock"

@@ -130,11 +130,8 @@ async fn run_checks(global: &GlobalArgs) -> Vec<Check> {
     let config = config.unwrap_or_default();
     checks.push(check_state());
 
-    let (engine_check, engine, version) = check_engine(
-        global.docker_host.as_deref(),
-        config.engine_timeout.bounds(),
-    )
-    .await;
+    let (engine_check, engine, version) =
+        check_engine(&global.engine_flags(), config.engine_timeout.bounds()).await;
     checks.push(engine_check);
     match &engine {
         Some(engine) => {
@@ -305,10 +302,10 @@ fn check_state() -> Check {
 }
 
 async fn check_engine(
-    flag: Option<&str>,
+    flags: &crate::engine::endpoint::Flags,
     bounds: crate::engine::Bounds,
 ) -> (Check, Option<Engine>, Option<EngineVersion>) {
-    let engine = match Engine::connect(flag).await {
+    let engine = match Engine::connect(flags).await {
         Ok(engine) => engine.with_bounds(bounds),
         Err(e) => {
             return (
@@ -330,13 +327,18 @@ async fn check_engine(
     );
     match engine.version().await {
         Ok(v) => {
-            let check = Check::ok(
-                "engine",
-                format!(
-                    "Docker {} (API {}, {}/{}) {place}",
-                    v.version, v.api_version, v.os, v.arch
-                ),
+            let message = format!(
+                "{} {} (API {}, {}/{}) {place}",
+                v.product, v.version, v.api_version, v.os, v.arch
             );
+            let check = match engine.endpoint.plaintext_warning() {
+                Some(_) => Check::warn(
+                    "engine",
+                    format!("{message}, over plain TCP: nothing is encrypted"),
+                    "use TLS (DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH, or --tlsverify) or ssh://",
+                ),
+                None => Check::ok("engine", message),
+            };
             (check, Some(engine), Some(v))
         }
         Err(e) => (
@@ -567,6 +569,7 @@ mod tests {
     #[test]
     fn engine_of_another_architecture_warns() {
         let v = EngineVersion {
+            product: "Docker".into(),
             version: "29.0.0".into(),
             api_version: "1.52".into(),
             os: "linux".into(),

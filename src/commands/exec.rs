@@ -581,7 +581,7 @@ async fn route<'a>(
                 })
                 .map(|(id, _)| id.clone())
         });
-    let endpoint = crate::engine::endpoint::resolve(ctx.global.docker_host.as_deref());
+    let endpoint = crate::engine::endpoint::resolve(&ctx.global.engine_flags());
     let why = match (known, endpoint) {
         (Some(id), Ok(endpoint)) => {
             match crate::channel::client::connect(ctx.store.dir(), &id, &endpoint.url).await {
@@ -1090,8 +1090,7 @@ async fn interrupted(ctx: &Context, via: &Via, id: &str, tag: &str) -> i32 {
     if let Via::Channel { .. } = via {
         // A second connection runs the same `kill` role the engine path would.
         let ended = async {
-            let engine =
-                crate::engine::endpoint::resolve(ctx.global.docker_host.as_deref()).ok()?;
+            let engine = crate::engine::endpoint::resolve(&ctx.global.engine_flags()).ok()?;
             let channel = crate::channel::client::connect(ctx.store.dir(), id, &engine.url)
                 .await
                 .ok()?;

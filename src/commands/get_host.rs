@@ -507,6 +507,7 @@ mod tests {
         Endpoint {
             url: crate::engine::endpoint::LOCAL_SOCKET.into(),
             source: "default".into(),
+            tls: None,
         }
     }
 
@@ -567,6 +568,7 @@ mod tests {
         let remote = Endpoint {
             url: "tcp://docker.example.com:2375".into(),
             source: "DOCKER_HOST".into(),
+            tls: None,
         };
         let s = sandbox(published());
         assert_eq!(
@@ -631,6 +633,7 @@ mod tests {
         let remote = Endpoint {
             url: "tcp://docker.example.com:2375".into(),
             source: "DOCKER_HOST".into(),
+            tls: None,
         };
         c.proxy.listen = ":443".into();
         assert_eq!(

@@ -552,6 +552,18 @@ async fn create_steps(
         }
     };
     binds.extend(plan.binds.iter().cloned());
+    if !plan.ports.is_empty()
+        && !engine.endpoint.is_local()
+        && ctx.config.publish_address.is_loopback()
+    {
+        // `{host}` names the engine's machine, where 127.0.0.1 is not reachable from here.
+        ctx.printer.warn(format!(
+            "the engine is on {}: ports published on its 127.0.0.1 are not reachable from this \
+             machine; set `publish_address` in the config (e.g. \"0.0.0.0\" or an address of that \
+             machine) to reach them",
+            engine.endpoint.host()
+        ));
+    }
     cancel.check()?;
     if plan.egress.is_some() {
         let Some((binary, key)) = &helper else {

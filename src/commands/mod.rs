@@ -41,6 +41,19 @@ use clap::{CommandFactory, FromArgMatches};
 use std::ffi::OsString;
 use tokio::sync::OnceCell;
 
+impl GlobalArgs {
+    /// The docker CLI's engine flags, for the engine layer.
+    pub fn engine_flags(&self) -> crate::engine::endpoint::Flags {
+        crate::engine::endpoint::Flags {
+            host: self.docker_host.clone(),
+            tls_verify: self.tlsverify,
+            tls_ca: self.tlscacert.clone(),
+            tls_cert: self.tlscert.clone(),
+            tls_key: self.tlskey.clone(),
+        }
+    }
+}
+
 /// What every command gets: settings, scope, state, printer, and the engine on first use.
 pub struct Context {
     pub global: GlobalArgs,
@@ -56,8 +69,11 @@ impl Context {
     pub async fn engine(&self) -> anyhow::Result<&Engine> {
         self.engine
             .get_or_try_init(|| async {
-                let engine = Engine::unverified(self.global.docker_host.as_deref())?
+                let engine = Engine::unverified(&self.global.engine_flags())?
                     .with_bounds(self.config.engine_timeout.bounds());
+                if let Some(warning) = engine.endpoint.plaintext_warning() {
+                    self.printer.warn(warning);
+                }
                 engine.verify().await?;
                 Ok(engine)
             })
@@ -78,8 +94,11 @@ impl Context {
                 // The proof that the engine answers runs beside the first real request instead
                 // of before it: one round trip less on the path of every exec, and still exit 4
                 // within seconds for an engine that accepts and never answers.
-                let engine = Engine::unverified(self.global.docker_host.as_deref())?
+                let engine = Engine::unverified(&self.global.engine_flags())?
                     .with_bounds(self.config.engine_timeout.bounds());
+                if let Some(warning) = engine.endpoint.plaintext_warning() {
+                    self.printer.warn(warning);
+                }
                 // The ping's verdict comes first: an address that is not Docker's answers the
                 // list with a 404 too, and "cannot reach" (exit 4) is the truth, not that 404.
                 let target = {

@@ -72,8 +72,7 @@ impl Engine {
             .filters(&filters)
             .build();
         let list = self
-            .docker()
-            .list_containers(Some(options))
+            .list_containers(options)
             .await
             .map_err(|e| self.fail(e, "listing sandboxes"))?;
         let mut listing = Listing::default();

@@ -14,6 +14,7 @@ pub mod life;
 pub mod networks;
 pub mod proxy;
 pub mod snapshots;
+mod ssh;
 pub mod system;
 
 use crate::error::{engine as engine_error, not_found};
@@ -27,6 +28,8 @@ pub use endpoint::Endpoint;
 
 /// How long dsbx waits for the engine's first answer before calling it unreachable.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// The same over ssh, which logs in first (a key exchange and a `docker` process on the far side).
+pub const SSH_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The client a transfer, pull or build uses: its answer may come only after minutes of work
 /// (Docker answers an archive upload after extracting it), so [`Bounds::stall`] watches it
 /// instead of a total.
@@ -78,16 +81,16 @@ impl Engine {
     /// Connects and proves the engine answers with one `_ping` (under a millisecond locally).
     /// No API version is pinned or negotiated: bollard 0.21 sends unversioned paths, which every
     /// engine from 20.10 (API 1.41) to 29 serves at its own version.
-    pub async fn connect(flag: Option<&str>) -> anyhow::Result<Engine> {
-        let engine = Engine::unverified(flag)?;
+    pub async fn connect(flags: &endpoint::Flags) -> anyhow::Result<Engine> {
+        let engine = Engine::unverified(flags)?;
         engine.verify().await?;
         Ok(engine)
     }
 
-    /// The client for the engine `flag` (or the environment) names, before any call: pair it with
+    /// The client for the engine `flags` (or the environment) name, before any call: pair it with
     /// [`verify`](Self::verify), beside the first request or before it.
-    pub fn unverified(flag: Option<&str>) -> anyhow::Result<Engine> {
-        let endpoint = endpoint::resolve(flag)?;
+    pub fn unverified(flags: &endpoint::Flags) -> anyhow::Result<Engine> {
+        let endpoint = endpoint::resolve(flags)?;
         let long = open(&endpoint)?.with_timeout(LONG_CLIENT_TIMEOUT);
         let bounds = Bounds::default();
         let docker = long.clone().with_timeout(bounds.request);
@@ -109,7 +112,12 @@ impl Engine {
     /// Proves the engine answers: one `_ping` within [`CONNECT_TIMEOUT`], else "unreachable"
     /// (exit 4) naming where the engine was looked for. Requests themselves wait far longer.
     pub async fn verify(&self) -> anyhow::Result<()> {
-        match tokio::time::timeout(CONNECT_TIMEOUT, self.docker.ping()).await {
+        let bound = if self.endpoint.url.starts_with("ssh://") {
+            SSH_CONNECT_TIMEOUT
+        } else {
+            CONNECT_TIMEOUT
+        };
+        match tokio::time::timeout(bound, self.docker.ping()).await {
             Ok(Ok(_)) => Ok(()),
             // Something answers HTTP there, but not as Docker does (a web server, a proxy).
             Ok(Err(bollard::errors::Error::DockerResponseServerError { status_code, .. })) => {
@@ -118,9 +126,28 @@ impl Engine {
                      is this the Docker API's address?"
                 )))
             }
-            Ok(Err(e)) => Err(self.unreachable(&e.to_string())),
-            Err(_) => {
-                Err(self.unreachable(&format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())))
+            Ok(Err(e)) => Err(self.unreachable(&transport_reason(&e))),
+            Err(_) => Err(self.unreachable(&format!("no answer within {} s", bound.as_secs()))),
+        }
+    }
+
+    /// `GET /containers/json`. Podman lists a container that has just exited as `stopped` until
+    /// its clean-up runs (a fraction of a second), a state Docker's API has no word for and
+    /// bollard refuses to read; the list is asked again until that passes.
+    pub async fn list_containers(
+        &self,
+        options: bollard::query_parameters::ListContainersOptions,
+    ) -> Result<Vec<bollard::models::ContainerSummary>, bollard::errors::Error> {
+        let give_up = Instant::now() + Duration::from_secs(5);
+        loop {
+            match self.docker.list_containers(Some(options.clone())).await {
+                Err(bollard::errors::Error::JsonDataError { message, .. })
+                    if message.contains("unknown variant `stopped`")
+                        && Instant::now() < give_up =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                other => return other,
             }
         }
     }
@@ -149,9 +176,19 @@ impl Engine {
     }
 
     fn unreachable(&self, why: &str) -> anyhow::Error {
+        let question = if self.endpoint.url.starts_with("ssh://") {
+            "can `ssh HOST docker version` run there without a prompt?"
+        } else if self.endpoint.tls.is_some() {
+            "is the engine's certificate signed by the CA in ca.pem, and does the engine trust \
+             cert.pem?"
+        } else if why.contains(" 400 ") && self.endpoint.url.starts_with("tcp://") {
+            "does it want TLS (DOCKER_TLS_VERIFY=1 or --tlsverify)?"
+        } else {
+            "is dockerd running and may you use it?"
+        };
         engine_error(format!(
-            "cannot reach the Docker engine at {} (from {}): {why}; is dockerd running and may \
-             you use it? (`dsbx doctor` checks the setup)",
+            "cannot reach the Docker engine at {} (from {}): {why}; {question} (`dsbx doctor` \
+             checks the setup)",
             self.endpoint.url, self.endpoint.source
         ))
     }
@@ -183,7 +220,9 @@ impl Engine {
             E::IOError { .. }
             | E::HyperResponseError { .. }
             | E::HyperLegacyError { .. }
-            | E::SocketNotFoundError(_) => self.unreachable(&format!("{what}: {err}")),
+            | E::SocketNotFoundError(_) => {
+                self.unreachable(&format!("{what}: {}", transport_reason(&err)))
+            }
             other => anyhow::anyhow!("{what}: {other}"),
         }
     }
@@ -344,6 +383,37 @@ pub fn status(err: &bollard::errors::Error) -> Option<u16> {
     }
 }
 
+/// One line for a failed connection: bollard's own text ("error in the hyper legacy client:
+/// client error (Connect)") hides the cause (a certificate the engine refused, ssh's complaint)
+/// in its sources, so each distinct message of the chain is kept.
+pub fn transport_reason(err: &bollard::errors::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&dyn std::error::Error> = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        let text = text
+            .strip_prefix("Error in the hyper legacy client: ")
+            .unwrap_or(&text)
+            .to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.retain(|p| !text.contains(p.as_str()));
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    let mut line = parts.join(": ").replace(['\n', '\r'], " ");
+    // hyper's wrappers say nothing the cause does not.
+    for noise in ["operation was canceled: ", "connection error: "] {
+        line = line.replace(noise, "");
+    }
+    while let Some(start) = line.find("client error (")
+        && let Some(len) = line[start..].find("): ")
+    {
+        line.replace_range(start..start + len + 3, "");
+    }
+    line
+}
+
 fn open(endpoint: &Endpoint) -> anyhow::Result<Docker> {
     let url = endpoint.url.as_str();
     let version = bollard::API_DEFAULT_VERSION;
@@ -365,9 +435,12 @@ fn open(endpoint: &Endpoint) -> anyhow::Result<Docker> {
     }
     let result = match url.split_once("://").map(|(scheme, _)| scheme) {
         Some("unix") => Docker::connect_with_unix(url, secs, version),
-        Some("tcp") | Some("http") => Docker::connect_with_http(url, secs, version),
-        // openssh runs ssh in batch mode: it never prompts, it fails.
-        Some("ssh") => Docker::connect_with_ssh(url, secs, version, None),
+        Some("tcp") => match &endpoint.tls {
+            Some(tls) => open_tls(endpoint, tls)?,
+            None => Docker::connect_with_http(url, secs, version),
+        },
+        Some("http") => Docker::connect_with_http(url, secs, version),
+        Some("ssh") => ssh::connect(endpoint)?,
         _ => {
             return Err(crate::error::usage(format!(
                 "unsupported Docker host `{url}` (from {}): use unix://, tcp://, http:// or ssh://",
@@ -386,4 +459,35 @@ fn open(endpoint: &Endpoint) -> anyhow::Result<Docker> {
             endpoint.source
         ))
     })
+}
+
+/// A `tcp://` engine over TLS: the engine's certificate must chain to the CA file, and dsbx shows
+/// its own certificate. A missing file is named before any connection.
+fn open_tls(
+    endpoint: &Endpoint,
+    tls: &endpoint::TlsFiles,
+) -> anyhow::Result<Result<Docker, bollard::errors::Error>> {
+    for (file, what) in [
+        (&tls.ca, "CA certificate"),
+        (&tls.cert, "certificate"),
+        (&tls.key, "key"),
+    ] {
+        if !file.is_file() {
+            return Err(engine_error(format!(
+                "cannot reach the Docker engine at {} (from {}) over TLS: its {what} {} does \
+                 not exist (DOCKER_CERT_PATH or --tlscacert/--tlscert/--tlskey name the files)",
+                endpoint.url,
+                endpoint.source,
+                file.display()
+            )));
+        }
+    }
+    Ok(Docker::connect_with_ssl(
+        &endpoint.url,
+        &tls.key,
+        &tls.cert,
+        &tls.ca,
+        LONG_CLIENT_TIMEOUT.as_secs(),
+        bollard::API_DEFAULT_VERSION,
+    ))
 }

@@ -243,8 +243,7 @@ impl Engine {
             .filters(&filters)
             .build();
         let list = self
-            .docker()
-            .list_containers(Some(options))
+            .list_containers(options)
             .await
             .map_err(|e| self.fail(e, "listing the containers of a snapshot"))?;
         Ok(list.into_iter().filter_map(|c| c.id).collect())

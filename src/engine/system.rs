@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct EngineVersion {
+    /// `Docker` or `Podman` (whose Docker-compatible API names itself in its components).
+    pub product: String,
     /// The engine's release, e.g. `20.10.24`.
     pub version: String,
     pub api_version: String,
@@ -31,7 +33,16 @@ impl Engine {
             .version()
             .await
             .map_err(|e| self.fail(e, "asking the engine for its version"))?;
+        let podman = v
+            .platform
+            .as_ref()
+            .is_some_and(|p| p.name.contains("Podman"))
+            || v.components
+                .iter()
+                .flatten()
+                .any(|c| c.name.contains("Podman"));
         Ok(EngineVersion {
+            product: if podman { "Podman" } else { "Docker" }.into(),
             version: v.version.unwrap_or_default(),
             api_version: v.api_version.unwrap_or_default(),
             os: v.os.unwrap_or_default(),
@@ -50,8 +61,7 @@ impl Engine {
             .filters(&filters)
             .build();
         let list = self
-            .docker()
-            .list_containers(Some(options))
+            .list_containers(options)
             .await
             .map_err(|e| self.fail(e, &format!("listing dsbx's {role} containers")))?;
         Ok(list
