@@ -488,6 +488,7 @@ mod tests {
             isolated_network: None,
             creating: false,
             creator: None,
+            deadline_pending: false,
         }
     }
 

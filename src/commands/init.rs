@@ -135,7 +135,7 @@ impl Plan {
             Some(t) => units::parse_duration(t)?,
             None => config.timeout.0,
         };
-        let deadline = lifetime.map(deadline_after);
+        let deadline = lifetime.map(crate::lifetime::deadline_after);
         let mut env = Vec::new();
         for spec in &args.env {
             env.push(env_from_process(spec, "--env")?);
@@ -254,22 +254,6 @@ impl Plan {
             cpuset_cpus,
         })
     }
-}
-
-/// The deadline `lifetime` from now, in whole seconds: the helper reads epoch seconds, and the
-/// state must agree with it to the second (or `ls` could call a just-expired sandbox stopped).
-/// Rounded up: `--timeout 20s` never stops a sandbox 19.1 s after it was asked for.
-pub fn deadline_after(lifetime: std::time::Duration) -> DateTime<Utc> {
-    let now = Utc::now();
-    let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2);
-    let nanos = u64::from(now.timestamp_subsec_nanos()) + u64::from(lifetime.subsec_nanos());
-    let carry = (nanos / 1_000_000_000 + u64::from(nanos % 1_000_000_000 > 0)) as i64;
-    let at = now
-        .timestamp()
-        .saturating_add(secs)
-        .saturating_add(carry)
-        .min(253_402_300_799);
-    DateTime::from_timestamp(at, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// `K=V` as is; `K` takes its value from `lookup` (dsbx's own environment); an empty or
@@ -743,6 +727,7 @@ fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
         } else {
             None
         },
+        deadline_pending: false,
     }
 }
 

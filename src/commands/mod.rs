@@ -25,8 +25,6 @@ mod template;
 mod timeout;
 mod upload;
 
-pub(crate) use init::deadline_after;
-
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::Config;
 use crate::engine::Engine;
