@@ -23,6 +23,7 @@ mod sandbox_compat;
 mod snapshot;
 mod template;
 mod timeout;
+mod transfers;
 mod upload;
 
 use crate::cli::{Cli, Command, GlobalArgs};

@@ -192,12 +192,27 @@ pub fn tar_of_files(files: &[(&str, u32, &[u8])]) -> anyhow::Result<Vec<u8>> {
                 builder.append_data(&mut header, format!("{dir}/"), std::io::empty())?;
             }
         }
-        let mut header = tar::Header::new_gnu();
-        header.set_entry_type(tar::EntryType::Regular);
-        header.set_mode(*mode);
-        header.set_size(bytes.len() as u64);
-        header.set_mtime(now);
-        builder.append_data(&mut header, path, *bytes)?;
+        append_file(&mut builder, path, *mode, bytes)?;
     }
     Ok(builder.into_inner()?)
+}
+
+/// Appends one regular file held in memory, owned by root, stamped now: the one writer of
+/// such entries (the deadline file, `template build`'s compiled-in Dockerfile).
+pub fn append_file<W: std::io::Write>(
+    builder: &mut tar::Builder<W>,
+    path: &str,
+    mode: u32,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_mode(mode);
+    header.set_size(bytes.len() as u64);
+    header.set_mtime(now);
+    builder.append_data(&mut header, path, bytes)
 }
