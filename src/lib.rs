@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod egress;
 pub mod engine;
+pub mod env_vars;
 pub mod error;
 pub mod generate;
 pub mod helper;
@@ -33,5 +34,6 @@ pub mod state;
 pub mod transfer;
 pub mod units;
 pub mod url;
+pub mod view;
 
 pub use commands::main_entry;

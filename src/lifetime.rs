@@ -131,22 +131,6 @@ pub async fn read_needed_deadlines(
         .collect()
 }
 
-/// [`effective_deadline`] for one sandbox, reading its file if needed; unknown (the file could
-/// not be read) falls back to what dsbx knows without it.
-pub async fn deadline_in_force(
-    engine: &Engine,
-    sandbox: &Sandbox,
-    record: Option<&Record>,
-    now: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
-    let file = if deadline_needs_reading(sandbox, record, now) {
-        Some(read_deadline(engine, sandbox).await.ok())
-    } else {
-        None
-    };
-    effective_deadline(sandbox, record, file).unwrap_or_else(|()| known_deadline(sandbox, record))
-}
-
 /// Refuses a stopped or paused sandbox whose deadline has passed: started or resumed, its helper
 /// would exit at once.
 /// The deadline is the record's, else the one inside the sandbox (never the label's guess).

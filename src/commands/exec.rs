@@ -86,17 +86,6 @@ pub fn command_argv(words: &[String], shell: bool) -> Vec<String> {
     }
 }
 
-/// `-e K=V` as is; `-e K` takes its value from `lookup` (see `init::env_entry`).
-pub fn parse_env(
-    entries: &[String],
-    lookup: impl Fn(&str) -> Option<String>,
-) -> anyhow::Result<Vec<String>> {
-    entries
-        .iter()
-        .map(|e| super::init::env_entry(e, "--env", &lookup))
-        .collect()
-}
-
 struct Plan {
     id: String,
     flags: ExecFlags,
@@ -236,7 +225,7 @@ async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'
         None if flags.background => None,
         None => ctx.config.exec_timeout.0,
     };
-    let env = parse_env(&flags.env, |k| std::env::var(k).ok())?;
+    let env = crate::env_vars::parse_env(&flags.env, |k| std::env::var(k).ok())?;
     let keep_home = env.iter().any(|e| e.starts_with("HOME="));
     let mut env = env;
     if flags.tty
@@ -1514,13 +1503,5 @@ mod tests {
         assert_eq!(sandbox_pid_in(status, 4243), None);
         assert_eq!(sandbox_pid_in("NSpid:\t4242\n", 4242), None);
         assert_eq!(sandbox_pid_in("Name:\tx\n", 4242), None);
-    }
-
-    #[test]
-    fn env_entries() {
-        let env = parse_env(&w(&["A=1", "B", "C="]), |k| (k == "B").then(|| "2".into())).unwrap();
-        assert_eq!(env, w(&["A=1", "B=2", "C="]));
-        assert!(parse_env(&w(&["=x"]), |_| None).is_err());
-        assert!(parse_env(&w(&["MISSING"]), |_| None).is_err());
     }
 }

@@ -138,14 +138,14 @@ impl Plan {
         let deadline = lifetime.map(crate::lifetime::deadline_after);
         let mut env = Vec::new();
         for spec in &args.env {
-            env.push(env_from_process(spec, "--env")?);
+            env.push(crate::env_vars::env_from_process(spec, "--env")?);
         }
         for file in &args.env_file {
-            env.extend(read_env_file(file)?);
+            env.extend(crate::env_vars::read_env_file(file)?);
         }
         let mut ports: Vec<u16> = config.ports.iter().map(|p| p.0).collect();
         for p in &args.port {
-            let port = parse_port(p)?;
+            let port = crate::units::parse_port(p)?;
             if !ports.contains(&port) {
                 ports.push(port);
             }
@@ -254,71 +254,6 @@ impl Plan {
             cpuset_cpus,
         })
     }
-}
-
-/// `K=V` as is; `K` takes its value from `lookup` (dsbx's own environment); an empty or
-/// blank name, or `K` unset, is a usage error naming `flag`.
-pub fn env_entry(
-    spec: &str,
-    flag: &str,
-    lookup: impl Fn(&str) -> Option<String>,
-) -> anyhow::Result<String> {
-    let (key, value) = match spec.split_once('=') {
-        Some((k, v)) => (k, Some(v)),
-        None => (spec, None),
-    };
-    if key.is_empty() || key.contains(char::is_whitespace) || key.contains('\0') {
-        return Err(usage(format!(
-            "invalid {flag} `{}`: the variable name is empty or has blanks (use K=V, or K to pass dsbx's own value)",
-            shown(spec)
-        )));
-    }
-    match value {
-        Some(_) => Ok(spec.to_string()),
-        None => lookup(key).map(|v| format!("{key}={v}")).ok_or_else(|| {
-            usage(format!(
-                "{flag} {key}: `{key}` is not set in dsbx's environment (use {key}=VALUE)"
-            ))
-        }),
-    }
-}
-
-/// [`env_entry`] with dsbx's own environment.
-pub fn env_from_process(spec: &str, flag: &str) -> anyhow::Result<String> {
-    env_entry(spec, flag, |k| std::env::var(k).ok())
-}
-
-fn read_env_file(path: &Path) -> anyhow::Result<Vec<String>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read --env-file {}", path.display()))
-        .map_err(|e| usage(crate::error::one_line(&e)))?;
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        out.push(
-            env_from_process(line, "--env-file")
-                .map_err(|e| usage(format!("{}, line {}: {e}", path.display(), n + 1)))?,
-        );
-    }
-    Ok(out)
-}
-
-pub fn parse_port(text: &str) -> anyhow::Result<u16> {
-    text.trim_end_matches("/tcp")
-        .parse::<u32>()
-        .ok()
-        .filter(|p| (1..=65535).contains(p))
-        .map(|p| p as u16)
-        .ok_or_else(|| {
-            usage(format!(
-                "invalid port `{}`: use a number from 1 to 65535",
-                shown(text)
-            ))
-        })
 }
 
 fn parse_bind(spec: &str) -> anyhow::Result<String> {
@@ -671,7 +606,7 @@ async fn reserve_name(
         let confirmed = ctx.store.still_abandoned(&ids)?;
         for t in &leftovers {
             if confirmed.iter().any(|id| id == t.id()) {
-                super::kill::remove(engine, t).await?;
+                crate::view::remove(engine, t).await?;
             } else {
                 taken = true;
             }

@@ -812,7 +812,7 @@ impl Server {
         let live = engine.list_sandboxes(Some(&ctx.scope)).await?;
         let state = ctx.store.load()?;
         let now = chrono::Utc::now();
-        let files = super::ls::untracked_deadlines(engine, &live, &state, now).await;
+        let files = crate::lifetime::read_needed_deadlines(engine, &live, &state, now).await;
         let rows = super::ls::rows(&live, &state, Some(&ctx.scope), now, &files);
         Ok(json!({ "sandboxes": rows }))
     }
@@ -882,7 +882,7 @@ impl Server {
         let engine = ctx.engine().await?;
         let state = ctx.store.load()?;
         let target = crate::resolve::resolve(engine, &state, &ctx.scope, &p.sandbox).await?;
-        super::kill::remove(engine, &target).await?;
+        crate::view::remove(engine, &target).await?;
         let id = target.id().to_string();
         ctx.store.update(|s| {
             s.sandboxes.remove(&id);
