@@ -264,15 +264,11 @@ pub async fn notify_helper(engine: &Engine, sandbox: &Sandbox) -> anyhow::Result
     if !engine.runs_helper(sandbox).await? {
         return Ok(());
     }
-    match engine
+    // Not running (stopped or paused meanwhile): it reads the file when it runs again.
+    engine
         .signal_sandbox(&sandbox.container_id, &sandbox.id, RELOAD_SIGNAL)
         .await
-    {
-        Ok(()) => Ok(()),
-        // 409: not running (stopped or paused meanwhile); it reads the file when it runs again.
-        Err(e) if e.to_string().contains("409") => Ok(()),
-        Err(e) => Err(e),
-    }
+        .map(|_signalled| ())
 }
 
 /// Stores the deadline in the record, marked pending until the file holds it, creating the

@@ -434,7 +434,7 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         }
         if let Some(text) = &sink.engine_refused
             && outcome == 126
-            && no_process_could_start(text)
+            && crate::engine::exec::no_process_could_start(text)
         {
             // The engine's runtime could not even start dsbx's helper: at the pids limit its
             // own fork fails, and all it says is this.
@@ -474,15 +474,6 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
     };
     let _ = activity.await;
     Ok(outcome)
-}
-
-/// Whether the engine's text for a failed start means no process could be created in the sandbox
-/// (runc's own fork failed: the pids cgroup is full).
-fn no_process_could_start(text: &str) -> bool {
-    let text = text.to_lowercase();
-    text.contains("resource temporarily unavailable")
-        || text.contains("read init-p: connection reset by peer")
-        || text.contains("cannot allocate memory")
 }
 
 /// A sandbox made without dsbx's helper (dsbx was not a static Linux binary and no
@@ -733,7 +724,7 @@ impl Sink {
     fn stdout(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         if !self.seen_stdout {
             self.seen_stdout = true;
-            if bytes.starts_with(b"OCI runtime ") {
+            if crate::engine::exec::is_engine_exec_error(bytes) {
                 self.held = Some(bytes.to_vec());
                 return Ok(());
             }
@@ -1457,20 +1448,6 @@ mod tests {
             command_argv(&w(&["echo", "$HOME"]), true),
             w(&["/bin/sh", "-c", "echo $HOME"])
         );
-    }
-
-    #[test]
-    fn a_full_pids_cgroup_is_recognised_in_the_engines_words() {
-        assert!(no_process_could_start(
-            "OCI runtime exec failed: exec failed: unable to start container process: read \
-             init-p: connection reset by peer: unknown"
-        ));
-        assert!(no_process_could_start(
-            "OCI runtime exec failed: fork/exec: Resource temporarily unavailable"
-        ));
-        assert!(!no_process_could_start(
-            "OCI runtime exec failed: exec: \"nope\": executable file not found in $PATH"
-        ));
     }
 
     #[test]

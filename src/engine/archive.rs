@@ -170,6 +170,29 @@ impl Engine {
     }
 }
 
+/// Why the engine refused an archive upload, where its text says (the engine gives no code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadRefusal {
+    /// The target in the sandbox is read-only.
+    ReadOnly,
+    /// The sandbox's disk is full.
+    DiskFull,
+    Other,
+}
+
+impl UploadRefusal {
+    pub fn of(err: &bollard::errors::Error) -> UploadRefusal {
+        let text = err.to_string();
+        if text.contains("read-only") {
+            UploadRefusal::ReadOnly
+        } else if text.contains("no space left") {
+            UploadRefusal::DiskFull
+        } else {
+            UploadRefusal::Other
+        }
+    }
+}
+
 /// A tar holding regular files, each `(path, mode, bytes)`, owned by root, with the parent
 /// directories each needs (mode 0755).
 pub fn tar_of_files(files: &[(&str, u32, &[u8])]) -> anyhow::Result<Vec<u8>> {

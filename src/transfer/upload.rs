@@ -270,13 +270,11 @@ async fn upload_error(
             sandbox.id
         ));
     }
-    let text = err.to_string();
-    let hint = if text.contains("read-only") {
-        " (the target in the sandbox is read-only)"
-    } else if text.contains("no space left") {
-        " (the sandbox's disk is full)"
-    } else {
-        ""
+    use crate::engine::archive::UploadRefusal;
+    let hint = match UploadRefusal::of(&err) {
+        UploadRefusal::ReadOnly => " (the target in the sandbox is read-only)",
+        UploadRefusal::DiskFull => " (the sandbox's disk is full)",
+        UploadRefusal::Other => "",
     };
     engine
         .fail_sandbox(err, &sandbox.id, &format!("uploading to {shown}"))
