@@ -284,34 +284,33 @@ async fn upload_error(
 /// Writes in-memory content to a temp file (the tar writer streams from files).
 async fn spool_bytes(data: &[u8]) -> anyhow::Result<(tempfile::NamedTempFile, pack::Scan)> {
     let data = data.to_vec();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let mut spool = tempfile::NamedTempFile::new().context("creating a temp file")?;
-        spool
-            .as_file_mut()
-            .write_all(&data)
-            .context("writing a temp file")?;
-        spool.as_file_mut().flush()?;
-        let mut scan = pack::scan(spool.path())?;
-        scan.entries[0].mode = 0o644;
-        Ok((spool, scan))
-    })
-    .await
-    .map_err(|e| anyhow!("the spooling thread failed: {e}"))?
+    spool("the content", move |file| Ok(file.write_all(&data)?)).await
 }
 
 /// Reads stdin to the end into an unnamed-on-exit temp file, off the async thread.
 async fn spool_stdin() -> anyhow::Result<(tempfile::NamedTempFile, pack::Scan)> {
-    tokio::task::spawn_blocking(|| -> anyhow::Result<_> {
-        let mut spool = tempfile::NamedTempFile::new().context("creating a temp file for stdin")?;
-        let mut stdin = io::stdin().lock();
-        unpack::copy_counting(&mut stdin, spool.as_file_mut(), &|_| {})
-            .context("spooling stdin to a temp file")?;
+    spool("stdin", |file| {
+        unpack::copy_counting(&mut io::stdin().lock(), file, &|_| {})?;
+        Ok(())
+    })
+    .await
+}
+
+/// A temp file filled by `fill` on a blocking thread, scanned as one file of mode 0644 (what a
+/// new file gets from a usual umask, not the temp file's 0600).
+async fn spool(
+    what: &'static str,
+    fill: impl FnOnce(&mut std::fs::File) -> anyhow::Result<()> + Send + 'static,
+) -> anyhow::Result<(tempfile::NamedTempFile, pack::Scan)> {
+    tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut spool = tempfile::NamedTempFile::new()
+            .with_context(|| format!("creating a temp file for {what}"))?;
+        fill(spool.as_file_mut()).with_context(|| format!("spooling {what} to a temp file"))?;
         spool.as_file_mut().flush()?;
         let mut scan = pack::scan(spool.path())?;
-        // What a new file gets from a usual umask, not the temp file's 0600.
         scan.entries[0].mode = 0o644;
         Ok((spool, scan))
     })
     .await
-    .map_err(|e| anyhow!("the stdin thread failed: {e}"))?
+    .map_err(|e| anyhow!("the thread spooling {what} failed: {e}"))?
 }
