@@ -368,6 +368,13 @@ class Bench:
     # -- scenarios
 
     def scenarios(self):
+        # --only GROUP: one group of scenarios alone (e.g. `gc` to check a fix), with none of the
+        # others' preparation.
+        groups = {"ls": self.ls_scenario, "gc": self.gc_scenario,
+                  "snapshot": self.snapshot_scenarios}
+        if getattr(self.args, "only", None):
+            yield from groups[self.args.only]()
+            return
         p = self.p
         sid = self.sandbox
         c = self.container(sid)
@@ -901,6 +908,8 @@ def main():
     ap.add_argument("--notes", help="Markdown appended to the report (analysis, method)")
     ap.add_argument("--json-out")
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--only", choices=["ls", "gc", "snapshot"],
+                    help="run one group of scenarios alone")
     ap.add_argument("--profile", default="release")
     ap.add_argument("--commit", default="")
     ap.add_argument("--render", metavar="RESULTS_JSON",

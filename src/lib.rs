@@ -1,9 +1,18 @@
 //! dsbx: E2B-style sandboxes on your own Docker engine.
 //!
 //! The binary is a thin shell over this library so that benchmarks and tests can drive the engine
-//! layer in-process. Layout: `cli` (clap definitions), `commands/` (one file per subcommand),
-//! `engine/` (every Docker call), `helper/` (the code that runs inside sandboxes), and the small
-//! modules for config, state, output, ids, units and URLs.
+//! layer in-process. The layers and what each may import: docs/architecture.md (checked by
+//! `scripts/import-map`). Every top module:
+//! - entry and CLI: `commands` (`main_entry`, `Context`, one file per subcommand), `cli` (clap
+//!   definitions only), `generate` (completions and man page from `cli`);
+//! - domain: `view` (deadline in force, status, removal), `lifetime` (the deadline file and
+//!   `timeout`'s intent), `activity` (last use), `resolve` (ids, names, prefixes), `snapshot`,
+//!   `egress`, `limits`, `scope`, `env_vars` (`K=V` entries), `mcp` (the MCP server's host paths);
+//! - moving bytes: `transfer` (uploads, downloads), `channel` (the socket to a sandbox's helper);
+//! - `engine` (every Docker call); `helper` (the code that runs inside sandboxes);
+//! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the printer),
+//!   `error`, `ids`, `labels`, `units`, `url`, `passwd`, `host_lock`, `lock_wait`,
+//!   `registry_auth`.
 
 pub mod activity;
 pub mod channel;
@@ -13,6 +22,7 @@ pub mod completion;
 pub mod config;
 pub mod egress;
 pub mod engine;
+pub mod env_vars;
 pub mod error;
 pub mod generate;
 pub mod help_topics;
@@ -35,5 +45,6 @@ pub mod state;
 pub mod transfer;
 pub mod units;
 pub mod url;
+pub mod view;
 
 pub use commands::main_entry;

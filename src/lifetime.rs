@@ -54,10 +54,11 @@ pub async fn read_deadline(
 /// Whether the deadline file inside a sandbox must be read before judging its lifetime (`gc`,
 /// `ls`): nothing dsbx does may shorten a lifetime, so a sandbox is over only when every
 /// deadline dsbx can know of (record, label, file) has passed, or when its helper has ended it.
-/// - Stopped or paused: the file decides: a stopped sandbox's helper obeyed it, and a paused
-///   one's would end it the moment it is resumed. It is read whenever the record (if any) does
-///   not already say "not yet" (a `dsbx timeout` run from another state, or one whose record
-///   write failed, may have moved it either way).
+/// - Stopped or paused: the file decides (a stopped sandbox's helper obeyed it, and a paused
+///   one's would end it the moment it is resumed), but a settled record holds what the file
+///   holds: `dsbx timeout` records its intent before it writes the file and settles it after
+///   (see [`set_deadline`]). So the file is read only without a record (a sandbox of another
+///   state or host) or while the record's change is pending (a `timeout` killed midway).
 /// - Running: the file is read only once the record and the label have both passed (a `dsbx
 ///   timeout` may have extended it, its record write lost); before that nothing has passed, and
 ///   a shorter file is the helper's to act on: it stops the sandbox, which is then stopped.
@@ -69,7 +70,7 @@ pub fn deadline_needs_reading(
     match sandbox.state {
         ContainerState::Dead | ContainerState::Removing => false,
         ContainerState::Created | ContainerState::Exited | ContainerState::Paused => {
-            record.is_none_or(|r| r.deadline.is_some_and(|d| d <= now))
+            record.is_none_or(|r| r.deadline_pending)
         }
         ContainerState::Running | ContainerState::Restarting => {
             latest_known(sandbox, record).is_some_and(|d| d <= now)
@@ -128,22 +129,6 @@ pub async fn read_needed_deadlines(
         .zip(read)
         .map(|(s, r)| (s.id.clone(), r.ok()))
         .collect()
-}
-
-/// [`effective_deadline`] for one sandbox, reading its file if needed; unknown (the file could
-/// not be read) falls back to what dsbx knows without it.
-pub async fn deadline_in_force(
-    engine: &Engine,
-    sandbox: &Sandbox,
-    record: Option<&Record>,
-    now: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
-    let file = if deadline_needs_reading(sandbox, record, now) {
-        Some(read_deadline(engine, sandbox).await.ok())
-    } else {
-        None
-    };
-    effective_deadline(sandbox, record, file).unwrap_or_else(|()| known_deadline(sandbox, record))
 }
 
 /// Refuses a stopped or paused sandbox whose deadline has passed: started or resumed, its helper
@@ -210,12 +195,6 @@ pub fn known_deadline(sandbox: &Sandbox, record: Option<&Record>) -> Option<Date
 /// Sets the remaining lifetime from now (`None` = never): rewrites the file, makes a running
 /// helper re-read it at once, and records the new deadline (creating the record of a sandbox
 /// this state did not know). Returns the new deadline.
-///
-/// The file goes first and the record last, so a dsbx killed between the steps (or a state it
-/// cannot write) leaves a record that is behind the file, never ahead of it: `gc` removes a
-/// running sandbox only once the file has passed too, and one whose helper obeyed a shorter
-/// file has stopped itself. A record that cannot be written is a warning: the sandbox's
-/// lifetime changed, which is what the exit code and stdout report.
 pub async fn set_lifetime(
     engine: &Engine,
     store: &StateStore,
@@ -223,11 +202,34 @@ pub async fn set_lifetime(
     sandbox: &Sandbox,
     lifetime: Option<Duration>,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
-    let deadline = lifetime.map(crate::commands::deadline_after);
+    let deadline = lifetime.map(deadline_after);
     set_deadline(engine, store, printer, sandbox, deadline).await
 }
 
+/// The deadline `lifetime` from now, in whole seconds: the helper reads epoch seconds, and the
+/// state must agree with it to the second (or `ls` could call a just-expired sandbox stopped).
+/// Rounded up: `--timeout 20s` never stops a sandbox 19.1 s after it was asked for.
+pub fn deadline_after(lifetime: Duration) -> DateTime<Utc> {
+    let now = Utc::now();
+    let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2);
+    let nanos = u64::from(now.timestamp_subsec_nanos()) + u64::from(lifetime.subsec_nanos());
+    let carry = (nanos / 1_000_000_000 + u64::from(nanos % 1_000_000_000 > 0)) as i64;
+    let at = now
+        .timestamp()
+        .saturating_add(secs)
+        .saturating_add(carry)
+        .min(253_402_300_799);
+    DateTime::from_timestamp(at, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// [`set_lifetime`] for a deadline already known (`extend-lifetime` adds to one exactly).
+///
+/// The record takes the new deadline first, marked pending; then the file is written; then the
+/// mark is cleared. A dsbx killed between the steps (or a file write that failed) leaves the
+/// mark, and whoever judges the sandbox reads the file, which is the truth; a settled record
+/// holds what the file holds, so `gc` need not read the files of recorded sandboxes. A state
+/// that cannot be written is a warning: the sandbox's lifetime changed, which is what the exit
+/// code and stdout report (a running sandbox's file is still read once its record has passed).
 pub async fn set_deadline(
     engine: &Engine,
     store: &StateStore,
@@ -235,6 +237,10 @@ pub async fn set_deadline(
     sandbox: &Sandbox,
     deadline: Option<DateTime<Utc>>,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let recorded = crate::state::update_or_warn(store, printer, |state| {
+        record_intent(state, sandbox, deadline);
+        Ok(())
+    });
     write_deadline(engine, sandbox, deadline).await?;
     if matches!(
         sandbox.state,
@@ -242,10 +248,12 @@ pub async fn set_deadline(
     ) {
         notify_helper(engine, sandbox).await?;
     }
-    crate::state::update_or_warn(store, printer, |state| {
-        set_record_deadline(state, sandbox, deadline);
-        Ok(())
-    });
+    if recorded {
+        crate::state::update_or_warn(store, printer, |state| {
+            settle_intent(state, sandbox, deadline);
+            Ok(())
+        });
+    }
     Ok(deadline)
 }
 
@@ -256,19 +264,16 @@ pub async fn notify_helper(engine: &Engine, sandbox: &Sandbox) -> anyhow::Result
     if !engine.runs_helper(sandbox).await? {
         return Ok(());
     }
-    match engine
+    // Not running (stopped or paused meanwhile): it reads the file when it runs again.
+    engine
         .signal_sandbox(&sandbox.container_id, &sandbox.id, RELOAD_SIGNAL)
         .await
-    {
-        Ok(()) => Ok(()),
-        // 409: not running (stopped or paused meanwhile); it reads the file when it runs again.
-        Err(e) if e.to_string().contains("409") => Ok(()),
-        Err(e) => Err(e),
-    }
+        .map(|_signalled| ())
 }
 
-/// Stores the deadline in the record, creating one from the labels if this state has none.
-fn set_record_deadline(
+/// Stores the deadline in the record, marked pending until the file holds it, creating the
+/// record from the labels if this state has none.
+fn record_intent(
     state: &mut crate::state::State,
     sandbox: &Sandbox,
     deadline: Option<DateTime<Utc>>,
@@ -279,7 +284,22 @@ fn set_record_deadline(
         .entry(sandbox.id.clone())
         .or_insert_with(|| record_from_labels(sandbox, now));
     record.deadline = deadline;
+    record.deadline_pending = true;
     record.last_activity = Some(now);
+}
+
+/// Clears the pending mark once the file holds `deadline`, unless another `timeout` has
+/// recorded a different intent meanwhile (its own settling clears it).
+fn settle_intent(
+    state: &mut crate::state::State,
+    sandbox: &Sandbox,
+    deadline: Option<DateTime<Utc>>,
+) {
+    if let Some(record) = state.sandboxes.get_mut(&sandbox.id)
+        && record.deadline == deadline
+    {
+        record.deadline_pending = false;
+    }
 }
 
 /// A record rebuilt from a sandbox's labels (for a sandbox this state did not know).
@@ -294,6 +314,7 @@ pub fn record_from_labels(sandbox: &Sandbox, now: DateTime<Utc>) -> Record {
         isolated_network: sandbox.isolated_network().map(str::to_string),
         creating: false,
         creator: None,
+        deadline_pending: false,
     }
 }
 
@@ -347,6 +368,7 @@ mod tests {
             isolated_network: None,
             creating: false,
             creator: None,
+            deadline_pending: false,
         }
     }
 
@@ -381,9 +403,17 @@ mod tests {
         // Stopped or paused: the file its helper obeyed decides, either way.
         for state in [ContainerState::Exited, ContainerState::Paused] {
             let s = sandbox(state, hour);
-            assert!(deadline_needs_reading(&s, Some(&stale), now));
+            // Without a record, or with a `timeout`'s change pending, the file is read; a
+            // settled record holds what the file holds, passed or not.
             assert!(deadline_needs_reading(&s, None, now));
+            let pending = Record {
+                deadline_pending: true,
+                ..record(past)
+            };
+            assert!(deadline_needs_reading(&s, Some(&pending), now));
+            assert!(!deadline_needs_reading(&s, Some(&stale), now));
             assert!(!deadline_needs_reading(&s, Some(&record(hour)), now));
+            assert_eq!(effective_deadline(&s, Some(&stale), None), Ok(past));
             assert_eq!(
                 effective_deadline(&s, Some(&stale), Some(Some(hour))),
                 Ok(hour)

@@ -51,6 +51,11 @@ pub struct Record {
     /// is abandoned at once, whatever its age.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<Creator>,
+    /// Set by `dsbx timeout` before it writes the deadline file, cleared once the file holds
+    /// `deadline`: while set (a `timeout` killed midway, or whose file write failed), the file
+    /// inside the sandbox decides, so the record is trusted without reading it otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deadline_pending: bool,
 }
 
 /// A process, told apart from a later one reusing its pid by its start time (clock ticks since
@@ -358,6 +363,7 @@ mod tests {
             isolated_network: None,
             creating: false,
             creator: None,
+            deadline_pending: false,
         }
     }
 

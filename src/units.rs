@@ -1,4 +1,5 @@
-//! Durations (`30`, `30s`, `10m`, `2h`, `1d`; `0` = never) and sizes (`512m`, `2g`, `16MiB`).
+//! Durations (`30`, `30s`, `10m`, `2h`, `1d`; `0` = never), sizes (`512m`, `2g`, `16MiB`) and
+//! ports (`8000`, `8000/tcp`).
 
 use crate::error::usage;
 use crate::output::shown;
@@ -161,6 +162,21 @@ pub fn human_size(bytes: u64) -> String {
         unit += 1;
     }
     format!("{value:.1} {}", UNITS[unit])
+}
+
+/// A sandbox port (`-p`, `get-host`): 1 to 65535, with an optional `/tcp`.
+pub fn parse_port(text: &str) -> anyhow::Result<u16> {
+    text.trim_end_matches("/tcp")
+        .parse::<u32>()
+        .ok()
+        .filter(|p| (1..=65535).contains(p))
+        .map(|p| p as u16)
+        .ok_or_else(|| {
+            usage(format!(
+                "invalid port `{}`: use a number from 1 to 65535",
+                shown(text)
+            ))
+        })
 }
 
 #[cfg(test)]

@@ -138,6 +138,33 @@ fn check_hostname(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `[proxy] listen`: `ADDRESS:PORT`, `[V6]:PORT`, `:PORT` or `PORT`; empty means 0.0.0.0:443
+/// with a certificate and 0.0.0.0:80 without.
+pub fn parse_listen(listen: &str, tls: bool) -> anyhow::Result<(String, u16)> {
+    let bad = || {
+        usage(format!(
+            "invalid `[proxy] listen` value `{listen}`: use ADDRESS:PORT (e.g. 0.0.0.0:443 or 127.0.0.1:8080)"
+        ))
+    };
+    let text = listen.trim();
+    if text.is_empty() {
+        return Ok(("0.0.0.0".into(), if tls { 443 } else { 80 }));
+    }
+    let (addr, port) = match text.rsplit_once(':') {
+        Some((a, p)) => (a, p),
+        None => ("", text),
+    };
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|p: &u16| *p != 0)
+        .ok_or_else(bad)?;
+    let addr = addr.trim_start_matches('[').trim_end_matches(']');
+    let addr = if addr.is_empty() { "0.0.0.0" } else { addr };
+    addr.parse::<std::net::IpAddr>().map_err(|_| bad())?;
+    Ok((addr.to_string(), port))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

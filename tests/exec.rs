@@ -248,16 +248,33 @@ fn dsbx_side_failures_are_125_and_cannot_run_is_126() {
 fn timeout_kills_everything(init: &[&str], extra: &[&str]) {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(init);
-    let mut args = vec!["exec", "--timeout", "1"];
+    // Long enough for the three sleeps to start on a loaded machine; the test waits until they
+    // all run, so it cannot pass by killing a tree that never grew.
+    let mut args = vec!["exec", "--timeout", "8"];
     args.extend_from_slice(extra);
     args.extend_from_slice(&[&id, "sh", "-c", "sleep 100 & setsid sleep 100 & sleep 100"]);
     let started = Instant::now();
-    let out = env.run(&args);
+    let child = env
+        .spawnable()
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let all_ran = wait_until(Duration::from_secs(8), || {
+        count(&processes(&id), "sleep 100") == 3
+    });
+    let out = child.wait_with_output().unwrap();
     let took = started.elapsed();
+    assert!(
+        all_ran,
+        "the three sleeps never all ran before the timeout:\n{}",
+        processes(&id)
+    );
     assert_code(&out, 124);
-    // A hang would last the 100 s of the sleeps; 30 s is margin for a loaded machine.
-    assert!(took < Duration::from_secs(30), "took {took:?}");
-    assert!(took >= Duration::from_millis(900), "took {took:?}");
+    // A hang would last the 100 s of the sleeps; 40 s is margin for a loaded machine.
+    assert!(took < Duration::from_secs(40), "took {took:?}");
+    assert!(took >= Duration::from_secs(7), "took {took:?}");
     let ps = processes(&id);
     assert!(!ps.contains("sleep 100"), "left behind:\n{ps}");
 }
@@ -468,19 +485,19 @@ fn background_start_returns_at_once_and_outlives_dsbx() {
         .unwrap()
         .to_string();
     assert!(pid.parse::<u32>().is_ok(), "{text}");
-    // Outlives dsbx: dsbx has exited, the process is still there a moment later.
-    std::thread::sleep(Duration::from_millis(500));
-    let ps = processes(&id);
-    assert!(
-        ps.lines()
-            .any(|l| l.trim_start().starts_with(&format!("{pid} ")) && l.contains("user")),
-        "{pid} not running:\n{ps}"
-    );
+    // Outlives dsbx: dsbx has exited, the command has written its line since, and it is still
+    // there.
     let read_log = || docker_exec(&format!("dsbx-{id}"), &["cat", &log]);
     assert!(
         wait_until(Duration::from_secs(20), || read_log() == "bg-out"),
         "log holds {:?}",
         read_log()
+    );
+    let ps = processes(&id);
+    assert!(
+        ps.lines()
+            .any(|l| l.trim_start().starts_with(&format!("{pid} ")) && l.contains("user")),
+        "{pid} not running:\n{ps}"
     );
     let out = env.run(&["exec", "-b", "--json", &id, "sleep", "60"]);
     assert_code(&out, 0);
@@ -681,11 +698,11 @@ fn tty_mode_through_tmux_with_resize() {
         "Ctrl-C ended the session:\n{text}"
     );
     tmux(&["send-keys", "-t", &session, "exit 5", "Enter"]);
-    let until = Instant::now() + Duration::from_secs(15);
-    while !modes.exists() && Instant::now() < until {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(200));
+    // `stty -a` has written its whole report (its first line names the speed) once the file
+    // holds a line; the exit code was written before it.
+    wait_until(Duration::from_secs(15), || {
+        std::fs::read_to_string(&modes).is_ok_and(|m| m.contains("speed") && m.ends_with('\n'))
+    });
     let code = std::fs::read_to_string(&done).unwrap_or_default();
     let local = std::fs::read_to_string(&modes).unwrap_or_default();
     tmux(&["kill-server"]);

@@ -670,3 +670,60 @@ fn without_a_record_a_stopped_sandbox_is_judged_by_the_file_not_its_label() {
     assert_eq!(status(&never), "gone");
     assert_eq!(status(&hour), "gone");
 }
+
+/// `dsbx timeout` records its intent before it writes the deadline file, so `gc` judges a
+/// recorded stopped sandbox by its record without reading the file (the benchmark's 50 archive
+/// reads), and still honours every deadline `timeout` moved: shortened (removed once stopped),
+/// lengthened past the label's (kept), a change left pending by a `timeout` killed midway (the
+/// file decides, not the record's passed deadline), and a sandbox this state has no record of.
+#[test]
+fn gc_honours_deadlines_moved_by_timeout_with_or_without_a_record() {
+    let Some(env) = TestEnv::new() else { return };
+    let shortened = env.init(&["--timeout", "1h"]);
+    let kept: Vec<String> = (0..3).map(|_| env.init(&["--timeout", "8s"])).collect();
+    let [_lengthened, pending, unrecorded] = [&kept[0], &kept[1], &kept[2]];
+    for id in &kept {
+        assert_code(&env.run(&["timeout", id, "1h"]), 0);
+    }
+    assert_code(&env.run(&["timeout", &shortened, "2s"]), 0);
+    assert!(
+        !env.state_text().contains("deadline_pending"),
+        "a finished timeout leaves no pending mark: {}",
+        env.state_text()
+    );
+    // Stopped from outside (as a reboot stops them), then past the labels' 8 s.
+    for id in &kept {
+        assert!(
+            docker(&["stop", "-t", "1", &format!("dsbx-{id}")])
+                .status
+                .success()
+        );
+    }
+    assert!(
+        wait_until(Duration::from_secs(30), || status(&shortened) == "exited"),
+        "{shortened} did not stop at the deadline timeout gave it: {}",
+        status(&shortened)
+    );
+    let created = inspect(&format!("dsbx-{unrecorded}"), "{{.Created}}");
+    let created = chrono::DateTime::parse_from_rfc3339(&created).unwrap();
+    assert!(wait_until(Duration::from_secs(30), || {
+        chrono::Utc::now() > created + chrono::TimeDelta::seconds(10)
+    }));
+    // A `timeout` killed after recording its intent: the record's deadline is the old one, and
+    // marked pending. And one sandbox this state never knew.
+    let mut state: toml::Table = toml::from_str(&env.state_text()).unwrap();
+    let sandboxes = state["sandboxes"].as_table_mut().unwrap();
+    let record = sandboxes[pending.as_str()].as_table_mut().unwrap();
+    record.insert("deadline".into(), "2020-01-01T00:00:00Z".into());
+    record.insert("deadline_pending".into(), true.into());
+    sandboxes.remove(unrecorded.as_str());
+    std::fs::write(env.state_file(), toml::to_string(&state).unwrap()).unwrap();
+
+    let out = env.run(&["gc", "--json"]);
+    assert_code(&out, 0);
+    assert_eq!(gc_removed_ids(&out), vec![shortened.clone()]);
+    assert_eq!(status(&shortened), "gone");
+    for id in &kept {
+        assert_eq!(status(id), "exited", "gc removed {id}: {}", stdout(&out));
+    }
+}

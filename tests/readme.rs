@@ -26,14 +26,10 @@ fn run_script(env: &TestEnv, script: &str, work: &std::path::Path) -> std::proce
         std::env::var("PATH").unwrap_or_default()
     );
     std::fs::create_dir_all(work).unwrap();
-    std::process::Command::new("bash")
+    env.command("bash")
         .args(["-euo", "pipefail", "-c", script])
         .current_dir(work)
         .env("PATH", path)
-        .env("DSBX_STATE_DIR", &env.state_dir)
-        .env("DSBX_CONFIG", &env.config)
-        .env("DSBX_SCOPE", &env.scope)
-        .env_remove("DSBX_IMAGE")
         .output()
         .unwrap()
 }

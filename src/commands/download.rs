@@ -1,9 +1,10 @@
 //! `dsbx download ID REMOTE LOCAL`: a file or a tree out of a sandbox (`-`: onto stdout).
 
 use super::Context;
+use super::transfers::download;
 use crate::cli::DownloadArgs;
 use crate::error::usage;
-use crate::transfer::{Dest, download};
+use crate::transfer::Dest;
 
 pub async fn run(ctx: &Context, args: DownloadArgs) -> anyhow::Result<i32> {
     let dest = Dest::parse(&args.local);

@@ -86,17 +86,6 @@ pub fn command_argv(words: &[String], shell: bool) -> Vec<String> {
     }
 }
 
-/// `-e K=V` as is; `-e K` takes its value from `lookup` (see `init::env_entry`).
-pub fn parse_env(
-    entries: &[String],
-    lookup: impl Fn(&str) -> Option<String>,
-) -> anyhow::Result<Vec<String>> {
-    entries
-        .iter()
-        .map(|e| super::init::env_entry(e, "--env", &lookup))
-        .collect()
-}
-
 struct Plan {
     id: String,
     flags: ExecFlags,
@@ -236,7 +225,7 @@ async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'
         None if flags.background => None,
         None => ctx.config.exec_timeout.0,
     };
-    let env = parse_env(&flags.env, |k| std::env::var(k).ok())?;
+    let env = crate::env_vars::parse_env(&flags.env, |k| std::env::var(k).ok())?;
     let keep_home = env.iter().any(|e| e.starts_with("HOME="));
     let mut env = env;
     if flags.tty
@@ -445,7 +434,7 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         }
         if let Some(text) = &sink.engine_refused
             && outcome == 126
-            && no_process_could_start(text)
+            && crate::engine::exec::no_process_could_start(text)
         {
             // The engine's runtime could not even start dsbx's helper: at the pids limit its
             // own fork fails, and all it says is this.
@@ -485,15 +474,6 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
     };
     let _ = activity.await;
     Ok(outcome)
-}
-
-/// Whether the engine's text for a failed start means no process could be created in the sandbox
-/// (runc's own fork failed: the pids cgroup is full).
-fn no_process_could_start(text: &str) -> bool {
-    let text = text.to_lowercase();
-    text.contains("resource temporarily unavailable")
-        || text.contains("read init-p: connection reset by peer")
-        || text.contains("cannot allocate memory")
 }
 
 /// A sandbox made without dsbx's helper (dsbx was not a static Linux binary and no
@@ -744,7 +724,7 @@ impl Sink {
     fn stdout(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         if !self.seen_stdout {
             self.seen_stdout = true;
-            if bytes.starts_with(b"OCI runtime ") {
+            if crate::engine::exec::is_engine_exec_error(bytes) {
                 self.held = Some(bytes.to_vec());
                 return Ok(());
             }
@@ -1470,20 +1450,6 @@ mod tests {
     }
 
     #[test]
-    fn a_full_pids_cgroup_is_recognised_in_the_engines_words() {
-        assert!(no_process_could_start(
-            "OCI runtime exec failed: exec failed: unable to start container process: read \
-             init-p: connection reset by peer: unknown"
-        ));
-        assert!(no_process_could_start(
-            "OCI runtime exec failed: fork/exec: Resource temporarily unavailable"
-        ));
-        assert!(!no_process_could_start(
-            "OCI runtime exec failed: exec: \"nope\": executable file not found in $PATH"
-        ));
-    }
-
-    #[test]
     fn split_utf8_holds_an_incomplete_character_and_sends_bytes_whole() {
         assert_eq!(split_utf8(b"abc"), (Chunk::Text("abc"), &b""[..]));
         assert_eq!(split_utf8(b"a\xc3"), (Chunk::Text("a"), &b"\xc3"[..]));
@@ -1513,13 +1479,5 @@ mod tests {
         assert_eq!(sandbox_pid_in(status, 4243), None);
         assert_eq!(sandbox_pid_in("NSpid:\t4242\n", 4242), None);
         assert_eq!(sandbox_pid_in("Name:\tx\n", 4242), None);
-    }
-
-    #[test]
-    fn env_entries() {
-        let env = parse_env(&w(&["A=1", "B", "C="]), |k| (k == "B").then(|| "2".into())).unwrap();
-        assert_eq!(env, w(&["A=1", "B=2", "C="]));
-        assert!(parse_env(&w(&["=x"]), |_| None).is_err());
-        assert!(parse_env(&w(&["MISSING"]), |_| None).is_err());
     }
 }

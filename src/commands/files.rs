@@ -1,12 +1,13 @@
 //! `dsbx files …`: the file commands of the E2B `sbx` skill, built on dsbx's own paths: the
 //! archive API (stat, read, download through `transfer`), uploads (`write`, `edit`, `upload`)
-//! through the helper as the sandbox's user (see `transfer::upload_with`), and the helper's `fs`
+//! through the helper as the sandbox's user (see `transfers::upload_with`), and the helper's `fs`
 //! role (ls, rm, mkdir, mv), which drops to the sandbox's user before it touches a path, with
 //! paths as argv, never a shell string. A stopped
 //! sandbox is started and a paused one resumed first. Relative paths are taken from the
 //! sandbox's working directory.
 
 use super::Context;
+use super::transfers::{self, ready_sandbox};
 use crate::cli::{
     FilesCommand, FilesCopyArgs, FilesDirArgs, FilesEditArgs, FilesLsArgs, FilesMvArgs,
     FilesPathArgs, FilesWriteArgs,
@@ -16,8 +17,7 @@ use crate::engine::helper_volume::HELPER_PATH;
 use crate::error::usage;
 use crate::sandbox::Sandbox;
 use crate::transfer::{
-    self, Dest, DownloadOptions, Source, UploadOptions, pack::Filter, ready_sandbox, remote,
-    stat_follow,
+    self, Dest, DownloadOptions, Source, UploadOptions, pack::Filter, remote, stat_follow,
 };
 use anyhow::bail;
 use serde::Serialize;
@@ -100,7 +100,7 @@ pub(super) async fn fs_op(
             .run_captured(&sandbox.id, cmd, sandbox.user())
             .await?;
     }
-    transfer::touch(ctx, &sandbox.id);
+    transfers::touch(ctx, &sandbox.id);
     match out.code {
         0 => Ok((sandbox, out.stdout)),
         126 if out.stderr.starts_with(b"unknown user") => {
@@ -179,7 +179,7 @@ async fn read(ctx: &Context, args: FilesPathArgs) -> anyhow::Result<i32> {
         ),
         Some(_) => {}
     }
-    transfer::download(ctx, &sandbox.id, &abs, &Dest::Stdout).await?;
+    transfers::download(ctx, &sandbox.id, &abs, &Dest::Stdout).await?;
     Ok(0)
 }
 
@@ -220,7 +220,7 @@ async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
         file_mode,
         ..Default::default()
     };
-    let summary = transfer::upload_with(ctx, &sandbox.id, &source, &target, &options).await?;
+    let summary = transfers::upload_with(ctx, &sandbox.id, &source, &target, &options).await?;
     if ctx.printer.json {
         ctx.printer.json_value(&serde_json::json!({
             "path": target,
@@ -374,7 +374,7 @@ pub(super) async fn replace_text(
         file_mode: Some(unix_mode(st.mode)),
         ..Default::default()
     };
-    transfer::upload_with(ctx, &sandbox.id, &Source::Bytes(edited), &target, &options).await?;
+    transfers::upload_with(ctx, &sandbox.id, &Source::Bytes(edited), &target, &options).await?;
     Ok((target, count))
 }
 
@@ -547,7 +547,7 @@ async fn upload(ctx: &Context, args: FilesCopyArgs) -> anyhow::Result<i32> {
         )));
     }
     let source = Source::parse(&args.from);
-    let summary = transfer::upload(ctx, &args.id, &source, &args.to, false).await?;
+    let summary = transfers::upload(ctx, &args.id, &source, &args.to, false).await?;
     summary_out(ctx, &summary, "Uploaded")
 }
 
@@ -566,7 +566,7 @@ async fn download(ctx: &Context, args: FilesCopyArgs) -> anyhow::Result<i32> {
             sandbox.id
         )));
     }
-    let summary = transfer::download(ctx, &sandbox.id, &abs, &dest).await?;
+    let summary = transfers::download(ctx, &sandbox.id, &abs, &dest).await?;
     if matches!(dest, Dest::Stdout) {
         return Ok(0);
     }
@@ -592,7 +592,7 @@ async fn upload_dir(ctx: &Context, args: FilesDirArgs) -> anyhow::Result<i32> {
         ..Default::default()
     };
     let source = Source::Path(args.from.clone().into());
-    let summary = transfer::upload_with(ctx, &args.id, &source, &args.to, &options).await?;
+    let summary = transfers::upload_with(ctx, &args.id, &source, &args.to, &options).await?;
     summary_out(ctx, &summary, "Uploaded")
 }
 
@@ -620,7 +620,7 @@ async fn download_dir(ctx: &Context, args: FilesDirArgs) -> anyhow::Result<i32> 
         contents: true,
     };
     let dest = Dest::Path(args.to.clone().into());
-    let summary = transfer::download_with(ctx, &sandbox.id, &abs, &dest, &options).await?;
+    let summary = transfers::download_with(ctx, &sandbox.id, &abs, &dest, &options).await?;
     summary_out(ctx, &summary, "Downloaded")
 }
 

@@ -109,13 +109,9 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     let mut targets: Vec<(Action, Target)> = Vec::new();
     for s in &live {
         let record = state.sandboxes.get(&s.id);
-        let deadline = match crate::lifetime::effective_deadline(
-            s,
-            record,
-            file_deadlines.get(&s.id).copied(),
-        ) {
-            Ok(d) => Known::At(d),
-            Err(()) => Known::Unknown,
+        let deadline = match crate::view::deadline(s, record, file_deadlines.get(&s.id).copied()) {
+            d if d.known => Known::At(d.at),
+            _ => Known::Unknown,
         };
         let activity = activities.get(&s.id).copied().flatten();
         if let Some(action) = judge(s, record, deadline, activity, &rules, now) {
@@ -191,7 +187,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     } else {
         let results = join_all(targets.iter().map(|(action, target)| async move {
             match target {
-                Removal::Sandbox(t) => super::kill::remove(engine, t).await,
+                Removal::Sandbox(t) => crate::view::remove(engine, t).await,
                 Removal::Network(docker_id) => engine.remove_network(docker_id, &action.id).await,
             }
         }))
@@ -491,6 +487,7 @@ mod tests {
             isolated_network: None,
             creating: false,
             creator: None,
+            deadline_pending: false,
         }
     }
 

@@ -45,7 +45,7 @@ pub async fn run(ctx: &Context, args: crate::cli::GetHostArgs) -> anyhow::Result
         .as_deref()
         .or(args.port.as_deref())
         .ok_or_else(|| usage("give the port: `dsbx get-host ID PORT` or `-p PORT`"))?;
-    let port = super::init::parse_port(port_text)?;
+    let port = crate::units::parse_port(port_text)?;
     let wait = match args.wait.as_deref() {
         Some(text) => Some(crate::units::parse_duration(text)?.unwrap_or(Duration::ZERO)),
         None => None,
@@ -138,7 +138,7 @@ fn through_proxy(
         return Ok(None);
     }
     let tls = !config.proxy.cert.is_empty();
-    let (ip, port) = super::proxy::parse_listen(&config.proxy.listen, tls)?;
+    let (ip, port) = crate::url::parse_listen(&config.proxy.listen, tls)?;
     let unspecified = ip
         .parse::<std::net::IpAddr>()
         .is_ok_and(|a| a.is_unspecified());
@@ -164,7 +164,7 @@ pub fn choose_template(
     }
     if !config.proxy.domain.is_empty() {
         let tls = !config.proxy.cert.is_empty();
-        let (_, listen_port) = super::proxy::parse_listen(&config.proxy.listen, tls)?;
+        let (_, listen_port) = crate::url::parse_listen(&config.proxy.listen, tls)?;
         let (scheme, default_port) = if tls { ("https", 443) } else { ("http", 80) };
         // A proxy on another port than the scheme's own needs it in the URL to answer.
         let port_part = if listen_port == default_port {

@@ -76,16 +76,17 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
     // The latest of a dsbx command, a command in the sandbox and its network traffic.
     let last_activity = crate::activity::seen_activity(record, activity.ok().flatten());
     // The file is the truth; if it cannot be read, the record's (else the label's) copy.
-    let deadline = match deadline {
-        Ok(d) => d,
+    let in_force = match deadline {
+        Ok(at) => crate::view::Deadline { at, known: true },
         Err(e) => {
             ctx.printer.warn(format!(
                 "could not read the deadline inside the sandbox ({}); showing the recorded one",
                 crate::error::one_line(&e)
             ));
-            crate::lifetime::known_deadline(&sandbox, record)
+            crate::view::deadline(&sandbox, record, Some(None))
         }
     };
+    let deadline = in_force.at;
     let stats = match stats {
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => return Err(e),
@@ -143,7 +144,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         image: sandbox.image.clone(),
         template: sandbox.template().map(str::to_string),
         user: sandbox.user().to_string(),
-        status: super::ls::status_with(&sandbox, record.is_some(), deadline, now).to_string(),
+        status: crate::view::status(&sandbox, record, in_force, now).to_string(),
         state: format!("{:?}", sandbox.state).to_lowercase(),
         health: sandbox.health.clone(),
         tracked: record.is_some(),

@@ -137,13 +137,13 @@ impl Plan {
             Some(t) => units::parse_duration(t)?,
             None => config.timeout.0,
         };
-        let deadline = lifetime.map(deadline_after);
+        let deadline = lifetime.map(crate::lifetime::deadline_after);
         let mut env = Vec::new();
         for spec in &args.env {
-            env.push(env_from_process(spec, "--env")?);
+            env.push(crate::env_vars::env_from_process(spec, "--env")?);
         }
         for file in &args.env_file {
-            env.extend(read_env_file(file)?);
+            env.extend(crate::env_vars::read_env_file(file)?);
         }
         let mut ports: Vec<u16> = config.ports.iter().map(|p| p.0).collect();
         let host_ports = host_ports(&args.port)?;
@@ -261,73 +261,6 @@ impl Plan {
     }
 }
 
-/// The deadline `lifetime` from now, in whole seconds: the helper reads epoch seconds, and the
-/// state must agree with it to the second (or `ls` could call a just-expired sandbox stopped).
-/// Rounded up: `--timeout 20s` never stops a sandbox 19.1 s after it was asked for.
-pub fn deadline_after(lifetime: std::time::Duration) -> DateTime<Utc> {
-    let now = Utc::now();
-    let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2);
-    let nanos = u64::from(now.timestamp_subsec_nanos()) + u64::from(lifetime.subsec_nanos());
-    let carry = (nanos / 1_000_000_000 + u64::from(nanos % 1_000_000_000 > 0)) as i64;
-    let at = now
-        .timestamp()
-        .saturating_add(secs)
-        .saturating_add(carry)
-        .min(253_402_300_799);
-    DateTime::from_timestamp(at, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
-}
-
-/// `K=V` as is; `K` takes its value from `lookup` (dsbx's own environment); an empty or
-/// blank name, or `K` unset, is a usage error naming `flag`.
-pub fn env_entry(
-    spec: &str,
-    flag: &str,
-    lookup: impl Fn(&str) -> Option<String>,
-) -> anyhow::Result<String> {
-    let (key, value) = match spec.split_once('=') {
-        Some((k, v)) => (k, Some(v)),
-        None => (spec, None),
-    };
-    if key.is_empty() || key.contains(char::is_whitespace) || key.contains('\0') {
-        return Err(usage(format!(
-            "invalid {flag} `{}`: the variable name is empty or has blanks (use K=V, or K to pass dsbx's own value)",
-            shown(spec)
-        )));
-    }
-    match value {
-        Some(_) => Ok(spec.to_string()),
-        None => lookup(key).map(|v| format!("{key}={v}")).ok_or_else(|| {
-            usage(format!(
-                "{flag} {key}: `{key}` is not set in dsbx's environment (use {key}=VALUE)"
-            ))
-        }),
-    }
-}
-
-/// [`env_entry`] with dsbx's own environment.
-pub fn env_from_process(spec: &str, flag: &str) -> anyhow::Result<String> {
-    env_entry(spec, flag, |k| std::env::var(k).ok())
-}
-
-fn read_env_file(path: &Path) -> anyhow::Result<Vec<String>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read --env-file {}", path.display()))
-        .map_err(|e| usage(crate::error::one_line(&e)))?;
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        out.push(
-            env_from_process(line, "--env-file")
-                .map_err(|e| usage(format!("{}, line {}: {e}", path.display(), n + 1)))?,
-        );
-    }
-    Ok(out)
-}
-
 /// A host port `-p HOST:PORT` asked for that something else holds: the engine's words, then
 /// what to do about it.
 fn taken_port_hint(err: anyhow::Error, plan: &Plan) -> anyhow::Error {
@@ -347,15 +280,15 @@ fn taken_port_hint(err: anyhow::Error, plan: &Plan) -> anyhow::Error {
 /// `-p PORT` or `-p HOST:PORT` (docker's order: the host port first).
 pub fn parse_publish(text: &str) -> anyhow::Result<(Option<u16>, u16)> {
     match text.split_once(':') {
-        None => Ok((None, parse_port(text)?)),
+        None => Ok((None, crate::units::parse_port(text)?)),
         Some((host, port)) => {
-            let host = parse_port(host).map_err(|_| {
+            let host = crate::units::parse_port(host).map_err(|_| {
                 usage(format!(
                     "invalid host port in `{}`: use HOST:PORT with numbers from 1 to 65535",
                     shown(text)
                 ))
             })?;
-            Ok((Some(host), parse_port(port)?))
+            Ok((Some(host), crate::units::parse_port(port)?))
         }
     }
 }
@@ -380,20 +313,6 @@ fn host_ports(specs: &[String]) -> anyhow::Result<BTreeMap<u16, u16>> {
         }
     }
     Ok(out)
-}
-
-pub fn parse_port(text: &str) -> anyhow::Result<u16> {
-    text.trim_end_matches("/tcp")
-        .parse::<u32>()
-        .ok()
-        .filter(|p| (1..=65535).contains(p))
-        .map(|p| p as u16)
-        .ok_or_else(|| {
-            usage(format!(
-                "invalid port `{}`: use a number from 1 to 65535",
-                shown(text)
-            ))
-        })
 }
 
 fn parse_bind(spec: &str) -> anyhow::Result<String> {
@@ -762,7 +681,7 @@ async fn reserve_name(
         let confirmed = ctx.store.still_abandoned(&ids)?;
         for t in &leftovers {
             if confirmed.iter().any(|id| id == t.id()) {
-                super::kill::remove(engine, t).await?;
+                crate::view::remove(engine, t).await?;
             } else {
                 taken = true;
             }
@@ -818,6 +737,7 @@ fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
         } else {
             None
         },
+        deadline_pending: false,
     }
 }
 

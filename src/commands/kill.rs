@@ -3,7 +3,6 @@
 
 use super::Context;
 use crate::cli::KillArgs;
-use crate::engine::Engine;
 use crate::error::{kind_of, one_line};
 use crate::resolve::{Target, resolve_many};
 use futures_util::future::join_all;
@@ -48,7 +47,7 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    let results = join_all(targets.iter().map(|t| remove(engine, t))).await;
+    let results = join_all(targets.iter().map(|t| crate::view::remove(engine, t))).await;
     let mut killed = Vec::new();
     let mut failed = Vec::new();
     for (target, result) in targets.iter().zip(results) {
@@ -107,48 +106,14 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
     })
 }
 
-/// Removes a sandbox's container by the Docker id a checked list returned (never by a name
-/// built from a label), then its isolated network. A recorded sandbox missing from the list has
-/// no container dsbx may touch: a container of that name whose labels do not validate is not
-/// dsbx's.
-pub async fn remove(engine: &Engine, target: &Target) -> anyhow::Result<()> {
-    let (id, network) = match target {
-        Target::Live(s) => {
-            engine.remove_sandbox(&s.container_id, &s.id).await?;
-            (&s.id, s.isolated_network().map(str::to_string))
-        }
-        Target::Missing { id, record } => (id, record.isolated_network.clone()),
-    };
-    if let Some(name) = network {
-        remove_isolated_network(engine, id, &name).await?;
-    }
-    Ok(())
-}
-
 /// After sandboxes were removed: the reverse proxy, when one runs, forgets their addresses so
 /// their URLs answer 502 at once. Never a failure of the removal itself: a problem is said
 /// under --verbose only.
-pub async fn forget_in_proxy(engine: &Engine, printer: &crate::output::Printer) {
+pub async fn forget_in_proxy(engine: &crate::engine::Engine, printer: &crate::output::Printer) {
     if let Err(e) = engine.refresh_proxy().await {
         printer.verbose(format!(
             "the proxy could not be told to forget removed sandboxes: {}",
             one_line(&e)
         ));
     }
-}
-
-/// Removes the isolated network made for sandbox `id`, by the Docker id of the one the
-/// label-filtered network list shows for it (role, sandbox id and name all agreeing).
-async fn remove_isolated_network(engine: &Engine, id: &str, name: &str) -> anyhow::Result<()> {
-    let networks = engine.list_managed_networks().await?;
-    let ours = networks.iter().filter(|n| {
-        n.role == "isolated"
-            && n.sandbox_id.as_deref() == Some(id)
-            && n.name == name
-            && n.name == crate::sandbox::isolated_network_name(id)
-    });
-    for n in ours {
-        engine.remove_network(&n.id, &n.name).await?;
-    }
-    Ok(())
 }

@@ -3,7 +3,8 @@
 use super::Context;
 use crate::cli::LsArgs;
 use crate::sandbox::{ContainerState, Sandbox, format_time};
-use crate::state::{Record, State};
+use crate::state::State;
+use crate::view;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -61,7 +62,7 @@ pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
         })
         .collect();
     let (files, activities) = tokio::join!(
-        untracked_deadlines(engine, &live, &state, Utc::now()),
+        crate::lifetime::read_needed_deadlines(engine, &live, &state, Utc::now()),
         crate::activity::read_activities(engine, &with_files)
     );
     let mut rows = rows(&live, &state, scope, Utc::now(), &files);
@@ -88,53 +89,6 @@ pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// The deadline in force: the state's (set by `dsbx timeout`), else the label's.
-pub fn deadline(sandbox: &Sandbox, record: Option<&Record>) -> Option<DateTime<Utc>> {
-    crate::lifetime::known_deadline(sandbox, record)
-}
-
-/// The status `ls` and `info` show, given the deadline in force.
-pub fn status_with(
-    sandbox: &Sandbox,
-    tracked: bool,
-    deadline: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> &'static str {
-    let base = match sandbox.state {
-        ContainerState::Running | ContainerState::Restarting => "running",
-        ContainerState::Paused => "paused",
-        ContainerState::Created
-        | ContainerState::Exited
-        | ContainerState::Dead
-        | ContainerState::Removing => {
-            // A running sandbox is never shown expired: its helper knows the real deadline.
-            if deadline.is_some_and(|d| d <= now) {
-                "expired"
-            } else {
-                "stopped"
-            }
-        }
-    };
-    if !tracked && base != "expired" {
-        "untracked"
-    } else {
-        base
-    }
-}
-
-/// The deadline inside the sandboxes where the record's or label's word is not enough (see
-/// [`crate::lifetime::deadline_needs_reading`]): `ls` must not call them expired, or not, on a
-/// deadline a `dsbx timeout` has overruled. One archive read each, only for those; an unreadable
-/// one is judged without it.
-pub async fn untracked_deadlines(
-    engine: &crate::engine::Engine,
-    live: &[Sandbox],
-    state: &State,
-    now: DateTime<Utc>,
-) -> HashMap<String, Option<Option<DateTime<Utc>>>> {
-    crate::lifetime::read_needed_deadlines(engine, live, state, now).await
-}
-
 /// Docker lists a container's ports in no fixed order: by sandbox port, then host port.
 fn sorted_ports(ports: &[crate::sandbox::PortMapping]) -> Vec<PortRow> {
     let mut out: Vec<PortRow> = ports
@@ -149,8 +103,8 @@ fn sorted_ports(ports: &[crate::sandbox::PortMapping]) -> Vec<PortRow> {
     out
 }
 
-/// One row per sandbox; `files` holds deadlines read from inside untracked sandboxes (see
-/// [`untracked_deadlines`]).
+/// One row per sandbox; `files` holds the deadlines read from inside sandboxes whose record or
+/// label's word is not enough (see [`crate::lifetime::read_needed_deadlines`]).
 pub fn rows(
     live: &[Sandbox],
     state: &State,
@@ -163,14 +117,9 @@ pub fn rows(
         .map(|s| {
             let record = state.sandboxes.get(&s.id);
             let created = s.created_at();
-            let deadline =
-                crate::lifetime::effective_deadline(s, record, files.get(&s.id).copied())
-                    .unwrap_or_else(|()| deadline(s, record));
-            let status = if record.is_some_and(|r| r.abandoned(now)) {
-                "abandoned"
-            } else {
-                status_with(s, record.is_some(), deadline, now)
-            };
+            let deadline = view::deadline(s, record, files.get(&s.id).copied());
+            let status = view::status(s, record, deadline, now);
+            let deadline = deadline.at;
             Row {
                 id: s.id.clone(),
                 name: s.name.clone(),
@@ -201,7 +150,7 @@ pub fn rows(
                 name: r.name.clone(),
                 scope: r.scope.clone(),
                 image: r.image.clone(),
-                status: if r.creating { "abandoned" } else { "missing" }.into(),
+                status: view::status_of_record(r).to_string(),
                 state: None,
                 created_at: Some(format_time(r.created_at)),
                 expires_at: r.deadline.map(format_time),

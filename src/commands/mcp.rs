@@ -11,10 +11,11 @@
 //! protocol error.
 
 use super::Context;
+use super::transfers;
 use crate::cli::{ExecFlags, InitArgs, McpArgs, SnapshotHow};
 use crate::error::{kind_of, one_line, usage};
 use crate::mcp::host_paths::{Found, RootDir};
-use crate::transfer::{self, Dest, Source, UploadOptions};
+use crate::transfer::{Dest, Source, UploadOptions};
 use anyhow::bail;
 use base64::Engine as _;
 use rmcp::handler::server::router::tool::ToolRouter;
@@ -636,7 +637,7 @@ impl Server {
         else {
             bail!("no such file: {}:{abs}", sandbox.id);
         };
-        transfer::touch(ctx, &sandbox.id);
+        transfers::touch(ctx, &sandbox.id);
         let mut value = json!({ "path": target, "size": bytes.len() });
         match String::from_utf8(bytes) {
             Ok(text) => value["content"] = text.into(),
@@ -673,7 +674,7 @@ impl Server {
             ..Default::default()
         };
         let summary =
-            transfer::upload_with(ctx, &sandbox.id, &Source::Bytes(data), &target, &options)
+            transfers::upload_with(ctx, &sandbox.id, &Source::Bytes(data), &target, &options)
                 .await?;
         Ok(json!({ "path": target, "bytes": summary.bytes }))
     }
@@ -738,7 +739,7 @@ impl Server {
                 "name a file or directory inside the root directory, not the root itself",
             ));
         }
-        let summary = transfer::upload(
+        let summary = transfers::upload(
             self.ctx(),
             &p.sandbox,
             &Source::Path(at.path()),
@@ -763,7 +764,7 @@ impl Server {
             local.push("/");
         }
         let summary =
-            transfer::download(self.ctx(), &p.sandbox, &p.remote, &Dest::Path(local.into()))
+            transfers::download(self.ctx(), &p.sandbox, &p.remote, &Dest::Path(local.into()))
                 .await?;
         Ok(serde_json::to_value(summary)?)
     }
@@ -811,7 +812,7 @@ impl Server {
         let live = engine.list_sandboxes(Some(&ctx.scope)).await?;
         let state = ctx.store.load()?;
         let now = chrono::Utc::now();
-        let files = super::ls::untracked_deadlines(engine, &live, &state, now).await;
+        let files = crate::lifetime::read_needed_deadlines(engine, &live, &state, now).await;
         let rows = super::ls::rows(&live, &state, Some(&ctx.scope), now, &files);
         Ok(json!({ "sandboxes": rows }))
     }
@@ -881,7 +882,7 @@ impl Server {
         let engine = ctx.engine().await?;
         let state = ctx.store.load()?;
         let target = crate::resolve::resolve(engine, &state, &ctx.scope, &p.sandbox).await?;
-        super::kill::remove(engine, &target).await?;
+        crate::view::remove(engine, &target).await?;
         if matches!(target, crate::resolve::Target::Live(_)) {
             super::kill::forget_in_proxy(engine, &ctx.printer).await;
         }

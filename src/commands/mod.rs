@@ -27,9 +27,8 @@ mod snapshot;
 mod suggest;
 mod template;
 mod timeout;
+mod transfers;
 mod upload;
-
-pub(crate) use init::deadline_after;
 
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::Config;

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::engine::proxy::{PROXY_CONTAINER, PROXY_ROLE, ProxySpec, ProxyState};
 use crate::error::usage;
 use crate::labels;
+use crate::url::parse_listen;
 use anyhow::Context as _;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -30,33 +31,6 @@ pub async fn run(ctx: &Context, command: ProxyCommand) -> anyhow::Result<i32> {
         ProxyCommand::Down => down(ctx).await,
         ProxyCommand::Status => status(ctx).await,
     }
-}
-
-/// `[proxy] listen`: `ADDRESS:PORT`, `[V6]:PORT`, `:PORT` or `PORT`; empty means 0.0.0.0:443
-/// with a certificate and 0.0.0.0:80 without.
-pub fn parse_listen(listen: &str, tls: bool) -> anyhow::Result<(String, u16)> {
-    let bad = || {
-        usage(format!(
-            "invalid `[proxy] listen` value `{listen}`: use ADDRESS:PORT (e.g. 0.0.0.0:443 or 127.0.0.1:8080)"
-        ))
-    };
-    let text = listen.trim();
-    if text.is_empty() {
-        return Ok(("0.0.0.0".into(), if tls { 443 } else { 80 }));
-    }
-    let (addr, port) = match text.rsplit_once(':') {
-        Some((a, p)) => (a, p),
-        None => ("", text),
-    };
-    let port: u16 = port
-        .parse()
-        .ok()
-        .filter(|p: &u16| *p != 0)
-        .ok_or_else(bad)?;
-    let addr = addr.trim_start_matches('[').trim_end_matches(']');
-    let addr = if addr.is_empty() { "0.0.0.0" } else { addr };
-    addr.parse::<std::net::IpAddr>().map_err(|_| bad())?;
-    Ok((addr.to_string(), port))
 }
 
 /// The domain must be a DNS name that `{port}-{id}.` can be put in front of.

@@ -47,7 +47,7 @@ async fn list(ctx: &Context, args: SandboxListArgs) -> anyhow::Result<i32> {
     let live = engine.list_sandboxes(Some(&ctx.scope)).await?;
     let state = ctx.store.load()?;
     let now = Utc::now();
-    let files = super::ls::untracked_deadlines(engine, &live, &state, now).await;
+    let files = crate::lifetime::read_needed_deadlines(engine, &live, &state, now).await;
     let mut rows = super::ls::rows(&live, &state, Some(&ctx.scope), now, &files);
     let total = rows.len();
     rows.truncate(args.limit);
@@ -80,8 +80,8 @@ async fn status(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
     let now = Utc::now();
     // Judged by the same rule as ls and gc: the deadline inside it where the record or label
     // may be overruled.
-    let deadline = crate::lifetime::deadline_in_force(engine, &sandbox, record, now).await;
-    let word = super::ls::status_with(&sandbox, record.is_some(), deadline, now);
+    let deadline = crate::view::deadline_in_force(engine, &sandbox, record, now).await;
+    let word = crate::view::status(&sandbox, record, deadline, now).as_str();
     if ctx.printer.json {
         ctx.printer
             .json_value(&serde_json::json!({ "id": sandbox.id, "status": word }))?;

@@ -15,6 +15,7 @@ use crate::registry_auth::{self, Reference};
 use anyhow::Context as _;
 use bytes::Bytes;
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -241,53 +242,37 @@ fn with_build_args(step: &str, build_args: &HashMap<String, String>) -> String {
     format!("{step} ({})", used.join(", "))
 }
 
-/// The build context as a tar stream, written by a blocking thread as the engine reads it.
+/// The build context as a tar stream, written by a blocking thread into the byte channel
+/// uploads use, as the engine reads it.
 fn context_stream(
     source: &Source,
     error: Arc<Mutex<Option<String>>>,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    let (writer, body) = crate::transfer::stream::body_channel();
     let source = match source {
         Source::BuiltIn => None,
         Source::File { dir, .. } => Some(dir.clone()),
     };
     tokio::task::spawn_blocking(move || {
-        let writer = ChannelWriter(tx.clone());
         let mut tar = tar::Builder::new(writer);
         tar.follow_symlinks(false);
         let result = match &source {
-            None => {
-                let mut header = tar::Header::new_gnu();
-                header.set_size(DEFAULT_DOCKERFILE.len() as u64);
-                header.set_mode(0o644);
-                header.set_cksum();
-                tar.append_data(&mut header, "Dockerfile", DEFAULT_DOCKERFILE.as_bytes())
-            }
+            None => crate::engine::archive::append_file(
+                &mut tar,
+                "Dockerfile",
+                0o644,
+                DEFAULT_DOCKERFILE.as_bytes(),
+            ),
             Some(dir) => tar.append_dir_all(".", dir),
         }
         .and_then(|_| tar.finish());
+        let result = result.and_then(|()| tar.get_mut().flush());
         if let Err(e) = result {
             *error.lock().unwrap() = Some(e.to_string());
-            let _ = tx.blocking_send(Err(e));
+            tar.get_mut().abort(e.to_string());
         }
     });
-    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|i| (i, rx)) })
-}
-
-struct ChannelWriter(tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>);
-
-impl std::io::Write for ChannelWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .blocking_send(Ok(Bytes::copy_from_slice(buf)))
-            .map_err(|_| {
-                std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the engine stopped reading")
-            })?;
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    body
 }
 
 /// Build output: live on a terminal; otherwise kept per step, so a failure can show its step.

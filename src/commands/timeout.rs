@@ -1,7 +1,8 @@
 //! `dsbx timeout ID DUR`: the sandbox's remaining lifetime from now (`0` = never). Works on a
 //! running, stopped or paused sandbox: the deadline file is rewritten through the archive API, a
-//! running helper is told to re-read it, and the record follows (file first: a record behind the
-//! file never shortens the lifetime; a record that cannot be written is a warning).
+//! running helper is told to re-read it, and the record follows (its intent is recorded pending
+//! first and settled after the file: see `lifetime::set_deadline`; a record that cannot be
+//! written is a warning).
 
 use super::Context;
 use crate::cli::TimeoutArgs;

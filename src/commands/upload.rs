@@ -1,8 +1,9 @@
 //! `dsbx upload ID LOCAL REMOTE [--root]`: a file, a tree or stdin into a sandbox.
 
 use super::Context;
+use super::transfers::upload;
 use crate::cli::UploadArgs;
-use crate::transfer::{Source, upload};
+use crate::transfer::Source;
 
 pub async fn run(ctx: &Context, args: UploadArgs) -> anyhow::Result<i32> {
     let source = Source::parse(&args.local);

@@ -170,6 +170,29 @@ impl Engine {
     }
 }
 
+/// Why the engine refused an archive upload, where its text says (the engine gives no code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadRefusal {
+    /// The target in the sandbox is read-only.
+    ReadOnly,
+    /// The sandbox's disk is full.
+    DiskFull,
+    Other,
+}
+
+impl UploadRefusal {
+    pub fn of(err: &bollard::errors::Error) -> UploadRefusal {
+        let text = err.to_string();
+        if text.contains("read-only") {
+            UploadRefusal::ReadOnly
+        } else if text.contains("no space left") {
+            UploadRefusal::DiskFull
+        } else {
+            UploadRefusal::Other
+        }
+    }
+}
+
 /// A tar holding regular files, each `(path, mode, bytes)`, owned by root, with the parent
 /// directories each needs (mode 0755).
 pub fn tar_of_files(files: &[(&str, u32, &[u8])]) -> anyhow::Result<Vec<u8>> {
@@ -192,12 +215,27 @@ pub fn tar_of_files(files: &[(&str, u32, &[u8])]) -> anyhow::Result<Vec<u8>> {
                 builder.append_data(&mut header, format!("{dir}/"), std::io::empty())?;
             }
         }
-        let mut header = tar::Header::new_gnu();
-        header.set_entry_type(tar::EntryType::Regular);
-        header.set_mode(*mode);
-        header.set_size(bytes.len() as u64);
-        header.set_mtime(now);
-        builder.append_data(&mut header, path, *bytes)?;
+        append_file(&mut builder, path, *mode, bytes)?;
     }
     Ok(builder.into_inner()?)
+}
+
+/// Appends one regular file held in memory, owned by root, stamped now: the one writer of
+/// such entries (the deadline file, `template build`'s compiled-in Dockerfile).
+pub fn append_file<W: std::io::Write>(
+    builder: &mut tar::Builder<W>,
+    path: &str,
+    mode: u32,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_mode(mode);
+    header.set_size(bytes.len() as u64);
+    header.set_mtime(now);
+    builder.append_data(&mut header, path, bytes)
 }

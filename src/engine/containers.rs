@@ -233,17 +233,21 @@ impl Engine {
     }
 
     /// Sends a signal to the sandbox's PID 1 (dsbx's helper), by Docker id.
+    /// Sends `signal` to the sandbox's PID 1. `Ok(false)`: it is not running (stopped or
+    /// paused meanwhile; the engine's 409), which is no error to a caller that only wants a
+    /// running process told.
     pub async fn signal_sandbox(
         &self,
         container: &str,
         id: &str,
         signal: &str,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<bool> {
         let options = KillContainerOptionsBuilder::new().signal(signal).build();
-        self.docker()
-            .kill_container(container, Some(options))
-            .await
-            .map_err(|e| self.fail_sandbox(e, id, &format!("signalling sandbox {id}")))
+        match self.docker().kill_container(container, Some(options)).await {
+            Ok(()) => Ok(true),
+            Err(e) if super::status(&e) == Some(409) => Ok(false),
+            Err(e) => Err(self.fail_sandbox(e, id, &format!("signalling sandbox {id}"))),
+        }
     }
 
     pub async fn pause_sandbox(&self, sandbox: &Sandbox) -> anyhow::Result<()> {

@@ -275,3 +275,38 @@ pub struct Captured {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
 }
+
+/// Whether the engine's text for a failed start means no process could be created in the sandbox
+/// (runc's own fork failed: the pids cgroup is full).
+pub fn no_process_could_start(text: &str) -> bool {
+    let text = text.to_lowercase();
+    text.contains("resource temporarily unavailable")
+        || text.contains("read init-p: connection reset by peer")
+        || text.contains("cannot allocate memory")
+}
+
+/// Whether the first stdout frame of a plain `docker exec` is the engine's own error (runc's
+/// "OCI runtime exec failed: …", which the engine sends as a stdout frame) rather than the
+/// command's output.
+pub fn is_engine_exec_error(first_stdout: &[u8]) -> bool {
+    first_stdout.starts_with(b"OCI runtime ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_pids_cgroup_is_recognised_in_the_engines_words() {
+        assert!(no_process_could_start(
+            "OCI runtime exec failed: exec failed: unable to start container process: read \
+             init-p: connection reset by peer: unknown"
+        ));
+        assert!(no_process_could_start(
+            "OCI runtime exec failed: fork/exec: Resource temporarily unavailable"
+        ));
+        assert!(!no_process_could_start(
+            "OCI runtime exec failed: exec: \"nope\": executable file not found in $PATH"
+        ));
+    }
+}

@@ -16,7 +16,8 @@ use std::path::Path;
 
 const DATA_LABEL: &str = "dsbx.helper-data";
 pub const MOUNT_DIR: &str = "/.dsbx/bin";
-pub const HELPER_PATH: &str = "/.dsbx/bin/dsbx";
+/// The helper names its own path; the engine mounts it there.
+pub use crate::helper::HELPER_PATH;
 
 impl Engine {
     /// The name of a filled helper volume for `binary` (identified by `key`), filling one from a

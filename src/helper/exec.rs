@@ -907,8 +907,7 @@ impl Relay {
             }
         };
         let (a, b) = (hi(self.out.as_ref()), hi(self.err.as_ref()));
-        let exe = std::env::current_exe()
-            .unwrap_or_else(|_| crate::engine::helper_volume::HELPER_PATH.into());
+        let exe = std::env::current_exe().unwrap_or_else(|_| crate::helper::HELPER_PATH.into());
         let mut cmd = Command::new(exe);
         cmd.args(["__helper", "drain"])
             .stdin(Stdio::null())

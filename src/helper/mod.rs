@@ -31,6 +31,8 @@ pub mod user_switch;
 use std::ffi::OsString;
 
 pub const DEADLINE_FILE: &str = "/.dsbx/deadline";
+/// Where the helper binary is mounted (read-only) in every sandbox.
+pub const HELPER_PATH: &str = "/.dsbx/bin/dsbx";
 /// The signal `dsbx timeout` sends to make the helper re-read its deadline at once.
 pub const RELOAD_SIGNAL: &str = "SIGUSR1";
 

@@ -18,7 +18,7 @@
 //! the relay, which stops the command; input is written to the role before the next frame is read.
 
 use crate::channel::{self, CHUNK, FromHelper, QUEUE, ROLES, ToHelper, VERSION};
-use crate::engine::helper_volume::HELPER_PATH;
+use crate::helper::HELPER_PATH;
 use std::ffi::{CString, OsString};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};

@@ -70,7 +70,14 @@ impl TestEnv {
 
     /// The same as [`TestEnv::dsbx`] as a plain process, for tests that spawn it and talk to it.
     pub fn spawnable(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(dsbx_bin());
+        self.command(dsbx_bin())
+    }
+
+    /// Any program (dsbx, or a shell, `script` or `unshare` that runs it) in this test's
+    /// environment: its state dir, config and scope, none of the caller's dsbx settings, no
+    /// colour. The one place that environment is built.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         cmd.env("DSBX_STATE_DIR", &self.state_dir)
             .env("DSBX_CONFIG", &self.config)
             .env("DSBX_SCOPE", &self.scope)
@@ -83,17 +90,13 @@ impl TestEnv {
     /// Runs `dsbx ARGS` on a pseudo-terminal (util-linux `script`), as a person at a shell would;
     /// stdout holds everything the terminal showed (stdout and stderr together), without `\r`.
     pub fn run_on_tty(&self, args: &str) -> Output {
-        let mut out = std::process::Command::new("script")
+        let mut out = self
+            .command("script")
             .args([
                 "-qec",
                 &format!("{} {args}", dsbx_bin().display()),
                 "/dev/null",
             ])
-            .env("DSBX_STATE_DIR", &self.state_dir)
-            .env("DSBX_CONFIG", &self.config)
-            .env("DSBX_SCOPE", &self.scope)
-            .env_remove("DSBX_IMAGE")
-            .env("NO_COLOR", "1")
             .output()
             .expect("run script (util-linux)");
         out.stdout.retain(|b| *b != b'\r');
@@ -131,13 +134,10 @@ impl TestEnv {
             "mount --bind {d} {d} && mount -o remount,bind,ro {d} && exec \"$@\"",
             d = self.state_dir.display()
         );
-        std::process::Command::new("unshare")
+        self.command("unshare")
             .args(["-m", "sh", "-c", &script, "sh"])
             .arg(dsbx_bin())
             .args(args)
-            .env("DSBX_STATE_DIR", &self.state_dir)
-            .env("DSBX_CONFIG", &self.config)
-            .env("DSBX_SCOPE", &self.scope)
             .output()
             .expect("run dsbx under unshare")
     }
@@ -259,26 +259,6 @@ pub fn read_line(pipe: &mut impl std::io::Read) -> String {
     std::io::BufRead::read_line(&mut std::io::BufReader::new(pipe), &mut line)
         .expect("read a line");
     line
-}
-
-/// `docker events` for the containers created in `scope` from now on, one id per line.
-pub fn creations_in(scope: &str) -> std::process::Child {
-    let child = std::process::Command::new("docker")
-        .args([
-            "events",
-            "--filter",
-            &format!("label=dsbx.scope={scope}"),
-            "--filter",
-            "event=create",
-            "--format",
-            "{{.ID}}",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("run docker events");
-    // The subscription starts asynchronously: give it a moment before anything is created.
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    child
 }
 
 pub fn stdout(out: &Output) -> String {

@@ -1,0 +1,108 @@
+//! What every command that moves files does around a transfer: resolve the sandbox, start or
+//! resume it (unless its deadline has passed), run the transfer, record the activity. The
+//! transfer itself (`crate::transfer`) knows nothing of the command line.
+
+use super::Context;
+use crate::engine::Engine;
+use crate::error::usage;
+use crate::sandbox::Sandbox;
+use crate::transfer::{self, Dest, DownloadOptions, Session, Source, Summary, UploadOptions};
+
+/// Resolves the sandbox, starts or resumes it, and knows its working directory.
+pub async fn ready_sandbox<'a>(
+    ctx: &'a Context,
+    query: &str,
+) -> anyhow::Result<(&'a Engine, Sandbox)> {
+    let (engine, state, sandbox) = ctx.live_sandbox(query).await?;
+    crate::lifetime::make_ready(engine, &state, &sandbox).await?;
+    // The list call behind names and prefixes does not carry the working directory.
+    let sandbox = if sandbox.workdir.is_none() {
+        engine
+            .inspect_sandbox(&sandbox.id)
+            .await?
+            .unwrap_or(sandbox)
+    } else {
+        sandbox
+    };
+    Ok((engine, sandbox))
+}
+
+/// Records a dsbx command's use of the sandbox (for `gc --idle`); a state that cannot be written
+/// costs only that.
+pub fn touch(ctx: &Context, id: &str) {
+    let _ = ctx.store.update(|s| {
+        if let Some(r) = s.sandboxes.get_mut(id) {
+            r.last_activity = Some(chrono::Utc::now());
+        }
+        Ok(())
+    });
+}
+
+fn session<'a>(ctx: &'a Context, engine: &'a Engine, sandbox: &'a Sandbox) -> Session<'a> {
+    Session {
+        engine,
+        sandbox,
+        state_dir: ctx.store.dir(),
+        sink: &ctx.printer,
+    }
+}
+
+/// Uploads a local file or tree (or stdin) to REMOTE in the sandbox `query`.
+pub async fn upload(
+    ctx: &Context,
+    query: &str,
+    source: &Source,
+    remote_arg: &str,
+    root: bool,
+) -> anyhow::Result<Summary> {
+    let options = UploadOptions {
+        root,
+        ..Default::default()
+    };
+    upload_with(ctx, query, source, remote_arg, &options).await
+}
+
+/// [`upload`] with a filter for trees and the fill-the-directory target rule. The local side
+/// is looked at first: a missing LOCAL fails before the sandbox is started.
+pub async fn upload_with(
+    ctx: &Context,
+    query: &str,
+    source: &Source,
+    remote_arg: &str,
+    options: &UploadOptions,
+) -> anyhow::Result<Summary> {
+    let local = transfer::Local::prepare(source, remote_arg, options)?;
+    let (engine, sandbox) = ready_sandbox(ctx, query).await?;
+    let summary =
+        transfer::upload(&session(ctx, engine, &sandbox), local, remote_arg, options).await?;
+    touch(ctx, &sandbox.id);
+    Ok(summary)
+}
+
+/// Downloads REMOTE from the sandbox `query` to a local path or to stdout.
+pub async fn download(
+    ctx: &Context,
+    query: &str,
+    remote_arg: &str,
+    dest: &Dest,
+) -> anyhow::Result<Summary> {
+    download_with(ctx, query, remote_arg, dest, &DownloadOptions::default()).await
+}
+
+/// [`download`] with a filter for trees and the fill-the-directory target rule.
+pub async fn download_with(
+    ctx: &Context,
+    query: &str,
+    remote_arg: &str,
+    dest: &Dest,
+    options: &DownloadOptions,
+) -> anyhow::Result<Summary> {
+    if remote_arg.is_empty() {
+        return Err(usage("REMOTE is empty: name a path in the sandbox"));
+    }
+    let (engine, sandbox) = ready_sandbox(ctx, query).await?;
+    let summary =
+        transfer::download(&session(ctx, engine, &sandbox), remote_arg, dest, options).await?;
+    touch(ctx, &sandbox.id);
+    Ok(summary)
+}
