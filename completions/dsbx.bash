@@ -443,7 +443,7 @@ _dsbx() {
 
     case "${cmd}" in
         dsbx)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
+            opts="-v -h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1367,7 +1367,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__gc)
-            opts="-h -V --dry-run --older-than --idle --all-scopes --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-y -h -V --dry-run --older-than --idle --all-scopes --yes --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2363,7 +2363,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__kill)
-            opts="-h -V --all --all-scopes --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-y -h -V --all --all-scopes --yes --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dsbx_global_optspecs
-    string join \n json quiet verbose color= config= docker-host= scope= h/help V/version
+    string join \n json quiet verbose v color= config= docker-host= scope= h/help V/version
 end
 
 function __fish_dsbx_needs_command
@@ -32,8 +32,9 @@ complete -c dsbx -n "__fish_dsbx_needs_command" -l docker-host -d 'Docker engine
 complete -c dsbx -n "__fish_dsbx_needs_command" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_needs_command" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_needs_command" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_needs_command" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
-complete -c dsbx -n "__fish_dsbx_needs_command" -s h -l help -d 'Print help'
+complete -c dsbx -n "__fish_dsbx_needs_command" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
+complete -c dsbx -n "__fish_dsbx_needs_command" -s v -d 'Same as --verbose, before the command only (-v is init\'s --volume)'
+complete -c dsbx -n "__fish_dsbx_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dsbx -n "__fish_dsbx_needs_command" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_needs_command" -f -a "init" -d 'Create a sandbox and print its id'
 complete -c dsbx -n "__fish_dsbx_needs_command" -f -a "exec" -d 'Run a command in a sandbox, streaming its output; exits with its status'
@@ -92,7 +93,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l isolated -d 'A networ
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l auto-pause -d 'E2B auto-pause (sbx compatibility): accepted and ignored'
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand init" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand init" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l cwd -d 'Working directory of the command (relative: from the sandbox\'s)' -r
@@ -113,7 +114,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -s b -l background -d 'S
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l stream -d 'Print JSON Lines events on stdout as they happen: start, stdout, stderr, exit (or error)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -125,7 +126,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l scope -d 'Which san
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l root -d 'Write as root instead of the sandbox\'s user'
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand upload" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -137,7 +138,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l scope -d 'Which s
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l root -d 'Accepted for symmetry with upload: downloads always read as root (Docker\'s archive API)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand download" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand download" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -s p -l port -d 'The sandbox port (same as the positional PORT)' -r
@@ -152,7 +153,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l scope -d 'Which s
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l check -d 'Exit 0 only if the sandbox\'s process answers on that port'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand get-host" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -163,9 +164,10 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l docker-host -d 'Docke
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l all -d 'Every sandbox of the scope'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l all-scopes -d 'With --all: every scope'
+complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -s y -l yes -d 'Do not ask before --all removes (on a terminal it shows what and asks)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand kill" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -178,7 +180,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -s q -l ids-only -d 'Print
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l all-scopes -d 'Every scope, not just the current one'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l older-than -d 'Also remove sandboxes created longer ago than DUR' -r
@@ -191,9 +193,10 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l docker-host -d 'Docker 
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l dry-run -d 'Say what would be removed; remove nothing'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l all-scopes -d 'Every scope, not just the current one'
+complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -s y -l yes -d 'Do not ask before removing what --older-than, --idle or --all-scopes found (on a terminal gc shows what and asks)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand gc" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -204,7 +207,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l docker-host -d 'Dock
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand pause" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -215,7 +218,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l docker-host -d 'Doc
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand resume" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -227,7 +230,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l scope -d 'Which sandb
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l stats -d 'Add live CPU and memory (costs the engine about a second)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand info" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand info" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -239,7 +242,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l scope -d 'Which san
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -s f -l follow -d 'With `log`: keep printing decisions as they happen'
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand egress" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -250,7 +253,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l docker-host -d 'Do
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand timeout" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -261,7 +264,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and not __fish_seen_subcommand_from build help" -f -a "build" -d 'Build an image (without --file, the compiled-in default Dockerfile)'
@@ -277,7 +280,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subc
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand template; and __fish_seen_subcommand_from help" -f -a "build" -d 'Build an image (without --file, the compiled-in default Dockerfile)'
@@ -290,7 +293,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_sub
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start (or update) the proxy container'
@@ -305,7 +308,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -316,7 +319,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -327,7 +330,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start (or update) the proxy container'
@@ -342,7 +345,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l docker-host -d 'Doc
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -353,7 +356,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l docker-host -d
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -364,7 +367,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_s
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and not __fish_seen_subcommand_from create kill list info status get-host extend-lifetime pause connect help" -f -a "create" -d 'Create a sandbox (same as `dsbx init`)'
@@ -411,7 +414,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l auto-pause -d 'E2B auto-pause (sbx compatibility): accepted and ignored'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -422,7 +425,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from kill" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -s l -l limit -d 'Show at most N' -r
@@ -434,7 +437,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -445,7 +448,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -456,7 +459,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -s p -l port -d 'The sandbox port' -r
@@ -468,7 +471,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from get-host" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -479,7 +482,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from extend-lifetime" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -490,7 +493,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l timeout -d 'Also set the remaining lifetime' -r
@@ -502,7 +505,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subco
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from connect" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a sandbox (same as `dsbx init`)'
@@ -523,7 +526,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_sub
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and not __fish_seen_subcommand_from ls read write edit exists info rm mkdir mv upload download upload-dir download-dir help" -f -a "ls" -d 'List a directory: one name per line, directories with a trailing /'
@@ -549,7 +552,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -560,7 +563,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from read" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -572,7 +575,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l stdin -d 'Read the content from stdin'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from write" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l old -d 'The exact text to replace' -r
@@ -586,7 +589,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l all -d 'Replace every occurrence (otherwise it must occur once)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -597,7 +600,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -608,7 +611,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -619,7 +622,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -630,7 +633,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mkdir" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -641,7 +644,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from mv" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -652,7 +655,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -663,7 +666,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -s d -l max-depth -d 'Descend at most N levels' -r
@@ -677,7 +680,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l all -d 'Skip nothing by default'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from upload-dir" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -s d -l max-depth -d 'Descend at most N levels' -r
@@ -691,7 +694,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcomm
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l all -d 'Skip nothing by default'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from download-dir" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand files; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List a directory: one name per line, directories with a trailing /'
@@ -719,7 +722,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l keep-env -d 'Also store the environment given with -e at init in the image (readable by anyone who can use the engine)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and not __fish_seen_subcommand_from ls rm help" -a "ls" -d 'List the scope\'s snapshots'
@@ -733,7 +736,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subc
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l color -d 'When to colour stderr (also honours NO_COLOR)' -r -f -a "auto\t''
@@ -744,7 +747,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subc
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the scope\'s snapshots'
@@ -762,7 +765,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l no-pause -d 'Do not p
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l keep-env -d 'Also store the environment given with -e at init in the image (readable by anyone who can use the engine)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand fork" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l root-dir -d 'The host directory upload_file and download_file may use, and nothing outside it' -r -F
@@ -776,7 +779,7 @@ complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l docker-host -d 'Docker
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l scope -d 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]' -r
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l json -d 'Print one JSON object on stdout (errors too, as {"error": {...}})'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l quiet -d 'No progress or notices; errors still print'
-complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l verbose -d 'Explain what dsbx does (Docker calls, timings) on stderr'
+complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -l verbose -d 'Say what dsbx does on stderr: engine requests and their durations, the path taken, the files read (twice, or -vv before the command: more)'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -s h -l help -d 'Print help'
 complete -c dsbx -n "__fish_dsbx_using_subcommand mcp" -s V -l version -d 'Print version'
 complete -c dsbx -n "__fish_dsbx_using_subcommand help; and not __fish_seen_subcommand_from init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help" -f -a "init" -d 'Create a sandbox and print its id'

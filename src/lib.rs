@@ -3,7 +3,7 @@
 //! The binary is a thin shell over this library so that benchmarks and tests can drive the engine
 //! layer in-process. Layout: `cli` (clap definitions), `commands/` (one file per subcommand),
 //! `engine/` (every Docker call), `helper/` (the code that runs inside sandboxes), and the small
-//! modules for config, state, output, ids, units and URLs.
+//! modules for config, state, output (`output`; `--verbose` in `verbose`), ids, units and URLs.
 
 pub mod activity;
 pub mod channel;
@@ -33,5 +33,6 @@ pub mod state;
 pub mod transfer;
 pub mod units;
 pub mod url;
+pub mod verbose;
 
 pub use commands::main_entry;

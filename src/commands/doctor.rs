@@ -311,13 +311,19 @@ async fn check_engine(
     let engine = match Engine::connect(flag).await {
         Ok(engine) => engine.with_bounds(bounds),
         Err(e) => {
+            let hint = if crate::engine::is_socket_denied(&e) {
+                "join the docker group and log in again (or point --docker-host at an engine \
+                 this user may use): the engine is there, its socket refuses this user"
+            } else {
+                "start the Docker engine, or point --docker-host or DOCKER_HOST at one that \
+                 answers (`docker version` shows whether it does)"
+            };
             return (
                 Check::fail(
                     "engine",
                     // The engine layer's message points at doctor; here that would be circular.
                     one_line(&e).replace(" (`dsbx doctor` checks the setup)", ""),
-                    "start the Docker engine, or point --docker-host or DOCKER_HOST at one that \
-                     answers (`docker version` shows whether it does)",
+                    hint,
                 ),
                 None,
                 None,

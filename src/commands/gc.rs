@@ -17,6 +17,7 @@ use super::Context;
 use crate::cli::GcArgs;
 use crate::engine::networks::ManagedNetwork;
 use crate::error::{one_line, usage};
+use crate::output::shown;
 use crate::resolve::Target;
 use crate::sandbox::{ContainerState, Sandbox, format_time, parse_time};
 use crate::state::{Record, State};
@@ -53,6 +54,25 @@ pub struct Action {
     /// The deadline that passed, the creation or the last activity the reason refers to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
+}
+
+impl Action {
+    /// One line for the question before removing: what, which, why.
+    fn described(&self) -> String {
+        let what = match self.kind {
+            What::Sandbox => "sandbox",
+            What::Record => "record",
+            What::Network => "network",
+            What::Snapshot => "snapshot",
+        };
+        let scope = self.scope.as_deref().unwrap_or("-");
+        format!(
+            "{what} {}  (scope {}, {})",
+            shown(&self.id),
+            shown(scope),
+            self.reason
+        )
+    }
 }
 
 /// The options that widen what counts as garbage.
@@ -184,6 +204,14 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         .chain(orphans.into_iter().map(|(a, id)| (a, Removal::Network(id))))
         .collect();
 
+    // The rules that widen what goes, or where, are asked about on a terminal.
+    let widened = rules.older_than.is_some() || rules.idle.is_some() || args.all_scopes;
+    if widened && !args.dry_run && !args.yes {
+        let shown: Vec<String> = targets.iter().map(|(a, _)| a.described()).collect();
+        if !ctx.printer.confirm_removal(&shown) {
+            return Err(anyhow::anyhow!("nothing removed: not confirmed"));
+        }
+    }
     let mut removed: Vec<Action> = Vec::new();
     let mut errors: Vec<(Action, String)> = Vec::new();
     if args.dry_run {

@@ -5,6 +5,7 @@ use super::Context;
 use crate::cli::KillArgs;
 use crate::engine::Engine;
 use crate::error::{kind_of, one_line};
+use crate::output::shown;
 use crate::resolve::{Target, resolve_many};
 use futures_util::future::join_all;
 
@@ -32,6 +33,10 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
             }
         }
         targets.extend(live.into_iter().map(Target::Live));
+        let shown: Vec<String> = targets.iter().map(described).collect();
+        if !args.yes && !ctx.printer.confirm_removal(&shown) {
+            return Err(anyhow::anyhow!("nothing removed: not confirmed"));
+        }
     } else {
         for (query, result) in args
             .ids
@@ -99,6 +104,16 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
     } else {
         0
     })
+}
+
+/// One line naming a sandbox about to be removed: id, name, scope.
+pub fn described(target: &Target) -> String {
+    let (id, name, scope) = match target {
+        Target::Live(s) => (&s.id, &s.name, &s.scope),
+        Target::Missing { id, record } => (id, &record.name, &record.scope),
+    };
+    let name = if name.is_empty() { "-" } else { name };
+    format!("{id}  {}  (scope {})", shown(name), shown(scope))
 }
 
 /// Removes a sandbox's container by the Docker id a checked list returned (never by a name
