@@ -764,3 +764,51 @@ fn a_user_outside_the_docker_group_is_told_to_join_it() {
     );
     assert!(!line.contains("start the Docker engine"), "{line}");
 }
+
+/// `--verbose` says on stderr which engine requests dsbx made and how long each took, the path
+/// an exec took and the files read; without it, stderr stays empty.
+#[test]
+fn verbose_names_engine_requests_and_is_silent_without_it() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[]);
+    let out = env.run(&["ls", "-q"]);
+    assert_code(&out, 0);
+    assert_eq!(stderr(&out), "");
+    let out = env.run(&["--verbose", "ls", "-q"]);
+    assert_code(&out, 0);
+    assert_eq!(
+        stdout(&out),
+        format!("{id}\n"),
+        "stdout keeps only the data"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("engine request containers::list_sandboxes"),
+        "{err}"
+    );
+    assert!(err.contains(" ms"), "{err}");
+    assert!(
+        err.contains(&format!("config: read {}", env.config.display())),
+        "{err}"
+    );
+    assert!(err.contains("state: read"), "{err}");
+    // The path an exec takes, with its reason when it is the engine's.
+    let out = env.run(&["exec", &id, "true", "--verbose"]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("path: "), "{}", stderr(&out));
+    let out = env.run(&["exec", &id[..6], "true", "--verbose"]);
+    assert!(
+        stderr(&out).contains("engine request exec::"),
+        "{}",
+        stderr(&out)
+    );
+    // -vv adds the engine's HTTP request lines.
+    let out = env.run(&["-vv", "ls"]);
+    assert!(
+        stderr(&out).contains("engine HTTP /containers/json"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["exec", &id, "true"]);
+    assert_eq!(stderr(&out), "");
+}
