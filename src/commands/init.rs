@@ -575,7 +575,7 @@ async fn create_steps(
     engine.start_sandbox(&container, id).await?;
     cancel.check()?;
     if let (Some(dir), Some(_)) = (&plan.workdir, &helper) {
-        give_workdir(ctx, engine, id, &plan.user_label, dir).await?;
+        give_workdir(engine, id, &plan.user_label, dir).await?;
     }
     record(ctx, plan, id, false)?;
     if let Some(limit) = plan.wait_healthy {
@@ -586,13 +586,7 @@ async fn create_steps(
 
 /// A `--workdir` the engine had to create is root's: the helper gives it to the sandbox's user
 /// before anything of the user's runs (see `helper::workdir`).
-async fn give_workdir(
-    ctx: &Context,
-    engine: &Engine,
-    id: &str,
-    user: &str,
-    dir: &str,
-) -> anyhow::Result<()> {
+async fn give_workdir(engine: &Engine, id: &str, user: &str, dir: &str) -> anyhow::Result<()> {
     let cmd = [
         helper_volume::HELPER_PATH,
         "__helper",
@@ -601,7 +595,8 @@ async fn give_workdir(
         dir,
     ];
     let cmd = cmd.iter().map(|w| w.to_string()).collect();
-    let out = crate::channel::client::run_helper(ctx.store.dir(), engine, id, cmd).await?;
+    // The engine's exec path: the channel serves only the roles commands need later.
+    let out = engine.run_captured(id, cmd, "0").await?;
     if out.code != 0 {
         anyhow::bail!(
             "giving the working directory {dir} to {user}: {}",

@@ -1,7 +1,7 @@
 //! The `own-workdir USER DIR` role: `dsbx init --workdir DIR` names a directory the image may not
 //! have, and the engine then creates it owned by root, where the sandbox's user cannot write. Run
 //! by `init` right after the start, before any command of the user's has run, this gives such a
-//! directory (root's and empty: what the engine makes) to the sandbox's user. A directory the
+//! directory (root's, 0755 and empty: what the engine makes) to the sandbox's user. A directory the
 //! image ships with content, or someone else's, is left as it is.
 
 use super::user_switch;
@@ -32,7 +32,8 @@ fn give(spec: &str, dir: &str) -> Result<(), String> {
     }
     let handle = open_beneath_root(dir)?;
     let meta = handle.metadata().map_err(|e| e.to_string())?;
-    if meta.uid() != 0 || !is_empty(&handle)? {
+    // What the engine makes: root's, 0755, empty (a shared 1777 `/tmp` is never taken).
+    if meta.uid() != 0 || meta.mode() & 0o7777 != 0o755 || !is_empty(&handle)? {
         return Ok(());
     }
     // SAFETY: fchown on a descriptor we own.
