@@ -87,6 +87,31 @@ impl Printer {
         self.data(text)
     }
 
+    /// Bytes that are themselves the data (a listing, a script), on stdout as they are.
+    pub fn data_bytes(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    }
+
+    /// A failure that does not end the command (one of several removals): `error: …` on stderr,
+    /// even under `--quiet`, timestamped where the command's lines are (gc in cron).
+    pub fn problem(&self, message: impl std::fmt::Display) {
+        if self.stamp_errors {
+            eprintln!(
+                "{} error: {message}",
+                crate::sandbox::format_time(chrono::Utc::now())
+            );
+        } else {
+            eprintln!("{} {message}", style("error:").red().bold());
+        }
+    }
+
+    /// Why a question was answered no (`get-host --check`): on stderr, even under `--quiet`.
+    pub fn reason(&self, message: impl std::fmt::Display) {
+        eprintln!("{message}");
+    }
+
     /// A notice for people; silent under `--quiet`.
     pub fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {

@@ -308,7 +308,8 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         };
     report(ctx, &removed, &errors, args.dry_run)?;
     if let Some(m) = &snapshots_failed {
-        eprintln!("error: could not look at snapshots: {m}");
+        ctx.printer
+            .problem(format!("could not look at snapshots: {m}"));
     }
     Ok(if errors.is_empty() && snapshots_failed.is_none() {
         0
@@ -481,7 +482,8 @@ fn report(
             "dry_run": dry_run,
         }))?;
         for (a, m) in errors {
-            eprintln!("error: could not remove {}: {m}", describe(a));
+            ctx.printer
+                .problem(format!("could not remove {}: {m}", describe(a)));
         }
         return Ok(());
     }
@@ -496,11 +498,8 @@ fn report(
         }
     }
     for (a, m) in errors {
-        if tty {
-            eprintln!("error: could not remove {}: {m}", describe(a));
-        } else {
-            eprintln!("{} error: could not remove {}: {m}", stamp(), describe(a));
-        }
+        ctx.printer
+            .problem(format!("could not remove {}: {m}", describe(a)));
     }
     if tty && !ctx.printer.quiet {
         let count = |k: What| removed.iter().filter(|a| a.kind == k).count();
@@ -516,9 +515,10 @@ fn report(
             }
         );
         if removed.is_empty() && errors.is_empty() {
-            eprintln!("nothing to clean up in scope `{}`", ctx.scope);
+            ctx.printer
+                .note(format!("nothing to clean up in scope `{}`", ctx.scope));
         } else {
-            eprintln!("{summary}");
+            ctx.printer.note(summary);
         }
     }
     Ok(())

@@ -84,10 +84,11 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
     }
     // Errors print even under --quiet; the exit code says the worst that happened.
     for (_, e) in &unknown {
-        eprintln!("error: {}", one_line(e));
+        ctx.printer.problem(one_line(e));
     }
     for (id, e) in &failed {
-        eprintln!("error: could not remove {id}: {}", one_line(e));
+        ctx.printer
+            .problem(format!("could not remove {id}: {}", one_line(e)));
     }
     Ok(if !failed.is_empty() {
         // An engine that did not answer (or refused) is exit 4, as for every other command.

@@ -134,22 +134,20 @@ pub fn main_entry() -> i32 {
             kind.exit_code()
         }
     };
-    // These two need no config, scope or state: completions print a script, and doctor reports
-    // a broken config or state directory instead of stopping at it.
-    match &cli.command {
-        Command::Completions(a) => return completions::run(&printer, a),
-        Command::Doctor => return doctor::main(&cli.global, &printer),
-        _ => {}
-    }
-    let context = match build_context(cli.global.clone(), printer.clone()) {
-        Ok(ctx) => ctx,
-        Err(e) => return printer.error_exiting(&e, failure_code(crate::error::kind_of(&e))),
-    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let result = runtime.block_on(run(&context, cli.command));
+    // These two need no config, scope or state: completions print a script, and doctor reports
+    // a broken config or state directory instead of stopping at it.
+    let result = match cli.command {
+        Command::Completions(a) => completions::run(&printer, &a),
+        Command::Doctor => runtime.block_on(doctor::run(&cli.global, &printer)),
+        command => match build_context(cli.global.clone(), printer.clone()) {
+            Ok(context) => runtime.block_on(run(&context, command)),
+            Err(e) => Err(e),
+        },
+    };
     match result {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => 0,
