@@ -334,12 +334,11 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         {
             // The engine's runtime could not even start dsbx's helper: at the pids limit its
             // own fork fails, and all it says is this.
-            eprintln!(
-                "{} sandbox {id} could not start a new process, as when it is at its process \
+            ctx.printer.problem(format!(
+                "sandbox {id} could not start a new process, as when it is at its process \
                  limit (`--pids`) because something in it keeps forking: `dsbx kill {id}` ends it; \
-                 recreate it with a higher `dsbx init --pids N` if its work needs more",
-                console::style("error:").red().bold()
-            );
+                 recreate it with a higher `dsbx init --pids N` if its work needs more"
+            ));
         }
         if flags.background {
             return background_result(plan.json, &sink, outcome, ctx);
@@ -655,15 +654,7 @@ impl Sink {
             buf.extend_from_slice(&bytes[..bytes.len().min(room)]);
             return Ok(());
         }
-        if stream == 0 {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()
-        } else {
-            let mut err = std::io::stderr().lock();
-            err.write_all(bytes)?;
-            err.flush()
-        }
+        passthrough(stream, bytes)
     }
 
     /// Sends held engine text where it belongs; returns the exit code, with plain docker exec's
@@ -757,9 +748,26 @@ struct Output<'a> {
 fn emit(event: &Event<'_>) -> std::io::Result<()> {
     let mut line = serde_json::to_vec(event).map_err(std::io::Error::other)?;
     line.push(b'\n');
-    let mut out = std::io::stdout().lock();
-    out.write_all(&line)?;
-    out.flush()
+    passthrough(STDOUT, &line)
+}
+
+/// Stream numbers of the command's output (as in [`Tap::chunk`]).
+const STDOUT: usize = 0;
+const STDERR: usize = 1;
+
+/// The one place the command's own bytes leave dsbx, live and as they are: its stdout to dsbx's
+/// stdout, its stderr to dsbx's stderr (`--stream`'s event lines go the same way). This is not
+/// rendering, so it does not go through the printer, which renders only dsbx's own words.
+fn passthrough(stream: usize, bytes: &[u8]) -> std::io::Result<()> {
+    if stream == STDOUT {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    } else {
+        let mut err = std::io::stderr().lock();
+        err.write_all(bytes)?;
+        err.flush()
+    }
 }
 
 /// `--stream`'s output events. An incomplete UTF-8 character at the end of a chunk waits for
@@ -1035,9 +1043,8 @@ async fn forward_input(mut input: crate::engine::exec::InputSink) {
 fn background_result(json: bool, sink: &Sink, code: i32, ctx: &Context) -> anyhow::Result<i32> {
     if code != 0 {
         // The helper could not start it: its message goes to stderr.
-        let mut err = std::io::stderr().lock();
-        err.write_all(&sink.err)?;
-        err.write_all(&sink.out)?;
+        passthrough(STDERR, &sink.err)?;
+        passthrough(STDERR, &sink.out)?;
         return Ok(code);
     }
     let (pid, log) = background_report(&sink.out)?;
@@ -1245,11 +1252,7 @@ async fn run_tty(
         tokio::select! {
             frame = output.next() => match frame {
                 Some(Ok(bollard::container::LogOutput::StdIn { .. })) => {}
-                Some(Ok(frame)) => {
-                    let mut out = std::io::stdout().lock();
-                    out.write_all(&frame.into_bytes())?;
-                    out.flush()?;
-                }
+                Some(Ok(frame)) => passthrough(STDOUT, &frame.into_bytes())?,
                 Some(Err(e)) => return Err(via.fail(ctx, id, e, "reading the terminal").await),
                 None => break via.exit_code(ctx, id).await?,
             },
