@@ -165,7 +165,16 @@ impl Printer {
             "kind": kind.as_str(), "message": message, "exit_code": code
         });
         if self.error_events {
-            let _ = self.data(serde_json::json!({ "type": "error", "error": error }));
+            // `type` first, as in every `--stream` event.
+            #[derive(Serialize)]
+            struct Event<'a> {
+                r#type: &'static str,
+                error: &'a serde_json::Value,
+            }
+            let _ = self.json_value(&Event {
+                r#type: "error",
+                error: &error,
+            });
         } else if self.json {
             let _ = self.data(serde_json::json!({ "error": error }));
         }
