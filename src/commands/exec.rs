@@ -469,7 +469,10 @@ async fn route<'a>(
     let why = match (known, endpoint) {
         (Some(id), Ok(endpoint)) => {
             match crate::channel::client::connect(ctx.store.dir(), &id, &endpoint.url).await {
-                Ok(channel) => return Ok(Route::Channel { id, channel }),
+                Ok(channel) => {
+                    ctx.printer.verbose("exec: over the sandbox's channel");
+                    return Ok(Route::Channel { id, channel });
+                }
                 Err(why) => why,
             }
         }
