@@ -114,7 +114,15 @@ pub fn reordered(argv: &[OsString], n: usize, split: &Split) -> Vec<OsString> {
     if out.last().is_some_and(|w| w == "--") {
         out.pop();
     }
-    out.extend(split.trailing.iter().map(OsString::from));
+    // A `--` among the trailing flags can only end them (anything after it would have been a
+    // positional word, which no trailing parser takes): the one `--` below stands for it.
+    out.extend(
+        split
+            .trailing
+            .iter()
+            .filter(|w| *w != "--")
+            .map(OsString::from),
+    );
     out.push("--".into());
     out.extend(split.command.iter().map(OsString::from));
     out
@@ -249,6 +257,13 @@ mod tests {
             .collect();
         let s = split(&["pwd", "--cwd", "/tmp"]);
         let got = reordered(&argv, 3, &s);
+        assert_eq!(got, ["dsbx", "exec", "ID", "--cwd", "/tmp", "--", "pwd"]);
+        let argv: Vec<OsString> = ["dsbx", "exec", "ID", "pwd", "--cwd", "/tmp", "--"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        let s = split(&["pwd", "--cwd", "/tmp", "--"]);
+        let got = reordered(&argv, 4, &s);
         assert_eq!(got, ["dsbx", "exec", "ID", "--cwd", "/tmp", "--", "pwd"]);
     }
 
