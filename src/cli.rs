@@ -37,9 +37,13 @@ pub struct GlobalArgs {
     /// No progress or notices (errors still print); listings print ids or names only
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Explain what dsbx does (Docker calls, timings) on stderr
-    #[arg(long, global = true)]
-    pub verbose: bool,
+    /// Say what dsbx does on stderr: engine requests and their durations, the path taken, the
+    /// files read (twice, or -vv before the command: more)
+    #[arg(long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Same as --verbose, before the command only (-v is init's --volume)
+    #[arg(short = 'v', action = clap::ArgAction::Count, hide_short_help = true)]
+    pub v: u8,
     /// When to colour stderr (also honours NO_COLOR)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -64,6 +68,13 @@ pub struct GlobalArgs {
     /// Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]
     #[arg(long, global = true, value_name = "SCOPE")]
     pub scope: Option<String>,
+}
+
+impl GlobalArgs {
+    /// How much `--verbose` (and `-v` before the command) asked for.
+    pub fn verbosity(&self) -> u8 {
+        self.verbose.saturating_add(self.v)
+    }
 }
 
 // Parsed once per run: the size of the largest variant does not matter.
@@ -191,10 +202,11 @@ Where dsbx's flags may stand:
   1. before ID, and between ID and the command, always;
   2. `--` ends dsbx's flags: everything after it is the command;
   3. when the first command word contains whitespace it is the whole command (run by /bin/sh -c)
-     and every later word must be a dsbx flag, long or short;
-  4. when the first command word is followed directly by a dsbx long flag, that word alone is
-     the command;
-  5. otherwise every word from the first on belongs to the command.
+     and every later word must be a dsbx flag, long or short, global ones included;
+  4. when every word after a single first command word parses as exec's long flags (or --json,
+     --quiet, --verbose) with their values, that word alone is the command: `pwd --cwd /tmp`;
+  5. otherwise every word from the first on belongs to the command: `curl --user a:b -s URL`,
+     `npm --quiet --version`, `pip --timeout 60 install x`.
 
 Examples:
   dsbx exec $ID \"cd /app && make\"
@@ -535,6 +547,9 @@ pub struct KillArgs {
     /// With --all: every scope
     #[arg(long, requires = "all")]
     pub all_scopes: bool,
+    /// Do not ask before --all removes (on a terminal it shows what and asks)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -568,6 +583,10 @@ pub struct GcArgs {
     /// Every scope, not just the current one
     #[arg(long)]
     pub all_scopes: bool,
+    /// Do not ask before removing what --older-than, --idle or --all-scopes found (on a
+    /// terminal gc shows what and asks)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -458,8 +458,12 @@ impl Config {
     pub fn load(flag: Option<&Path>) -> anyhow::Result<Config> {
         let mut config = match config_path(flag) {
             Some(path) => match std::fs::read_to_string(&path) {
-                Ok(text) => Config::parse(&text, &path)?,
+                Ok(text) => {
+                    tracing::info!("config: read {}", path.display());
+                    Config::parse(&text, &path)?
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && flag.is_none() => {
+                    tracing::info!("config: no file at {}: the defaults", path.display());
                     Config::default()
                 }
                 Err(e) => {

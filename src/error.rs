@@ -76,8 +76,13 @@ pub fn engine(message: impl Into<String>) -> anyhow::Error {
 
 /// The kind carried anywhere in the chain; `Failed` when none is.
 pub fn kind_of(err: &anyhow::Error) -> Kind {
-    err.chain()
-        .find_map(|cause| cause.downcast_ref::<Tagged>().map(|t| t.kind))
+    // anyhow's own downcast also finds a `Tagged` given as context (`SocketDenied`'s).
+    err.downcast_ref::<Tagged>()
+        .map(|t| t.kind)
+        .or_else(|| {
+            err.chain()
+                .find_map(|cause| cause.downcast_ref::<Tagged>().map(|t| t.kind))
+        })
         .unwrap_or(Kind::Failed)
 }
 
@@ -132,6 +137,17 @@ mod tests {
     fn one_line_escapes_control_characters() {
         let err = anyhow::anyhow!("bad\x1b[2Jvalue\rhere\nand there");
         assert_eq!(one_line(&err), "bad\\x1b[2Jvalue\\rhere and there");
+    }
+
+    #[test]
+    fn kind_given_as_context_is_found() {
+        let err = anyhow::anyhow!("the cause")
+            .context(Tagged {
+                kind: Kind::Engine,
+                message: "the engine refused: the cause".into(),
+            })
+            .context("listing");
+        assert_eq!(kind_of(&err), Kind::Engine);
     }
 
     #[test]

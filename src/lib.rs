@@ -10,7 +10,7 @@
 //!   `egress`, `limits`, `scope`, `env_vars` (`K=V` entries), `mcp` (the MCP server's host paths);
 //! - moving bytes: `transfer` (uploads, downloads), `channel` (the socket to a sandbox's helper);
 //! - `engine` (every Docker call); `helper` (the code that runs inside sandboxes);
-//! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the printer),
+//! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the printer; `verbose` for `--verbose`),
 //!   `error`, `ids`, `labels`, `units`, `url`, `passwd`, `host_lock`, `lock_wait`,
 //!   `registry_auth`.
 
@@ -45,6 +45,7 @@ pub mod state;
 pub mod transfer;
 pub mod units;
 pub mod url;
+pub mod verbose;
 pub mod view;
 
 pub use commands::main_entry;

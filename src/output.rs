@@ -21,15 +21,17 @@ pub enum ColorChoice {
 pub struct Printer {
     pub json: bool,
     pub quiet: bool,
-    pub verbose: bool,
     stderr_tty: bool,
     stdout_tty: bool,
     /// A fatal error starts with a timestamp (gc off a terminal, where every line has one).
     stamp_errors: bool,
+    /// A fatal error is also an `{"type": "error", ...}` event line on stdout (`exec --stream`).
+    error_events: bool,
 }
 
 impl Printer {
-    pub fn new(json: bool, quiet: bool, verbose: bool, color: ColorChoice) -> Printer {
+    /// `--verbose` is not the printer's: it is `tracing`'s (see `crate::verbose`).
+    pub fn new(json: bool, quiet: bool, color: ColorChoice) -> Printer {
         let stderr_tty = io::stderr().is_terminal();
         let stdout_tty = io::stdout().is_terminal();
         let colors = match color {
@@ -44,16 +46,22 @@ impl Printer {
         Printer {
             json,
             quiet,
-            verbose,
             stderr_tty,
             stdout_tty,
             stamp_errors: false,
+            error_events: false,
         }
     }
 
     /// Makes a fatal error a timestamped line, like every other line of a log (`gc` in cron).
     pub fn stamping_errors(mut self, yes: bool) -> Printer {
         self.stamp_errors = yes;
+        self
+    }
+
+    /// Makes a fatal error an event line too, as every other line of `exec --stream` is.
+    pub fn error_events(mut self, yes: bool) -> Printer {
+        self.error_events = yes;
         self
     }
 
@@ -79,6 +87,31 @@ impl Printer {
         self.data(text)
     }
 
+    /// Bytes that are themselves the data (a listing, a script), on stdout as they are.
+    pub fn data_bytes(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    }
+
+    /// A failure that does not end the command (one of several removals): `error: …` on stderr,
+    /// even under `--quiet`, timestamped where the command's lines are (gc in cron).
+    pub fn problem(&self, message: impl std::fmt::Display) {
+        if self.stamp_errors {
+            eprintln!(
+                "{} error: {message}",
+                crate::sandbox::format_time(chrono::Utc::now())
+            );
+        } else {
+            eprintln!("{} {message}", style("error:").red().bold());
+        }
+    }
+
+    /// Why a question was answered no (`get-host --check`): on stderr, even under `--quiet`.
+    pub fn reason(&self, message: impl std::fmt::Display) {
+        eprintln!("{message}");
+    }
+
     /// A notice for people; silent under `--quiet`.
     pub fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {
@@ -93,10 +126,9 @@ impl Printer {
         }
     }
 
+    /// What dsbx does, for `--verbose` (a `tracing` event: silent without the flag).
     pub fn verbose(&self, message: impl std::fmt::Display) {
-        if self.verbose && !self.quiet {
-            eprintln!("{} {message}", style("debug:").dim());
-        }
+        tracing::info!("{message}");
     }
 
     pub fn warn(&self, message: impl std::fmt::Display) {
@@ -115,12 +147,7 @@ impl Printer {
     pub fn error_exiting(&self, err: &anyhow::Error, code: i32) -> i32 {
         let kind = kind_of(err);
         let message = one_line(err);
-        if self.json {
-            let value = serde_json::json!({
-                "error": { "kind": kind.as_str(), "message": message, "exit_code": code }
-            });
-            let _ = self.data(value);
-        }
+        self.error_data(kind, &message, code);
         if self.stamp_errors {
             eprintln!(
                 "{} error: {message}",
@@ -130,6 +157,62 @@ impl Printer {
             eprintln!("{} {message}", style("error:").red().bold());
         }
         code
+    }
+
+    /// The data side of a failure: the `--json` error object, or `--stream`'s error event.
+    fn error_data(&self, kind: Kind, message: &str, code: i32) {
+        let error = serde_json::json!({
+            "kind": kind.as_str(), "message": message, "exit_code": code
+        });
+        if self.error_events {
+            // `type` first, as in every `--stream` event.
+            #[derive(Serialize)]
+            struct Event<'a> {
+                r#type: &'static str,
+                error: &'a serde_json::Value,
+            }
+            let _ = self.json_value(&Event {
+                r#type: "error",
+                error: &error,
+            });
+        } else if self.json {
+            let _ = self.data(serde_json::json!({ "error": error }));
+        }
+    }
+
+    /// A command line clap refused: the `--json` error object, then clap's own message (with
+    /// its usage lines and suggestions). Returns `code`.
+    pub fn clap_error(&self, err: &clap::Error, code: i32) -> i32 {
+        let detail = err.to_string();
+        let first = detail.lines().next().unwrap_or("");
+        self.error_data(Kind::Usage, first.trim_start_matches("error: "), code);
+        let _ = err.print();
+        code
+    }
+
+    /// Before a mass removal: on a terminal (stdin and stderr both), shows what would go and asks;
+    /// `true` to go ahead. Off a terminal it never asks (cron and agents keep working): `true`.
+    pub fn confirm_removal(&self, what: &[String]) -> bool {
+        if what.is_empty() || !self.stderr_tty || !io::stdin().is_terminal() {
+            return true;
+        }
+        const SHOWN: usize = 20;
+        let mut err = io::stderr().lock();
+        let _ = writeln!(err, "About to remove:");
+        for line in what.iter().take(SHOWN) {
+            let _ = writeln!(err, "  {line}");
+        }
+        if what.len() > SHOWN {
+            let _ = writeln!(err, "  … and {} more", what.len() - SHOWN);
+        }
+        let _ = write!(err, "Remove these {}? [y/N] ", what.len());
+        let _ = err.flush();
+        drop(err);
+        let mut answer = String::new();
+        if io::stdin().read_line(&mut answer).is_err() {
+            return false;
+        }
+        matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
     }
 
     /// A spinner on stderr, only when a person is watching.

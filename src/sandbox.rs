@@ -27,6 +27,19 @@ impl ContainerState {
             _ => ContainerState::Exited,
         }
     }
+
+    /// Docker's own word for the state (`ls --json`'s and `info`'s `state`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContainerState::Created => "created",
+            ContainerState::Running => "running",
+            ContainerState::Paused => "paused",
+            ContainerState::Restarting => "restarting",
+            ContainerState::Exited => "exited",
+            ContainerState::Removing => "removing",
+            ContainerState::Dead => "dead",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -315,6 +315,15 @@ pub fn load_archive(
     Ok(builder.into_inner()?)
 }
 
+/// Why a snapshot no sandbox uses is garbage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unused {
+    /// Older than `[snapshots] keep`.
+    OlderThanKeep,
+    /// A fork's, past its grace.
+    ForkUnused,
+}
+
 /// The ones `gc` removes, with why: snapshots older than `keep` (`None` = keep forever), and a
 /// fork's snapshot past its grace; never one in `in_use` (image ids some container uses).
 pub fn garbage<'a>(
@@ -322,17 +331,17 @@ pub fn garbage<'a>(
     keep: Option<std::time::Duration>,
     in_use: &dyn Fn(&str) -> bool,
     now: DateTime<Utc>,
-) -> Vec<(&'a Snapshot, &'static str)> {
+) -> Vec<(&'a Snapshot, Unused)> {
     let keep = keep.and_then(|k| TimeDelta::from_std(k).ok());
-    let mut out: Vec<(&Snapshot, &'static str)> = snapshots
+    let mut out: Vec<(&Snapshot, Unused)> = snapshots
         .iter()
         .filter(|s| !in_use(&s.image_id))
         .filter_map(|s| {
             let age = now - s.created_at;
             if keep.is_some_and(|k| age > k) {
-                Some((s, "older_than_keep"))
+                Some((s, Unused::OlderThanKeep))
             } else if s.fork && age > FORK_GRACE {
-                Some((s, "fork_unused"))
+                Some((s, Unused::ForkUnused))
             } else {
                 None
             }
@@ -499,7 +508,7 @@ mod tests {
             mk("fork-young", 1, true),
         ];
         let used = |id: &str| id == "sha256:used";
-        let names = |v: Vec<(&Snapshot, &str)>| {
+        let names = |v: Vec<(&Snapshot, Unused)>| {
             v.into_iter()
                 .map(|(s, _)| s.name.clone())
                 .collect::<Vec<_>>()

@@ -177,8 +177,14 @@ impl StateStore {
     pub fn load(&self) -> anyhow::Result<State> {
         let path = self.file();
         let text = match read_regular(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::default()),
+            Ok(text) => {
+                tracing::info!("state: read {}", path.display());
+                text
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                tracing::info!("state: no file at {}: nothing recorded", path.display());
+                return Ok(State::default());
+            }
             Err(e)
                 if e.raw_os_error() == Some(libc::ELOOP)
                     || e.kind() == std::io::ErrorKind::InvalidData =>

@@ -166,6 +166,55 @@ fn flag_rules() {
         "{}",
         stderr(&out)
     );
+    // Rule 4 only when every later word is a dsbx long flag with its value: otherwise the
+    // words are the command's own (rule 5). `echo` shows exactly which words reached it.
+    for words in [
+        &["echo", "--user", "a:b", "-s", "http://x"][..],
+        &["echo", "--quiet", "--version"],
+        &["echo", "--timeout", "60", "install", "x"],
+        &["echo", "--user", "root", "-n"],
+        &["echo", "--color=never"],
+        &["echo", "--cwd"],
+    ] {
+        let mut args = vec!["exec", &id];
+        args.extend_from_slice(words);
+        let out = env.run(&args);
+        assert_code(&out, 0);
+        assert_eq!(
+            stdout(&out),
+            format!("{}\n", words[1..].join(" ")),
+            "{words:?}"
+        );
+    }
+    let out = env.run(&["exec", &id, "whoami", "--user", "root", "--cwd", "/tmp"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "root\n");
+    // Rule 3 takes global flags too.
+    let out = env.run(&[
+        "exec", &id, "echo $CI", "--color", "never", "--scope", &env.scope, "-e", "CI=2",
+    ]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "2\n");
+    let out = env.run(&["exec", &id, "echo hi", "--scope", "elsewhere-scope"]);
+    assert_code(&out, 125);
+    assert!(
+        stderr(&out).contains("in scope `elsewhere-scope`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&[
+        "exec",
+        &id,
+        "echo hi",
+        "--docker-host",
+        "unix:///nonexistent.sock",
+    ]);
+    assert_code(&out, 125);
+    assert!(
+        stderr(&out).contains("/nonexistent.sock"),
+        "{}",
+        stderr(&out)
+    );
     // Rule 2: after `--` everything is the command.
     let out = env.run(&["exec", &id, "--", "echo", "--cwd", "/tmp"]);
     assert_code(&out, 0);
@@ -212,6 +261,15 @@ fn dsbx_side_failures_are_125_and_cannot_run_is_126() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["error"]["kind"], "usage");
     assert!(env.containers().is_empty());
+    // -t off a terminal: refused as docker refuses it, before anything runs.
+    let out = env.run(&["exec", "-t", "abcdabcdabcd", "true"]);
+    assert_code(&out, 125);
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).contains("the input device is not a TTY"),
+        "{}",
+        stderr(&out)
+    );
 
     let id = env.init(&[]);
     let out = env.run(&["exec", &id, "-u", "bob", "true"]);

@@ -701,3 +701,114 @@ fn ls_makes_one_list_call_exec_none_extra_and_kill_removes_in_parallel() {
     );
     assert!(env.containers().is_empty());
 }
+
+/// A user outside the `docker` group (uid and gid 4242, no supplementary groups) is told that
+/// the socket refused them and how to join the group, by every command and by `doctor`.
+#[test]
+fn a_user_outside_the_docker_group_is_told_to_join_it() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let env = TestEnv::offline("image = \"dsbx-test-busybox:latest\"\n");
+    let home = env.dir.path().join("outsider");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o711)).unwrap();
+    std::os::unix::fs::chown(&home, Some(4242), Some(4242)).unwrap();
+    let socket = "/var/run/docker.sock";
+    let mode = std::fs::metadata(socket)
+        .expect("the engine's socket")
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o006,
+        0,
+        "the socket is open to everyone: nothing to test"
+    );
+    let run = |args: &[&str]| {
+        std::process::Command::new(dsbx_bin())
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", &home)
+            .env("DSBX_STATE_DIR", home.join("state"))
+            .env("DSBX_SCOPE", &env.scope)
+            .env("DOCKER_HOST", format!("unix://{socket}"))
+            .env("NO_COLOR", "1")
+            .uid(4242)
+            .gid(4242)
+            .args(args)
+            .output()
+            .expect("run dsbx as uid 4242")
+    };
+    let out = run(&["ls"]);
+    assert_code(&out, 4);
+    let err = stderr(&out);
+    assert!(
+        err.contains("permission denied on /var/run/docker.sock: add yourself to the docker group"),
+        "{err}"
+    );
+    assert!(!err.contains("is dockerd running"), "{err}");
+    let out = run(&["exec", "abcdabcdabcd", "true"]);
+    assert_code(&out, 125);
+    assert!(
+        stderr(&out).contains("permission denied on"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["doctor"]);
+    assert_code(&out, 1);
+    let text = stdout(&out);
+    let line = text.lines().find(|l| l.contains("engine")).unwrap();
+    assert!(line.starts_with("✗ "), "{line}");
+    assert!(
+        line.contains("permission denied on /var/run/docker.sock") && line.contains("docker group"),
+        "{line}"
+    );
+    assert!(!line.contains("start the Docker engine"), "{line}");
+}
+
+/// `--verbose` says on stderr which engine requests dsbx made and how long each took, the path
+/// an exec took and the files read; without it, stderr stays empty.
+#[test]
+fn verbose_names_engine_requests_and_is_silent_without_it() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&[]);
+    let out = env.run(&["ls", "--ids"]);
+    assert_code(&out, 0);
+    assert_eq!(stderr(&out), "");
+    let out = env.run(&["--verbose", "ls", "--ids"]);
+    assert_code(&out, 0);
+    assert_eq!(
+        stdout(&out),
+        format!("{id}\n"),
+        "stdout keeps only the data"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("engine request containers::list_sandboxes"),
+        "{err}"
+    );
+    assert!(err.contains(" ms"), "{err}");
+    assert!(
+        err.contains(&format!("config: read {}", env.config.display())),
+        "{err}"
+    );
+    assert!(err.contains("state: read"), "{err}");
+    // The path an exec takes, with its reason when it is the engine's.
+    let out = env.run(&["exec", &id, "true", "--verbose"]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("path: "), "{}", stderr(&out));
+    let out = env.run(&["exec", &id[..6], "true", "--verbose"]);
+    assert!(
+        stderr(&out).contains("engine request exec::"),
+        "{}",
+        stderr(&out)
+    );
+    // -vv adds the engine's HTTP request lines.
+    let out = env.run(&["-vv", "ls"]);
+    assert!(
+        stderr(&out).contains("engine HTTP /containers/json"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["exec", &id, "true"]);
+    assert_eq!(stderr(&out), "");
+}

@@ -727,3 +727,78 @@ fn gc_honours_deadlines_moved_by_timeout_with_or_without_a_record() {
         assert_eq!(status(id), "exited", "gc removed {id}: {}", stdout(&out));
     }
 }
+
+/// On a terminal, `kill --all` and a gc whose rules widen what goes (`--idle`, `--older-than`,
+/// `--all-scopes`) show what they would remove and ask; `--yes` skips the question; off a
+/// terminal nothing asks (cron and agents).
+#[test]
+fn mass_removal_asks_on_a_terminal_and_never_off_one() {
+    let Some(env) = TestEnv::new() else { return };
+    let a = env.init(&[]);
+    let b = env.init(&[]);
+    // Answered no: both listed, nothing removed, exit 1.
+    let out = env.run_on_tty_typing("kill --all", "n\n");
+    assert_code(&out, 1);
+    let text = stdout(&out);
+    assert!(text.contains("About to remove:"), "{text}");
+    assert!(text.contains(&a) && text.contains(&b), "{text}");
+    assert!(text.contains("nothing removed: not confirmed"), "{text}");
+    assert_eq!(status(&a), "running");
+    assert_eq!(status(&b), "running");
+    // gc --idle asks about what it found idle (found first with --dry-run, which never asks).
+    assert!(
+        wait_until(Duration::from_secs(30), || {
+            let out = env.run(&["gc", "--idle", "1s", "--dry-run"]);
+            stdout(&out).contains(&a) && stdout(&out).contains(&b)
+        }),
+        "the sandboxes never looked idle"
+    );
+    let out = env.run_on_tty_typing("gc --idle 1s", "n\n");
+    assert_code(&out, 1);
+    assert!(
+        stdout(&out).contains(&format!("sandbox {a}")),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(status(&a), "running");
+    // A question not answered (end of input) is a no.
+    let out = env.run_on_tty("gc --older-than 1s");
+    assert_code(&out, 1);
+    assert_eq!(status(&a), "running");
+    // Answered yes: removed.
+    let out = env.run_on_tty_typing("gc --idle 1s", "y\n");
+    assert_code(&out, 0);
+    assert!(
+        stdout(&out).contains("Remove these 2? [y/N]"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(status(&a), "gone");
+    assert_eq!(status(&b), "gone");
+    // --yes: no question.
+    let c = env.init(&[]);
+    let out = env.run_on_tty("kill --all --yes");
+    assert_code(&out, 0);
+    assert!(
+        !stdout(&out).contains("About to remove"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(status(&c), "gone");
+    // Off a terminal: no question, whatever stdin holds.
+    let d = env.init(&[]);
+    let out = env
+        .dsbx()
+        .args(["kill", "--all"])
+        .write_stdin("n\n")
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), format!("{d}\n"));
+    assert!(
+        !stderr(&out).contains("About to remove"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(status(&d), "gone");
+}

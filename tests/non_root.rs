@@ -198,3 +198,45 @@ fn a_named_user_missing_from_the_image_is_an_init_usage_error() {
     assert_code(&out, 0);
     assert_eq!(stdout(&out), "1000\n0\n");
 }
+
+/// `init --workdir /app` on an image without /app: the engine makes it, and dsbx gives it to the
+/// sandbox's user, so the seeds' first step (`echo … | base64 | dsbx exec -i ID sh -c 'mkdir -p
+/// /app/src && base64 -d > /app/src/App.tsx'`) just works. A directory the image has with
+/// content keeps its owner.
+#[test]
+fn a_workdir_dsbx_creates_belongs_to_the_sandboxs_user() {
+    let Some(env) = TestEnv::new() else { return };
+    let image = non_root_image();
+    let id = env.init(&["--image", image, "--workdir", "/app"]);
+    let source = "export default function App() { return null }\n";
+    let out = env
+        .dsbx()
+        .args(["exec", "-i", &id, "sh", "-c"])
+        .arg("mkdir -p /app/src && base64 -d > /app/src/App.tsx")
+        .write_stdin(base64_of(source.as_bytes()))
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let out = env.run(&["exec", &id, "pwd; stat -c %U /app; cat src/App.tsx"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), format!("/app\nuser\n{source}"));
+    // The image's own directory with content stays root's.
+    let id = env.init(&["--image", image, "--workdir", "/etc"]);
+    let out = env.run(&["exec", &id, "pwd; stat -c %U /etc"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "/etc\nroot\n");
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    let out = std::process::Command::new("base64")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(bytes)?;
+            child.wait_with_output()
+        })
+        .expect("base64");
+    String::from_utf8(out.stdout).unwrap()
+}

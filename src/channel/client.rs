@@ -67,6 +67,19 @@ pub type Unavailable = String;
 /// Connects to the helper of sandbox `id` through its host directory under `state_dir`, if the
 /// sandbox was made on the engine at `engine` (the endpoint's URL).
 pub async fn connect(state_dir: &Path, id: &str, engine: &str) -> Result<Channel, Unavailable> {
+    let started = std::time::Instant::now();
+    let result = try_connect(state_dir, id, engine).await;
+    match &result {
+        Ok(_) => tracing::info!(
+            "path: sandbox {id}'s channel answered in {:.1} ms: no engine request",
+            started.elapsed().as_secs_f64() * 1000.0
+        ),
+        Err(why) => tracing::info!("path: the engine, not sandbox {id}'s channel ({why})"),
+    }
+    result
+}
+
+async fn try_connect(state_dir: &Path, id: &str, engine: &str) -> Result<Channel, Unavailable> {
     if !super::enabled() {
         return Err(format!("{}=off", super::SWITCH));
     }

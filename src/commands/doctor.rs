@@ -10,6 +10,7 @@ use crate::engine::system::EngineVersion;
 use crate::error::one_line;
 use crate::output::Printer;
 use crate::state::StateStore;
+use anyhow::Context as _;
 use console::style;
 use serde::Serialize;
 use std::path::Path;
@@ -67,27 +68,19 @@ struct Report<'a> {
 }
 
 /// Runs every check and prints the report; returns the exit code.
-pub fn main(global: &GlobalArgs, printer: &Printer) -> i32 {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    let checks = runtime.block_on(run_checks(global));
+pub async fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<i32> {
+    let checks = run_checks(global).await;
     let ok = checks.iter().all(|c| c.status != Status::Fail);
-    let printed = if printer.json {
+    if printer.json {
         printer.json_value(&Report {
             checks: &checks,
             ok,
         })
     } else {
         print_lines(printer, &checks)
-    };
-    if let Err(e) = printed
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return printer.error(&anyhow::Error::new(e).context("writing the report"));
     }
-    if ok { 0 } else { 1 }
+    .context("writing the report")?;
+    Ok(if ok { 0 } else { 1 })
 }
 
 fn print_lines(printer: &Printer, checks: &[Check]) -> std::io::Result<()> {
@@ -308,13 +301,19 @@ async fn check_engine(
     let engine = match Engine::connect(flags).await {
         Ok(engine) => engine.with_bounds(bounds),
         Err(e) => {
+            let hint = if crate::engine::is_socket_denied(&e) {
+                "join the docker group and log in again (or point --docker-host at an engine \
+                 this user may use): the engine is there, its socket refuses this user"
+            } else {
+                "start the Docker engine, or point --docker-host or DOCKER_HOST at one that \
+                 answers (`docker version` shows whether it does)"
+            };
             return (
                 Check::fail(
                     "engine",
                     // The engine layer's message points at doctor; here that would be circular.
                     one_line(&e).replace(" (`dsbx doctor` checks the setup)", ""),
-                    "start the Docker engine, or point --docker-host or DOCKER_HOST at one that \
-                     answers (`docker version` shows whether it does)",
+                    hint,
                 ),
                 None,
                 None,

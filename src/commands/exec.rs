@@ -5,76 +5,18 @@ use super::Context;
 use crate::cli::{ExecArgs, ExecFlags};
 use crate::engine::exec::{Attached, ExecSpec};
 use crate::engine::helper_volume::HELPER_PATH;
-use crate::error::{kind_of, one_line, usage};
+use crate::error::usage;
 use crate::helper::exec::{Ending, Request};
 use crate::helper::own_files::status_path;
 use crate::sandbox::Sandbox;
 use anyhow::Context as _;
 use base64::Engine as _;
-use clap::{CommandFactory, Parser};
 use futures_util::StreamExt;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
 use tokio::signal::unix::{SignalKind, signal};
-
-/// dsbx's flags as they may stand after the command (rules 3 and 4).
-#[derive(Debug, Parser)]
-#[command(name = "dsbx exec", no_binary_name = true, disable_help_flag = true)]
-struct Trailing {
-    #[command(flatten)]
-    flags: ExecFlags,
-    #[arg(long)]
-    json: bool,
-    #[arg(long)]
-    quiet: bool,
-    #[arg(long)]
-    verbose: bool,
-}
-
-/// The command words as clap left them, split by the contract's five rules.
-#[derive(Debug, PartialEq)]
-pub struct Split {
-    pub command: Vec<String>,
-    /// Words after the command that must be dsbx flags.
-    pub trailing: Vec<String>,
-    /// Rule 3 applied: a failure to parse `trailing` says so.
-    pub shell_string: bool,
-}
-
-/// `words` are everything clap put in CMD; `after_dashdash` says whether `--` preceded them.
-pub fn split_command(words: &[String], after_dashdash: bool, long_flags: &[String]) -> Split {
-    let whole = |w: &[String]| Split {
-        command: w.to_vec(),
-        trailing: Vec::new(),
-        shell_string: false,
-    };
-    if after_dashdash || words.is_empty() {
-        return whole(words);
-    }
-    let first = &words[0];
-    if first.chars().any(char::is_whitespace) {
-        return Split {
-            command: vec![first.clone()],
-            trailing: words[1..].to_vec(),
-            shell_string: true,
-        };
-    }
-    if let Some(next) = words.get(1)
-        && let Some(name) = next.strip_prefix("--")
-    {
-        let name = name.split('=').next().unwrap_or("");
-        if long_flags.iter().any(|f| f == name) {
-            return Split {
-                command: vec![first.clone()],
-                trailing: words[1..].to_vec(),
-                shell_string: false,
-            };
-        }
-    }
-    whole(words)
-}
 
 /// The argv the helper runs: one word through `/bin/sh -c`, several as they are (or joined for
 /// `--shell`).
@@ -93,43 +35,11 @@ struct Plan {
     words: Vec<String>,
 }
 
-fn plan(ctx: &Context, args: ExecArgs, argv: &[OsString]) -> anyhow::Result<Plan> {
-    let n = args.command.len();
-    let after_dashdash = argv.len() > n && argv[argv.len() - n - 1] == "--";
-    let long_flags: Vec<String> = Trailing::command()
-        .get_arguments()
-        .filter_map(|a| a.get_long().map(str::to_string))
-        .collect();
-    let split = split_command(&args.command, after_dashdash, &long_flags);
-    let mut flags = args.flags;
-    let mut json = ctx.global.json;
-    if !split.trailing.is_empty() {
-        let t = Trailing::try_parse_from(&split.trailing).map_err(|e| {
-            let detail = e.to_string();
-            let first = detail.lines().next().unwrap_or("").trim_start_matches("error: ");
-            if split.shell_string {
-                usage(format!(
-                    "after a command given as one string ({:?}), only dsbx flags may follow: {first}; \
-                     put the whole command in the string, or use `--` before an argv",
-                    split.command[0]
-                ))
-            } else {
-                usage(format!("bad dsbx flag after the command: {first}"))
-            }
-        })?;
-        let f = t.flags;
-        flags.cwd = f.cwd.or(flags.cwd);
-        flags.env.extend(f.env);
-        flags.user = f.user.or(flags.user);
-        flags.root |= f.root;
-        flags.timeout = f.timeout.or(flags.timeout);
-        flags.shell |= f.shell;
-        flags.stdin |= f.stdin;
-        flags.tty |= f.tty;
-        flags.background |= f.background;
-        flags.stream |= f.stream;
-        json |= t.json;
-    }
+/// The exec clap parsed (with the dsbx flags found after the command already moved before it:
+/// see `exec_words`), checked for combinations that cannot work.
+fn plan(ctx: &Context, args: ExecArgs) -> anyhow::Result<Plan> {
+    let flags = args.flags;
+    let json = ctx.global.json;
     if flags.root && flags.user.is_some() {
         return Err(usage("--user and --root exclude each other"));
     }
@@ -161,59 +71,34 @@ fn plan(ctx: &Context, args: ExecArgs, argv: &[OsString]) -> anyhow::Result<Plan
             "--stream and --json are two output formats: choose one",
         ));
     }
+    if flags.tty && !std::io::stdin().is_terminal() {
+        // As docker does: a terminal's raw mode and size need one on this side.
+        return Err(usage(
+            "the input device is not a TTY: -t/--tty needs a terminal on stdin (drop -t; \
+             -i passes stdin without one)",
+        ));
+    }
     if flags.cwd.as_deref() == Some("") {
         return Err(usage("--cwd needs a directory"));
     }
     if flags.user.as_deref() == Some("") {
         return Err(usage("--user needs a user name or id"));
     }
-    if split.command.is_empty() || split.command.iter().all(|w| w.is_empty()) && n == 1 {
+    if args.command.is_empty() || args.command.len() == 1 && args.command[0].is_empty() {
         return Err(usage("no command given"));
     }
     Ok(Plan {
         id: args.id,
         flags,
         json,
-        words: split.command,
+        words: args.command,
     })
 }
 
-pub async fn run(
-    ctx: &Context,
-    args: ExecArgs,
-    _matches: Option<&clap::ArgMatches>,
-    argv: &[OsString],
-) -> anyhow::Result<i32> {
-    let mut json = ctx.global.json;
-    let mut stream = args.flags.stream;
-    let result = async {
-        let plan = plan(ctx, args, argv)?;
-        json = plan.json;
-        stream = plan.flags.stream;
-        execute(ctx, plan).await
-    }
-    .await;
-    match result {
-        Ok(code) => Ok(code),
-        Err(e) if crate::error::is_broken_pipe(&e) => Err(e),
-        Err(e) => {
-            // Every dsbx-side failure of exec is 125, in JSON too.
-            let message = one_line(&e);
-            if stream {
-                let error = serde_json::json!({
-                    "kind": kind_of(&e).as_str(), "message": message, "exit_code": 125
-                });
-                let _ = emit(&Event::Error { error });
-            } else if json {
-                let value = serde_json::json!({
-                    "error": { "kind": kind_of(&e).as_str(), "message": message, "exit_code": 125 }
-                });
-                let _ = ctx.printer.data(value);
-            }
-            eprintln!("{} {message}", console::style("error:").red().bold());
-            Ok(125)
-        }
-    }
+/// Every failure here is exec's 125 (`main_entry` says so to the printer).
+pub async fn run(ctx: &Context, args: ExecArgs) -> anyhow::Result<i32> {
+    let plan = plan(ctx, args)?;
+    execute(ctx, plan).await
 }
 
 /// Resolves the sandbox (starting or resuming it), records the activity beside the exec, and
@@ -438,12 +323,11 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         {
             // The engine's runtime could not even start dsbx's helper: at the pids limit its
             // own fork fails, and all it says is this.
-            eprintln!(
-                "{} sandbox {id} could not start a new process, as when it is at its process \
+            ctx.printer.problem(format!(
+                "sandbox {id} could not start a new process, as when it is at its process \
                  limit (`--pids`) because something in it keeps forking: `dsbx kill {id}` ends it; \
-                 recreate it with a higher `dsbx init --pids N` if its work needs more",
-                console::style("error:").red().bold()
-            );
+                 recreate it with a higher `dsbx init --pids N` if its work needs more"
+            ));
         }
         if flags.background {
             return background_result(plan.json, &sink, outcome, ctx);
@@ -753,15 +637,7 @@ impl Sink {
             buf.extend_from_slice(&bytes[..bytes.len().min(room)]);
             return Ok(());
         }
-        if stream == 0 {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()
-        } else {
-            let mut err = std::io::stderr().lock();
-            err.write_all(bytes)?;
-            err.flush()
-        }
+        passthrough(stream, bytes)
     }
 
     /// Sends held engine text where it belongs; returns the exit code, with plain docker exec's
@@ -839,9 +715,7 @@ enum Event<'a> {
         oom_killed: bool,
         duration_ms: u64,
     },
-    Error {
-        error: serde_json::Value,
-    },
+    // The `error` event is the printer's (`Printer::error_events`): a failure is rendered once.
 }
 
 /// A chunk of output: `data` when it is UTF-8 text, else `data_base64`.
@@ -857,9 +731,26 @@ struct Output<'a> {
 fn emit(event: &Event<'_>) -> std::io::Result<()> {
     let mut line = serde_json::to_vec(event).map_err(std::io::Error::other)?;
     line.push(b'\n');
-    let mut out = std::io::stdout().lock();
-    out.write_all(&line)?;
-    out.flush()
+    passthrough(STDOUT, &line)
+}
+
+/// Stream numbers of the command's output (as in [`Tap::chunk`]).
+const STDOUT: usize = 0;
+const STDERR: usize = 1;
+
+/// The one place the command's own bytes leave dsbx, live and as they are: its stdout to dsbx's
+/// stdout, its stderr to dsbx's stderr (`--stream`'s event lines go the same way). This is not
+/// rendering, so it does not go through the printer, which renders only dsbx's own words.
+fn passthrough(stream: usize, bytes: &[u8]) -> std::io::Result<()> {
+    if stream == STDOUT {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    } else {
+        let mut err = std::io::stderr().lock();
+        err.write_all(bytes)?;
+        err.flush()
+    }
 }
 
 /// `--stream`'s output events. An incomplete UTF-8 character at the end of a chunk waits for
@@ -1134,9 +1025,8 @@ async fn forward_input(mut input: crate::engine::exec::InputSink) {
 fn background_result(json: bool, sink: &Sink, code: i32, ctx: &Context) -> anyhow::Result<i32> {
     if code != 0 {
         // The helper could not start it: its message goes to stderr.
-        let mut err = std::io::stderr().lock();
-        err.write_all(&sink.err)?;
-        err.write_all(&sink.out)?;
+        passthrough(STDERR, &sink.err)?;
+        passthrough(STDERR, &sink.out)?;
         return Ok(code);
     }
     let (pid, log) = background_report(&sink.out)?;
@@ -1344,11 +1234,7 @@ async fn run_tty(
         tokio::select! {
             frame = output.next() => match frame {
                 Some(Ok(bollard::container::LogOutput::StdIn { .. })) => {}
-                Some(Ok(frame)) => {
-                    let mut out = std::io::stdout().lock();
-                    out.write_all(&frame.into_bytes())?;
-                    out.flush()?;
-                }
+                Some(Ok(frame)) => passthrough(STDOUT, &frame.into_bytes())?,
                 Some(Err(e)) => return Err(via.fail(ctx, id, e, "reading the terminal").await),
                 None => break via.exit_code(ctx, id).await?,
             },
@@ -1371,69 +1257,6 @@ mod tests {
 
     fn w(words: &[&str]) -> Vec<String> {
         words.iter().map(|s| s.to_string()).collect()
-    }
-
-    fn longs() -> Vec<String> {
-        Trailing::command()
-            .get_arguments()
-            .filter_map(|a| a.get_long().map(str::to_string))
-            .collect()
-    }
-
-    #[test]
-    fn rule3_shell_string_then_flags() {
-        let s = split_command(
-            &w(&["npm test", "--cwd", "/app", "-e", "CI=1"]),
-            false,
-            &longs(),
-        );
-        assert_eq!(s.command, w(&["npm test"]));
-        assert_eq!(s.trailing, w(&["--cwd", "/app", "-e", "CI=1"]));
-        assert!(s.shell_string);
-        let t = Trailing::try_parse_from(&s.trailing).unwrap();
-        assert_eq!(t.flags.cwd.as_deref(), Some("/app"));
-        assert_eq!(t.flags.env, w(&["CI=1"]));
-    }
-
-    #[test]
-    fn rule3_rejects_non_flags() {
-        let s = split_command(&w(&["echo hi", "there"]), false, &longs());
-        assert!(s.shell_string);
-        assert!(Trailing::try_parse_from(&s.trailing).is_err());
-    }
-
-    #[test]
-    fn rule4_word_then_long_flag() {
-        let s = split_command(&w(&["pwd", "--cwd", "/tmp"]), false, &longs());
-        assert_eq!(s.command, w(&["pwd"]));
-        assert_eq!(s.trailing, w(&["--cwd", "/tmp"]));
-        let s = split_command(&w(&["pwd", "--timeout=5"]), false, &longs());
-        assert_eq!(s.command, w(&["pwd"]));
-        let s = split_command(&w(&["ls", "--json"]), false, &longs());
-        assert_eq!(s.command, w(&["ls"]));
-    }
-
-    #[test]
-    fn rule5_everything_is_the_command() {
-        for words in [
-            &["sed", "-i", "s/a/b/", "f"][..],
-            &["ls", "-la"],
-            &["grep", "-e", "x", "f"],
-            &["ls", "--color=never"],
-            &["git", "log", "--cwd", "x"],
-        ] {
-            let s = split_command(&w(words), false, &longs());
-            assert_eq!(s.command, w(words));
-            assert!(s.trailing.is_empty());
-        }
-    }
-
-    #[test]
-    fn rule2_dashdash_ends_flags() {
-        let s = split_command(&w(&["pwd", "--cwd", "/tmp"]), true, &longs());
-        assert_eq!(s.command, w(&["pwd", "--cwd", "/tmp"]));
-        let s = split_command(&w(&["echo a", "--cwd"]), true, &longs());
-        assert_eq!(s.command, w(&["echo a", "--cwd"]));
     }
 
     #[test]

@@ -21,7 +21,6 @@ use crate::transfer::{
 };
 use anyhow::bail;
 use serde::Serialize;
-use std::io::Write;
 
 /// `files edit` holds the file in memory; larger ones are refused.
 const EDIT_LIMIT: i64 = 64 * 1024 * 1024;
@@ -137,9 +136,7 @@ async fn ls(ctx: &Context, args: FilesLsArgs) -> anyhow::Result<i32> {
         ctx.printer
             .json_value(&serde_json::json!({ "path": args.path, "entries": entries }))?;
     } else {
-        let mut out = std::io::stdout().lock();
-        out.write_all(&listing)?;
-        out.flush()?;
+        ctx.printer.data_bytes(&listing)?;
     }
     Ok(0)
 }

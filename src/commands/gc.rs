@@ -17,6 +17,7 @@ use super::Context;
 use crate::cli::GcArgs;
 use crate::engine::networks::ManagedNetwork;
 use crate::error::{one_line, usage};
+use crate::output::shown;
 use crate::resolve::Target;
 use crate::sandbox::{ContainerState, Sandbox, format_time, parse_time};
 use crate::state::{Record, State};
@@ -41,6 +42,50 @@ pub enum What {
     Snapshot,
 }
 
+/// Why gc removes something (`reason` in its `--json`, snake_case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Its deadline passed.
+    Expired,
+    /// The container is in Docker's `dead` state.
+    Dead,
+    /// Its `dsbx init` died while creating it.
+    Abandoned,
+    /// Created longer ago than `--older-than`.
+    OlderThan,
+    /// Untouched for longer than `--idle`.
+    Idle,
+    /// A record whose container is gone.
+    ContainerGone,
+    /// An isolated network whose sandbox is gone.
+    SandboxGone,
+    /// A snapshot older than `[snapshots] keep`.
+    OlderThanKeep,
+    /// A fork's snapshot that no sandbox uses.
+    ForkUnused,
+    /// A snapshot's intermediate commit, left behind.
+    CommitLeftBehind,
+}
+
+impl Reason {
+    /// The word `--json` uses, for the text lines too.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Expired => "expired",
+            Reason::Dead => "dead",
+            Reason::Abandoned => "abandoned",
+            Reason::OlderThan => "older_than",
+            Reason::Idle => "idle",
+            Reason::ContainerGone => "container_gone",
+            Reason::SandboxGone => "sandbox_gone",
+            Reason::OlderThanKeep => "older_than_keep",
+            Reason::ForkUnused => "fork_unused",
+            Reason::CommitLeftBehind => "commit_left_behind",
+        }
+    }
+}
+
 /// One thing gc decided to remove, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Action {
@@ -48,11 +93,29 @@ pub struct Action {
     /// The sandbox id, or the network's name.
     pub id: String,
     pub scope: Option<String>,
-    /// expired, dead, abandoned, older_than, idle, container_gone, sandbox_gone
-    pub reason: &'static str,
+    pub reason: Reason,
     /// The deadline that passed, the creation or the last activity the reason refers to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
+}
+
+impl Action {
+    /// One line for the question before removing: what, which, why.
+    fn described(&self) -> String {
+        let what = match self.kind {
+            What::Sandbox => "sandbox",
+            What::Record => "record",
+            What::Network => "network",
+            What::Snapshot => "snapshot",
+        };
+        let scope = self.scope.as_deref().unwrap_or("-");
+        format!(
+            "{what} {}  (scope {}, {})",
+            shown(&self.id),
+            shown(scope),
+            self.reason.as_str()
+        )
+    }
 }
 
 /// The options that widen what counts as garbage.
@@ -127,9 +190,9 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
                     id: id.clone(),
                     scope: Some(r.scope.clone()),
                     reason: if r.creating {
-                        "abandoned"
+                        Reason::Abandoned
                     } else {
-                        "container_gone"
+                        Reason::ContainerGone
                     },
                     since: None,
                 },
@@ -152,12 +215,12 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     // `creating` now, its process gone before this read, is abandoned.
     let abandoned: Vec<String> = targets
         .iter()
-        .filter(|(a, _)| a.reason == "abandoned")
+        .filter(|(a, _)| a.reason == Reason::Abandoned)
         .map(|(a, _)| a.id.clone())
         .collect();
     if !abandoned.is_empty() {
         let confirmed = ctx.store.still_abandoned(&abandoned)?;
-        targets.retain(|(a, _)| a.reason != "abandoned" || confirmed.contains(&a.id));
+        targets.retain(|(a, _)| a.reason != Reason::Abandoned || confirmed.contains(&a.id));
     }
     let orphans: Vec<(Action, String)> =
         orphan_networks(&networks, &live, &state, &targets, scope, now)
@@ -167,7 +230,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
                     kind: What::Network,
                     id: n.name.clone(),
                     scope: n.scope.clone(),
-                    reason: "sandbox_gone",
+                    reason: Reason::SandboxGone,
                     since: None,
                 };
                 (action, n.id.clone())
@@ -180,6 +243,14 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         .chain(orphans.into_iter().map(|(a, id)| (a, Removal::Network(id))))
         .collect();
 
+    // The rules that widen what goes, or where, are asked about on a terminal.
+    let widened = rules.older_than.is_some() || rules.idle.is_some() || args.all_scopes;
+    if widened && !args.dry_run && !args.yes {
+        let shown: Vec<String> = targets.iter().map(|(a, _)| a.described()).collect();
+        if !ctx.printer.confirm_removal(&shown) {
+            return Err(anyhow::anyhow!("nothing removed: not confirmed"));
+        }
+    }
     let mut removed: Vec<Action> = Vec::new();
     let mut errors: Vec<(Action, String)> = Vec::new();
     if args.dry_run {
@@ -236,7 +307,8 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         };
     report(ctx, &removed, &errors, args.dry_run)?;
     if let Some(m) = &snapshots_failed {
-        eprintln!("error: could not look at snapshots: {m}");
+        ctx.printer
+            .problem(format!("could not look at snapshots: {m}"));
     }
     Ok(if errors.is_empty() && snapshots_failed.is_none() {
         0
@@ -271,7 +343,7 @@ pub fn judge(
     rules: &Rules,
     now: DateTime<Utc>,
 ) -> Option<Action> {
-    let action = |reason: &'static str, since: Option<DateTime<Utc>>| Action {
+    let action = |reason: Reason, since: Option<DateTime<Utc>>| Action {
         kind: What::Sandbox,
         id: s.id.clone(),
         scope: Some(s.scope.clone()),
@@ -279,7 +351,7 @@ pub fn judge(
         since: since.map(format_time),
     };
     match s.state {
-        ContainerState::Dead => return Some(action("dead", None)),
+        ContainerState::Dead => return Some(action(Reason::Dead, None)),
         ContainerState::Removing => return None,
         _ => {}
     }
@@ -288,24 +360,24 @@ pub fn judge(
     if let Some(r) = record.filter(|r| r.creating) {
         return r
             .abandoned(now)
-            .then(|| action("abandoned", Some(r.created_at)));
+            .then(|| action(Reason::Abandoned, Some(r.created_at)));
     }
     if let Known::At(Some(d)) = deadline
         && d <= now
     {
-        return Some(action("expired", Some(d)));
+        return Some(action(Reason::Expired, Some(d)));
     }
     let created = s.created_at().or(record.map(|r| r.created_at));
     if let (Some(limit), Some(created)) = (rules.older_than, created)
         && older(created, limit, now)
     {
-        return Some(action("older_than", Some(created)));
+        return Some(action(Reason::OlderThan, Some(created)));
     }
     let last = crate::activity::last_activity(Some(s), record, activity);
     if let (Some(limit), Some(last)) = (rules.idle, last)
         && older(last, limit, now)
     {
-        return Some(action("idle", Some(last)));
+        return Some(action(Reason::Idle, Some(last)));
     }
     None
 }
@@ -373,20 +445,22 @@ fn describe(a: &Action) -> String {
         What::Snapshot => "snapshot",
     };
     let why = match (a.reason, &a.since) {
-        ("expired", Some(t)) => format!("deadline passed at {t}"),
-        ("dead", _) => "container in Docker's dead state".into(),
-        ("older_than", Some(t)) => format!("created at {t}, older than --older-than"),
-        ("idle", Some(t)) => format!("last active at {t}, idle longer than --idle"),
-        ("container_gone", _) => "its container is gone".into(),
-        ("abandoned", Some(t)) => format!("its `dsbx init` died while creating it at {t}"),
-        ("abandoned", None) => "its `dsbx init` died while creating it".into(),
-        ("sandbox_gone", _) => "its sandbox is gone".into(),
-        ("older_than_keep", Some(t)) => format!("created at {t}, older than [snapshots] keep"),
-        ("fork_unused", Some(t)) => format!("a fork's snapshot of {t} that no sandbox uses"),
-        ("commit_left_behind", Some(t)) => {
+        (Reason::Expired, Some(t)) => format!("deadline passed at {t}"),
+        (Reason::Dead, _) => "container in Docker's dead state".into(),
+        (Reason::OlderThan, Some(t)) => format!("created at {t}, older than --older-than"),
+        (Reason::Idle, Some(t)) => format!("last active at {t}, idle longer than --idle"),
+        (Reason::ContainerGone, _) => "its container is gone".into(),
+        (Reason::Abandoned, Some(t)) => format!("its `dsbx init` died while creating it at {t}"),
+        (Reason::Abandoned, None) => "its `dsbx init` died while creating it".into(),
+        (Reason::SandboxGone, _) => "its sandbox is gone".into(),
+        (Reason::OlderThanKeep, Some(t)) => {
+            format!("created at {t}, older than [snapshots] keep")
+        }
+        (Reason::ForkUnused, Some(t)) => format!("a fork's snapshot of {t} that no sandbox uses"),
+        (Reason::CommitLeftBehind, Some(t)) => {
             format!("a snapshot's intermediate commit of {t}, left behind")
         }
-        (other, _) => other.to_string(),
+        (other, _) => other.as_str().to_string(),
     };
     format!("{what} {} ({why})", a.id)
 }
@@ -407,7 +481,8 @@ fn report(
             "dry_run": dry_run,
         }))?;
         for (a, m) in errors {
-            eprintln!("error: could not remove {}: {m}", describe(a));
+            ctx.printer
+                .problem(format!("could not remove {}: {m}", describe(a)));
         }
         return Ok(());
     }
@@ -422,11 +497,8 @@ fn report(
         }
     }
     for (a, m) in errors {
-        if tty {
-            eprintln!("error: could not remove {}: {m}", describe(a));
-        } else {
-            eprintln!("{} error: could not remove {}: {m}", stamp(), describe(a));
-        }
+        ctx.printer
+            .problem(format!("could not remove {}: {m}", describe(a)));
     }
     if tty && !ctx.printer.quiet {
         let count = |k: What| removed.iter().filter(|a| a.kind == k).count();
@@ -442,9 +514,10 @@ fn report(
             }
         );
         if removed.is_empty() && errors.is_empty() {
-            eprintln!("nothing to clean up in scope `{}`", ctx.scope);
+            ctx.printer
+                .note(format!("nothing to clean up in scope `{}`", ctx.scope));
         } else {
-            eprintln!("{summary}");
+            ctx.printer.note(summary);
         }
     }
     Ok(())
@@ -505,7 +578,7 @@ mod tests {
             judge(&stopped, None, past, None, &none, now)
                 .unwrap()
                 .reason,
-            "expired"
+            Reason::Expired
         );
         assert!(judge(&running, None, past, None, &none, now).is_some());
         // Not yet, never, or unknown: kept.
@@ -518,7 +591,7 @@ mod tests {
             judge(&dead, None, Known::Unknown, None, &none, now)
                 .unwrap()
                 .reason,
-            "dead"
+            Reason::Dead
         );
         // --older-than and --idle (idle from creation without a recorded activity).
         let older = Rules {
@@ -529,7 +602,7 @@ mod tests {
             judge(&stopped, None, future, None, &older, now)
                 .unwrap()
                 .reason,
-            "older_than"
+            Reason::OlderThan
         );
         let idle = Rules {
             older_than: None,
@@ -539,7 +612,7 @@ mod tests {
             judge(&stopped, None, future, None, &idle, now)
                 .unwrap()
                 .reason,
-            "idle"
+            Reason::Idle
         );
         let mut active = record(now - hour, Some(now + hour));
         active.last_activity = Some(now - TimeDelta::minutes(5));

@@ -115,7 +115,8 @@ pub async fn run(ctx: &Context, args: crate::cli::GetHostArgs) -> anyhow::Result
     }
     match answer {
         Some(Answer::No(why)) => {
-            eprintln!("{} does not answer: {why}", host.url);
+            ctx.printer
+                .reason(format!("{} does not answer: {why}", host.url));
             Ok(1)
         }
         _ => Ok(0),

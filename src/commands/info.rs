@@ -145,7 +145,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         template: sandbox.template().map(str::to_string),
         user: sandbox.user().to_string(),
         status: crate::view::status(&sandbox, record, in_force, now).to_string(),
-        state: format!("{:?}", sandbox.state).to_lowercase(),
+        state: sandbox.state.as_str().to_string(),
         health: sandbox.health.clone(),
         tracked: record.is_some(),
         created_at: sandbox

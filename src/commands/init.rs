@@ -568,9 +568,34 @@ async fn create_steps(
         .await
         .map_err(|e| taken_port_hint(e, plan))?;
     cancel.check()?;
+    if let (Some(dir), Some(_)) = (&plan.workdir, &helper) {
+        give_workdir(engine, id, &plan.user_label, dir).await?;
+    }
     record(ctx, plan, id, false)?;
     if let Some(limit) = plan.wait_healthy {
         super::health::wait_healthy(ctx, engine, id, limit, cancel).await?;
+    }
+    Ok(())
+}
+
+/// A `--workdir` the engine had to create is root's: the helper gives it to the sandbox's user
+/// before anything of the user's runs (see `helper::workdir`).
+async fn give_workdir(engine: &Engine, id: &str, user: &str, dir: &str) -> anyhow::Result<()> {
+    let cmd = [
+        helper_volume::HELPER_PATH,
+        "__helper",
+        "own-workdir",
+        user,
+        dir,
+    ];
+    let cmd = cmd.iter().map(|w| w.to_string()).collect();
+    // The engine's exec path: the channel serves only the roles commands need later.
+    let out = engine.run_captured(id, cmd, "0").await?;
+    if out.code != 0 {
+        anyhow::bail!(
+            "giving the working directory {dir} to {user}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 use super::Context;
 use crate::cli::KillArgs;
 use crate::error::{kind_of, one_line};
+use crate::output::shown;
 use crate::resolve::{Target, resolve_many};
 use futures_util::future::join_all;
 
@@ -31,6 +32,10 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
             }
         }
         targets.extend(live.into_iter().map(Target::Live));
+        let shown: Vec<String> = targets.iter().map(described).collect();
+        if !args.yes && !ctx.printer.confirm_removal(&shown) {
+            return Err(anyhow::anyhow!("nothing removed: not confirmed"));
+        }
     } else {
         for (query, result) in args
             .ids
@@ -84,10 +89,11 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
     }
     // Errors print even under --quiet; the exit code says the worst that happened.
     for (_, e) in &unknown {
-        eprintln!("error: {}", one_line(e));
+        ctx.printer.problem(one_line(e));
     }
     for (id, e) in &failed {
-        eprintln!("error: could not remove {id}: {}", one_line(e));
+        ctx.printer
+            .problem(format!("could not remove {id}: {}", one_line(e)));
     }
     Ok(if !failed.is_empty() {
         // An engine that did not answer (or refused) is exit 4, as for every other command.
@@ -104,6 +110,16 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
     } else {
         0
     })
+}
+
+/// One line naming a sandbox about to be removed: id, name, scope.
+pub fn described(target: &Target) -> String {
+    let (id, name, scope) = match target {
+        Target::Live(s) => (&s.id, &s.name, &s.scope),
+        Target::Missing { id, record } => (id, &record.name, &record.scope),
+    };
+    let name = if name.is_empty() { "-" } else { name };
+    format!("{id}  {}  (scope {})", shown(name), shown(scope))
 }
 
 /// After sandboxes were removed: the reverse proxy, when one runs, forgets their addresses so

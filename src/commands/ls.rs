@@ -126,7 +126,7 @@ pub fn rows(
                 scope: s.scope.clone(),
                 image: s.image.clone(),
                 status: status.to_string(),
-                state: Some(format!("{:?}", s.state).to_lowercase()),
+                state: Some(s.state.as_str().to_string()),
                 created_at: created.map(format_time),
                 created,
                 health: s.health.clone(),

@@ -7,11 +7,9 @@ use anyhow::Context as _;
 use std::path::PathBuf;
 
 /// Needs no config, scope, state or engine.
-pub fn run(printer: &Printer, args: &ManArgs) -> i32 {
-    match write_pages(args) {
-        Ok((dir, written)) => report(printer, &dir, &written),
-        Err(e) => printer.error(&e),
-    }
+pub fn run(printer: &Printer, args: &ManArgs) -> anyhow::Result<i32> {
+    let (dir, written) = write_pages(args)?;
+    report(printer, &dir, &written)
 }
 
 fn write_pages(args: &ManArgs) -> anyhow::Result<(PathBuf, Vec<PathBuf>)> {
@@ -39,28 +37,21 @@ fn default_dir() -> anyhow::Result<PathBuf> {
     Ok(base.data_local_dir().join("man").join("man1"))
 }
 
-fn report(printer: &Printer, dir: &std::path::Path, written: &[PathBuf]) -> i32 {
-    let result = if printer.json {
+fn report(printer: &Printer, dir: &std::path::Path, written: &[PathBuf]) -> anyhow::Result<i32> {
+    if printer.json {
         printer.json_value(&serde_json::json!({
             "dir": dir,
             "pages": written,
-        }))
+        }))?;
     } else {
-        written
-            .iter()
-            .try_for_each(|path| printer.data(path.display().to_string()))
-    };
-    match result {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return 0,
-        Err(e) => {
-            return printer.error(&anyhow::Error::new(e).context("printing the pages written"));
+        for path in written {
+            printer.data(path.display().to_string())?;
         }
-        Ok(()) => {}
     }
     printer.note(format!(
         "wrote {} man pages into {}; try `man dsbx-init`",
         written.len(),
         dir.display()
     ));
-    0
+    Ok(0)
 }

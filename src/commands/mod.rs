@@ -7,6 +7,7 @@ mod doctor;
 mod download;
 pub mod egress;
 mod exec;
+mod exec_words;
 mod files;
 mod fork;
 mod gc;
@@ -36,7 +37,7 @@ use crate::engine::Engine;
 use crate::error::{Kind, is_broken_pipe};
 use crate::output::Printer;
 use crate::state::StateStore;
-use clap::{CommandFactory, FromArgMatches};
+use clap::Parser;
 use std::ffi::OsString;
 use tokio::sync::OnceCell;
 
@@ -132,28 +133,30 @@ pub fn main_entry() -> i32 {
     if let Some(topic) = crate::help_topics::requested(&args) {
         return print_topic(topic);
     }
-    let exec_invocation = is_exec_invocation(&args);
-    let matches = match Cli::command().try_get_matches_from(&args) {
-        Ok(m) => m,
-        Err(e) => return clap_error(e, &args, exec_invocation),
-    };
-    let cli = match Cli::from_arg_matches(&matches) {
+    let cli = match parse(&args) {
         Ok(cli) => cli,
-        Err(e) => return clap_error(e, &args, exec_invocation),
+        Err(Unparsed::Clap(e)) => {
+            let exec_invocation = exec_words::subcommand_word(&args).as_deref() == Some("exec");
+            return clap_error(e, &args, exec_invocation);
+        }
+        Err(Unparsed::Rules(e)) => {
+            let json = exec_words::json_requested(&args);
+            let printer = Printer::new(json, false, crate::output::ColorChoice::Auto);
+            return printer.error_exiting(&e, 125);
+        }
     };
     if let Command::Helper(helper) = cli.command {
         return crate::helper::run(helper.args);
     }
-    let printer = Printer::new(
-        cli.global.json,
-        cli.global.quiet,
-        cli.global.verbose,
-        cli.global.color,
-    );
+    let exec_invocation = matches!(cli.command, Command::Exec(_));
+    crate::verbose::init(cli.global.verbosity(), cli.global.quiet);
+    let printer = Printer::new(cli.global.json, cli.global.quiet, cli.global.color);
     // gc off a terminal (cron) writes a log: its fatal error is a timestamped line too.
     let printer = printer.clone().stamping_errors(
         matches!(cli.command, Command::Gc(_)) && !printer.stdout_is_terminal() && !cli.global.json,
     );
+    // exec --stream's stdout is events: its fatal error is one too.
+    let printer = printer.error_events(matches!(&cli.command, Command::Exec(e) if e.flags.stream));
     let failure_code = |kind: Kind| {
         if exec_invocation {
             125
@@ -161,24 +164,21 @@ pub fn main_entry() -> i32 {
             kind.exit_code()
         }
     };
-    // These two need no config, scope or state: completions print a script, and doctor reports
-    // a broken config or state directory instead of stopping at it.
-    match &cli.command {
-        Command::Completions(a) => return completions::run(&printer, a),
-        Command::Man(a) => return man::run(&printer, a),
-        Command::Doctor => return doctor::main(&cli.global, &printer),
-        _ => {}
-    }
-    let context = match build_context(cli.global.clone(), printer.clone()) {
-        Ok(ctx) => ctx,
-        Err(e) => return printer.error_exiting(&e, failure_code(crate::error::kind_of(&e))),
-    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let exec_matches = matches.subcommand_matches("exec").cloned();
-    let result = runtime.block_on(run(&context, cli.command, exec_matches, &args));
+    // These need no config, scope or state: completions print a script, man writes pages, and
+    // doctor reports a broken config or state directory instead of stopping at it.
+    let result = match cli.command {
+        Command::Completions(a) => completions::run(&printer, &a),
+        Command::Man(a) => man::run(&printer, &a),
+        Command::Doctor => runtime.block_on(doctor::run(&cli.global, &printer)),
+        command => match build_context(cli.global.clone(), printer.clone()) {
+            Ok(context) => runtime.block_on(run(&context, command)),
+            Err(e) => Err(e),
+        },
+    };
     match result {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => 0,
@@ -199,6 +199,30 @@ fn print_topic(topic: &crate::help_topics::Topic) -> i32 {
     }
 }
 
+/// Why argv did not make a command line.
+enum Unparsed {
+    /// Clap refused it (or was asked for help or the version).
+    Clap(clap::Error),
+    /// Exec's words broke the contract's rules (a usage error, exit 125).
+    Rules(anyhow::Error),
+}
+
+/// Parses argv; for `exec`, applies the contract's rules to the command words and parses again
+/// with the dsbx flags found after the command moved before it, so clap alone reads every flag.
+fn parse(args: &[OsString]) -> Result<Cli, Unparsed> {
+    let cli = Cli::try_parse_from(args).map_err(Unparsed::Clap)?;
+    let Command::Exec(exec) = &cli.command else {
+        return Ok(cli);
+    };
+    let n = exec.command.len();
+    let split = exec_words::split_command(&exec.command, exec_words::after_dashdash(args, n))
+        .map_err(Unparsed::Rules)?;
+    if split.trailing.is_empty() {
+        return Ok(cli);
+    }
+    Cli::try_parse_from(exec_words::reordered(args, n, &split)).map_err(Unparsed::Clap)
+}
+
 fn build_context(global: GlobalArgs, printer: Printer) -> anyhow::Result<Context> {
     let config = Config::load(global.config.as_deref())?;
     let scope = crate::scope::resolve(global.scope.as_deref(), &config)?;
@@ -213,15 +237,10 @@ fn build_context(global: GlobalArgs, printer: Printer) -> anyhow::Result<Context
     })
 }
 
-async fn run(
-    ctx: &Context,
-    command: Command,
-    exec_matches: Option<clap::ArgMatches>,
-    args: &[OsString],
-) -> anyhow::Result<i32> {
+async fn run(ctx: &Context, command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Init(a) => init::run(ctx, a).await,
-        Command::Exec(a) => exec::run(ctx, a, exec_matches.as_ref(), args).await,
+        Command::Exec(a) => exec::run(ctx, a).await,
         Command::Upload(a) => upload::run(ctx, a).await,
         Command::Download(a) => download::run(ctx, a).await,
         Command::Cp(a) => cp::run(ctx, a).await,
@@ -248,22 +267,6 @@ async fn run(
     }
 }
 
-/// Global flags that take a value, so the subcommand word can be found without clap.
-const GLOBAL_VALUE_FLAGS: &[&str] = &["--color", "--config", "--docker-host", "--scope"];
-
-/// Whether argv names the `exec` subcommand: its failures all exit 125, clap's own included.
-fn is_exec_invocation(args: &[OsString]) -> bool {
-    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
-    while let Some(word) = words.next() {
-        if GLOBAL_VALUE_FLAGS.contains(&word.as_ref()) {
-            words.next();
-        } else if !word.starts_with('-') {
-            return word == "exec";
-        }
-    }
-    false
-}
-
 fn clap_error(err: clap::Error, args: &[OsString], exec_invocation: bool) -> i32 {
     use clap::error::ErrorKind;
     if matches!(
@@ -286,32 +289,22 @@ fn clap_error(err: clap::Error, args: &[OsString], exec_invocation: bool) -> i32
     {
         return usage_line(&line, args);
     }
-    if args.iter().any(|a| a == "--json") {
-        let message = err.kind().to_string();
-        let detail = err.to_string();
-        let first = detail
-            .lines()
-            .next()
-            .unwrap_or(&message)
-            .trim_start_matches("error: ");
-        let value = serde_json::json!({
-            "error": { "kind": "usage", "message": first, "exit_code": if exec_invocation { 125 } else { 2 } }
-        });
-        println!("{value}");
-    }
-    let _ = err.print();
-    if exec_invocation { 125 } else { 2 }
+    let code = if exec_invocation { 125 } else { 2 };
+    let printer = Printer::new(
+        exec_words::json_requested(args),
+        false,
+        crate::output::ColorChoice::Auto,
+    );
+    printer.clap_error(&err, code)
 }
 
 /// A usage error of dsbx's own wording before any command runs: one line on stderr (and the
 /// `--json` object), exit 2.
 fn usage_line(line: &str, args: &[OsString]) -> i32 {
-    if args.iter().any(|a| a == "--json") {
-        let value = serde_json::json!({
-            "error": { "kind": "usage", "message": line, "exit_code": 2 }
-        });
-        println!("{value}");
-    }
-    eprintln!("{} {line}", console::style("error:").red().bold());
-    2
+    let printer = Printer::new(
+        exec_words::json_requested(args),
+        false,
+        crate::output::ColorChoice::Auto,
+    );
+    printer.error_exiting(&crate::error::usage(line.to_string()), 2)
 }

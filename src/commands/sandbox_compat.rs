@@ -19,6 +19,7 @@ pub async fn run(ctx: &Context, args: SandboxCommand) -> anyhow::Result<i32> {
                 ids: vec![a.id],
                 all: false,
                 all_scopes: false,
+                yes: false,
             };
             super::kill::run(ctx, args).await
         }

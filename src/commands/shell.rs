@@ -5,7 +5,6 @@
 use super::Context;
 use crate::cli::{ExecArgs, ExecFlags, ShellArgs};
 use crate::error::usage;
-use std::ffi::OsString;
 use std::io::IsTerminal;
 
 /// Runs in the sandbox: the login shell of whoever it runs as, if it can run, else /bin/sh.
@@ -30,10 +29,6 @@ pub async fn run(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
         id: args.id.clone(),
         command: vec![LOGIN_SHELL.to_string()],
     };
-    // The words follow `--`: exec takes them whole, as the command.
-    let argv: Vec<OsString> = ["dsbx", "exec", "--", LOGIN_SHELL]
-        .iter()
-        .map(OsString::from)
-        .collect();
-    super::exec::run(ctx, exec, None, &argv).await
+    // One word: exec runs it through /bin/sh -c.
+    super::exec::run(ctx, exec).await
 }

@@ -459,7 +459,7 @@ pub async fn collect_garbage(
                 .get(crate::labels::SCOPE)
                 .cloned()
                 .unwrap_or_default(),
-            reason: "commit_left_behind",
+            reason: super::gc::Reason::CommitLeftBehind,
             created_at: format_time(made),
         };
         if dry_run {
@@ -494,11 +494,14 @@ pub async fn collect_garbage(
         &|id| used.contains(id),
         Utc::now(),
     );
-    for (s, reason) in garbage {
+    for (s, unused) in garbage {
         let c = Collected {
             name: s.name.clone(),
             scope: s.scope.clone(),
-            reason,
+            reason: match unused {
+                rules::Unused::OlderThanKeep => super::gc::Reason::OlderThanKeep,
+                rules::Unused::ForkUnused => super::gc::Reason::ForkUnused,
+            },
             created_at: format_time(s.created_at),
         };
         if dry_run {
@@ -519,6 +522,6 @@ pub async fn collect_garbage(
 pub struct Collected {
     pub name: String,
     pub scope: String,
-    pub reason: &'static str,
+    pub reason: super::gc::Reason,
     pub created_at: String,
 }

@@ -10,6 +10,7 @@ use futures_util::{Stream, StreamExt};
 
 impl Engine {
     /// Extracts a tar held in memory (small things: the deadline file) under `dir`.
+    #[tracing::instrument(level = "info", skip_all, fields(container = %container))]
     pub async fn upload_tar(&self, container: &str, dir: &str, tar: Vec<u8>) -> anyhow::Result<()> {
         // In chunks, so the stall watch sees the engine take them (the helper binary is
         // megabytes; a loaded engine may take longer than one request bound to extract it).
@@ -30,6 +31,7 @@ impl Engine {
     }
 
     /// Extracts a streamed tar under `dir` (which must exist and be a directory).
+    #[tracing::instrument(level = "info", skip_all, fields(container = %container))]
     pub async fn upload_tar_stream(
         &self,
         container: &str,
@@ -66,6 +68,7 @@ impl Engine {
     }
 
     /// A small file's bytes (e.g. `/etc/passwd`, `/.dsbx/deadline`); `None` when it is missing.
+    #[tracing::instrument(level = "info", skip_all, fields(container = %container))]
     pub async fn read_small_file(
         &self,
         container: &str,
@@ -140,6 +143,7 @@ impl RemoteStat {
 impl Engine {
     /// Stats `path` in a container (running, stopped or paused) without reading it. `None` when
     /// the path (or a directory above it) does not exist. A symlink is reported as itself.
+    #[tracing::instrument(level = "info", skip_all, fields(container = %container))]
     pub async fn stat_path(
         &self,
         container: &str,

@@ -53,6 +53,7 @@ pub struct CreateSpec {
 impl Engine {
     /// Every sandbox of `scope` (or of every scope) in one list call; containers whose labels
     /// do not validate are left out (see [`Engine::list_sandboxes_checked`]).
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn list_sandboxes(&self, scope: Option<&str>) -> anyhow::Result<Vec<Sandbox>> {
         Ok(self.list_sandboxes_checked(scope).await?.sandboxes)
     }
@@ -61,6 +62,7 @@ impl Engine {
     /// carry `dsbx.managed=true` but are not dsbx's: labels that do not validate
     /// ([`labels::invalid_reason`]), or an id that more than one container claims. Those are
     /// never acted on; `ls --verbose` says why each was skipped.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn list_sandboxes_checked(&self, scope: Option<&str>) -> anyhow::Result<Listing> {
         let mut label_filters = vec![labels::managed_filter()];
         if let Some(scope) = scope {
@@ -88,6 +90,7 @@ impl Engine {
 
     /// The sandbox with this exact id (checked: a sandbox id, never a path), if its container
     /// exists and its labels validate for that id.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn inspect_sandbox(&self, id: &str) -> anyhow::Result<Option<Sandbox>> {
         if !crate::ids::is_id(id) {
             return Ok(None);
@@ -104,6 +107,7 @@ impl Engine {
         }
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn create_sandbox(&self, spec: &CreateSpec) -> anyhow::Result<String> {
         let mut options =
             CreateContainerOptionsBuilder::new().name(&crate::ids::container_name(&spec.id));
@@ -201,6 +205,7 @@ impl Engine {
 
     /// Starts a container. `container` is a Docker id a checked list or inspect returned (or,
     /// for `init`, the container it just created); `id` names the sandbox in messages.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id, container = %container))]
     pub async fn start_sandbox(&self, container: &str, id: &str) -> anyhow::Result<()> {
         self.docker()
             .start_container(container, None)
@@ -211,6 +216,7 @@ impl Engine {
     /// Removes a container and its anonymous volumes, by the Docker id a checked list or
     /// inspect returned (`init` alone removes its own by the name it gave). A container
     /// already gone is success.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id, container = %container))]
     pub async fn remove_sandbox(&self, container: &str, id: &str) -> anyhow::Result<()> {
         let options = RemoveContainerOptionsBuilder::new()
             .force(true)
@@ -236,6 +242,7 @@ impl Engine {
     /// Sends `signal` to the sandbox's PID 1. `Ok(false)`: it is not running (stopped or
     /// paused meanwhile; the engine's 409), which is no error to a caller that only wants a
     /// running process told.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id, container = %container))]
     pub async fn signal_sandbox(
         &self,
         container: &str,
@@ -250,6 +257,7 @@ impl Engine {
         }
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn pause_sandbox(&self, sandbox: &Sandbox) -> anyhow::Result<()> {
         let id = &sandbox.id;
         self.docker()
@@ -258,6 +266,7 @@ impl Engine {
             .map_err(|e| self.fail_sandbox(e, id, &format!("pausing sandbox {id}")))
     }
 
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn resume_sandbox(&self, sandbox: &Sandbox) -> anyhow::Result<()> {
         let id = &sandbox.id;
         self.docker()
@@ -267,6 +276,7 @@ impl Engine {
     }
 
     /// Makes a sandbox ready for commands: starts a stopped one, resumes a paused one.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn ensure_running(&self, sandbox: &Sandbox) -> anyhow::Result<()> {
         match sandbox.state {
             ContainerState::Running | ContainerState::Restarting => Ok(()),

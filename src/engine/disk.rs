@@ -29,6 +29,7 @@ impl DiskSupport {
 }
 
 impl Engine {
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn disk_support(&self) -> anyhow::Result<DiskSupport> {
         let info = self
             .docker()
@@ -84,6 +85,7 @@ pub struct Limits {
 }
 
 impl Engine {
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn sandbox_limits(&self, id: &str) -> anyhow::Result<Limits> {
         let info = self
             .docker()

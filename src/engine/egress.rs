@@ -41,6 +41,7 @@ impl Engine {
     /// The sandbox's internal network: `internal` (no route out) and with no IPv4 address of the
     /// host's on its bridge (`inhibit_ipv4`), so neither the outside nor the host's services are
     /// reachable from it. Labelled like an `--isolated` network, so `kill` and `gc` remove it.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id, name = %name))]
     pub async fn create_internal_network(
         &self,
         name: &str,
@@ -72,6 +73,7 @@ impl Engine {
 
     /// Creates, fills and starts the proxy container. On failure the caller removes the
     /// internal network, which removes the proxy with it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn start_egress_proxy(&self, spec: &ProxySpec<'_>) -> anyhow::Result<()> {
         let name = proxy_container_name(spec.id);
         let body = ContainerCreateBody {
@@ -142,6 +144,7 @@ impl Engine {
     }
 
     /// Replaces the policy file; the proxy reads it at each new connection.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn write_egress_policy(&self, id: &str, text: &str) -> anyhow::Result<()> {
         let path = POLICY_FILE.trim_start_matches('/');
         let tar = super::archive::tar_of_files(&[(path, 0o644, text.as_bytes())])?;
@@ -149,6 +152,7 @@ impl Engine {
     }
 
     /// The policy file's text; `None` when the sandbox has no proxy.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn read_egress_policy(&self, id: &str) -> anyhow::Result<Option<String>> {
         if self.egress_proxy_id(id).await?.is_none() {
             return Ok(None);
@@ -161,6 +165,7 @@ impl Engine {
 
     /// The proxy container's Docker id and whether it runs, when it exists and its labels say
     /// it is dsbx's proxy for `id`.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn egress_proxy_id(&self, id: &str) -> anyhow::Result<Option<(String, bool)>> {
         match self
             .docker()
@@ -181,6 +186,7 @@ impl Engine {
     }
 
     /// Starts a stopped proxy (a reboot stops it with its sandbox).
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn ensure_egress_proxy_running(&self, id: &str) -> anyhow::Result<()> {
         if let Some((docker_id, false)) = self.egress_proxy_id(id).await? {
             self.docker()
@@ -192,6 +198,7 @@ impl Engine {
     }
 
     /// Removes the proxy of sandbox `id`, by its Docker id, if its labels say it is one.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn remove_egress_proxy(&self, id: &str) -> anyhow::Result<()> {
         let Some((docker_id, _)) = self.egress_proxy_id(id).await? else {
             return Ok(());

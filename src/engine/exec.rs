@@ -42,6 +42,7 @@ const OUTPUT_CAPACITY: usize = 64 << 10;
 
 impl Engine {
     /// Creates and starts an exec in sandbox `id`, attached to its output (and stdin if asked).
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn start_attached(&self, id: &str, spec: &ExecSpec) -> anyhow::Result<Attached> {
         let container = crate::ids::container_name(id);
         let config = ExecConfig {
@@ -87,6 +88,7 @@ impl Engine {
 
     /// The exec's exit code once its stream has ended. The engine can report the process as
     /// still running for a moment after the stream closes, so this polls briefly.
+    #[tracing::instrument(level = "info", skip_all, fields(exec_id = %exec_id))]
     pub async fn exec_exit_code(&self, exec_id: &str) -> anyhow::Result<i64> {
         for attempt in 0..200 {
             let info = self
@@ -99,6 +101,7 @@ impl Engine {
             {
                 return Ok(code);
             }
+            tracing::debug!("retry {attempt}: the engine still reports the command running");
             tokio::time::sleep(Duration::from_millis(if attempt < 20 { 5 } else { 50 })).await;
         }
         Err(anyhow::anyhow!(
@@ -110,6 +113,7 @@ impl Engine {
     /// away under it: a sandbox removed (or stopped) while the command started or ran leaves the
     /// engine's 126, a signal's code or no exec at all, which would read as the command's own
     /// failure; that is a dsbx-side failure (exec's 125) that says what happened.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id, exec_id = %exec_id))]
     pub async fn exit_code_in(&self, id: &str, exec_id: &str) -> anyhow::Result<i64> {
         let code = self.exec_exit_code(exec_id).await;
         let suspect = match &code {
@@ -126,9 +130,11 @@ impl Engine {
     /// (exit 125 for exec, with the sandbox named) instead of whatever broke the command's stream.
     /// The engine can report an exec's end a moment before the container's: it looks three times
     /// over 200 ms, so callers ask only when something already looks wrong.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn gone_under_command(&self, id: &str) -> Option<anyhow::Error> {
         for attempt in 0..3 {
             if attempt > 0 {
+                tracing::info!("retry {attempt}: is sandbox {id} still there?");
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             let gone = match self.inspect_sandbox(id).await {
@@ -154,6 +160,7 @@ impl Engine {
 
     /// The exec's process id as the engine reports it (in the engine host's pid namespace);
     /// `None` until the engine has one (it may not, for a moment after the start).
+    #[tracing::instrument(level = "info", skip_all, fields(exec_id = %exec_id))]
     pub async fn exec_host_pid(&self, exec_id: &str) -> anyhow::Result<Option<i64>> {
         let info = self
             .docker()
@@ -164,6 +171,7 @@ impl Engine {
     }
 
     /// Tells the engine the terminal's size for a `-t` exec.
+    #[tracing::instrument(level = "info", skip_all, fields(exec_id = %exec_id))]
     pub async fn resize_exec(&self, exec_id: &str, width: u16, height: u16) -> anyhow::Result<()> {
         let options = bollard::query_parameters::ResizeExecOptions {
             h: height as i32,
@@ -177,6 +185,7 @@ impl Engine {
 
     /// Runs a short command as `user` to completion and returns its exit code and output. For
     /// dsbx's own helper calls (a tree kill, a port probe, a file operation), not user commands.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn run_captured(
         &self,
         id: &str,
@@ -214,6 +223,7 @@ impl Engine {
     /// upload's tar for the helper's `extract`). Output is read while the input is written, so
     /// neither side can stall the other. A failed `input` stops the stream without closing it
     /// cleanly; the caller knows why from its own side.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn run_with_input<S>(
         &self,
         id: &str,

@@ -22,6 +22,7 @@ pub use crate::helper::HELPER_PATH;
 impl Engine {
     /// The name of a filled helper volume for `binary` (identified by `key`), filling one from a
     /// created, never-started container of `image` when needed.
+    #[tracing::instrument(level = "info", skip_all, fields(image = %image))]
     pub async fn helper_volume(
         &self,
         binary: &Path,

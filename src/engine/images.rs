@@ -10,6 +10,7 @@ pub struct ImageInfo {
 
 impl Engine {
     /// The image's configuration, or `None` when it is not on the engine.
+    #[tracing::instrument(level = "info", skip_all, fields(image = %image))]
     pub async fn image_info(&self, image: &str) -> anyhow::Result<Option<ImageInfo>> {
         match self.docker().inspect_image(image).await {
             Ok(inspect) => {
@@ -98,6 +99,7 @@ impl Engine {
     /// Builds an image from a tar of its context, streamed from `context`. The image is left
     /// untagged; the caller tags it once the build has succeeded, so a failed or interrupted build
     /// never leaves a tag pointing at a half-built image. Returns the image id.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn build_image(
         &self,
         context: impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static,
@@ -152,6 +154,7 @@ impl Engine {
     }
 
     /// Pulls `reference` (a full name with tag or digest), with credentials when given.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn pull_image(
         &self,
         reference: &str,
@@ -212,6 +215,7 @@ impl Engine {
     }
 
     /// Tags an image (`repository:tag`).
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn tag_image(&self, image_id: &str, reference: &str) -> anyhow::Result<()> {
         let (repo, tag) = match reference.rsplit_once(':') {
             Some((r, t)) if !t.contains('/') => (r, t),

@@ -21,6 +21,7 @@ pub struct Stats {
 
 impl Engine {
     /// Whether the sandbox's entrypoint is dsbx's helper (which handles the deadline signal).
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn runs_helper(&self, sandbox: &Sandbox) -> anyhow::Result<bool> {
         let id = &sandbox.id;
         let info = self
@@ -35,6 +36,7 @@ impl Engine {
     }
 
     /// One stats sample (`stream=false`: the engine takes about a second to measure CPU).
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn stats(&self, sandbox: &Sandbox) -> anyhow::Result<Stats> {
         let id = &sandbox.id;
         let options = StatsOptionsBuilder::new().stream(false).build();

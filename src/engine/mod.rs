@@ -81,6 +81,7 @@ impl Engine {
     /// Connects and proves the engine answers with one `_ping` (under a millisecond locally).
     /// No API version is pinned or negotiated: bollard 0.21 sends unversioned paths, which every
     /// engine from 20.10 (API 1.41) to 29 serves at its own version.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn connect(flags: &endpoint::Flags) -> anyhow::Result<Engine> {
         let engine = Engine::unverified(flags)?;
         engine.verify().await?;
@@ -111,6 +112,7 @@ impl Engine {
 
     /// Proves the engine answers: one `_ping` within [`CONNECT_TIMEOUT`], else "unreachable"
     /// (exit 4) naming where the engine was looked for. Requests themselves wait far longer.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify(&self) -> anyhow::Result<()> {
         let bound = if self.endpoint.url.starts_with("ssh://") {
             SSH_CONNECT_TIMEOUT
@@ -126,7 +128,9 @@ impl Engine {
                      is this the Docker API's address?"
                 )))
             }
-            Ok(Err(e)) => Err(self.unreachable(&transport_reason(&e))),
+            Ok(Err(e)) => Err(self
+                .socket_denied(&e)
+                .unwrap_or_else(|| self.unreachable(&transport_reason(&e)))),
             Err(_) => Err(self.unreachable(&format!("no answer within {} s", bound.as_secs()))),
         }
     }
@@ -175,6 +179,29 @@ impl Engine {
         }
     }
 
+    /// The socket refused dsbx for lack of permission (a user outside the `docker` group): say
+    /// that, not "is dockerd running?".
+    fn socket_denied(&self, err: &bollard::errors::Error) -> Option<anyhow::Error> {
+        let path = self.endpoint.url.strip_prefix("unix://")?;
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        while let Some(c) = cause {
+            if c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::PermissionDenied)
+            {
+                let denied = SocketDenied {
+                    path: path.to_string(),
+                };
+                let message = format!("{denied} (the engine from {})", self.endpoint.source);
+                return Some(anyhow::Error::new(denied).context(crate::error::Tagged {
+                    kind: crate::error::Kind::Engine,
+                    message,
+                }));
+            }
+            cause = c.source();
+        }
+        None
+    }
+
     fn unreachable(&self, why: &str) -> anyhow::Error {
         let question = if self.endpoint.url.starts_with("ssh://") {
             "can `ssh HOST docker version` run there without a prompt?"
@@ -220,9 +247,9 @@ impl Engine {
             E::IOError { .. }
             | E::HyperResponseError { .. }
             | E::HyperLegacyError { .. }
-            | E::SocketNotFoundError(_) => {
-                self.unreachable(&format!("{what}: {}", transport_reason(&err)))
-            }
+            | E::SocketNotFoundError(_) => self
+                .socket_denied(&err)
+                .unwrap_or_else(|| self.unreachable(&format!("{what}: {}", transport_reason(&err)))),
             other => anyhow::anyhow!("{what}: {other}"),
         }
     }
@@ -230,6 +257,7 @@ impl Engine {
     /// Like [`fail`](Self::fail) for a call on `container` (a name or id) that the engine
     /// refused: when the container has gone or is being removed meanwhile (a `kill` racing a
     /// `timeout`), that is the answer (exit 3), not the engine's text about a path in it.
+    #[tracing::instrument(level = "info", skip_all, fields(container = %container))]
     pub async fn fail_on_container(
         &self,
         err: bollard::errors::Error,
@@ -277,6 +305,30 @@ impl Engine {
     }
 }
 
+/// The engine's unix socket refused dsbx: the user may not use the engine.
+#[derive(Debug)]
+pub struct SocketDenied {
+    pub path: String,
+}
+
+impl std::fmt::Display for SocketDenied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "permission denied on {}: add yourself to the docker group (`sudo usermod -aG docker \
+             $USER`, then log in again), or run dsbx as a user who may use the engine",
+            self.path
+        )
+    }
+}
+
+impl std::error::Error for SocketDenied {}
+
+/// Whether `err` is the engine's socket refusing this user ([`SocketDenied`]).
+pub fn is_socket_denied(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| c.is::<SocketDenied>())
+}
+
 /// A watch on one transfer, pull or build: every byte that moves (either way) is progress, and
 /// [`stalled`](StallWatch::stalled) resolves once none has moved for the stall bound.
 #[derive(Debug, Clone)]
@@ -300,6 +352,7 @@ impl StallWatch {
     }
 
     /// Resolves when nothing has moved for the stall bound; pending forever otherwise.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn stalled(&self) {
         loop {
             let last = Duration::from_millis(self.inner.last_ms.load(Ordering::Relaxed));
@@ -363,6 +416,7 @@ impl StallWatch {
     }
 
     /// Runs `request` (whose body is [`track`](Self::track)ed) until it answers or stalls.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn run<T>(
         &self,
         request: impl std::future::Future<Output = Result<T, bollard::errors::Error>>,

@@ -23,6 +23,7 @@ pub struct ManagedNetwork {
 impl Engine {
     /// Creates a labelled bridge network unless one of that name exists. Engines before API
     /// 1.44 happily create two networks of one name, so creation holds a host lock.
+    #[tracing::instrument(level = "info", skip_all, fields(name = %name))]
     pub async fn ensure_network(
         &self,
         name: &str,
@@ -66,6 +67,7 @@ impl Engine {
     /// files); `name` is for messages and the lock. One already gone is success. A sandbox's internal
     /// network goes with its egress proxy (which holds an endpoint on it), so `kill` and `gc`
     /// remove both.
+    #[tracing::instrument(level = "info", skip_all, fields(name = %name, network = %network))]
     pub async fn remove_network(&self, network: &str, name: &str) -> anyhow::Result<()> {
         if let Some(id) = name.strip_prefix("dsbx-net-") {
             self.remove_egress_proxy(id).await?;
@@ -80,6 +82,7 @@ impl Engine {
     }
 
     /// Every network carrying `dsbx.managed=true`.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn list_managed_networks(&self) -> anyhow::Result<Vec<ManagedNetwork>> {
         let filters = HashMap::from([("label".to_string(), vec![labels::managed_filter()])]);
         let options = ListNetworksOptionsBuilder::new().filters(&filters).build();

@@ -50,6 +50,7 @@ pub struct ProxyState {
 impl Engine {
     /// The proxy container, if there is one. A container of that name that dsbx did not make is
     /// an error: dsbx never touches it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn proxy_state(&self) -> anyhow::Result<Option<ProxyState>> {
         let info: ContainerInspectResponse = match self
             .docker()
@@ -92,6 +93,7 @@ impl Engine {
 
     /// Creates the proxy container, writes its files through the archive API, starts it. On any
     /// failure the container is removed again.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn create_proxy(&self, spec: &ProxySpec) -> anyhow::Result<()> {
         let key = format!("{}/tcp", spec.container_port);
         let host_config = HostConfig {
@@ -178,6 +180,7 @@ impl Engine {
     }
 
     /// Removes the proxy container; one already gone is success.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn remove_proxy(&self) -> anyhow::Result<bool> {
         let options = RemoveContainerOptionsBuilder::new()
             .force(true)
@@ -251,6 +254,7 @@ impl Engine {
     }
 
     /// The last lines the proxy wrote (nginx's errors), for a proxy that did not stay up.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn proxy_logs(&self) -> String {
         use futures_util::StreamExt;
         let options = bollard::query_parameters::LogsOptionsBuilder::new()

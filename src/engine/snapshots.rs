@@ -58,6 +58,7 @@ pub struct ListedImage {
 
 impl Engine {
     /// What a snapshot of sandbox `id` (container `container`) needs from its container.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn snapshot_source(&self, id: &str) -> anyhow::Result<SourceContainer> {
         let name = crate::ids::container_name(id);
         let info = self
@@ -98,6 +99,7 @@ impl Engine {
     }
 
     /// An image's configuration and layers.
+    #[tracing::instrument(level = "info", skip_all, fields(image = %image))]
     pub async fn image_parts(&self, image: &str) -> anyhow::Result<ImageParts> {
         let inspect = self
             .docker()
@@ -116,6 +118,7 @@ impl Engine {
     /// Commits the sandbox's filesystem to an untagged, unlabelled image and returns its id.
     /// With `pause`, the engine pauses the container for the commit and resumes it itself
     /// whatever happens (also when dsbx dies meanwhile); a container already paused stays paused.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn commit_sandbox(&self, id: &str, pause: bool) -> anyhow::Result<String> {
         let container = crate::ids::container_name(id);
         let options = CommitContainerOptionsBuilder::new()
@@ -143,6 +146,7 @@ impl Engine {
     }
 
     /// Paths the container added or changed since it was created.
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn changed_paths(&self, id: &str) -> anyhow::Result<Vec<String>> {
         let changes = self
             .docker()
@@ -158,6 +162,7 @@ impl Engine {
     }
 
     /// Loads an image from a `docker save`-format archive and returns the id the engine gave it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn load_image(&self, archive: Vec<u8>) -> anyhow::Result<String> {
         let options = ImportImageOptionsBuilder::new().quiet(true).build();
         // A transfer: the engine answers once it has read and stored the archive.
@@ -195,6 +200,7 @@ impl Engine {
 
     /// dsbx's snapshot images (`dsbx.managed=true`, `dsbx.role=snapshot`) of `scope`, or of
     /// every scope.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn list_snapshot_images(
         &self,
         scope: Option<&str>,
@@ -203,6 +209,7 @@ impl Engine {
     }
 
     /// Images carrying `dsbx.managed=true` and `dsbx.role=<role>`, of `scope` or of every scope.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn list_images_of_role(
         &self,
         role: &str,
@@ -236,6 +243,7 @@ impl Engine {
     }
 
     /// Ids of the containers (any, dsbx's or not, running or stopped) created from `image_id`.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn containers_of_image(&self, image_id: &str) -> anyhow::Result<Vec<String>> {
         let filters = HashMap::from([("ancestor".to_string(), vec![image_id.to_string()])]);
         let options = ListContainersOptionsBuilder::new()
@@ -251,6 +259,7 @@ impl Engine {
 
     /// Removes an image by id, never forced: the engine refuses one a container still uses.
     /// An image already gone is success.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn remove_image_by_id(&self, image_id: &str) -> anyhow::Result<()> {
         let options = RemoveImageOptionsBuilder::new()
             .force(false)

@@ -27,6 +27,7 @@ pub struct RoleContainer {
 
 impl Engine {
     /// One `GET /version` (a few milliseconds): the release, API version and platform.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn version(&self) -> anyhow::Result<EngineVersion> {
         let v = self
             .docker()
@@ -51,6 +52,7 @@ impl Engine {
     }
 
     /// dsbx's containers with this role (e.g. `proxy`), running or not.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn role_containers(&self, role: &str) -> anyhow::Result<Vec<RoleContainer>> {
         let filters = HashMap::from([(
             "label".to_string(),

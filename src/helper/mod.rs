@@ -27,6 +27,7 @@ pub mod listening;
 pub mod own_files;
 pub mod serve;
 pub mod user_switch;
+pub mod workdir;
 
 use std::ffi::OsString;
 
@@ -53,6 +54,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         "egress-proxy" => egress_proxy::run(&args[1..]),
         "extract" => extract::run(&args[1..]),
         "listening" => listening::run(&args[1..]),
+        "own-workdir" => workdir::run(&args[1..]),
         other => {
             eprintln!("dsbx helper: unknown role `{other}`");
             125

@@ -90,15 +90,31 @@ impl TestEnv {
     /// Runs `dsbx ARGS` on a pseudo-terminal (util-linux `script`), as a person at a shell would;
     /// stdout holds everything the terminal showed (stdout and stderr together), without `\r`.
     pub fn run_on_tty(&self, args: &str) -> Output {
-        let mut out = self
+        self.run_on_tty_typing(args, "")
+    }
+
+    /// [`run_on_tty`](Self::run_on_tty) with `typed` arriving on the terminal as if typed (an
+    /// answer to a question); the terminal then sees end-of-file.
+    pub fn run_on_tty_typing(&self, args: &str, typed: &str) -> Output {
+        use std::io::Write;
+        let mut child = self
             .command("script")
             .args([
                 "-qec",
                 &format!("{} {args}", dsbx_bin().display()),
                 "/dev/null",
             ])
-            .output()
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
             .expect("run script (util-linux)");
+        let mut stdin = child.stdin.take().expect("script's stdin");
+        stdin
+            .write_all(typed.as_bytes())
+            .expect("type on the terminal");
+        drop(stdin);
+        let mut out = child.wait_with_output().expect("script's output");
         out.stdout.retain(|b| *b != b'\r');
         out
     }
