@@ -54,6 +54,8 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots')
             [CompletionResult]::new('fork', 'fork', [CompletionResultType]::ParameterValue, 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)')
+            [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List a sandbox''s background jobs (`exec -b`); without ID, the sandboxes (as `ls`)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print a background job''s output; -f follows it until the job ends')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1073,6 +1075,39 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'dsbx;ps' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr (also honours NO_COLOR)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
+            [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Without ID: print sandbox ids only')
+            [CompletionResult]::new('--ids-only', '--ids-only', [CompletionResultType]::ParameterName, 'Without ID: print sandbox ids only')
+            [CompletionResult]::new('--all-scopes', '--all-scopes', [CompletionResultType]::ParameterName, 'Without ID: every scope, not just the current one')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dsbx;logs' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr (also honours NO_COLOR)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
+            [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new output until the job ends')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new output until the job ends')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'dsbx;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a sandbox and print its id')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a sandbox, streaming its output; exits with its status')
@@ -1096,6 +1131,8 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots')
             [CompletionResult]::new('fork', 'fork', [CompletionResultType]::ParameterValue, 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)')
+            [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List a sandbox''s background jobs (`exec -b`); without ID, the sandboxes (as `ls`)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print a background job''s output; -f follows it until the job ends')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1275,6 +1312,12 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             break
         }
         'dsbx;help;mcp' {
+            break
+        }
+        'dsbx;help;ps' {
+            break
+        }
+        'dsbx;help;logs' {
             break
         }
         'dsbx;help;help' {

@@ -55,6 +55,9 @@ _dsbx() {
             dsbx,kill)
                 cmd="dsbx__subcmd__kill"
                 ;;
+            dsbx,logs)
+                cmd="dsbx__subcmd__logs"
+                ;;
             dsbx,ls)
                 cmd="dsbx__subcmd__ls"
                 ;;
@@ -66,6 +69,9 @@ _dsbx() {
                 ;;
             dsbx,proxy)
                 cmd="dsbx__subcmd__proxy"
+                ;;
+            dsbx,ps)
+                cmd="dsbx__subcmd__ps"
                 ;;
             dsbx,resume)
                 cmd="dsbx__subcmd__resume"
@@ -208,6 +214,9 @@ _dsbx() {
             dsbx__subcmd__help,kill)
                 cmd="dsbx__subcmd__help__subcmd__kill"
                 ;;
+            dsbx__subcmd__help,logs)
+                cmd="dsbx__subcmd__help__subcmd__logs"
+                ;;
             dsbx__subcmd__help,ls)
                 cmd="dsbx__subcmd__help__subcmd__ls"
                 ;;
@@ -219,6 +228,9 @@ _dsbx() {
                 ;;
             dsbx__subcmd__help,proxy)
                 cmd="dsbx__subcmd__help__subcmd__proxy"
+                ;;
+            dsbx__subcmd__help,ps)
+                cmd="dsbx__subcmd__help__subcmd__ps"
                 ;;
             dsbx__subcmd__help,resume)
                 cmd="dsbx__subcmd__help__subcmd__resume"
@@ -443,7 +455,7 @@ _dsbx() {
 
     case "${cmd}" in
         dsbx)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp ps logs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1451,7 +1463,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__help)
-            opts="init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
+            opts="init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp ps logs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1828,6 +1840,20 @@ _dsbx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dsbx__subcmd__help__subcmd__logs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dsbx__subcmd__help__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1915,6 +1941,20 @@ _dsbx() {
         dsbx__subcmd__help__subcmd__proxy__subcmd__up)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__help__subcmd__ps)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2392,6 +2432,36 @@ _dsbx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dsbx__subcmd__logs)
+            opts="-f -h -V --follow --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dsbx__subcmd__ls)
             opts="-q -h -V --ids-only --all-scopes --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2657,6 +2727,36 @@ _dsbx() {
         dsbx__subcmd__proxy__subcmd__up)
             opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__ps)
+            opts="-q -h -V --ids-only --all-scopes --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -51,6 +51,8 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand snapshot 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots'
             cand fork 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids'
             cand mcp 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
+            cand ps 'List a sandbox''s background jobs (`exec -b`); without ID, the sandboxes (as `ls`)'
+            cand logs 'Print a background job''s output; -f follows it until the job ends'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dsbx;init'= {
@@ -981,6 +983,37 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'dsbx;ps'= {
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand -q 'Without ID: print sandbox ids only'
+            cand --ids-only 'Without ID: print sandbox ids only'
+            cand --all-scopes 'Without ID: every scope, not just the current one'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dsbx;logs'= {
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand -f 'Keep printing new output until the job ends'
+            cand --follow 'Keep printing new output until the job ends'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'dsbx;help'= {
             cand init 'Create a sandbox and print its id'
             cand exec 'Run a command in a sandbox, streaming its output; exits with its status'
@@ -1004,6 +1037,8 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand snapshot 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots'
             cand fork 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids'
             cand mcp 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
+            cand ps 'List a sandbox''s background jobs (`exec -b`); without ID, the sandboxes (as `ls`)'
+            cand logs 'Print a background job''s output; -f follows it until the job ends'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dsbx;help;init'= {
@@ -1133,6 +1168,10 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         &'dsbx;help;fork'= {
         }
         &'dsbx;help;mcp'= {
+        }
+        &'dsbx;help;ps'= {
+        }
+        &'dsbx;help;logs'= {
         }
         &'dsbx;help;help'= {
         }

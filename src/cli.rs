@@ -145,6 +145,12 @@ pub enum Command {
     /// Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)
     #[command(after_help = MCP_HELP)]
     Mcp(McpArgs),
+    /// List a sandbox's background jobs (`exec -b`); without ID, the sandboxes (as `ls`)
+    #[command(after_help = "Examples:\n  dsbx ps $ID\n  dsbx ps $ID --json\n  dsbx ps")]
+    Ps(PsArgs),
+    /// Print a background job's output; -f follows it until the job ends
+    #[command(after_help = "Examples:\n  dsbx logs $ID $JOB\n  dsbx logs -f $ID $JOB")]
+    Logs(LogsArgs),
     /// dsbx's helper inside a sandbox (not for direct use)
     #[command(name = "__helper", hide = true)]
     Helper(HelperArgs),
@@ -491,6 +497,32 @@ pub struct GcArgs {
     /// Every scope, not just the current one
     #[arg(long)]
     pub all_scopes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PsArgs {
+    /// Sandbox id, name or id prefix (none: list the sandboxes, as `dsbx ls`)
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+    /// Without ID: print sandbox ids only
+    #[arg(short = 'q', long = "ids-only", conflicts_with = "id")]
+    pub ids_only: bool,
+    /// Without ID: every scope, not just the current one
+    #[arg(long, conflicts_with = "id")]
+    pub all_scopes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogsArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The job: its id from `dsbx ps ID` (or a unique prefix of 4+ characters), or its pid
+    #[arg(value_name = "JOB")]
+    pub job: String,
+    /// Keep printing new output until the job ends
+    #[arg(short = 'f', long)]
+    pub follow: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -40,7 +40,15 @@ pub const QUEUE: usize = 8;
 /// The environment variable that forces the engine's paths (`off`, `0`, `false` or `no`).
 pub const SWITCH: &str = "DSBX_CHANNEL";
 /// The helper roles the channel runs: those the engine path also runs for dsbx, nothing else.
-pub const ROLES: &[&str] = &["exec", "kill", "fs", "extract", "listening"];
+pub const ROLES: &[&str] = &[
+    "exec",
+    "kill",
+    "fs",
+    "extract",
+    "listening",
+    "jobs",
+    "job-log",
+];
 
 /// dsbx to the helper.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ mod get_host;
 mod health;
 mod info;
 pub mod init;
+mod jobs;
 mod kill;
 mod lifecycle;
 mod ls;
@@ -196,6 +197,8 @@ async fn run(
         Command::Snapshot(a) => snapshot::run(ctx, a).await,
         Command::Fork(a) => fork::run(ctx, a).await,
         Command::Mcp(a) => mcp::run(ctx, a).await,
+        Command::Ps(a) => jobs::ps(ctx, a).await,
+        Command::Logs(a) => jobs::logs(ctx, a).await,
         Command::Helper(_) | Command::Doctor | Command::Completions(_) => {
             unreachable!("handled before the context is built")
         }
