@@ -363,6 +363,20 @@ fn exec_files_and_uploads_as_the_user_make_no_engine_exec_over_the_channel() {
     // Over the channel: exec makes no engine call at all; the file commands none to /exec.
     let (exec_calls, calls) = work(true);
     assert!(exec_calls.is_empty(), "{exec_calls:?}");
+    // `files write` and an upload as the user to an absolute path: none at all, and `ps`.
+    api.take();
+    dsbx(
+        &["files", "write", &id, "/home/user/new/w.txt", "written"],
+        true,
+    );
+    dsbx(&["upload", &id, &local, "/home/user/new/"], true);
+    dsbx(&["ps", &id], true);
+    let direct_calls = api.take();
+    assert!(direct_calls.is_empty(), "{direct_calls:?}");
+    let out = dsbx(&["files", "read", &id, "/home/user/new/w.txt"], true);
+    assert_eq!(stdout(&out), "written");
+    let out = dsbx(&["files", "read", &id, "/home/user/new/up.txt"], true);
+    assert_eq!(stdout(&out), "uploaded");
     assert!(!calls.iter().any(|c| c.line.contains("/exec")), "{calls:?}");
     // Forced onto the engine path: the same work, through the engine's exec API.
     let (exec_calls, calls) = work(false);

@@ -24,8 +24,9 @@ use std::path::{Path, PathBuf};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
 
-/// Bumped whenever a message changes shape or meaning.
-pub const VERSION: u32 = 1;
+/// Bumped whenever a message changes shape or meaning, or a role is added (a helper of version 1
+/// has no `jobs`, `job-log` or `fs stat`: dsbx takes the engine's path to it).
+pub const VERSION: u32 = 2;
 /// Where the host directory appears inside a sandbox. `/.dsbx/run` is made root-only (0700) by
 /// the helper, so no non-root process in the sandbox can even reach the socket's directory.
 pub const RUN_DIR: &str = "/.dsbx/run";

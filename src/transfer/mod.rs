@@ -9,6 +9,7 @@
 //! arrived, so a failed download leaves nothing that looks finished and nothing is ever written
 //! through a symlink inside LOCAL.
 
+pub mod direct;
 pub mod pack;
 pub mod place;
 pub mod remote;
@@ -224,7 +225,23 @@ pub async fn upload_with(
         )),
         Source::Stdin | Source::Bytes(_) => None,
     };
-    let (engine, sandbox) = ready_sandbox(ctx, query).await?;
+    // An upload as the user to an absolute path needs no engine call over the channel.
+    let direct = match !root && remote_arg.starts_with('/') {
+        true => direct::connect_for_user(ctx, query).await,
+        false => None,
+    };
+    let (engine, sandbox) = match &direct {
+        Some(d) => (None, d.sandbox.clone()),
+        None => {
+            let (engine, sandbox) = ready_sandbox(ctx, query).await?;
+            (Some(engine), sandbox)
+        }
+    };
+    let look = match (&direct, engine) {
+        (Some(d), _) => Look::Direct(d),
+        (None, Some(e)) => Look::Engine(e),
+        (None, None) => unreachable!("an engine when there is no channel"),
+    };
     let dest = remote::absolute(sandbox.workdir.as_deref(), remote_arg);
     let wants_dir = remote::wants_dir(remote_arg);
     let (root_path, scan, name, _spool) = match local_scan {
@@ -246,12 +263,12 @@ pub async fn upload_with(
         // The helper writes as the user; the kernel, not the headers, decides the owner.
         pack::Owner { uid: 0, gid: 0 }
     } else {
-        owner_of(engine, &sandbox, root).await?
+        owner_of(look.engine()?, &sandbox, root).await?
     };
     let shown = format!("{}:{dest}", sandbox.id);
 
     // Where Docker extracts (an existing directory) and how the entries are named there.
-    let (extract_dir, place) = match stat_follow(engine, &sandbox, &dest).await? {
+    let (extract_dir, place) = match look.stat_follow(&sandbox, &dest).await? {
         Some((st, resolved)) if st.is_dir() && options.contents && local_is_dir => {
             // The tree's root entry is the directory itself: its contents merge into it.
             let base = remote::base_name(&resolved);
@@ -290,7 +307,7 @@ pub async fn upload_with(
             },
         ),
         None => {
-            let (ancestor, mut missing) = existing_ancestor(engine, &sandbox, &dest).await?;
+            let (ancestor, mut missing) = existing_ancestor(&look, &sandbox, &dest).await?;
             let name = if wants_dir && !(options.contents && local_is_dir) {
                 name.ok_or_else(|| {
                     anyhow!("{shown} does not exist: name the file to write stdin to")
@@ -352,23 +369,30 @@ pub async fn upload_with(
     let body = Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
     }));
-    let sent = if as_user {
-        extract_as_user(
-            ctx.store.dir(),
-            engine,
-            &sandbox,
-            &extract_dir,
-            body,
-            &shown,
-        )
-        .await
-    } else {
-        match engine
-            .upload_tar_stream(&sandbox.container_id, &extract_dir, body)
+    let sent = match (&look, as_user) {
+        (Look::Direct(d), _) => match d.extract(&extract_dir, body).await {
+            Ok(out) => extract_result(&sandbox, &out, &shown),
+            Err(e) => Err(e),
+        },
+        (Look::Engine(engine), true) => {
+            extract_as_user(
+                ctx.store.dir(),
+                engine,
+                &sandbox,
+                &extract_dir,
+                body,
+                &shown,
+            )
             .await
-        {
-            Ok(()) => Ok(()),
-            Err(e) => Err(upload_error(engine, &sandbox, e, &shown).await),
+        }
+        (Look::Engine(engine), false) => {
+            match engine
+                .upload_tar_stream(&sandbox.container_id, &extract_dir, body)
+                .await
+            {
+                Ok(()) => Ok(()),
+                Err(e) => Err(upload_error(engine, &sandbox, e, &shown).await),
+            }
         }
     };
     let packed = packer
@@ -433,6 +457,15 @@ async fn extract_as_user(
     let out =
         crate::channel::client::run_helper_with_input(state_dir, engine, &sandbox.id, cmd, body)
             .await?;
+    extract_result(sandbox, &out, shown)
+}
+
+/// What `__helper extract`'s exit says about the upload.
+fn extract_result(
+    sandbox: &Sandbox,
+    out: &crate::engine::exec::Captured,
+    shown: &str,
+) -> anyhow::Result<()> {
     if out.code == 0 {
         return Ok(());
     }
@@ -493,16 +526,64 @@ fn is_closed_channel(err: &anyhow::Error) -> bool {
 
 const CLOSED: &str = "the engine stopped reading the upload";
 
+/// Where an upload looks at the sandbox's paths: the engine's archive API, or the helper over
+/// the sandbox's channel (see `direct`).
+enum Look<'a> {
+    Engine(&'a Engine),
+    Direct(&'a direct::Direct),
+}
+
+impl Look<'_> {
+    async fn stat_follow(
+        &self,
+        sandbox: &Sandbox,
+        path: &str,
+    ) -> anyhow::Result<Option<(RemoteStat, String)>> {
+        match self {
+            Look::Engine(engine) => stat_follow(engine, sandbox, path).await,
+            Look::Direct(d) => Ok(d.stat_follow(&[path.to_string()]).await?.pop().flatten()),
+        }
+    }
+
+    /// For what only the archive API does (root uploads), which never takes the channel.
+    fn engine(&self) -> anyhow::Result<&Engine> {
+        match self {
+            Look::Engine(engine) => Ok(engine),
+            Look::Direct(_) => Err(anyhow!("a root upload does not go over the channel")),
+        }
+    }
+}
+
 /// The deepest existing directory above `path` and the missing components below it, in order.
 async fn existing_ancestor(
-    engine: &Engine,
+    look: &Look<'_>,
     sandbox: &Sandbox,
     path: &str,
 ) -> anyhow::Result<(String, Vec<String>)> {
+    // Over the channel, every ancestor in one call; through the engine, one stat at a time.
+    let mut ancestors = Vec::new();
+    let mut up = remote::parent(path);
+    while let Look::Direct(_) = look {
+        ancestors.push(up.clone());
+        if up == "/" {
+            break;
+        }
+        up = remote::parent(&up);
+    }
+    let mut known = match look {
+        Look::Direct(d) => d.stat_follow(&ancestors).await?.into_iter(),
+        Look::Engine(_) => Vec::new().into_iter(),
+    };
     let mut missing = vec![remote::base_name(path).to_string()];
     let mut current = remote::parent(path);
     loop {
-        match stat_follow(engine, sandbox, &current).await? {
+        let stat = match look {
+            Look::Direct(_) => known
+                .next()
+                .ok_or_else(|| anyhow!("the helper's stat answered too few paths"))?,
+            Look::Engine(_) => look.stat_follow(sandbox, &current).await?,
+        };
+        match stat {
             Some((st, _)) if st.is_dir() => break,
             Some(_) => bail!(
                 "{}:{current} is a file, not a directory, so {path} cannot be created",
