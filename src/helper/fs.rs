@@ -189,6 +189,31 @@ mod tests {
     }
 
     #[test]
+    fn stat_follows_final_links_and_speaks_go_modes() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("f"), "four").unwrap();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        std::os::unix::fs::symlink(d.join("f"), d.join("link")).unwrap();
+        std::os::unix::fs::symlink("link", d.join("chain")).unwrap();
+        std::os::unix::fs::symlink(d.join("absent"), d.join("dangling")).unwrap();
+        let (st, path) = stat_follow(&d.join("chain")).unwrap();
+        assert!(st.is_file() && !st.is_dir() && !st.is_symlink());
+        assert_eq!((st.size, st.name.as_str()), (4, "f"));
+        assert_eq!(
+            path,
+            std::fs::canonicalize(d.join("f"))
+                .unwrap()
+                .to_string_lossy()
+        );
+        let (st, _) = stat_follow(&d.join("sub")).unwrap();
+        assert!(st.is_dir() && !st.is_file());
+        assert!(stat_follow(&d.join("dangling")).is_none());
+        assert!(stat_follow(&d.join("absent")).is_none());
+        assert!(stat_follow(&d.join("f/through-a-file")).is_none());
+    }
+
+    #[test]
     fn rm_mv_and_errors() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
