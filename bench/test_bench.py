@@ -44,19 +44,31 @@ class Formatting(unittest.TestCase):
 
 
 class Verdicts(unittest.TestCase):
-    def test_exec_needs_both_ratios(self):
-        ok = result("`exec ID true`", {"dsbx": col(0.06), "docker": col(0.09),
-                                       "floor": col(0.055)})
+    def test_exec_goals_of_the_channel(self):
+        ok = result("`exec ID true`", {"dsbx": col(0.008), "docker": col(0.06)})
         self.assertEqual(bench.verdict(ok), "met")
-        slow = result("`exec ID true`", {"dsbx": col(0.08), "docker": col(0.09),
-                                         "floor": col(0.055)})
+        slow = result("`exec ID true`", {"dsbx": col(0.011), "docker": col(0.09)})
         self.assertEqual(bench.verdict(slow), "missed")
+        many = "16 concurrent `exec ID true`"
+        self.assertEqual(bench.verdict(result(many, {"dsbx": col(0.2), "docker": col(1)})), "met")
+        self.assertEqual(bench.verdict(result(many, {"dsbx": col(0.3), "docker": col(1)})),
+                         "missed")
+        big = "`exec` writing 10 MiB to stdout"
+        self.assertEqual(bench.verdict(result(big, {"dsbx": col(0.5), "docker": col(1)})), "met")
+        self.assertEqual(bench.verdict(result(big, {"dsbx": col(0.6), "docker": col(1)})),
+                         "missed")
+        write = "`files write` of a 1 KiB file"
+        self.assertEqual(bench.verdict(result(write, {"dsbx": col(0.009)})), "met")
+        self.assertEqual(bench.verdict(result(write, {"dsbx": col(0.02)})), "missed")
 
     def test_files_need_memory_under_64_mib(self):
         cols = {"dsbx": col(1.0, rss_kb=70 * 1024), "docker": col(1.0)}
         self.assertEqual(bench.verdict(result("upload a 200 MiB file", cols)), "missed")
-        cols = {"dsbx": col(1.0, rss_kb=20 * 1024), "docker": col(1.0)}
+        cols = {"dsbx": col(0.8, rss_kb=20 * 1024), "docker": col(1.0)}
         self.assertEqual(bench.verdict(result("upload a 200 MiB file", cols)), "met")
+        self.assertEqual(bench.verdict(result("upload a 2,000-file tree", cols)), "missed")
+        cols = {"dsbx": col(0.5, rss_kb=20 * 1024), "docker": col(1.0)}
+        self.assertEqual(bench.verdict(result("download a 2,000-file tree", cols)), "met")
 
     def test_gc_and_init(self):
         gc = {"dsbx": col(1.0), "docker": col(2.1)}

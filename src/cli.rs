@@ -192,6 +192,12 @@ pub enum Command {
     /// Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)
     #[command(after_help = MCP_HELP)]
     Mcp(McpArgs),
+    /// List a sandbox's background jobs (`exec -b`); without ID, the sandboxes (as `ls`)
+    #[command(after_help = "Examples:\n  dsbx ps $ID\n  dsbx ps $ID --json\n  dsbx ps")]
+    Ps(PsArgs),
+    /// Print a background job's output; -f follows it until the job ends
+    #[command(after_help = "Examples:\n  dsbx logs $ID $JOB\n  dsbx logs -f $ID $JOB")]
+    Logs(LogsArgs),
     /// dsbx's helper inside a sandbox (not for direct use)
     #[command(name = "__helper", hide = true)]
     Helper(HelperArgs),
@@ -587,6 +593,29 @@ pub struct GcArgs {
     /// terminal gc shows what and asks)
     #[arg(short = 'y', long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PsArgs {
+    /// Sandbox id, name or id prefix (none: list the sandboxes, as `dsbx ls`)
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+    /// Without ID: `dsbx ls`'s filters and columns (-q/--quiet prints ids only)
+    #[command(flatten)]
+    pub list: LsArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogsArgs {
+    /// Sandbox id, name or id prefix
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The job: its id from `dsbx ps ID` (or a unique prefix of 4+ characters), or its pid
+    #[arg(value_name = "JOB")]
+    pub job: String,
+    /// Keep printing new output until the job ends
+    #[arg(short = 'f', long)]
+    pub follow: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -363,6 +363,20 @@ fn exec_files_and_uploads_as_the_user_make_no_engine_exec_over_the_channel() {
     // Over the channel: exec makes no engine call at all; the file commands none to /exec.
     let (exec_calls, calls) = work(true);
     assert!(exec_calls.is_empty(), "{exec_calls:?}");
+    // `files write` and an upload as the user to an absolute path: none at all, and `ps`.
+    api.take();
+    dsbx(
+        &["files", "write", &id, "/home/user/new/w.txt", "written"],
+        true,
+    );
+    dsbx(&["upload", &id, &local, "/home/user/new/"], true);
+    dsbx(&["ps", &id], true);
+    let direct_calls = api.take();
+    assert!(direct_calls.is_empty(), "{direct_calls:?}");
+    let out = dsbx(&["files", "read", &id, "/home/user/new/w.txt"], true);
+    assert_eq!(stdout(&out), "written");
+    let out = dsbx(&["files", "read", &id, "/home/user/new/up.txt"], true);
+    assert_eq!(stdout(&out), "uploaded");
     assert!(!calls.iter().any(|c| c.line.contains("/exec")), "{calls:?}");
     // Forced onto the engine path: the same work, through the engine's exec API.
     let (exec_calls, calls) = work(false);
@@ -400,4 +414,154 @@ fn a_command_outlives_a_killed_dsbx_over_the_channel_as_on_the_engine_path() {
     }));
     // The channel serves on.
     assert!(uses_channel(&env, &id));
+}
+
+/// Replaces the sandbox's socket with a stand-in that answers every hello with `answer` (as a
+/// helper of another protocol version would); returns when it listens.
+fn stand_in_helper(env: &TestEnv, id: &str, answer: dsbx::channel::FromHelper) {
+    use std::io::{Read, Write};
+    let sock = channel_dir(env, id).join("sock");
+    std::fs::remove_file(&sock).unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let reply = postcard::to_stdvec(&answer).unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut len = [0u8; 4];
+            if stream.read_exact(&mut len).is_err() {
+                continue;
+            }
+            let mut hello = vec![0u8; u32::from_be_bytes(len) as usize];
+            let _ = stream.read_exact(&mut hello);
+            let _ = stream.write_all(&(reply.len() as u32).to_be_bytes());
+            let _ = stream.write_all(&reply);
+        }
+    });
+}
+
+#[test]
+fn a_helper_of_another_protocol_version_falls_back_silently_with_the_same_results() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = init_with_channel(&env, &["--user", "user"]);
+    let job = stdout(&env.run(&["exec", "-b", &id, "echo from-job"]));
+    let job = job
+        .lines()
+        .find_map(|l| l.strip_prefix("Job: "))
+        .unwrap()
+        .to_string();
+    let work = |verbose: bool| {
+        let run = |args: &[&str]| {
+            let mut cmd = env.dsbx();
+            cmd.env_remove("DSBX_CHANNEL");
+            if verbose {
+                cmd.arg("--verbose");
+            }
+            cmd.args(args).output().unwrap()
+        };
+        let exec = run(&["exec", &id, "echo hi; id -un; exit 4"]);
+        assert_code(&exec, 4);
+        let write = run(&["files", "write", &id, "/tmp/f.txt", "content"]);
+        assert_code(&write, 0);
+        let read = run(&["files", "read", &id, "/tmp/f.txt"]);
+        assert_code(&read, 0);
+        let ls = run(&["files", "ls", &id, "/tmp"]);
+        assert_code(&ls, 0);
+        let logs = run(&["logs", &id, &job]);
+        assert_code(&logs, 0);
+        let outs = [stdout(&exec), stdout(&read), stdout(&ls), stdout(&logs)];
+        (exec, outs)
+    };
+    let (_, on_channel) = work(false);
+    assert_eq!(on_channel[0], "hi\nuser\n");
+    assert_eq!(on_channel[3], "from-job\n");
+    stand_in_helper(
+        &env,
+        &id,
+        dsbx::channel::FromHelper::Hello {
+            version: dsbx::channel::VERSION + 1,
+            user: "user".into(),
+            engine: String::new(),
+        },
+    );
+    // Silent without --verbose, and the same results as over the channel.
+    let (exec, on_engine) = work(false);
+    assert_eq!(stderr(&exec), "");
+    assert_eq!(on_engine, on_channel);
+    let (exec, _) = work(true);
+    assert!(
+        stderr(&exec).contains(&format!(
+            "{ON_ENGINE} (the helper speaks channel version {}",
+            dsbx::channel::VERSION + 1
+        )),
+        "{}",
+        stderr(&exec)
+    );
+}
+
+/// A TCP endpoint relaying to the local engine's socket: an engine dsbx cannot share files with,
+/// as far as it can tell (a `tcp://` endpoint is never local).
+fn tcp_engine() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { return };
+            let Ok(engine) = std::os::unix::net::UnixStream::connect("/var/run/docker.sock") else {
+                continue;
+            };
+            let (mut c2, mut e2) = (client.try_clone().unwrap(), engine.try_clone().unwrap());
+            let (mut c1, mut e1) = (client, engine);
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut c1, &mut e1);
+                let _ = e1.shutdown(std::net::Shutdown::Write);
+            });
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut e2, &mut c2);
+                let _ = c2.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    format!("tcp://127.0.0.1:{port}")
+}
+
+#[test]
+fn an_engine_that_is_not_local_gets_no_channel_and_the_engine_paths() {
+    let Some(env) = TestEnv::new() else { return };
+    let tcp = tcp_engine();
+    let run = |host: &str, args: &[&str]| {
+        env.dsbx()
+            .env_remove("DSBX_CHANNEL")
+            .arg("--docker-host")
+            .arg(host)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // Made through a remote endpoint: no host directory, no mount.
+    let out = run(&tcp, &["init"]);
+    assert_code(&out, 0);
+    let remote = stdout(&out).trim().to_string();
+    assert!(!channel_dir(&env, &remote).exists());
+    let binds = inspect(&format!("dsbx-{remote}"), "{{json .HostConfig.Binds}}");
+    assert!(!binds.contains("/.dsbx/run"), "{binds}");
+    // Made locally, then reached through the remote endpoint: the engine's paths, silently.
+    let local = init_with_channel(&env, &[]);
+    for id in [&remote, &local] {
+        let out = run(&tcp, &["exec", id, "echo hi; exit 5"]);
+        assert_code(&out, 5);
+        assert_eq!(stdout(&out), "hi\n");
+        assert_eq!(stderr(&out), "");
+        let out = run(&tcp, &["--verbose", "exec", id, "true"]);
+        assert!(stderr(&out).contains(ON_ENGINE), "{}", stderr(&out));
+        let out = run(&tcp, &["ps", id, "--json"]);
+        assert_code(&out, 0);
+        assert_eq!(stdout(&out).trim(), r#"{"jobs":[]}"#);
+    }
+    let out = run(&tcp, &["--verbose", "exec", &local, "true"]);
+    assert!(
+        stderr(&out).contains("the sandbox was made on unix://"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -24,8 +24,9 @@ use std::path::{Path, PathBuf};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
 
-/// Bumped whenever a message changes shape or meaning.
-pub const VERSION: u32 = 1;
+/// Bumped whenever a message changes shape or meaning, or a role is added (a helper of version 1
+/// has no `jobs`, `job-log` or `fs stat`: dsbx takes the engine's path to it).
+pub const VERSION: u32 = 2;
 /// Where the host directory appears inside a sandbox. `/.dsbx/run` is made root-only (0700) by
 /// the helper, so no non-root process in the sandbox can even reach the socket's directory.
 pub const RUN_DIR: &str = "/.dsbx/run";
@@ -40,7 +41,15 @@ pub const QUEUE: usize = 8;
 /// The environment variable that forces the engine's paths (`off`, `0`, `false` or `no`).
 pub const SWITCH: &str = "DSBX_CHANNEL";
 /// The helper roles the channel runs: those the engine path also runs for dsbx, nothing else.
-pub const ROLES: &[&str] = &["exec", "kill", "fs", "extract", "listening"];
+pub const ROLES: &[&str] = &[
+    "exec",
+    "kill",
+    "fs",
+    "extract",
+    "listening",
+    "jobs",
+    "job-log",
+];
 
 /// dsbx to the helper.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -330,7 +330,7 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
             ));
         }
         if flags.background {
-            return background_result(plan.json, &sink, outcome, ctx);
+            return background_result(plan.json, &sink, outcome, ctx, &tag);
         }
         let tap = sink.tap.take();
         // A 137 may be the OOM killer's: the helper's status file says (one small read, only
@@ -394,7 +394,7 @@ fn direct_spec(
 }
 
 /// Where a sandbox's command runs.
-enum Route<'a> {
+pub(super) enum Route<'a> {
     /// Its channel answered (see `crate::channel`): no engine call at all.
     Channel {
         id: String,
@@ -426,7 +426,7 @@ impl Route<'_> {
 /// The channel when it can serve: a sandbox this state knows by its exact id or name, in this
 /// scope, whose helper answers on its socket (so it runs: nothing to start, resume or check).
 /// Anything else takes the engine's path, which says nothing of it unless `--verbose`.
-async fn route<'a>(
+pub(super) async fn route<'a>(
     ctx: &'a Context,
     query: &str,
     channel_allowed: bool,
@@ -1022,7 +1022,13 @@ async fn forward_input(mut input: crate::engine::exec::InputSink) {
     let _ = input.shutdown().await;
 }
 
-fn background_result(json: bool, sink: &Sink, code: i32, ctx: &Context) -> anyhow::Result<i32> {
+fn background_result(
+    json: bool,
+    sink: &Sink,
+    code: i32,
+    ctx: &Context,
+    job: &str,
+) -> anyhow::Result<i32> {
     if code != 0 {
         // The helper could not start it: its message goes to stderr.
         passthrough(STDERR, &sink.err)?;
@@ -1032,9 +1038,11 @@ fn background_result(json: bool, sink: &Sink, code: i32, ctx: &Context) -> anyho
     let (pid, log) = background_report(&sink.out)?;
     if json {
         ctx.printer
-            .json_value(&serde_json::json!({ "pid": pid, "log": log }))?;
+            .json_value(&serde_json::json!({ "pid": pid, "log": log, "job": job }))?;
     } else {
-        ctx.printer.data(format!("PID: {pid}\nLog: {log}"))?;
+        // The job's id is what `dsbx ps` and `dsbx logs` take.
+        ctx.printer
+            .data(format!("PID: {pid}\nLog: {log}\nJob: {job}"))?;
     }
     Ok(0)
 }

@@ -198,7 +198,23 @@ pub(super) fn unix_mode(go_mode: u32) -> u32 {
 /// `files write ID PATH CONTENT | --stdin`: replaces the file (keeping an existing file's mode),
 /// creating missing parent directories.
 async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
-    let (sandbox, abs, stat) = locate(ctx, &args.id, &args.path).await?;
+    // An absolute path over the channel: no engine call (see `transfer::direct`).
+    let direct = match args.path.starts_with('/') {
+        true => super::transfers::direct(ctx, &args.id).await,
+        false => None,
+    };
+    let (sandbox, abs, stat) = match &direct {
+        Some(d) => {
+            let abs = remote::absolute(None, &args.path);
+            let stat = d
+                .stat_follow(std::slice::from_ref(&abs))
+                .await?
+                .pop()
+                .flatten();
+            (d.sandbox.clone(), abs, stat)
+        }
+        None => locate(ctx, &args.id, &args.path).await?,
+    };
     let file_mode = match &stat {
         Some((st, _)) if st.is_dir() => bail!("{}:{abs} is a directory", sandbox.id),
         Some((st, _)) if !st.is_file() => {

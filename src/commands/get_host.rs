@@ -71,11 +71,11 @@ pub async fn run(ctx: &Context, args: crate::cli::GetHostArgs) -> anyhow::Result
     let via = through_proxy(&ctx.config, &engine.endpoint, &host.url)?;
     let answer = match wait {
         None if !args.check => None,
-        None => Some(check(engine, &sandbox, port, &host.url, via.as_ref()).await?),
+        None => Some(check(ctx.store.dir(), engine, &sandbox, port, &host.url, via.as_ref()).await?),
         Some(limit) => {
             let deadline = Instant::now() + limit;
             loop {
-                let answer = check(engine, &sandbox, port, &host.url, via.as_ref()).await?;
+                let answer = check(ctx.store.dir(), engine, &sandbox, port, &host.url, via.as_ref()).await?;
                 // With a health check, answering is not enough: --wait also waits for healthy.
                 let health = engine
                     .inspect_sandbox(&sandbox.id)
@@ -248,6 +248,7 @@ pub fn url_for(
 /// anything listen on the port (a probe through dsbx's helper); then an exchange of data with the
 /// URL itself (a bare connect proves nothing: the engine's port proxy accepts every connection).
 pub async fn check(
+    state_dir: &std::path::Path,
     engine: &Engine,
     sandbox: &Sandbox,
     port: u16,
@@ -277,7 +278,9 @@ pub async fn check(
         port_text.as_str(),
     ];
     let probe = probe.iter().map(|a| a.to_string()).collect();
-    match engine.run_captured(&sandbox.id, probe, "0").await?.code {
+    // Over the sandbox's channel when it can serve (no engine exec), else the engine's path.
+    let probed = crate::channel::client::run_helper(state_dir, engine, &sandbox.id, probe).await?;
+    match probed.code {
         0 => {}
         1 => {
             return Ok(Answer::No(format!(

@@ -15,6 +15,7 @@ mod get_host;
 mod health;
 mod info;
 pub mod init;
+mod jobs;
 mod kill;
 mod lifecycle;
 mod ls;
@@ -261,6 +262,8 @@ async fn run(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Snapshot(a) => snapshot::run(ctx, a).await,
         Command::Fork(a) => fork::run(ctx, a).await,
         Command::Mcp(a) => mcp::run(ctx, a).await,
+        Command::Ps(a) => jobs::ps(ctx, a).await,
+        Command::Logs(a) => jobs::logs(ctx, a).await,
         Command::Helper(_) | Command::Doctor | Command::Completions(_) | Command::Man(_) => {
             unreachable!("handled before the context is built")
         }

@@ -44,6 +44,7 @@ fn session<'a>(ctx: &'a Context, engine: &'a Engine, sandbox: &'a Sandbox) -> Se
         sandbox,
         state_dir: ctx.store.dir(),
         sink: &ctx.printer,
+        direct: None,
     }
 }
 
@@ -72,11 +73,41 @@ pub async fn upload_with(
     options: &UploadOptions,
 ) -> anyhow::Result<Summary> {
     let local = transfer::Local::prepare(source, remote_arg, options)?;
+    // An upload as the user to an absolute path needs no engine call over the channel.
+    if !options.root
+        && remote_arg.starts_with('/')
+        && let Some(direct) = direct(ctx, query).await
+    {
+        let engine = Engine::unverified(&ctx.global.engine_flags())?;
+        let session = Session {
+            direct: Some(&direct),
+            ..session(ctx, &engine, &direct.sandbox)
+        };
+        let summary = transfer::upload(&session, local, remote_arg, options).await?;
+        touch(ctx, &direct.sandbox.id);
+        return Ok(summary);
+    }
     let (engine, sandbox) = ready_sandbox(ctx, query).await?;
     let summary =
         transfer::upload(&session(ctx, engine, &sandbox), local, remote_arg, options).await?;
     touch(ctx, &sandbox.id);
     Ok(summary)
+}
+
+/// The sandbox `query` over its channel, when its helper can serve this command's files as
+/// the sandbox's user with no engine call.
+pub async fn direct(ctx: &Context, query: &str) -> Option<transfer::direct::Direct> {
+    let state = ctx.store.load().ok()?;
+    let endpoint = crate::engine::endpoint::resolve(&ctx.global.engine_flags()).ok()?;
+    transfer::direct::connect_for_user(
+        &state,
+        ctx.store.dir(),
+        &ctx.scope,
+        &endpoint.url,
+        query,
+        |why| ctx.printer.verbose(why),
+    )
+    .await
 }
 
 /// Downloads REMOTE from the sandbox `query` to a local path or to stdout.

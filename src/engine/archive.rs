@@ -97,7 +97,7 @@ impl Engine {
 }
 
 /// What the archive API's `HEAD` says about one path in a container.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RemoteStat {
     pub name: String,
     pub size: i64,

@@ -27,7 +27,6 @@
 
 use super::keepalive::signal_set;
 use super::own_files;
-use crate::passwd;
 use std::ffi::{CString, OsString};
 use std::io::{self, Write};
 use std::os::fd::RawFd;
@@ -168,7 +167,7 @@ impl Ending {
     }
 }
 
-fn fail(code: i32, message: impl std::fmt::Display) -> i32 {
+pub(super) fn fail(code: i32, message: impl std::fmt::Display) -> i32 {
     let _ = writeln!(io::stderr(), "dsbx: {message}");
     code
 }
@@ -270,7 +269,7 @@ pub fn run_exec(args: &[OsString]) -> i32 {
     }
 
     if req.background {
-        return run_background(&req, cmd, &user);
+        return super::jobs::run_background(&req, cmd, &user);
     }
     let oom_before = oom_kills();
     if req.tty {
@@ -392,7 +391,7 @@ fn errno() -> i32 {
     io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
 
-fn spawn_failure(req: &Request, e: io::Error) -> i32 {
+pub(super) fn spawn_failure(req: &Request, e: io::Error) -> i32 {
     let program = req.argv[0].to_string_lossy();
     let code = e.raw_os_error().unwrap_or(0);
     if code >= ERR_USER {
@@ -465,33 +464,6 @@ pub fn parse_oom_kills(text: &str) -> Option<u64> {
         let (key, value) = line.split_once(' ')?;
         (key == "oom_kill").then(|| value.trim().parse().ok())?
     })
-}
-
-fn run_background(req: &Request, mut cmd: Command, user: &passwd::User) -> i32 {
-    let (log, path) = match own_files::create_log(&req.tag, user.uid, user.gid) {
-        Ok(f) => f,
-        Err(e) => {
-            let path = own_files::log_path(&req.tag);
-            return fail(125, format!("cannot create log file {path}: {e}"));
-        }
-    };
-    let log2 = match log.try_clone() {
-        Ok(f) => f,
-        Err(e) => return fail(125, format!("log file {path}: {e}")),
-    };
-    cmd.stdin(Stdio::null()).stdout(log).stderr(log2);
-    match cmd.spawn() {
-        Ok(child) => {
-            // The command is a session leader of its own; when we exit, the sandbox's PID 1
-            // adopts and reaps it.
-            println!("PID: {}\nLog: {path}", child.id());
-            0
-        }
-        Err(e) => {
-            let _ = own_files::remove_log(&req.tag);
-            spawn_failure(req, e)
-        }
-    }
 }
 
 fn pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {

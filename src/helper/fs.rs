@@ -1,7 +1,8 @@
 //! File operations the helper performs inside a sandbox for `dsbx files …`, as the sandbox's user
 //! and with paths passed as argv: never through a shell string, so no name can be misread.
 //!
-//! `__helper fs --user U ls PATH DEPTH` · `… rm PATH` · `… mkdir PATH` · `… mv OLD NEW`.
+//! `__helper fs --user U ls PATH DEPTH` · `… rm PATH` · `… mkdir PATH` · `… mv OLD NEW`;
+//! `__helper fs stat PATH…` (as root, what the archive API's stat sees: see [`stat_follow`]).
 //! Started as root, it drops to U (resolved from the sandbox's own files; root and numeric ids
 //! need no `/etc/passwd`) before it looks at any path, so the kernel's checks are the user's.
 //! Output goes to stdout; a failure prints one line on stderr and exits 1 (126: unknown user).
@@ -41,6 +42,7 @@ pub fn run(args: &[std::ffi::OsString]) -> i32 {
             std::fs::create_dir_all(path).map_err(|e| format!("{}: {e}", path.display()))
         }
         ("mv", [from, to]) => mv(from, to),
+        ("stat", paths) if !paths.is_empty() => stat_lines(paths),
         _ => Err(format!("bad fs call: {args:?}")),
     };
     match result {
@@ -91,6 +93,58 @@ fn walk(root: &Path, rel: &Path, depth: usize, lines: &mut Vec<String>) -> Resul
     Ok(())
 }
 
+/// One JSON line per path: `null` when nothing is there, else `[stat, path it describes]`.
+fn stat_lines(paths: &[PathBuf]) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    for path in paths {
+        let line = serde_json::to_string(&stat_follow(path)).map_err(|e| e.to_string())?;
+        let _ = writeln!(out, "{line}");
+    }
+    Ok(())
+}
+
+/// What the archive API's stat gives, as `transfer::stat_follow` uses it: the path, or for a
+/// final symlink the file it resolves to (every link followed, as the engine resolves them
+/// inside the container); `None` when nothing is there. Modes in Go's `os.FileMode` bits.
+pub fn stat_follow(path: &Path) -> Option<(crate::engine::archive::RemoteStat, String)> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let mut path = path.to_path_buf();
+    let mut meta = std::fs::symlink_metadata(&path).ok()?;
+    if meta.file_type().is_symlink() {
+        path = std::fs::canonicalize(&path).ok()?;
+        meta = std::fs::symlink_metadata(&path).ok()?;
+    }
+    let t = meta.file_type();
+    let mut mode = meta.mode() & 0o777;
+    for (yes, bit) in [
+        (t.is_dir(), 1 << 31),
+        (t.is_symlink(), 1 << 27),
+        (t.is_block_device() || t.is_char_device(), 1 << 26),
+        (t.is_fifo(), 1 << 25),
+        (t.is_socket(), 1 << 24),
+        (t.is_char_device(), 1 << 21),
+        (meta.mode() & 0o4000 != 0, 1 << 23),
+        (meta.mode() & 0o2000 != 0, 1 << 22),
+        (meta.mode() & 0o1000 != 0, 1 << 20),
+    ] {
+        if yes {
+            mode |= bit;
+        }
+    }
+    let shown = path.to_string_lossy().into_owned();
+    let stat = crate::engine::archive::RemoteStat {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "/".into()),
+        size: meta.len() as i64,
+        mode,
+        link_target: String::new(),
+        mtime: None,
+    };
+    Some((stat, shown))
+}
+
 fn rm(path: &Path) -> Result<(), String> {
     let meta = std::fs::symlink_metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let result = if meta.is_dir() {
@@ -132,6 +186,31 @@ mod tests {
         let mut lines = Vec::new();
         walk(dir.path(), Path::new(""), 2, &mut lines).unwrap();
         assert_eq!(lines, vec!["a/", "a/b/", "a/file one.txt", "z"]);
+    }
+
+    #[test]
+    fn stat_follows_final_links_and_speaks_go_modes() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("f"), "four").unwrap();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        std::os::unix::fs::symlink(d.join("f"), d.join("link")).unwrap();
+        std::os::unix::fs::symlink("link", d.join("chain")).unwrap();
+        std::os::unix::fs::symlink(d.join("absent"), d.join("dangling")).unwrap();
+        let (st, path) = stat_follow(&d.join("chain")).unwrap();
+        assert!(st.is_file() && !st.is_dir() && !st.is_symlink());
+        assert_eq!((st.size, st.name.as_str()), (4, "f"));
+        assert_eq!(
+            path,
+            std::fs::canonicalize(d.join("f"))
+                .unwrap()
+                .to_string_lossy()
+        );
+        let (st, _) = stat_follow(&d.join("sub")).unwrap();
+        assert!(st.is_dir() && !st.is_file());
+        assert!(stat_follow(&d.join("dangling")).is_none());
+        assert!(stat_follow(&d.join("absent")).is_none());
+        assert!(stat_follow(&d.join("f/through-a-file")).is_none());
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! - `fs --user U OP …`: file operations for `dsbx files …`, as user U (see `fs.rs`).
 //! - `extract --user U DIR`: unpacks an upload's tar from stdin into DIR as user U.
 //! - `serve UID:GID USER ENGINE`: the channel's server (see `serve.rs` and `crate::channel`).
+//! - `jobs` / `job-log [--follow] JOB`: the background jobs' records and logs (see `jobs.rs`).
 //! - `listening PORT`: exit 0 if a TCP socket listens on PORT in the sandbox, 1 if none does.
 //!
 //! The engine starts every role as root. Roles that act for the sandbox's user resolve it from
@@ -22,6 +23,7 @@ pub mod egress_proxy;
 pub mod exec;
 pub mod extract;
 pub mod fs;
+pub mod jobs;
 pub mod keepalive;
 pub mod listening;
 pub mod own_files;
@@ -55,6 +57,8 @@ pub fn run(args: Vec<OsString>) -> i32 {
         "extract" => extract::run(&args[1..]),
         "listening" => listening::run(&args[1..]),
         "own-workdir" => workdir::run(&args[1..]),
+        "jobs" => jobs::run_jobs(&args[1..]),
+        "job-log" => jobs::run_job_log(&args[1..]),
         other => {
             eprintln!("dsbx helper: unknown role `{other}`");
             125

@@ -9,6 +9,8 @@
 //!   `exec -b`'s `Log:` line) but can neither list nor write the directory. Each log is owned by
 //!   the user the command ran as, mode 0600: a root command's log stays root's.
 //! - `/.dsbx/status` (root, 0700): a few bytes per ambiguous exit, read through the archive API.
+//! - `/.dsbx/jobs` (root, 0700): one record per background job (`exec -b`), JSON lines written by
+//!   the root process that waits for the job: its start, then its end (see `jobs`).
 
 use std::ffi::CString;
 use std::fs::File;
@@ -18,6 +20,9 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 pub const OWN_DIR: &str = "/.dsbx";
 pub const LOGS_DIR: &str = "/.dsbx/logs";
 pub const STATUS_DIR: &str = "/.dsbx/status";
+pub const JOBS_DIR: &str = "/.dsbx/jobs";
+/// The most of a job record anyone reads: a record is a few hundred bytes plus its argv.
+const RECORD_LIMIT: u64 = 1 << 20;
 const LOGS_MODE: u32 = 0o711;
 const STATUS_MODE: u32 = 0o700;
 
@@ -46,6 +51,7 @@ pub fn ensure_dirs() -> io::Result<()> {
     let own = open_own_dir()?;
     subdir(&own, "logs", LOGS_MODE)?;
     subdir(&own, "status", STATUS_MODE)?;
+    subdir(&own, "jobs", STATUS_MODE)?;
     Ok(())
 }
 
@@ -71,12 +77,82 @@ pub fn remove_log(tag: &str) -> io::Result<()> {
     Ok(())
 }
 
+/// Removes the record of `tag` (a background command that could not start).
+pub fn remove_job_record(tag: &str) -> io::Result<()> {
+    let dir = subdir(&open_own_dir()?, "jobs", STATUS_MODE)?;
+    let c = cstr(&format!("exec-{tag}.job"))?;
+    // SAFETY: unlinkat on a directory fd we own with a valid C string.
+    if unsafe { libc::unlinkat(dir.as_raw_fd(), c.as_ptr(), 0) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Leaves `text` as the status of `tag`.
 pub fn write_status(tag: &str, text: &str) -> io::Result<()> {
     use std::io::Write;
     let dir = subdir(&open_own_dir()?, "status", STATUS_MODE)?;
     let mut file = create_exclusive(&dir, &format!("exec-{tag}.status"), 0o600, 0)?;
     file.write_all(text.as_bytes())
+}
+
+/// Creates the record of the background job `tag`, root's, 0600, open for appending.
+pub fn create_job_record(tag: &str) -> io::Result<File> {
+    let dir = subdir(&open_own_dir()?, "jobs", STATUS_MODE)?;
+    create_exclusive(&dir, &format!("exec-{tag}.job"), 0o600, libc::O_APPEND)
+}
+
+/// The tags of every job record, in no particular order (names that are not records are skipped).
+pub fn job_tags() -> io::Result<Vec<String>> {
+    let dir = subdir(&open_own_dir()?, "jobs", STATUS_MODE)?;
+    let entries = std::fs::read_dir(format!("/proc/self/fd/{}", dir.as_raw_fd()))?;
+    Ok(entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let tag = name.strip_prefix("exec-")?.strip_suffix(".job")?;
+            valid_tag(tag).then(|| tag.to_string())
+        })
+        .collect())
+}
+
+/// The text of the record of `tag`; `None` unless it is a regular file (never through a link,
+/// never a blocking open, never more than [`RECORD_LIMIT`] bytes).
+pub fn read_job_record(tag: &str) -> Option<String> {
+    let dir = subdir(&open_own_dir().ok()?, "jobs", STATUS_MODE).ok()?;
+    let file = open_regular_at(&dir, &format!("exec-{tag}.job")).ok()?;
+    let mut text = String::new();
+    io::Read::read_to_string(&mut io::Read::take(file, RECORD_LIMIT), &mut text).ok()?;
+    Some(text)
+}
+
+/// The log of `tag`, open for reading; an error unless it is a regular file.
+pub fn open_log(tag: &str) -> io::Result<File> {
+    let dir = subdir(&open_own_dir()?, "logs", LOGS_MODE)?;
+    open_regular_at(&dir, &format!("exec-{tag}.log"))
+}
+
+/// `name` in `dir` for reading: without following a link, without blocking on a FIFO, and only
+/// if it is a regular file.
+fn open_regular_at(dir: &OwnedFd, name: &str) -> io::Result<File> {
+    let c = cstr(name)?;
+    // SAFETY: openat on a directory fd we own; the new fd is owned at once.
+    let fd = unsafe {
+        libc::openat(
+            dir.as_raw_fd(),
+            c.as_ptr(),
+            libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a fresh fd from openat.
+    let file = unsafe { File::from_raw_fd(fd) };
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other(format!("{name} is not a regular file")));
+    }
+    Ok(file)
 }
 
 /// Reads a small file without ever blocking on a FIFO or device (and, unless `follow`, without

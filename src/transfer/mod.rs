@@ -12,6 +12,7 @@
 //! A transfer takes what it needs ([`Session`]): it neither resolves, starts nor resumes the
 //! sandbox, nor records activity; the command layer does (`commands/transfers.rs`).
 
+pub mod direct;
 pub mod download;
 pub mod pack;
 pub mod place;
@@ -42,6 +43,9 @@ pub struct Session<'a> {
     pub sandbox: &'a Sandbox,
     pub state_dir: &'a Path,
     pub sink: &'a Printer,
+    /// The sandbox's helper over its channel, when it serves this transfer with no engine call
+    /// (see [`direct`]); `engine` is then unverified and used for nothing.
+    pub direct: Option<&'a direct::Direct>,
 }
 
 /// What a transfer did, as `--json` prints it.

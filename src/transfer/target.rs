@@ -45,9 +45,29 @@ pub struct Upload<'a> {
     pub contents: bool,
 }
 
+/// Where an upload looks at the sandbox's paths: the engine's archive API, or the helper over
+/// the sandbox's channel (see `direct`), which stats every ancestor in one call.
+pub enum Look<'a> {
+    Engine(&'a Engine),
+    Direct(&'a super::direct::Direct),
+}
+
+impl Look<'_> {
+    async fn stat_follow(
+        &self,
+        sandbox: &Sandbox,
+        path: &str,
+    ) -> anyhow::Result<Option<(RemoteStat, String)>> {
+        match self {
+            Look::Engine(engine) => stat_follow(engine, sandbox, path).await,
+            Look::Direct(d) => Ok(d.stat_follow(&[path.to_string()]).await?.pop().flatten()),
+        }
+    }
+}
+
 /// Where Docker extracts (an existing directory) and how the entries are named there.
 pub async fn placement(
-    engine: &Engine,
+    look: &Look<'_>,
     sandbox: &Sandbox,
     up: Upload<'_>,
 ) -> anyhow::Result<(String, pack::Placement)> {
@@ -55,7 +75,7 @@ pub async fn placement(
     let at = |dir: String, parents: Vec<String>, name: String| {
         Ok((dir, pack::Placement { parents, name }))
     };
-    match stat_follow(engine, sandbox, up.dest).await? {
+    match look.stat_follow(sandbox, up.dest).await? {
         Some((st, resolved)) if st.is_dir() && up.contents && up.local_is_dir => {
             // The tree's root entry is the directory itself: its contents merge into it.
             let base = remote::base_name(&resolved);
@@ -78,7 +98,7 @@ pub async fn placement(
             remote::base_name(up.dest).to_string(),
         ),
         None => {
-            let (ancestor, mut missing) = existing_ancestor(engine, sandbox, up.dest).await?;
+            let (ancestor, mut missing) = existing_ancestor(look, sandbox, up.dest).await?;
             let name = if up.wants_dir && !(up.contents && up.local_is_dir) {
                 up.name.ok_or_else(|| {
                     anyhow!("{shown} does not exist: name the file to write stdin to")
@@ -95,14 +115,32 @@ pub async fn placement(
 
 /// The deepest existing directory above `path` and the missing components below it, in order.
 async fn existing_ancestor(
-    engine: &Engine,
+    look: &Look<'_>,
     sandbox: &Sandbox,
     path: &str,
 ) -> anyhow::Result<(String, Vec<String>)> {
+    // Over the channel, every ancestor in one call; through the engine, one stat at a time.
+    let mut known = match look {
+        Look::Direct(d) => {
+            let mut ancestors = vec![remote::parent(path)];
+            while ancestors.last().is_some_and(|a| a != "/") {
+                let up = remote::parent(ancestors.last().expect("not empty"));
+                ancestors.push(up);
+            }
+            d.stat_follow(&ancestors).await?.into_iter()
+        }
+        Look::Engine(_) => Vec::new().into_iter(),
+    };
     let mut missing = vec![remote::base_name(path).to_string()];
     let mut current = remote::parent(path);
     loop {
-        match stat_follow(engine, sandbox, &current).await? {
+        let stat = match look {
+            Look::Direct(_) => known
+                .next()
+                .ok_or_else(|| anyhow!("the helper's stat answered too few paths"))?,
+            Look::Engine(_) => look.stat_follow(sandbox, &current).await?,
+        };
+        match stat {
             Some((st, _)) if st.is_dir() => break,
             Some(_) => bail!(
                 "{}:{current} is a file, not a directory, so {path} cannot be created",

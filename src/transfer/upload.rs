@@ -85,7 +85,11 @@ pub async fn upload(
         name,
         contents: options.contents,
     };
-    let (extract_dir, place) = target::placement(engine, sandbox, up).await?;
+    let look = match s.direct {
+        Some(d) => target::Look::Direct(d),
+        None => target::Look::Engine(engine),
+    };
+    let (extract_dir, place) = target::placement(&look, sandbox, up).await?;
     refuse_engine_mount(sandbox, &extract_dir, &place)?;
 
     let bar = (scan.bytes > PROGRESS_THRESHOLD)
@@ -110,7 +114,12 @@ pub async fn upload(
         }
         result
     });
-    let sent = if as_user {
+    let sent = if let Some(d) = s.direct {
+        match d.extract(&extract_dir, body).await {
+            Ok(out) => extract_result(sandbox, &out, &shown),
+            Err(e) => Err(e),
+        }
+    } else if as_user {
         extract_as_user(s, &extract_dir, body, &shown).await
     } else {
         match engine
@@ -232,6 +241,15 @@ async fn extract_as_user(
     let out =
         crate::channel::client::run_helper_with_input(s.state_dir, engine, &sandbox.id, cmd, body)
             .await?;
+    extract_result(sandbox, &out, shown)
+}
+
+/// What `__helper extract`'s exit says about the upload.
+fn extract_result(
+    sandbox: &Sandbox,
+    out: &crate::engine::exec::Captured,
+    shown: &str,
+) -> anyhow::Result<()> {
     if out.code == 0 {
         return Ok(());
     }
