@@ -81,6 +81,8 @@ pub fn deadline_needs_reading(
 pub fn latest_known(sandbox: &Sandbox, record: Option<&Record>) -> Option<DateTime<Utc>> {
     let label = sandbox.initial_deadline();
     match record {
+        // Claimed from a pool: its label says nothing of its deadline (see `initial_deadline`).
+        Some(r) if sandbox.label(crate::labels::POOL).is_some() => r.deadline,
         Some(r) => r.deadline.zip(label).map(|(r, l)| r.max(l)),
         None => label,
     }
@@ -294,6 +296,8 @@ pub fn record_from_labels(sandbox: &Sandbox, now: DateTime<Utc>) -> Record {
         isolated_network: sandbox.isolated_network().map(str::to_string),
         creating: false,
         creator: None,
+        labels: Default::default(),
+        owner: String::new(),
     }
 }
 
@@ -347,6 +351,8 @@ mod tests {
             isolated_network: None,
             creating: false,
             creator: None,
+            labels: Default::default(),
+            owner: String::new(),
         }
     }
 

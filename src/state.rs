@@ -51,6 +51,13 @@ pub struct Record {
     /// is abandoned at once, whatever its age.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<Creator>,
+    /// The user's `--label`s of a sandbox claimed from a pool (its Docker labels are the
+    /// pool's, fixed when the pool made it); empty otherwise.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// Who claimed it from a pool (user@host); empty for a sandbox made by its own `init`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub owner: String,
 }
 
 /// A process, told apart from a later one reusing its pid by its start time (clock ticks since
@@ -358,6 +365,8 @@ mod tests {
             isolated_network: None,
             creating: false,
             creator: None,
+            labels: Default::default(),
+            owner: String::new(),
         }
     }
 

@@ -163,6 +163,17 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         let confirmed = ctx.store.still_abandoned(&abandoned)?;
         targets.retain(|(a, _)| a.reason != "abandoned" || confirmed.contains(&a.id));
     }
+    // Warm pool members that can no longer be claimed (see `pool::gc_candidates`).
+    for (s, reason) in super::pool::gc_candidates(ctx, engine, args.all_scopes).await? {
+        let action = Action {
+            kind: What::Sandbox,
+            id: s.id.clone(),
+            scope: Some(s.scope.clone()),
+            reason,
+            since: None,
+        };
+        targets.push((action, Target::Live(s)));
+    }
     let orphans: Vec<(Action, String)> =
         orphan_networks(&networks, &live, &state, &targets, scope, now)
             .into_iter()
@@ -488,6 +499,8 @@ mod tests {
             isolated_network: None,
             creating: false,
             creator: None,
+            labels: Default::default(),
+            owner: String::new(),
         }
     }
 

@@ -35,8 +35,16 @@ pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     // A missing image is built (the default image) or pulled, with its own progress.
     let image =
         super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
+    // A warm sandbox of a matching pool, when there is one (see `crate::pool`).
+    let claimed = match &args.snapshot {
+        None => super::pool::try_claim(ctx, engine, &plan, &image).await?,
+        Some(_) => None,
+    };
     let spinner = ctx.printer.spinner("Creating sandbox…");
-    let id = create(ctx, engine, plan, &image).await;
+    let id = match claimed {
+        Some(done) => Ok(done),
+        None => create(ctx, engine, plan, &image).await,
+    };
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
@@ -93,6 +101,9 @@ pub struct Plan {
     pub disk: Option<u64>,
     /// `--cpuset-cpus`.
     pub cpuset_cpus: Option<String>,
+    /// Set when the sandbox is made as a warm member of the pool with this key (see
+    /// `crate::pool`): named `dsbx-pool-<id>`, labelled with the key, recorded nowhere.
+    pub pool_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -252,6 +263,7 @@ impl Plan {
             wait_healthy,
             disk,
             cpuset_cpus,
+            pool_key: None,
         })
     }
 }
@@ -372,7 +384,19 @@ fn parse_bind(spec: &str) -> anyhow::Result<String> {
 struct Made {
     reserved: bool,
     container: bool,
+    /// The container is a warm pool member (named `dsbx-pool-<id>`).
+    pooled: bool,
     network: Option<String>,
+}
+
+impl Made {
+    fn container_name(&self, id: &str) -> String {
+        if self.pooled {
+            ids::pool_container_name(id)
+        } else {
+            ids::container_name(id)
+        }
+    }
 }
 
 pub(super) async fn create(
@@ -441,13 +465,11 @@ async fn create_steps(
     made: &mut Made,
     cancel: &Cancel,
 ) -> anyhow::Result<()> {
-    plan.user_label = plan
-        .user
-        .clone()
-        .or(image.user.clone())
-        .unwrap_or_else(|| "root".into());
+    plan.user_label = user_label_of(plan, image);
     cancel.check()?;
-    if !plan.name.is_empty() {
+    if plan.pool_key.is_some() {
+        // A warm member is no one's yet: no record until a claim makes it a sandbox.
+    } else if !plan.name.is_empty() {
         reserve_name(ctx, engine, plan, id, made).await?;
     } else {
         record(ctx, plan, id, true)?;
@@ -530,6 +552,7 @@ async fn create_steps(
     }
     let spec = CreateSpec {
         id: id.to_string(),
+        pooled: plan.pool_key.is_some(),
         image: plan.image.clone(),
         platform: plan.platform.clone(),
         labels: container_labels(ctx, plan, id),
@@ -559,14 +582,15 @@ async fn create_steps(
     cancel.check()?;
     let count_lock = room_for_one_more(ctx, engine).await?;
     made.container = true;
+    made.pooled = spec.pooled;
     engine.create_sandbox(&spec).await?;
     // The container now counts in every later list: the next init may count.
     drop(count_lock);
     cancel.check()?;
-    check_user(engine, id, plan).await?;
+    check_user(engine, &made.container_name(id), plan).await?;
     cancel.check()?;
     // `init` addresses the container it just made by the name it gave it (no label involved).
-    let container = ids::container_name(id);
+    let container = made.container_name(id);
     let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
     let tar =
         crate::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, deadline.as_bytes())])?;
@@ -574,6 +598,9 @@ async fn create_steps(
     cancel.check()?;
     engine.start_sandbox(&container, id).await?;
     cancel.check()?;
+    if plan.pool_key.is_some() {
+        return Ok(());
+    }
     record(ctx, plan, id, false)?;
     if let Some(limit) = plan.wait_healthy {
         super::health::wait_healthy(ctx, engine, id, limit, cancel).await?;
@@ -607,12 +634,12 @@ async fn room_for_one_more(
 /// A named sandbox user (not root, not numeric) must be in the image's own `/etc/passwd` (and a
 /// named group in `/etc/group`): otherwise every exec, upload and `files` call would fail. Read
 /// from the created container through the archive API, only when a name needs it.
-async fn check_user(engine: &Engine, id: &str, plan: &Plan) -> anyhow::Result<()> {
+async fn check_user(engine: &Engine, container: &str, plan: &Plan) -> anyhow::Result<()> {
     let spec = plan.user_label.as_str();
     if !crate::passwd::needs_lookup(spec) {
         return Ok(());
     }
-    let container = ids::container_name(id);
+    let container = container.to_string();
     let read = |path: &'static str| {
         let container = container.clone();
         async move {
@@ -725,6 +752,53 @@ async fn reserve_name(
     Ok(())
 }
 
+/// For a pool claim: the name (or, without one, the id alone) reserved for sandbox `id` as a
+/// cold `init` reserves it, with a record naming this process until [`record_claimed`].
+pub(super) async fn reserve_for_claim(
+    ctx: &Context,
+    engine: &Engine,
+    plan: &Plan,
+    id: &str,
+) -> anyhow::Result<()> {
+    if plan.name.is_empty() {
+        record(ctx, plan, id, true)
+    } else {
+        reserve_name(ctx, engine, plan, id, &mut Made::default()).await
+    }
+}
+
+/// Drops the reservation of a claim that lost its member.
+pub(super) fn unreserve(ctx: &Context, id: &str) {
+    let _ = ctx.store.update(|state| {
+        state.sandboxes.remove(id);
+        Ok(())
+    });
+}
+
+/// The record of a claimed sandbox: as a cold `init`'s, plus the user's labels and owner
+/// (its Docker labels are the pool's).
+pub(super) fn record_claimed(ctx: &Context, plan: &Plan, id: &str) -> anyhow::Result<()> {
+    ctx.store.update(|state| {
+        let mut record = new_record(ctx, plan, id, false);
+        record.labels = plan
+            .user_labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        record.owner = crate::scope::owner();
+        state.sandboxes.insert(id.to_string(), record);
+        Ok(())
+    })
+}
+
+/// The sandbox's user: `--user`, else the image's `USER`, else root.
+pub(super) fn user_label_of(plan: &Plan, image: &ImageInfo) -> String {
+    plan.user
+        .clone()
+        .or(image.user.clone())
+        .unwrap_or_else(|| "root".into())
+}
+
 /// The record; while `creating`, it names this process, so that once the process is gone (even
 /// SIGKILLed) the record is known abandoned at once and `gc` removes what it made.
 fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
@@ -743,6 +817,8 @@ fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
         } else {
             None
         },
+        labels: Default::default(),
+        owner: String::new(),
     }
 }
 
@@ -788,13 +864,16 @@ fn container_labels(ctx: &Context, plan: &Plan, id: &str) -> HashMap<String, Str
             .join(","),
     );
     set(labels::USER, plan.user_label.clone());
+    if let Some(key) = &plan.pool_key {
+        set(labels::POOL, key.clone());
+    }
     l
 }
 
 async fn clean_up(ctx: &Context, engine: &Engine, id: &str, made: &Made) {
     // Remove by name even when the create call's answer never came: it may still have worked.
     if made.container
-        && let Err(e) = engine.remove_sandbox(&ids::container_name(id), id).await
+        && let Err(e) = engine.remove_sandbox(&made.container_name(id), id).await
     {
         ctx.printer
             .warn(format!("could not remove the half-made sandbox {id}: {e}"));
@@ -816,7 +895,7 @@ async fn clean_up(ctx: &Context, engine: &Engine, id: &str, made: &Made) {
 
 /// The helper's command line as PID 1; the activity period is passed on from
 /// `DSBX_HELPER_ACTIVITY_SECS` when set (tests look at idleness in seconds, not minutes).
-fn helper_init_args() -> Vec<String> {
+pub(super) fn helper_init_args() -> Vec<String> {
     let mut args = vec!["__helper".to_string(), "init".to_string()];
     if let Some(secs) = std::env::var(crate::activity::PERIOD_ENV)
         .ok()

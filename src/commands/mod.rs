@@ -17,6 +17,7 @@ mod kill;
 mod lifecycle;
 mod ls;
 mod mcp;
+mod pool;
 mod proxy;
 mod resources;
 mod sandbox_compat;
@@ -194,6 +195,7 @@ async fn run(
         Command::Sandbox(s) => sandbox_compat::run(ctx, s).await,
         Command::Files(f) => files::run(ctx, f).await,
         Command::Snapshot(a) => snapshot::run(ctx, a).await,
+        Command::Pool(a) => pool::run(ctx, a).await,
         Command::Fork(a) => fork::run(ctx, a).await,
         Command::Mcp(a) => mcp::run(ctx, a).await,
         Command::Helper(_) | Command::Doctor | Command::Completions(_) => {

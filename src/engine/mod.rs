@@ -12,6 +12,7 @@ pub mod helper_volume;
 pub mod images;
 pub mod life;
 pub mod networks;
+pub mod pool;
 pub mod proxy;
 pub mod snapshots;
 pub mod system;
