@@ -151,6 +151,9 @@ fn a_claim_carries_every_per_sandbox_setting() {
         .expect("listed");
     assert_eq!(row["name"], name.as_str());
     assert_eq!(row["labels"]["team"], "red", "{row}");
+    let info = p.json(&["info", &name]);
+    assert_eq!(info["name"], name.as_str());
+    assert_eq!(info["labels"]["team"], "red", "{info}");
     // The name resolves, for dsbx and by DNS on the dsbx network.
     assert_eq!(p.ok(&["exec", &name, "hostname"]).trim().len(), 12);
     let other = p.env.init(&[]);
@@ -380,4 +383,31 @@ fn fifty_concurrent_cold_inits_all_succeed() {
     assert_eq!(ids.len(), 50);
     assert_eq!(env.containers().len(), 50);
     let _ = docker(&["ps"]);
+}
+
+#[test]
+fn a_failing_background_filler_is_logged_where_status_shows_it() {
+    let Some(p) = Pooled::new("templates = { nowhere = 1 }") else {
+        return;
+    };
+    p.env.write_config(&format!(
+        "{}[templates]\nnowhere = \"127.0.0.1:1/dsbx-no-such-image:latest\"\n",
+        config_with("templates = { nowhere = 1 }")
+    ));
+    let out = p.env.run(&["pool", "fill"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty(), "the background filler is silent");
+    assert!(
+        wait_until(BOUND, || {
+            let s = p.json(&["pool", "status"]);
+            s["filling"] == false && !s["failures"].as_array().unwrap().is_empty()
+        }),
+        "no failure logged: {}",
+        p.ok(&["pool", "status"])
+    );
+    let text = p.ok(&["pool", "status"]);
+    assert!(
+        text.contains("failure:") && text.contains("dsbx-no-such-image"),
+        "{text}"
+    );
 }
