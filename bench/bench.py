@@ -704,7 +704,9 @@ class Bench:
             self.remove_except_main()
 
         def check(col):
-            n = len(self.scope_containers()) - 1
+            rows = run(["docker", "ps", "-a", "--filter", f"label=dsbx.scope={self.scope}",
+                        "--format", "{{.Names}}"], self.env).stdout.split()
+            n = len([r for r in rows if r != self.container(self.sandbox)])
             return None if n >= k else f"{col} made {n} containers, not {k}"
         yield dict(name=f"{k} concurrent cold `init`s", runs=self.p["batch_runs"], warmup=0,
                    prepare=prepare, dsbx=many.format(k=k, cmd=f"{bdsbx} init"),
