@@ -54,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots')
             [CompletionResult]::new('fork', 'fork', [CompletionResultType]::ParameterValue, 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)')
+            [CompletionResult]::new('pool', 'pool', [CompletionResultType]::ParameterValue, 'Warm sandboxes `init` claims in milliseconds (the config''s [pool]): status, fill, drain')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -206,6 +207,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print ids only')
             [CompletionResult]::new('--ids-only', '--ids-only', [CompletionResultType]::ParameterName, 'Print ids only')
             [CompletionResult]::new('--all-scopes', '--all-scopes', [CompletionResultType]::ParameterName, 'Every scope, not just the current one')
+            [CompletionResult]::new('--pool', '--pool', [CompletionResultType]::ParameterName, 'List the warm pool members instead (not anyone''s sandboxes until claimed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
@@ -1073,6 +1075,87 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'dsbx;pool' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr (also honours NO_COLOR)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
+            [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per pool: warm, claimed and filling sandboxes, its key, the filler''s last failures')
+            [CompletionResult]::new('fill', 'fill', [CompletionResultType]::ParameterValue, 'Bring every pool up to its size (in the background unless --wait)')
+            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Remove every warm sandbox of the scope (claimed ones are the user''s and stay)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dsbx;pool;status' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr (also honours NO_COLOR)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
+            [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dsbx;pool;fill' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr (also honours NO_COLOR)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
+            [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Fill in the foreground and return once every pool is full')
+            [CompletionResult]::new('--detached', '--detached', [CompletionResultType]::ParameterName, 'Run as the detached background filler (what `init` and `pool fill` start)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dsbx;pool;drain' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr (also honours NO_COLOR)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]')
+            [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout (errors too, as {"error": {...}})')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or notices; errors still print')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Explain what dsbx does (Docker calls, timings) on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dsbx;pool;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per pool: warm, claimed and filling sandboxes, its key, the filler''s last failures')
+            [CompletionResult]::new('fill', 'fill', [CompletionResultType]::ParameterValue, 'Bring every pool up to its size (in the background unless --wait)')
+            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Remove every warm sandbox of the scope (claimed ones are the user''s and stay)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dsbx;pool;help;status' {
+            break
+        }
+        'dsbx;pool;help;fill' {
+            break
+        }
+        'dsbx;pool;help;drain' {
+            break
+        }
+        'dsbx;pool;help;help' {
+            break
+        }
         'dsbx;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a sandbox and print its id')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a sandbox, streaming its output; exits with its status')
@@ -1096,6 +1179,7 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots')
             [CompletionResult]::new('fork', 'fork', [CompletionResultType]::ParameterValue, 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)')
+            [CompletionResult]::new('pool', 'pool', [CompletionResultType]::ParameterValue, 'Warm sandboxes `init` claims in milliseconds (the config''s [pool]): status, fill, drain')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1275,6 +1359,21 @@ Register-ArgumentCompleter -Native -CommandName 'dsbx' -ScriptBlock {
             break
         }
         'dsbx;help;mcp' {
+            break
+        }
+        'dsbx;help;pool' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per pool: warm, claimed and filling sandboxes, its key, the filler''s last failures')
+            [CompletionResult]::new('fill', 'fill', [CompletionResultType]::ParameterValue, 'Bring every pool up to its size (in the background unless --wait)')
+            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Remove every warm sandbox of the scope (claimed ones are the user''s and stay)')
+            break
+        }
+        'dsbx;help;pool;status' {
+            break
+        }
+        'dsbx;help;pool;fill' {
+            break
+        }
+        'dsbx;help;pool;drain' {
             break
         }
         'dsbx;help;help' {

@@ -64,6 +64,9 @@ _dsbx() {
             dsbx,pause)
                 cmd="dsbx__subcmd__pause"
                 ;;
+            dsbx,pool)
+                cmd="dsbx__subcmd__pool"
+                ;;
             dsbx,proxy)
                 cmd="dsbx__subcmd__proxy"
                 ;;
@@ -217,6 +220,9 @@ _dsbx() {
             dsbx__subcmd__help,pause)
                 cmd="dsbx__subcmd__help__subcmd__pause"
                 ;;
+            dsbx__subcmd__help,pool)
+                cmd="dsbx__subcmd__help__subcmd__pool"
+                ;;
             dsbx__subcmd__help,proxy)
                 cmd="dsbx__subcmd__help__subcmd__proxy"
                 ;;
@@ -277,6 +283,15 @@ _dsbx() {
             dsbx__subcmd__help__subcmd__files,write)
                 cmd="dsbx__subcmd__help__subcmd__files__subcmd__write"
                 ;;
+            dsbx__subcmd__help__subcmd__pool,drain)
+                cmd="dsbx__subcmd__help__subcmd__pool__subcmd__drain"
+                ;;
+            dsbx__subcmd__help__subcmd__pool,fill)
+                cmd="dsbx__subcmd__help__subcmd__pool__subcmd__fill"
+                ;;
+            dsbx__subcmd__help__subcmd__pool,status)
+                cmd="dsbx__subcmd__help__subcmd__pool__subcmd__status"
+                ;;
             dsbx__subcmd__help__subcmd__proxy,down)
                 cmd="dsbx__subcmd__help__subcmd__proxy__subcmd__down"
                 ;;
@@ -321,6 +336,30 @@ _dsbx() {
                 ;;
             dsbx__subcmd__help__subcmd__template,build)
                 cmd="dsbx__subcmd__help__subcmd__template__subcmd__build"
+                ;;
+            dsbx__subcmd__pool,drain)
+                cmd="dsbx__subcmd__pool__subcmd__drain"
+                ;;
+            dsbx__subcmd__pool,fill)
+                cmd="dsbx__subcmd__pool__subcmd__fill"
+                ;;
+            dsbx__subcmd__pool,help)
+                cmd="dsbx__subcmd__pool__subcmd__help"
+                ;;
+            dsbx__subcmd__pool,status)
+                cmd="dsbx__subcmd__pool__subcmd__status"
+                ;;
+            dsbx__subcmd__pool__subcmd__help,drain)
+                cmd="dsbx__subcmd__pool__subcmd__help__subcmd__drain"
+                ;;
+            dsbx__subcmd__pool__subcmd__help,fill)
+                cmd="dsbx__subcmd__pool__subcmd__help__subcmd__fill"
+                ;;
+            dsbx__subcmd__pool__subcmd__help,help)
+                cmd="dsbx__subcmd__pool__subcmd__help__subcmd__help"
+                ;;
+            dsbx__subcmd__pool__subcmd__help,status)
+                cmd="dsbx__subcmd__pool__subcmd__help__subcmd__status"
                 ;;
             dsbx__subcmd__proxy,down)
                 cmd="dsbx__subcmd__proxy__subcmd__down"
@@ -443,7 +482,7 @@ _dsbx() {
 
     case "${cmd}" in
         dsbx)
-            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp pool help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1451,7 +1490,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__help)
-            opts="init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp help"
+            opts="init exec upload download get-host kill ls gc pause resume info egress timeout template proxy doctor completions sandbox files snapshot fork mcp pool help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1859,6 +1898,62 @@ _dsbx() {
         dsbx__subcmd__help__subcmd__pause)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__help__subcmd__pool)
+            opts="status fill drain"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__help__subcmd__pool__subcmd__drain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__help__subcmd__pool__subcmd__fill)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__help__subcmd__pool__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2393,7 +2488,7 @@ _dsbx() {
             return 0
             ;;
         dsbx__subcmd__ls)
-            opts="-q -h -V --ids-only --all-scopes --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            opts="-q -h -V --ids-only --all-scopes --pool --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2467,6 +2562,196 @@ _dsbx() {
         dsbx__subcmd__pause)
             opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__pool)
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version status fill drain help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__pool__subcmd__drain)
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__pool__subcmd__fill)
+            opts="-h -V --wait --detached --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__pool__subcmd__help)
+            opts="status fill drain help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__pool__subcmd__help__subcmd__drain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__pool__subcmd__help__subcmd__fill)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__pool__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__pool__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dsbx__subcmd__pool__subcmd__status)
+            opts="-h -V --json --quiet --verbose --color --config --docker-host --scope --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

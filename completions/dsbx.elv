@@ -51,6 +51,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand snapshot 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots'
             cand fork 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids'
             cand mcp 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
+            cand pool 'Warm sandboxes `init` claims in milliseconds (the config''s [pool]): status, fill, drain'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dsbx;init'= {
@@ -196,6 +197,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand -q 'Print ids only'
             cand --ids-only 'Print ids only'
             cand --all-scopes 'Every scope, not just the current one'
+            cand --pool 'List the warm pool members instead (not anyone''s sandboxes until claimed)'
             cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
             cand --quiet 'No progress or notices; errors still print'
             cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
@@ -981,6 +983,78 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'dsbx;pool'= {
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'Per pool: warm, claimed and filling sandboxes, its key, the filler''s last failures'
+            cand fill 'Bring every pool up to its size (in the background unless --wait)'
+            cand drain 'Remove every warm sandbox of the scope (claimed ones are the user''s and stay)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dsbx;pool;status'= {
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dsbx;pool;fill'= {
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand --wait 'Fill in the foreground and return once every pool is full'
+            cand --detached 'Run as the detached background filler (what `init` and `pool fill` start)'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dsbx;pool;drain'= {
+            cand --color 'When to colour stderr (also honours NO_COLOR)'
+            cand --config 'Config file [default: $DSBX_CONFIG, else <config dir>/dsbx/config.toml]'
+            cand --docker-host 'Docker engine: unix://, tcp://, ssh:// [default: $DOCKER_HOST, else the Docker context]'
+            cand --scope 'Which sandboxes this command sees [default: $DSBX_SCOPE, config `scope`, login name]'
+            cand --json 'Print one JSON object on stdout (errors too, as {"error": {...}})'
+            cand --quiet 'No progress or notices; errors still print'
+            cand --verbose 'Explain what dsbx does (Docker calls, timings) on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dsbx;pool;help'= {
+            cand status 'Per pool: warm, claimed and filling sandboxes, its key, the filler''s last failures'
+            cand fill 'Bring every pool up to its size (in the background unless --wait)'
+            cand drain 'Remove every warm sandbox of the scope (claimed ones are the user''s and stay)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dsbx;pool;help;status'= {
+        }
+        &'dsbx;pool;help;fill'= {
+        }
+        &'dsbx;pool;help;drain'= {
+        }
+        &'dsbx;pool;help;help'= {
+        }
         &'dsbx;help'= {
             cand init 'Create a sandbox and print its id'
             cand exec 'Run a command in a sandbox, streaming its output; exits with its status'
@@ -1004,6 +1078,7 @@ set edit:completion:arg-completer[dsbx] = {|@words|
             cand snapshot 'Save a sandbox''s files as a snapshot (the sandbox keeps running); list, remove snapshots'
             cand fork 'Snapshot a sandbox and start COUNT new sandboxes from it; prints their ids'
             cand mcp 'Serve sandboxes to AI agents as MCP tools over stdio (stdout carries only the protocol)'
+            cand pool 'Warm sandboxes `init` claims in milliseconds (the config''s [pool]): status, fill, drain'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dsbx;help;init'= {
@@ -1133,6 +1208,17 @@ set edit:completion:arg-completer[dsbx] = {|@words|
         &'dsbx;help;fork'= {
         }
         &'dsbx;help;mcp'= {
+        }
+        &'dsbx;help;pool'= {
+            cand status 'Per pool: warm, claimed and filling sandboxes, its key, the filler''s last failures'
+            cand fill 'Bring every pool up to its size (in the background unless --wait)'
+            cand drain 'Remove every warm sandbox of the scope (claimed ones are the user''s and stay)'
+        }
+        &'dsbx;help;pool;status'= {
+        }
+        &'dsbx;help;pool;fill'= {
+        }
+        &'dsbx;help;pool;drain'= {
         }
         &'dsbx;help;help'= {
         }
