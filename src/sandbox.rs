@@ -81,6 +81,15 @@ impl Sandbox {
         parse_time(self.label(labels::EXPIRES_AT)?)
     }
 
+    /// When it became the user's sandbox: for one claimed from a pool, the claim (its record's
+    /// creation), not the warm member's creation its label holds.
+    pub fn created_for_user(&self, record: Option<&crate::state::Record>) -> Option<DateTime<Utc>> {
+        match record {
+            Some(r) if self.label(labels::POOL).is_some() => Some(r.created_at),
+            _ => self.created_at().or(record.map(|r| r.created_at)),
+        }
+    }
+
     /// A warm pool member's lifetime (its `expires-at` label).
     pub fn pool_expires(&self) -> Option<DateTime<Utc>> {
         parse_time(self.label(labels::EXPIRES_AT)?)

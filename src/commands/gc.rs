@@ -307,7 +307,7 @@ pub fn judge(
     {
         return Some(action("expired", Some(d)));
     }
-    let created = s.created_at().or(record.map(|r| r.created_at));
+    let created = s.created_for_user(record);
     if let (Some(limit), Some(created)) = (rules.older_than, created)
         && older(created, limit, now)
     {

@@ -152,10 +152,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         state: format!("{:?}", sandbox.state).to_lowercase(),
         health: sandbox.health.clone(),
         tracked: record.is_some(),
-        created_at: sandbox
-            .created_at()
-            .or(record.map(|r| r.created_at))
-            .map(format_time),
+        created_at: sandbox.created_for_user(record).map(format_time),
         expires_at: deadline.map(format_time),
         time_left_secs: deadline.map(|d| (d - now).num_seconds().max(0)),
         last_activity: last_activity.map(format_time),

@@ -638,7 +638,7 @@ async fn create_steps(
 
 /// With a cap on the number of sandboxes, the host lock under which this init counts and creates
 /// its container (held until it exists, so racing inits never overshoot); `None` without caps.
-async fn room_for_one_more(
+pub(super) async fn room_for_one_more(
     ctx: &Context,
     engine: &Engine,
 ) -> anyhow::Result<Option<crate::host_lock::HostLock>> {

@@ -182,7 +182,7 @@ pub fn rows(
         .iter()
         .map(|s| {
             let record = state.sandboxes.get(&s.id);
-            let created = s.created_at();
+            let created = s.created_for_user(record);
             let deadline =
                 crate::lifetime::effective_deadline(s, record, files.get(&s.id).copied())
                     .unwrap_or_else(|()| deadline(s, record));

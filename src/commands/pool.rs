@@ -119,6 +119,13 @@ pub(super) async fn try_claim(
     // Racing inits start at different members, so most win their first rename.
     use rand::seq::SliceRandom;
     warm.shuffle(&mut rand::rng());
+    // The sandbox caps count claimed sandboxes as any other (warm ones count for no one): the
+    // count and the claims happen under the same host lock as a cold create's.
+    let count_lock = if warm.is_empty() {
+        None
+    } else {
+        super::init::room_for_one_more(ctx, engine).await?
+    };
     let mut won = None;
     for member in warm {
         super::init::reserve_for_claim(ctx, engine, &plan, &member.id).await?;
@@ -135,6 +142,7 @@ pub(super) async fn try_claim(
             }
         }
     }
+    drop(count_lock);
     spawn_filler(ctx);
     let Some(member) = won else {
         ctx.printer
