@@ -411,3 +411,43 @@ fn a_failing_background_filler_is_logged_where_status_shows_it() {
         "{text}"
     );
 }
+
+#[test]
+fn a_cold_init_never_runs_on_a_deadline_its_image_carries() {
+    let Some(env) = TestEnv::new() else {
+        return;
+    };
+    // An image that brings its own `/.dsbx/deadline` saying "never".
+    let ctx = env.dir.path().join("image");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(ctx.join("deadline"), "0").unwrap();
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        format!("FROM {}\nCOPY deadline /.dsbx/deadline\n", common::BUSYBOX),
+    )
+    .unwrap();
+    let tag = format!("dsbx-test-stale-deadline:{}", env.scope);
+    let built = docker(&["build", "-q", "-t", &tag, ctx.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    struct Image(String);
+    impl Drop for Image {
+        fn drop(&mut self) {
+            let _ = docker(&["rmi", "-f", &self.0]);
+        }
+    }
+    let _image = Image(tag.clone());
+    let id = env.init(&["--image", &tag, "--timeout", "3"]);
+    let deadline = common::docker_exec(&format!("dsbx-{id}"), &["cat", "/.dsbx/deadline"]);
+    assert_ne!(
+        deadline.trim(),
+        "0",
+        "the image's deadline file was overruled"
+    );
+    assert!(
+        wait_until(Duration::from_secs(60), || {
+            common::inspect(&format!("dsbx-{id}"), "{{.State.Running}}") == "false"
+        }),
+        "the sandbox ran past its 3 s deadline"
+    );
+    env.remove_containers();
+}
