@@ -625,6 +625,9 @@ async fn create_steps(
     }
     cancel.check()?;
     engine.start_sandbox(&container, id).await?;
+    if made.handed_deadline {
+        deadline_adopted(ctx, id).await?;
+    }
     cancel.check()?;
     if plan.pool_key.is_some() {
         return Ok(());
@@ -632,6 +635,24 @@ async fn create_steps(
     record(ctx, plan, id, false)?;
     if let Some(limit) = plan.wait_healthy {
         super::health::wait_healthy(ctx, engine, id, limit, cancel).await?;
+    }
+    Ok(())
+}
+
+/// Waits until the helper has made the handed-over deadline its `/.dsbx/deadline` (it removes
+/// the copy in the channel directory then, a few milliseconds after the start): once `init`
+/// returns, nothing but `dsbx timeout` writes the file, so a `timeout` right after `init` is never
+/// overwritten by the first deadline.
+async fn deadline_adopted(ctx: &Context, id: &str) -> anyhow::Result<()> {
+    let path = crate::channel::host_dir(ctx.store.dir(), id).join(HANDED_DEADLINE);
+    let started = std::time::Instant::now();
+    while path.exists() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            anyhow::bail!(
+                "sandbox {id}'s helper did not take its deadline within 20 s (`docker logs dsbx-{id}` may say why)"
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
     }
     Ok(())
 }
