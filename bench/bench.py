@@ -13,6 +13,7 @@ inside it, its peak memory is its VmHWM, reset before each request.
 """
 
 import argparse
+import shlex
 import concurrent.futures
 import json
 import os
@@ -74,6 +75,10 @@ def run(argv, env, check=True, shell=False):
         raise RuntimeError(f"{argv if shell else ' '.join(argv)} failed ({p.returncode}): "
                            f"{p.stderr.strip() or p.stdout.strip()}")
     return p
+
+
+def shlex_split(words):
+    return shlex.split(words)
 
 
 def sh_quote(s):
@@ -442,6 +447,8 @@ class Bench:
         yield from self.ls_scenario()
         yield from self.gc_scenario()
         yield from self.snapshot_scenarios()
+        yield from self.pool_scenarios(docker_run)
+        yield from self.burst_scenario(docker_run)
 
     def probe_init_kill(self):
         p = run(self.d("init", "--image", IMAGE), self.env, check=False)
@@ -664,6 +671,91 @@ class Bench:
         reset()
         return
         yield  # a generator, like the other scenario groups: measured above, in order
+
+    def side_env(self, name, config):
+        """Shell words running dsbx with a state directory and config of its own (same scope)."""
+        d = os.path.join(self.work, name)
+        os.makedirs(d, exist_ok=True)
+        path = os.path.join(d, "config.toml")
+        with open(path, "w") as f:
+            f.write(config)
+        words = f"env DSBX_CONFIG={sh_quote(path)} DSBX_STATE_DIR={sh_quote(os.path.join(d, 'state'))} "
+        return path, words + sh_quote(self.dsbx)
+
+    def remove_except_main(self, label=None):
+        """Removes the scope's containers (those with `label` only, when given) but the main
+        sandbox."""
+        args = ["docker", "ps", "-a", "--filter", f"label=dsbx.scope={self.scope}",
+                "--format", "{{.ID}} {{.Names}}"]
+        if label:
+            args[3:3] = ["--filter", f"label={label}"]
+        rows = run(args, self.env).stdout.split("\n")
+        keep = self.container(self.sandbox)
+        ids = [r.split()[0] for r in rows if r.strip() and r.split()[1] != keep]
+        if ids:
+            run(["docker", "rm", "-f", "-v", *ids], self.env)
+
+    def pool_scenarios(self, docker_run):
+        """Issue 19: `init` claiming a warm sandbox, alone and followed by an exec. Each run
+        starts from a full pool (refilled, untimed, in `prepare`); the docker column is a plain
+        `docker run -d` for scale."""
+        p = self.p
+        size = 2
+        config, pdsbx = self.side_env("pool", f'image = "{IMAGE}"\n[pool]\nsize = {size}\n')
+        claimed = os.path.join(self.work, "pool", "claimed")
+        skip = None
+        probe = run(shlex_split(pdsbx) + ["pool", "fill", "--wait"], self.env, check=False)
+        if probe.returncode != 0:
+            skip = f"not measured: `dsbx pool fill` failed its probe ({probe.stderr.strip()})"
+
+        def prepare():
+            try:
+                with open(claimed) as f:
+                    ids = [self.container(i) for i in f.read().split()]
+            except OSError:
+                ids = []
+            if ids:
+                run(["docker", "rm", "-f", "-v", *ids], self.env, check=False)
+            open(claimed, "w").close()
+            self.remove_except_main("dsbx.bench=docker")
+            run(shlex_split(pdsbx) + ["pool", "fill", "--wait"], self.env)
+
+        q = sh_quote
+        yield dict(name="`init` from a warm pool", runs=p["fast_runs"], prepare=prepare,
+                   dsbx=f"{pdsbx} init >> {q(claimed)}",
+                   docker=f"{docker_run} >/dev/null", skip=skip,
+                   goal="≤ 40 ms (moonshot 20 ms); docker column: `docker run -d`")
+        yield dict(name="`init` from the pool then `exec ID true`", runs=p["fast_runs"],
+                   prepare=prepare,
+                   dsbx=f"id=$({pdsbx} init) && echo $id >> {q(claimed)} && {pdsbx} exec $id true",
+                   docker=f"c=$({docker_run}) && docker exec $c true", skip=skip,
+                   goal="≤ 50 ms in all; docker column: `docker run -d` + `docker exec`")
+        prepare()
+        with open(config, "w") as f:
+            f.write(f'image = "{IMAGE}"\n')
+        run(shlex_split(pdsbx) + ["pool", "drain"], self.env, check=False)
+
+    def burst_scenario(self, docker_run):
+        """Issue 19: 50 concurrent cold inits, all of which must succeed, against the same
+        burst of `docker run -d`."""
+        k = 50 if not self.args.smoke else 4
+        _, bdsbx = self.side_env("burst", f'image = "{IMAGE}"\n')
+        many = ("pids=(); for i in $(seq {k}); do {cmd} >/dev/null & pids+=($!); done; "
+                "rc=0; for p in \"${{pids[@]}}\"; do wait $p || rc=1; done; exit $rc")
+
+        def prepare():
+            self.remove_except_main()
+
+        def check(col):
+            rows = run(["docker", "ps", "-a", "--filter", f"label=dsbx.scope={self.scope}",
+                        "--format", "{{.Names}}"], self.env).stdout.split()
+            n = len([r for r in rows if r != self.container(self.sandbox)])
+            return None if n >= k else f"{col} made {n} containers, not {k}"
+        yield dict(name=f"{k} concurrent cold `init`s", runs=self.p["batch_runs"], warmup=0,
+                   prepare=prepare, dsbx=many.format(k=k, cmd=f"{bdsbx} init"),
+                   docker=many.format(k=k, cmd=docker_run), check=check, trace=False,
+                   goal="all succeed; wall time ≤ 1.0× the same burst of `docker run -d`")
+        prepare()
 
     def remove_scope_images(self):
         """Snapshots and docker commits of this run: they all carry its scope's label."""

@@ -198,6 +198,12 @@ pub enum Command {
     /// Print a background job's output; -f follows it until the job ends
     #[command(after_help = "Examples:\n  dsbx logs $ID $JOB\n  dsbx logs -f $ID $JOB")]
     Logs(LogsArgs),
+    /// Warm sandboxes `init` claims in milliseconds (the config's [pool]): status, fill, drain
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  dsbx pool status\n  dsbx pool fill --wait\n  */10 * * * * dsbx pool fill"
+    )]
+    Pool(PoolCommand),
     /// dsbx's helper inside a sandbox (not for direct use)
     #[command(name = "__helper", hide = true)]
     Helper(HelperArgs),
@@ -573,6 +579,9 @@ pub struct LsArgs {
     /// Every scope, not just the current one (adds a SCOPE column)
     #[arg(long)]
     pub all_scopes: bool,
+    /// List the warm pool members instead (not anyone's sandboxes until claimed)
+    #[arg(long)]
+    pub pool: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -701,6 +710,29 @@ pub enum ProxyCommand {
     /// Say whether the proxy runs, and where
     #[command(after_help = "Examples:\n  dsbx proxy status --json")]
     Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PoolCommand {
+    /// Per pool: warm, claimed and filling sandboxes, its key, the filler's last failures
+    #[command(after_help = "Examples:\n  dsbx pool status --json")]
+    Status,
+    /// Bring every pool up to its size (in the background unless --wait)
+    #[command(after_help = "Examples:\n  dsbx pool fill\n  dsbx pool fill --wait")]
+    Fill(PoolFillArgs),
+    /// Remove every warm sandbox of the scope (claimed ones are the user's and stay)
+    #[command(after_help = "Examples:\n  dsbx pool drain")]
+    Drain,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PoolFillArgs {
+    /// Fill in the foreground and return once every pool is full
+    #[arg(long)]
+    pub wait: bool,
+    /// Run as the detached background filler (what `init` and `pool fill` start)
+    #[arg(long, hide = true)]
+    pub detached: bool,
 }
 
 #[derive(Debug, Clone, Args)]

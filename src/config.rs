@@ -46,6 +46,29 @@ pub struct Config {
     pub proxy: Proxy,
     pub snapshots: Snapshots,
     pub egress: Egress,
+    pub pool: Pool,
+}
+
+/// `[pool]`: warm sandboxes `init` claims instead of creating one (see `crate::pool`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pool {
+    /// Warm sandboxes of the default image; 0 (the default) = no pool.
+    pub size: u32,
+    /// Warm sandboxes per template of `[templates]`.
+    pub templates: BTreeMap<String, u32>,
+    /// How long a warm sandbox waits to be claimed before it ends (an abandoned pool ends).
+    pub lifetime: Lifetime,
+}
+
+impl Default for Pool {
+    fn default() -> Self {
+        Pool {
+            size: 0,
+            templates: BTreeMap::new(),
+            lifetime: Lifetime(Some(Duration::from_secs(24 * 3600))),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -169,6 +192,7 @@ impl Default for Config {
             proxy: Proxy::default(),
             snapshots: Snapshots::default(),
             egress: Egress::default(),
+            pool: Pool::default(),
         }
     }
 }

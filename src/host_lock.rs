@@ -95,7 +95,8 @@ fn lock_path(engine_url: &str, what: &str) -> PathBuf {
 /// How long a waiter waits: a holder of the image lock is building an image (minutes), one of
 /// the gc lock removing sandboxes; the others create one network or volume.
 fn bound(what: &str) -> std::time::Duration {
-    let minutes = if what.starts_with("image-") {
+    // A pool's filler creates a pool's worth of sandboxes, possibly after building its image.
+    let minutes = if what.starts_with("image-") || what.starts_with("pool-fill-") {
         30
     } else if what == "gc" {
         10
@@ -134,6 +135,18 @@ pub async fn acquire_async(engine_url: &str, what: &str) -> anyhow::Result<HostL
     tokio::task::spawn_blocking(move || acquire(&url, &what))
         .await
         .context("lock task failed")?
+}
+
+/// The lock `what` if no one holds it now; `None` if someone does (never waits).
+pub fn try_acquire(engine_url: &str, what: &str) -> anyhow::Result<Option<HostLock>> {
+    let (file, path) = open_lock_file(engine_url, what)?;
+    match file.try_lock() {
+        Ok(()) if still_at(&file, &path) => {
+            crate::lock_wait::record_holder(&file);
+            Ok(Some(HostLock { _file: file }))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Like [`acquire_async`], but first tries without waiting and calls `waiting` once when another

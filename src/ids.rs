@@ -33,6 +33,11 @@ pub fn container_name(id: &str) -> String {
     format!("dsbx-{id}")
 }
 
+/// The container name of a warm pool member; claiming it renames it to [`container_name`].
+pub fn pool_container_name(id: &str) -> String {
+    format!("dsbx-pool-{id}")
+}
+
 /// `--name`: `[a-z0-9-]`, 1 to 40 characters.
 pub fn validate_name(name: &str) -> anyhow::Result<()> {
     if name.is_empty() || name.len() > NAME_MAX {

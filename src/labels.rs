@@ -18,6 +18,9 @@ pub const USER: &str = "dsbx.user";
 pub const HELPER: &str = "dsbx.helper";
 /// On a sandbox behind an egress proxy: `proxy` (the policy itself lives in the proxy).
 pub const EGRESS: &str = "dsbx.egress";
+/// On a sandbox made for a pool: the pool's key (see `crate::pool`). It stays after a claim:
+/// labels cannot change, so the container's name tells warm (`dsbx-pool-ID`) from claimed.
+pub const POOL: &str = "dsbx.pool";
 /// On networks and volumes: what dsbx made them for (`shared`, `isolated`, `helper`).
 pub const ROLE: &str = "dsbx.role";
 

@@ -36,6 +36,7 @@ pub mod lock_wait;
 pub mod mcp;
 pub mod output;
 pub mod passwd;
+pub mod pool;
 pub mod registry_auth;
 pub mod resolve;
 pub mod sandbox;

@@ -82,6 +82,8 @@ pub fn deadline_needs_reading(
 pub fn latest_known(sandbox: &Sandbox, record: Option<&Record>) -> Option<DateTime<Utc>> {
     let label = sandbox.initial_deadline();
     match record {
+        // Claimed from a pool: its label says nothing of its deadline (see `initial_deadline`).
+        Some(r) if sandbox.label(crate::labels::POOL).is_some() => r.deadline,
         Some(r) => r.deadline.zip(label).map(|(r, l)| r.max(l)),
         None => label,
     }
@@ -315,6 +317,8 @@ pub fn record_from_labels(sandbox: &Sandbox, now: DateTime<Utc>) -> Record {
         creating: false,
         creator: None,
         deadline_pending: false,
+        labels: Default::default(),
+        owner: String::new(),
     }
 }
 
@@ -369,6 +373,8 @@ mod tests {
             creating: false,
             creator: None,
             deadline_pending: false,
+            labels: Default::default(),
+            owner: String::new(),
         }
     }
 

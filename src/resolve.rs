@@ -100,6 +100,16 @@ pub fn resolve_among(
     if let Some(s) = live.iter().find(|s| !s.name.is_empty() && s.name == query) {
         return Ok(Target::Live(s.clone()));
     }
+    // A sandbox claimed from a pool has its name in its record only (its labels are the pool's).
+    if let Some(s) = live.iter().find(|s| {
+        s.name.is_empty()
+            && state
+                .sandboxes
+                .get(&s.id)
+                .is_some_and(|r| !r.name.is_empty() && r.name == query)
+    }) {
+        return Ok(Target::Live(s.clone()));
+    }
     if let Some((id, r)) = records()
         .find(|(id, r)| !r.name.is_empty() && r.name == query && !live.iter().any(|s| &s.id == *id))
     {

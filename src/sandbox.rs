@@ -85,6 +85,26 @@ impl Sandbox {
 
     /// The deadline fixed at creation; the current one may differ (see `dsbx timeout`).
     pub fn initial_deadline(&self) -> Option<DateTime<Utc>> {
+        // A sandbox claimed from a pool carries the pool's labels: its `expires-at` was the
+        // warm member's lifetime, not the deadline its claim set (the record and the file hold
+        // that one), so it says nothing.
+        if self.label(labels::POOL).is_some() {
+            return None;
+        }
+        parse_time(self.label(labels::EXPIRES_AT)?)
+    }
+
+    /// When it became the user's sandbox: for one claimed from a pool, the claim (its record's
+    /// creation), not the warm member's creation its label holds.
+    pub fn created_for_user(&self, record: Option<&crate::state::Record>) -> Option<DateTime<Utc>> {
+        match record {
+            Some(r) if self.label(labels::POOL).is_some() => Some(r.created_at),
+            _ => self.created_at().or(record.map(|r| r.created_at)),
+        }
+    }
+
+    /// A warm pool member's lifetime (its `expires-at` label).
+    pub fn pool_expires(&self) -> Option<DateTime<Utc>> {
         parse_time(self.label(labels::EXPIRES_AT)?)
     }
 

@@ -56,6 +56,13 @@ pub struct Record {
     /// inside the sandbox decides, so the record is trusted without reading it otherwise.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deadline_pending: bool,
+    /// The user's `--label`s of a sandbox claimed from a pool (its Docker labels are the
+    /// pool's, fixed when the pool made it); empty otherwise.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// Who claimed it from a pool (user@host); empty for a sandbox made by its own `init`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub owner: String,
 }
 
 /// A process, told apart from a later one reusing its pid by its start time (clock ticks since
@@ -370,6 +377,8 @@ mod tests {
             creating: false,
             creator: None,
             deadline_pending: false,
+            labels: Default::default(),
+            owner: String::new(),
         }
     }
 

@@ -766,9 +766,11 @@ fn a_network_removed_between_create_and_start_leaves_nothing() {
 fn init_writes_the_deadline_through_the_archive_api_before_the_start() {
     let Some(env) = TestEnv::new() else { return };
     let api = common::api_log::ApiLog::start();
+    // Without a channel; with one, see the next test.
     let out = env
         .dsbx()
         .env("DOCKER_HOST", api.docker_host())
+        .env("DSBX_CHANNEL", "off")
         .args(["init", "--timeout", "1h"])
         .output()
         .unwrap();
@@ -802,6 +804,47 @@ fn init_writes_the_deadline_through_the_archive_api_before_the_start() {
     assert_eq!(
         docker_exec(&name, &["stat", "-c", "%u %a", "/.dsbx/deadline"]),
         "0 644"
+    );
+}
+
+#[test]
+fn with_a_channel_init_hands_the_deadline_over_without_an_upload() {
+    let Some(env) = TestEnv::new() else { return };
+    let api = common::api_log::ApiLog::start();
+    let out = env
+        .dsbx()
+        .env("DOCKER_HOST", api.docker_host())
+        .args(["init", "--timeout", "1h"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let id = stdout(&out).trim().to_string();
+    let name = format!("dsbx-{id}");
+    let calls: Vec<String> = api.take().into_iter().map(|c| c.line).collect();
+    assert!(
+        !calls.iter().any(|c| c.starts_with("PUT ")),
+        "no archive upload: {calls:?}"
+    );
+    // In force when init returns, root's, and gone from the channel directory.
+    let label = chrono::DateTime::parse_from_rfc3339(&inspect(
+        &name,
+        "{{index .Config.Labels \"dsbx.expires-at\"}}",
+    ))
+    .unwrap();
+    assert_eq!(
+        docker_exec(&name, &["cat", "/.dsbx/deadline"]),
+        label.timestamp().to_string()
+    );
+    assert_eq!(
+        docker_exec(&name, &["stat", "-c", "%u %a", "/.dsbx/deadline"]),
+        "0 644"
+    );
+    assert!(
+        !env.state_dir
+            .join("channels")
+            .join(&id)
+            .join("deadline")
+            .exists()
     );
 }
 

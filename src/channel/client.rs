@@ -170,6 +170,23 @@ fn open_socket_dir(dir: &Path) -> io::Result<OwnedFd> {
 }
 
 impl Channel {
+    /// Applies a pool claim (see `ToHelper::Claim`): `Ok` once the helper has it in force.
+    pub async fn claim(mut self, deadline: i64, env: Vec<String>, meta: String) -> io::Result<()> {
+        let claim = ToHelper::Claim {
+            deadline,
+            env,
+            meta,
+        };
+        super::send(&mut self.writer, &claim).await?;
+        match super::recv::<_, FromHelper>(&mut self.reader).await? {
+            Some(FromHelper::Claimed) => Ok(()),
+            Some(FromHelper::Refused(why)) => Err(io::Error::other(why)),
+            other => Err(io::Error::other(format!(
+                "the helper did not take the claim: {other:?}"
+            ))),
+        }
+    }
+
     /// Starts `__helper ARGS…` in the sandbox (ARGS[0] is the role).
     pub async fn start(
         mut self,

@@ -72,6 +72,15 @@ pub enum ToHelper {
         cols: u16,
         rows: u16,
     },
+    /// Makes a warm pool member the sandbox an `init` asked for (see `crate::pool`): its
+    /// deadline (epoch seconds, `0` = never), the environment every exec in it gets (held by
+    /// the helper, root-only), and its metadata (name, labels, owner, as JSON). Answered by
+    /// [`FromHelper::Claimed`], or `Refused` with why.
+    Claim {
+        deadline: i64,
+        env: Vec<String>,
+        meta: String,
+    },
 }
 
 /// The helper to dsbx.
@@ -97,6 +106,8 @@ pub enum FromHelper {
         code: i32,
         ending: Option<String>,
     },
+    /// A [`ToHelper::Claim`] is in force: files written, PID 1 told of the new deadline.
+    Claimed,
 }
 
 /// Whether the channel may be used at all (the switch is not off).

@@ -113,6 +113,20 @@ async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'
     let env = crate::env_vars::parse_env(&flags.env, |k| std::env::var(k).ok())?;
     let keep_home = env.iter().any(|e| e.starts_with("HOME="));
     let mut env = env;
+    // The names this exec sets itself: a pool-claimed sandbox's held environment (see
+    // `helper::claim`) does not override them.
+    if !env.is_empty() {
+        let keys: Vec<&str> = env
+            .iter()
+            .filter_map(|e| e.split_once('='))
+            .map(|(k, _)| k)
+            .collect();
+        env.push(format!(
+            "{}={}",
+            crate::helper::claim::GIVEN_KEYS,
+            keys.join(",")
+        ));
+    }
     if flags.tty
         && !env.iter().any(|e| e.starts_with("TERM="))
         && let Ok(term) = std::env::var("TERM")
@@ -385,7 +399,11 @@ fn direct_spec(
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect(),
-        env,
+        // No helper to read it: the marker would only reach the command.
+        env: env
+            .into_iter()
+            .filter(|e| !e.starts_with(crate::helper::claim::GIVEN_KEYS))
+            .collect(),
         user: request.user,
         tty: flags.tty,
         stdin: flags.stdin || flags.tty,

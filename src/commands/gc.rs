@@ -66,6 +66,14 @@ pub enum Reason {
     ForkUnused,
     /// A snapshot's intermediate commit, left behind.
     CommitLeftBehind,
+    /// A warm pool member that stopped (a warm sandbox is never restarted).
+    PoolMemberStopped,
+    /// A warm pool member past the pool's own lifetime.
+    PoolMemberExpired,
+    /// A warm pool member whose key no longer matches the config, the image or the helper.
+    PoolRetired,
+    /// A warm pool member its filler created but never started.
+    PoolMemberAbandoned,
 }
 
 impl Reason {
@@ -82,6 +90,10 @@ impl Reason {
             Reason::OlderThanKeep => "older_than_keep",
             Reason::ForkUnused => "fork_unused",
             Reason::CommitLeftBehind => "commit_left_behind",
+            Reason::PoolMemberStopped => "pool_member_stopped",
+            Reason::PoolMemberExpired => "pool_member_expired",
+            Reason::PoolRetired => "pool_retired",
+            Reason::PoolMemberAbandoned => "pool_member_abandoned",
         }
     }
 }
@@ -221,6 +233,17 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
     if !abandoned.is_empty() {
         let confirmed = ctx.store.still_abandoned(&abandoned)?;
         targets.retain(|(a, _)| a.reason != Reason::Abandoned || confirmed.contains(&a.id));
+    }
+    // Warm pool members that can no longer be claimed (see `pool::gc_candidates`).
+    for (s, reason) in super::pool::gc_candidates(ctx, engine, args.all_scopes).await? {
+        let action = Action {
+            kind: What::Sandbox,
+            id: s.id.clone(),
+            scope: Some(s.scope.clone()),
+            reason,
+            since: None,
+        };
+        targets.push((action, Target::Live(s)));
     }
     let orphans: Vec<(Action, String)> =
         orphan_networks(&networks, &live, &state, &targets, scope, now)
@@ -367,7 +390,7 @@ pub fn judge(
     {
         return Some(action(Reason::Expired, Some(d)));
     }
-    let created = s.created_at().or(record.map(|r| r.created_at));
+    let created = s.created_for_user(record);
     if let (Some(limit), Some(created)) = (rules.older_than, created)
         && older(created, limit, now)
     {
@@ -561,6 +584,8 @@ mod tests {
             creating: false,
             creator: None,
             deadline_pending: false,
+            labels: Default::default(),
+            owner: String::new(),
         }
     }
 

@@ -138,9 +138,14 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         .collect();
     let info = Info {
         id: sandbox.id.clone(),
-        name: sandbox.name.clone(),
+        name: super::ls::shown_name(&sandbox, record),
         scope: sandbox.scope.clone(),
-        owner: sandbox.label(labels::OWNER).map(str::to_string),
+        // Claimed from a pool: the claimer, from the record (the label names the pool's filler).
+        owner: record
+            .map(|r| r.owner.as_str())
+            .filter(|o| !o.is_empty())
+            .or(sandbox.label(labels::OWNER))
+            .map(str::to_string),
         image: sandbox.image.clone(),
         template: sandbox.template().map(str::to_string),
         user: sandbox.user().to_string(),
@@ -148,10 +153,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         state: sandbox.state.as_str().to_string(),
         health: sandbox.health.clone(),
         tracked: record.is_some(),
-        created_at: sandbox
-            .created_at()
-            .or(record.map(|r| r.created_at))
-            .map(format_time),
+        created_at: sandbox.created_for_user(record).map(format_time),
         expires_at: deadline.map(format_time),
         time_left_secs: deadline.map(|d| (d - now).num_seconds().max(0)),
         last_activity: last_activity.map(format_time),
@@ -164,6 +166,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
             .labels
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
+            .chain(record.into_iter().flat_map(|r| r.labels.clone()))
             .collect(),
         stats,
     };

@@ -21,6 +21,10 @@ use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+/// The file in a new sandbox's channel directory that holds its first deadline until its helper
+/// adopts it (see `helper::keepalive::adopt_handed_deadline`).
+pub const HANDED_DEADLINE: &str = "deadline";
+
 pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     let plan = Plan::from_args(ctx, &args)?;
     let engine = ctx.engine().await?;
@@ -35,8 +39,16 @@ pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     // A missing image is built (the default image) or pulled, with its own progress.
     let image =
         super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
+    // A warm sandbox of a matching pool, when there is one (see `crate::pool`).
+    let claimed = match &args.snapshot {
+        None => super::pool::try_claim(ctx, engine, &plan, &image).await?,
+        Some(_) => None,
+    };
     let spinner = ctx.printer.spinner("Creating sandbox…");
-    let id = create(ctx, engine, plan, &image).await;
+    let id = match claimed {
+        Some(done) => Ok(done),
+        None => create(ctx, engine, plan, &image).await,
+    };
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
@@ -95,6 +107,9 @@ pub struct Plan {
     pub disk: Option<u64>,
     /// `--cpuset-cpus`.
     pub cpuset_cpus: Option<String>,
+    /// Set when the sandbox is made as a warm member of the pool with this key (see
+    /// `crate::pool`): named `dsbx-pool-<id>`, labelled with the key, recorded nowhere.
+    pub pool_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -257,6 +272,7 @@ impl Plan {
             wait_healthy,
             disk,
             cpuset_cpus,
+            pool_key: None,
         })
     }
 }
@@ -350,7 +366,21 @@ fn parse_bind(spec: &str) -> anyhow::Result<String> {
 struct Made {
     reserved: bool,
     container: bool,
+    /// The container is a warm pool member (named `dsbx-pool-<id>`).
+    pooled: bool,
+    /// The sandbox has a channel directory, through which its first deadline is handed over.
+    handed_deadline: bool,
     network: Option<String>,
+}
+
+impl Made {
+    fn container_name(&self, id: &str) -> String {
+        if self.pooled {
+            ids::pool_container_name(id)
+        } else {
+            ids::container_name(id)
+        }
+    }
 }
 
 pub(super) async fn create(
@@ -419,13 +449,11 @@ async fn create_steps(
     made: &mut Made,
     cancel: &Cancel,
 ) -> anyhow::Result<()> {
-    plan.user_label = plan
-        .user
-        .clone()
-        .or(image.user.clone())
-        .unwrap_or_else(|| "root".into());
+    plan.user_label = user_label_of(plan, image);
     cancel.check()?;
-    if !plan.name.is_empty() {
+    if plan.pool_key.is_some() {
+        // A warm member is no one's yet: no record until a claim makes it a sandbox.
+    } else if !plan.name.is_empty() {
         reserve_name(ctx, engine, plan, id, made).await?;
     } else {
         record(ctx, plan, id, true)?;
@@ -445,6 +473,16 @@ async fn create_steps(
             if let Some(channel) = channel {
                 cmd.extend(channel.args);
                 binds.push(channel.bind);
+                // The helper (root, without the host user's uid) reads the host directory
+                // only with DAC_OVERRIDE, unless that user is root too.
+                // SAFETY: geteuid cannot fail.
+                made.handed_deadline = unsafe { libc::geteuid() } == 0
+                    || ctx
+                        .config
+                        .security
+                        .cap_add
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case("DAC_OVERRIDE"));
             }
             (
                 vec![helper_volume::HELPER_PATH.to_string()],
@@ -520,6 +558,7 @@ async fn create_steps(
     }
     let spec = CreateSpec {
         id: id.to_string(),
+        pooled: plan.pool_key.is_some(),
         image: plan.image.clone(),
         platform: plan.platform.clone(),
         labels: container_labels(ctx, plan, id),
@@ -550,26 +589,45 @@ async fn create_steps(
     cancel.check()?;
     let count_lock = room_for_one_more(ctx, engine).await?;
     made.container = true;
+    made.pooled = spec.pooled;
     engine.create_sandbox(&spec).await?;
     // The container now counts in every later list: the next init may count.
     drop(count_lock);
     cancel.check()?;
-    check_user(engine, id, plan).await?;
+    check_user(engine, &made.container_name(id), plan).await?;
     cancel.check()?;
     // `init` addresses the container it just made by the name it gave it (no label involved).
-    let container = ids::container_name(id);
+    let container = made.container_name(id);
     let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
-    let tar =
-        crate::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, deadline.as_bytes())])?;
-    engine.upload_tar(&container, "/", tar).await?;
+    if made.handed_deadline {
+        // Handed to the helper through the channel's host directory: it adopts it as
+        // `/.dsbx/deadline` before it first looks at its deadline (see `keepalive`), so the
+        // sandbox never runs without it, and init saves the archive upload (100-300 ms here).
+        let path = crate::channel::host_dir(ctx.store.dir(), id).join(HANDED_DEADLINE);
+        std::fs::write(&path, deadline.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+    } else {
+        let tar = crate::engine::archive::tar_of_files(&[(
+            ".dsbx/deadline",
+            0o644,
+            deadline.as_bytes(),
+        )])?;
+        engine.upload_tar(&container, "/", tar).await?;
+    }
     cancel.check()?;
     engine
         .start_sandbox(&container, id)
         .await
         .map_err(|e| taken_port_hint(e, plan))?;
+    if made.handed_deadline {
+        deadline_adopted(ctx, id).await?;
+    }
     cancel.check()?;
     if let (Some(dir), Some(_)) = (&plan.workdir, &helper) {
         give_workdir(engine, id, &plan.user_label, dir).await?;
+    }
+    if plan.pool_key.is_some() {
+        return Ok(());
     }
     record(ctx, plan, id, false)?;
     if let Some(limit) = plan.wait_healthy {
@@ -600,9 +658,27 @@ async fn give_workdir(engine: &Engine, id: &str, user: &str, dir: &str) -> anyho
     Ok(())
 }
 
+/// Waits until the helper has made the handed-over deadline its `/.dsbx/deadline` (it removes
+/// the copy in the channel directory then, a few milliseconds after the start): once `init`
+/// returns, nothing but `dsbx timeout` writes the file, so a `timeout` right after `init` is never
+/// overwritten by the first deadline.
+async fn deadline_adopted(ctx: &Context, id: &str) -> anyhow::Result<()> {
+    let path = crate::channel::host_dir(ctx.store.dir(), id).join(HANDED_DEADLINE);
+    let started = std::time::Instant::now();
+    while path.exists() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            anyhow::bail!(
+                "sandbox {id}'s helper did not take its deadline within 20 s (`docker logs dsbx-{id}` may say why)"
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    Ok(())
+}
+
 /// With a cap on the number of sandboxes, the host lock under which this init counts and creates
 /// its container (held until it exists, so racing inits never overshoot); `None` without caps.
-async fn room_for_one_more(
+pub(super) async fn room_for_one_more(
     ctx: &Context,
     engine: &Engine,
 ) -> anyhow::Result<Option<crate::host_lock::HostLock>> {
@@ -626,12 +702,12 @@ async fn room_for_one_more(
 /// A named sandbox user (not root, not numeric) must be in the image's own `/etc/passwd` (and a
 /// named group in `/etc/group`): otherwise every exec, upload and `files` call would fail. Read
 /// from the created container through the archive API, only when a name needs it.
-async fn check_user(engine: &Engine, id: &str, plan: &Plan) -> anyhow::Result<()> {
+async fn check_user(engine: &Engine, container: &str, plan: &Plan) -> anyhow::Result<()> {
     let spec = plan.user_label.as_str();
     if !crate::passwd::needs_lookup(spec) {
         return Ok(());
     }
-    let container = ids::container_name(id);
+    let container = container.to_string();
     let read = |path: &'static str| {
         let container = container.clone();
         async move {
@@ -744,6 +820,53 @@ async fn reserve_name(
     Ok(())
 }
 
+/// For a pool claim: the name (or, without one, the id alone) reserved for sandbox `id` as a
+/// cold `init` reserves it, with a record naming this process until [`record_claimed`].
+pub(super) async fn reserve_for_claim(
+    ctx: &Context,
+    engine: &Engine,
+    plan: &Plan,
+    id: &str,
+) -> anyhow::Result<()> {
+    if plan.name.is_empty() {
+        record(ctx, plan, id, true)
+    } else {
+        reserve_name(ctx, engine, plan, id, &mut Made::default()).await
+    }
+}
+
+/// Drops the reservation of a claim that lost its member.
+pub(super) fn unreserve(ctx: &Context, id: &str) {
+    let _ = ctx.store.update(|state| {
+        state.sandboxes.remove(id);
+        Ok(())
+    });
+}
+
+/// The record of a claimed sandbox: as a cold `init`'s, plus the user's labels and owner
+/// (its Docker labels are the pool's).
+pub(super) fn record_claimed(ctx: &Context, plan: &Plan, id: &str) -> anyhow::Result<()> {
+    ctx.store.update(|state| {
+        let mut record = new_record(ctx, plan, id, false);
+        record.labels = plan
+            .user_labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        record.owner = crate::scope::owner();
+        state.sandboxes.insert(id.to_string(), record);
+        Ok(())
+    })
+}
+
+/// The sandbox's user: `--user`, else the image's `USER`, else root.
+pub(super) fn user_label_of(plan: &Plan, image: &ImageInfo) -> String {
+    plan.user
+        .clone()
+        .or(image.user.clone())
+        .unwrap_or_else(|| "root".into())
+}
+
 /// The record; while `creating`, it names this process, so that once the process is gone (even
 /// SIGKILLed) the record is known abandoned at once and `gc` removes what it made.
 fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
@@ -763,6 +886,8 @@ fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
             None
         },
         deadline_pending: false,
+        labels: Default::default(),
+        owner: String::new(),
     }
 }
 
@@ -808,13 +933,16 @@ fn container_labels(ctx: &Context, plan: &Plan, id: &str) -> HashMap<String, Str
             .join(","),
     );
     set(labels::USER, plan.user_label.clone());
+    if let Some(key) = &plan.pool_key {
+        set(labels::POOL, key.clone());
+    }
     l
 }
 
 async fn clean_up(ctx: &Context, engine: &Engine, id: &str, made: &Made) {
     // Remove by name even when the create call's answer never came: it may still have worked.
     if made.container
-        && let Err(e) = engine.remove_sandbox(&ids::container_name(id), id).await
+        && let Err(e) = engine.remove_sandbox(&made.container_name(id), id).await
     {
         ctx.printer
             .warn(format!("could not remove the half-made sandbox {id}: {e}"));
@@ -836,7 +964,7 @@ async fn clean_up(ctx: &Context, engine: &Engine, id: &str, made: &Made) {
 
 /// The helper's command line as PID 1; the activity period is passed on from
 /// `DSBX_HELPER_ACTIVITY_SECS` when set (tests look at idleness in seconds, not minutes).
-fn helper_init_args() -> Vec<String> {
+pub(super) fn helper_init_args() -> Vec<String> {
     let mut args = vec!["__helper".to_string(), "init".to_string()];
     if let Some(secs) = std::env::var(crate::activity::PERIOD_ENV)
         .ok()

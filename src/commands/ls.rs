@@ -28,7 +28,8 @@ pub struct Row {
     pub last_activity: Option<String>,
     /// In a stable order: by sandbox port.
     pub ports: Vec<PortRow>,
-    /// The labels given with `init -l`/`-m` (dsbx's own `dsbx.*` left out).
+    /// The labels given with `init -l`/`-m` (dsbx's own `dsbx.*` left out; for a sandbox
+    /// claimed from a pool, from its record: its Docker labels are the pool's).
     pub labels: BTreeMap<String, String>,
     /// The HEALTHCHECK state (starting, healthy, unhealthy), when the sandbox has one.
     pub health: Option<String>,
@@ -47,6 +48,9 @@ pub struct PortRow {
 pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
     let filter = Filter::parse(&args)?;
     let engine = ctx.engine().await?;
+    if args.pool {
+        return list_pool(ctx, engine, &args).await;
+    }
     let scope = (!args.all_scopes).then_some(ctx.scope.as_str());
     let listing = engine.list_sandboxes_checked(scope).await?;
     for skipped in &listing.skipped {
@@ -103,6 +107,40 @@ fn sorted_ports(ports: &[crate::sandbox::PortMapping]) -> Vec<PortRow> {
     out
 }
 
+/// `ls --pool`: the warm members (see `crate::pool`), which plain `ls` never shows.
+async fn list_pool(
+    ctx: &Context,
+    engine: &crate::engine::Engine,
+    args: &LsArgs,
+) -> anyhow::Result<i32> {
+    let rows = super::pool::list_rows(ctx, engine, args.all_scopes).await?;
+    if ctx.printer.json {
+        ctx.printer
+            .json_value(&serde_json::json!({ "sandboxes": rows }))?;
+        return Ok(0);
+    }
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("-").to_string();
+    for r in &rows {
+        if args.ids_only {
+            ctx.printer.data(text(&r["id"]))?;
+        } else {
+            ctx.printer.data(format!(
+                "{}  {}  {}  pool {}  expires {}",
+                text(&r["id"]),
+                text(&r["image"]),
+                text(&r["state"]),
+                text(&r["key"]),
+                text(&r["expires_at"]),
+            ))?;
+        }
+    }
+    if rows.is_empty() {
+        ctx.printer
+            .note_tty(format!("no warm sandboxes in scope `{}`", ctx.scope));
+    }
+    Ok(0)
+}
+
 /// One row per sandbox; `files` holds the deadlines read from inside sandboxes whose record or
 /// label's word is not enough (see [`crate::lifetime::read_needed_deadlines`]).
 pub fn rows(
@@ -116,13 +154,14 @@ pub fn rows(
         .iter()
         .map(|s| {
             let record = state.sandboxes.get(&s.id);
-            let created = s.created_at();
+            let created = s.created_for_user(record);
             let deadline = view::deadline(s, record, files.get(&s.id).copied());
             let status = view::status(s, record, deadline, now);
             let deadline = deadline.at;
             Row {
                 id: s.id.clone(),
-                name: s.name.clone(),
+                name: shown_name(s, record),
+                labels: user_labels(s, record),
                 scope: s.scope.clone(),
                 image: s.image.clone(),
                 status: status.to_string(),
@@ -133,12 +172,6 @@ pub fn rows(
                 expires_at: deadline.map(format_time),
                 last_activity: crate::activity::seen_activity(record, None).map(format_time),
                 ports: sorted_ports(&s.ports),
-                labels: s
-                    .labels
-                    .iter()
-                    .filter(|(k, _)| !crate::labels::is_reserved(k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
             }
         })
         .collect();
@@ -156,14 +189,41 @@ pub fn rows(
                 expires_at: r.deadline.map(format_time),
                 last_activity: crate::activity::last_activity(None, Some(r), None).map(format_time),
                 ports: vec![],
-                labels: BTreeMap::new(),
                 health: None,
+                labels: r.labels.clone(),
                 created: Some(r.created_at),
             });
         }
     }
     rows.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
     rows
+}
+
+/// The sandbox's name: its label, else (claimed from a pool, whose label is empty) its record's.
+pub fn shown_name(s: &Sandbox, record: Option<&crate::state::Record>) -> String {
+    if s.name.is_empty() {
+        record.map(|r| r.name.clone()).unwrap_or_default()
+    } else {
+        s.name.clone()
+    }
+}
+
+/// The user's labels: those of its Docker labels that are not dsbx's own, and those its record
+/// keeps (a claimed sandbox's).
+pub fn user_labels(
+    s: &Sandbox,
+    record: Option<&crate::state::Record>,
+) -> std::collections::BTreeMap<String, String> {
+    let mut out: std::collections::BTreeMap<String, String> = s
+        .labels
+        .iter()
+        .filter(|(k, _)| !crate::labels::is_reserved(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(r) = record {
+        out.extend(r.labels.clone());
+    }
+    out
 }
 
 /// The statuses a row can have, for `ls --status`.

@@ -21,6 +21,7 @@ mod lifecycle;
 mod ls;
 mod man;
 mod mcp;
+mod pool;
 mod proxy;
 mod resources;
 mod sandbox_compat;
@@ -260,6 +261,7 @@ async fn run(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Sandbox(s) => sandbox_compat::run(ctx, s).await,
         Command::Files(f) => files::run(ctx, f).await,
         Command::Snapshot(a) => snapshot::run(ctx, a).await,
+        Command::Pool(a) => pool::run(ctx, a).await,
         Command::Fork(a) => fork::run(ctx, a).await,
         Command::Mcp(a) => mcp::run(ctx, a).await,
         Command::Ps(a) => jobs::ps(ctx, a).await,

@@ -18,6 +18,8 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Default)]
 pub struct CreateSpec {
     pub id: String,
+    /// A warm pool member: named `dsbx-pool-<id>` until a claim renames it.
+    pub pooled: bool,
     pub image: String,
     pub platform: Option<String>,
     pub labels: HashMap<String, String>,
@@ -79,6 +81,10 @@ impl Engine {
             .map_err(|e| self.fail(e, "listing sandboxes"))?;
         let mut listing = Listing::default();
         for c in list {
+            // Warm pool members are not anyone's sandboxes yet (see `crate::pool`).
+            if super::pool::is_warm_summary(&c) {
+                continue;
+            }
             match from_summary(c, scope) {
                 Ok(s) => listing.sandboxes.push(s),
                 Err(skipped) => listing.skipped.push(skipped),
@@ -109,8 +115,11 @@ impl Engine {
 
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn create_sandbox(&self, spec: &CreateSpec) -> anyhow::Result<String> {
-        let mut options =
-            CreateContainerOptionsBuilder::new().name(&crate::ids::container_name(&spec.id));
+        let mut options = CreateContainerOptionsBuilder::new().name(&if spec.pooled {
+            crate::ids::pool_container_name(&spec.id)
+        } else {
+            crate::ids::container_name(&spec.id)
+        });
         if let Some(platform) = &spec.platform {
             options = options.platform(platform);
         }
@@ -358,7 +367,7 @@ impl Listing {
     }
 }
 
-fn from_summary(c: ContainerSummary, scope: Option<&str>) -> Result<Sandbox, Skipped> {
+pub(super) fn from_summary(c: ContainerSummary, scope: Option<&str>) -> Result<Sandbox, Skipped> {
     let labels = c.labels.unwrap_or_default();
     let container_name = c
         .names

@@ -4,6 +4,9 @@ use super::Engine;
 
 #[derive(Debug, Clone, Default)]
 pub struct ImageInfo {
+    /// The image's id (its config digest): what a pool's key holds, so a rebuilt or re-pulled
+    /// tag retires the pool made from the old one.
+    pub id: String,
     pub user: Option<String>,
     pub workdir: Option<String>,
 }
@@ -16,6 +19,7 @@ impl Engine {
             Ok(inspect) => {
                 let config = inspect.config.unwrap_or_default();
                 Ok(Some(ImageInfo {
+                    id: inspect.id.clone().unwrap_or_default(),
                     user: config.user.filter(|u| !u.is_empty()),
                     workdir: config.working_dir.filter(|w| !w.is_empty()),
                 }))

@@ -12,6 +12,7 @@ pub mod helper_volume;
 pub mod images;
 pub mod life;
 pub mod networks;
+pub mod pool;
 pub mod proxy;
 pub mod snapshots;
 mod ssh;
@@ -247,9 +248,9 @@ impl Engine {
             E::IOError { .. }
             | E::HyperResponseError { .. }
             | E::HyperLegacyError { .. }
-            | E::SocketNotFoundError(_) => self
-                .socket_denied(&err)
-                .unwrap_or_else(|| self.unreachable(&format!("{what}: {}", transport_reason(&err)))),
+            | E::SocketNotFoundError(_) => self.socket_denied(&err).unwrap_or_else(|| {
+                self.unreachable(&format!("{what}: {}", transport_reason(&err)))
+            }),
             other => anyhow::anyhow!("{what}: {other}"),
         }
     }

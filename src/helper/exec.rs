@@ -227,6 +227,12 @@ pub fn run_exec(args: &[OsString]) -> i32 {
 
     let mut cmd = Command::new(&req.argv[0]);
     cmd.args(&req.argv[1..]);
+    // What a pool claim set for every exec (see `claim`), under this exec's own `-e`.
+    let given = std::env::var(super::claim::GIVEN_KEYS).ok();
+    for (k, v) in super::claim::held_env(given.as_deref()) {
+        cmd.env(k, v);
+    }
+    cmd.env_remove(super::claim::GIVEN_KEYS);
     cmd.env("DSBX_EXEC_ID", &req.tag);
     if !req.keep_home {
         cmd.env("HOME", &user.home);

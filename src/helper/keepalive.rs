@@ -35,6 +35,12 @@ pub fn run(args: &[OsString]) -> i32 {
     if let Err(e) = super::own_files::ensure_dirs() {
         eprintln!("dsbx helper: {e}");
     }
+    // Before the first look at the deadline: a sandbox must never run on a stale one (a file
+    // the image or a snapshot brought).
+    if let Err(e) = adopt_handed_deadline(args) {
+        eprintln!("dsbx helper: cannot take the deadline init handed over: {e}");
+        return 1;
+    }
     loop {
         reap_children();
         let now = now_secs();
@@ -58,6 +64,37 @@ pub fn run(args: &[OsString]) -> i32 {
         }
         // SIGUSR1 (new deadline), SIGCHLD (reap), SIGHUP, or the timeout: go round again.
     }
+}
+
+/// Where `init` hands a sandbox with a channel its first deadline (the channel's host
+/// directory, which no image or snapshot can carry), instead of an archive upload before start.
+const HANDED_DEADLINE: &str = "/.dsbx/run/channel/deadline";
+
+/// Makes the deadline `init` handed over through the channel directory `/.dsbx/deadline`, once:
+/// the copy there is removed, so a later start (after `dsbx timeout` moved the file) keeps the
+/// file. Nothing in the sandbox runs yet, and `/.dsbx/run` is root's, so nothing else can have
+/// put a file there (it is read without following links or blocking all the same).
+fn adopt_handed_deadline(args: &[OsString]) -> std::io::Result<()> {
+    if !args.iter().any(|a| a == "--channel") {
+        return Ok(());
+    }
+    // Absent: none was handed over (an older dsbx, an archive upload, a later start).
+    match std::fs::symlink_metadata(HANDED_DEADLINE) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
+    let Some(text) = super::own_files::read_regular(HANDED_DEADLINE, false) else {
+        return Err(std::io::Error::other("it is not a readable regular file"));
+    };
+    if parse_deadline(&text).is_none() && text.trim() != "0" {
+        return Err(std::io::Error::other(format!(
+            "`{}` is not a deadline",
+            text.trim()
+        )));
+    }
+    super::own_files::replace_own_file("deadline", 0o644, text.trim().as_bytes())?;
+    std::fs::remove_file(HANDED_DEADLINE)
 }
 
 /// `--activity-secs N` among the role's arguments; the default otherwise.

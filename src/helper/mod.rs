@@ -19,6 +19,7 @@
 //! the sandbox's own `/etc/passwd` (root and numeric ids need none) and drop to it before they
 //! touch a path; the root roles create their own files only under `/.dsbx` (`own_files`).
 
+pub mod claim;
 pub mod egress_proxy;
 pub mod exec;
 pub mod extract;

@@ -155,6 +155,28 @@ fn open_regular_at(dir: &OwnedFd, name: &str) -> io::Result<File> {
     Ok(file)
 }
 
+/// Replaces the file `name` directly in `/.dsbx` with `bytes`: written to a new file made
+/// exclusively beside it, then renamed over it, so a reader sees the old text or the new one.
+/// `/.dsbx` is checked root's alone first, so nothing a sandbox user did can be at either name.
+pub fn replace_own_file(name: &str, mode: u32, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let own = open_own_dir()?;
+    let temp = format!(".{name}.new");
+    let t = cstr(&temp)?;
+    let n = cstr(name)?;
+    // A temp file a killed claim left behind.
+    // SAFETY: unlinkat on a directory fd we own with a valid C string.
+    unsafe { libc::unlinkat(own.as_raw_fd(), t.as_ptr(), 0) };
+    let mut file = create_exclusive(&own, &temp, mode, 0)?;
+    file.write_all(bytes)?;
+    drop(file);
+    // SAFETY: renameat within the directory we hold, valid C strings.
+    if unsafe { libc::renameat(own.as_raw_fd(), t.as_ptr(), own.as_raw_fd(), n.as_ptr()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Reads a small file without ever blocking on a FIFO or device (and, unless `follow`, without
 /// following a final link); `None` if it is absent or not a regular file.
 pub fn read_regular(path: &str, follow: bool) -> Option<String> {

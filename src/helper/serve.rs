@@ -265,14 +265,26 @@ async fn session(stream: tokio::net::UnixStream, served: Served) {
     if channel::send(&mut w, &hello).await.is_err() || version != VERSION {
         return;
     }
-    let Ok(Some(ToHelper::Start {
-        args,
-        env,
-        tty,
-        stdin,
-    })) = channel::recv(&mut r).await
-    else {
-        return;
+    let (args, env, tty, stdin) = match channel::recv(&mut r).await {
+        Ok(Some(ToHelper::Start {
+            args,
+            env,
+            tty,
+            stdin,
+        })) => (args, env, tty, stdin),
+        Ok(Some(ToHelper::Claim {
+            deadline,
+            env,
+            meta,
+        })) => {
+            let answer = match super::claim::apply(deadline, &env, &meta) {
+                Ok(()) => FromHelper::Claimed,
+                Err(e) => FromHelper::Refused(format!("the claim failed: {e}")),
+            };
+            let _ = channel::send(&mut w, &answer).await;
+            return;
+        }
+        _ => return,
     };
     if !args
         .first()

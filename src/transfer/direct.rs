@@ -7,9 +7,9 @@
 //! the archive API; a root sandbox) takes the engine's path.
 
 use crate::channel::client::connect;
-use crate::state::State;
 use crate::engine::archive::RemoteStat;
 use crate::sandbox::{ContainerState, Sandbox};
+use crate::state::State;
 use anyhow::{Context as _, bail};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
