@@ -92,11 +92,11 @@ impl Drop for SnapEnv {
     }
 }
 
-/// What is in `/.dsbx` besides the fork's own activity file, the helper's own (empty) `logs`
-/// and `status` directories, which its PID 1 creates at start (their contents are listed), and
-/// `run`, where the fork's own channel directory is bind-mounted from the host.
-const OWN_STATE: &str = "ls -A /.dsbx | grep -v -e '^activity$' -e '^logs$' -e '^status$' -e '^run$'; \
-     ls -A /.dsbx/logs /.dsbx/status 2>/dev/null | grep -v -e ':$' -e '^$'; true";
+/// What is in `/.dsbx` besides the fork's own activity file, the helper's own (empty) `logs`,
+/// `status` and `jobs` directories, which its PID 1 creates at start (their contents are
+/// listed), and `run`, where the fork's own channel directory is bind-mounted from the host.
+const OWN_STATE: &str = "ls -A /.dsbx | grep -v -e '^activity$' -e '^logs$' -e '^status$' -e '^jobs$' -e '^run$'; \
+     ls -A /.dsbx/logs /.dsbx/status /.dsbx/jobs 2>/dev/null | grep -v -e ':$' -e '^$'; true";
 
 fn one_line_error(out: &std::process::Output, code: i32, needle: &str) {
     assert_code(out, code);
