@@ -104,7 +104,15 @@ pub fn effective_deadline(
     );
     match file {
         None if stopped => Ok(known_deadline(sandbox, record)),
-        None => Ok(latest_known(sandbox, record)),
+        // A running sandbox whose record `timeout` settled, with time left: that is the deadline
+        // its helper obeys (a shortened one too, which the label's later one would hide). Only
+        // a passed deadline decides anything, and those still go by the latest known.
+        None => Ok(match record {
+            Some(r) if !r.deadline_pending && r.deadline.is_some_and(|d| d > Utc::now()) => {
+                r.deadline
+            }
+            _ => latest_known(sandbox, record),
+        }),
         Some(None) => Err(()),
         // What its helper obeyed, or will obey the moment it starts or resumes.
         Some(Some(f)) if stopped => Ok(f),

@@ -92,6 +92,23 @@ fn timeout_extends_past_the_first_deadline_and_survives_losing_the_state() {
     assert_eq!(v["tracked"], false);
 }
 
+/// A shortened deadline is the one `ls` and `info` show for a running sandbox, not the later
+/// one its label still carries from `init`.
+#[test]
+fn a_shortened_deadline_is_what_ls_and_info_show() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--timeout", "1h"]);
+    let out = env.run(&["timeout", &id, "10m"]);
+    assert_code(&out, 0);
+    let deadline = time(&serde_json::Value::String(stdout(&out).trim().to_string()));
+    assert!(deadline < label_deadline(&id));
+    let v = json(&env.run(&["ls", "--json"]));
+    assert_eq!(v["sandboxes"][0]["status"], "running");
+    assert_eq!(time(&v["sandboxes"][0]["expires_at"]), deadline);
+    let v = json(&env.run(&["info", &id, "--json"]));
+    assert_eq!(time(&v["expires_at"]), deadline);
+}
+
 #[test]
 fn timeout_zero_means_never() {
     let Some(env) = TestEnv::new() else { return };
