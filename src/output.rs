@@ -148,14 +148,7 @@ impl Printer {
         let kind = kind_of(err);
         let message = one_line(err);
         self.error_data(kind, &message, code);
-        if self.stamp_errors {
-            eprintln!(
-                "{} error: {message}",
-                crate::sandbox::format_time(chrono::Utc::now())
-            );
-        } else {
-            eprintln!("{} {message}", style("error:").red().bold());
-        }
+        self.problem(message);
         code
     }
 

@@ -69,31 +69,23 @@ pub async fn run(ctx: &Context, args: crate::cli::GetHostArgs) -> anyhow::Result
         ));
     }
     let via = through_proxy(&ctx.config, &engine.endpoint, &host.url)?;
+    let check_once = || {
+        check(
+            ctx.store.dir(),
+            engine,
+            &sandbox,
+            port,
+            &host.url,
+            via.as_ref(),
+        )
+    };
     let answer = match wait {
         None if !args.check => None,
-        None => Some(
-            check(
-                ctx.store.dir(),
-                engine,
-                &sandbox,
-                port,
-                &host.url,
-                via.as_ref(),
-            )
-            .await?,
-        ),
+        None => Some(check_once().await?),
         Some(limit) => {
             let deadline = Instant::now() + limit;
             loop {
-                let answer = check(
-                    ctx.store.dir(),
-                    engine,
-                    &sandbox,
-                    port,
-                    &host.url,
-                    via.as_ref(),
-                )
-                .await?;
+                let answer = check_once().await?;
                 // With a health check, answering is not enough: --wait also waits for healthy.
                 let health = engine
                     .inspect_sandbox(&sandbox.id)
