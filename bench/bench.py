@@ -890,6 +890,12 @@ def verdict(res):
     if name == "`exec ID true`":
         ok = d["median"] <= 0.010 and rd is not None and rd <= 0.2
         return "met" if ok else "missed"
+    if "concurrent cold" in name:
+        return "met" if rd is not None and rd <= 1.0 else "missed"
+    if name.startswith("`init` from a warm pool"):
+        return "met" if d["median"] <= 0.040 else "missed"
+    if name.startswith("`init` from the pool then"):
+        return "met" if d["median"] <= 0.050 else "missed"
     if "concurrent" in name:
         return "met" if rd is not None and rd <= 0.25 else "missed"
     if "exec" in name:
