@@ -4,14 +4,17 @@
 //! layer in-process. The layers and what each may import: docs/architecture.md (checked by
 //! `scripts/import-map`). Every top module:
 //! - entry and CLI: `commands` (`main_entry`, `Context`, one file per subcommand), `cli` (clap
-//!   definitions only), `generate` (completions and man page from `cli`);
+//!   definitions only), `generate` (completions and man pages from `cli`), `completion` (the
+//!   live candidates a shell asks for), `help_topics` (`dsbx help environment`, `exit-codes`);
 //! - domain: `view` (deadline in force, status, removal), `lifetime` (the deadline file and
 //!   `timeout`'s intent), `activity` (last use), `resolve` (ids, names, prefixes), `snapshot`,
-//!   `egress`, `limits`, `scope`, `env_vars` (`K=V` entries), `mcp` (the MCP server's host paths);
+//!   `pool` (warm pools' keys and rules), `egress`, `limits`, `scope`, `env_vars` (`K=V`
+//!   entries), `mcp` (the MCP server's host paths);
 //! - moving bytes: `transfer` (uploads, downloads), `channel` (the socket to a sandbox's helper);
 //! - `engine` (every Docker call); `helper` (the code that runs inside sandboxes);
-//! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the printer; `verbose` for `--verbose`),
-//!   `error`, `ids`, `labels`, `units`, `url`, `passwd`, `host_lock`, `lock_wait`,
+//! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the
+//!   printer), `verbose` (`--verbose` through tracing), `error`, `ids`, `labels`, `units`, `url`,
+//!   `passwd`, `remote_stat` (what a path in a sandbox is), `host_lock`, `lock_wait`,
 //!   `registry_auth`.
 
 pub mod activity;
@@ -38,6 +41,7 @@ pub mod output;
 pub mod passwd;
 pub mod pool;
 pub mod registry_auth;
+pub mod remote_stat;
 pub mod resolve;
 pub mod sandbox;
 pub mod scope;

@@ -106,7 +106,7 @@ fn stat_lines(paths: &[PathBuf]) -> Result<(), String> {
 /// What the archive API's stat gives, as `transfer::stat_follow` uses it: the path, or for a
 /// final symlink the file it resolves to (every link followed, as the engine resolves them
 /// inside the container); `None` when nothing is there. Modes in Go's `os.FileMode` bits.
-pub fn stat_follow(path: &Path) -> Option<(crate::engine::archive::RemoteStat, String)> {
+pub fn stat_follow(path: &Path) -> Option<(crate::remote_stat::RemoteStat, String)> {
     use std::os::unix::fs::{FileTypeExt, MetadataExt};
     let mut path = path.to_path_buf();
     let mut meta = std::fs::symlink_metadata(&path).ok()?;
@@ -132,7 +132,7 @@ pub fn stat_follow(path: &Path) -> Option<(crate::engine::archive::RemoteStat, S
         }
     }
     let shown = path.to_string_lossy().into_owned();
-    let stat = crate::engine::archive::RemoteStat {
+    let stat = crate::remote_stat::RemoteStat {
         name: path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
