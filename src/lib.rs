@@ -4,7 +4,7 @@
 //! layer in-process. The layers and what each may import: docs/architecture.md (checked by
 //! `scripts/import-map`). Every top module:
 //! - entry and CLI: `commands` (`main_entry`, `Context`, one file per subcommand), `cli` (clap
-//!   definitions only), `generate` (completions and man pages from `cli`), `completion` (the
+//!   definitions only), `man_and_completions` (generated from `cli`), `completion` (the
 //!   live candidates a shell asks for), `help_topics` (`dsbx help environment`, `exit-codes`);
 //! - domain: `view` (deadline in force, status, removal), `lifetime` (the deadline file and
 //!   `timeout`'s intent), `activity` (last use), `resolve` (ids, names, prefixes), `snapshot`,
@@ -27,7 +27,6 @@ pub mod egress;
 pub mod engine;
 pub mod env_vars;
 pub mod error;
-pub mod generate;
 pub mod help_topics;
 pub mod helper;
 pub mod host_lock;
@@ -36,6 +35,7 @@ pub mod labels;
 pub mod lifetime;
 pub mod limits;
 pub mod lock_wait;
+pub mod man_and_completions;
 pub mod mcp;
 pub mod output;
 pub mod passwd;

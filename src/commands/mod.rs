@@ -129,7 +129,7 @@ pub fn main_entry() -> i32 {
     let args: Vec<OsString> = std::env::args_os().collect();
     // The helper inside a sandbox never answers a shell: the sandbox's environment is not ours.
     if args.get(1).is_none_or(|a| a != "__helper") {
-        crate::generate::answer_completion_request();
+        crate::man_and_completions::answer_completion_request();
     }
     // `dsbx help environment` and friends are text, not commands: clap's help knows no topics.
     if let Some(topic) = crate::help_topics::requested(&args) {
