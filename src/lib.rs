@@ -6,7 +6,7 @@
 //! - entry and CLI: `commands` (`main_entry`, `Context`, one file per subcommand), `cli` (clap
 //!   definitions only), `man_and_completions` (generated from `cli`), `completion` (the
 //!   live candidates a shell asks for), `help_topics` (`dsbx help environment`, `exit-codes`);
-//! - domain: `view` (deadline in force, status, removal), `lifetime` (the deadline file and
+//! - domain: `view` (deadline in force, status, removal), `deadline` (the deadline file and
 //!   `timeout`'s intent), `activity` (last use), `resolve` (ids, names, prefixes), `snapshot`,
 //!   `pool` (warm pools' keys and rules), `egress`, `limits`, `scope`, `env_vars` (`K=V`
 //!   entries), `mcp` (the MCP server's host paths);
@@ -23,6 +23,7 @@ pub mod cli;
 pub mod commands;
 pub mod completion;
 pub mod config;
+pub mod deadline;
 pub mod egress;
 pub mod engine;
 pub mod env_vars;
@@ -32,7 +33,6 @@ pub mod helper;
 pub mod host_lock;
 pub mod ids;
 pub mod labels;
-pub mod lifetime;
 pub mod limits;
 pub mod lock_wait;
 pub mod man_and_completions;

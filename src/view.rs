@@ -2,7 +2,7 @@
 //! unreadable deadline file means), the status word `ls`, `info` and `sandbox status` show, and
 //! how a sandbox is removed (`kill`, `gc`, a failed `init`). Given the list entry, the record
 //! and what was read from inside the sandbox; the rules of the deadline itself live in
-//! [`crate::lifetime`].
+//! [`crate::deadline`].
 
 use crate::engine::Engine;
 use crate::resolve::Target;
@@ -22,17 +22,17 @@ pub struct Deadline {
 }
 
 /// The one policy for the deadline in force, given what was read from the sandbox's file
-/// (`file`: `None` = not read, see [`crate::lifetime::deadline_needs_reading`]; `Some(None)` =
+/// (`file`: `None` = not read, see [`crate::deadline::deadline_needs_reading`]; `Some(None)` =
 /// the read failed).
 pub fn deadline(
     sandbox: &Sandbox,
     record: Option<&Record>,
     file: Option<Option<Option<DateTime<Utc>>>>,
 ) -> Deadline {
-    match crate::lifetime::effective_deadline(sandbox, record, file) {
+    match crate::deadline::effective_deadline(sandbox, record, file) {
         Ok(at) => Deadline { at, known: true },
         Err(()) => Deadline {
-            at: crate::lifetime::known_deadline(sandbox, record),
+            at: crate::deadline::known_deadline(sandbox, record),
             known: false,
         },
     }
@@ -45,8 +45,8 @@ pub async fn deadline_in_force(
     record: Option<&Record>,
     now: DateTime<Utc>,
 ) -> Deadline {
-    let file = if crate::lifetime::deadline_needs_reading(sandbox, record, now) {
-        Some(crate::lifetime::read_deadline(engine, sandbox).await.ok())
+    let file = if crate::deadline::deadline_needs_reading(sandbox, record, now) {
+        Some(crate::deadline::read_deadline(engine, sandbox).await.ok())
     } else {
         None
     };

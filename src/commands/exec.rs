@@ -481,7 +481,7 @@ pub(super) async fn route<'a>(
     ctx.printer
         .verbose(format!("exec: the engine's exec path ({why})"));
     let (engine, state, sandbox) = ctx.live_sandbox(query).await?;
-    crate::lifetime::make_ready(engine, &state, &sandbox).await?;
+    crate::deadline::make_ready(engine, &state, &sandbox).await?;
     Ok(Route::Engine { engine, sandbox })
 }
 

@@ -177,7 +177,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         None => Vec::new(),
     };
     let (file_deadlines, activities) = tokio::join!(
-        crate::lifetime::read_needed_deadlines(engine, &live, &state, now),
+        crate::deadline::read_needed_deadlines(engine, &live, &state, now),
         crate::activity::read_activities(engine, &maybe_idle)
     );
 

@@ -63,7 +63,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         crate::sandbox::ContainerState::Running | crate::sandbox::ContainerState::Restarting
     );
     let (deadline, stats, activity) = tokio::join!(
-        crate::lifetime::read_deadline(engine, &sandbox),
+        crate::deadline::read_deadline(engine, &sandbox),
         async {
             if args.stats && running {
                 Some(engine.stats(&sandbox).await)

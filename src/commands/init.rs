@@ -152,7 +152,7 @@ impl Plan {
             Some(t) => units::parse_duration(t)?,
             None => config.timeout.0,
         };
-        let deadline = lifetime.map(crate::lifetime::deadline_after);
+        let deadline = lifetime.map(crate::deadline::deadline_after);
         let mut env = Vec::new();
         for spec in &args.env {
             env.push(crate::env_vars::env_from_process(spec, "--env")?);

@@ -66,7 +66,7 @@ pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
         })
         .collect();
     let (files, activities) = tokio::join!(
-        crate::lifetime::read_needed_deadlines(engine, &live, &state, Utc::now()),
+        crate::deadline::read_needed_deadlines(engine, &live, &state, Utc::now()),
         crate::activity::read_activities(engine, &with_files)
     );
     let mut rows = rows(&live, &state, scope, Utc::now(), &files);
@@ -142,7 +142,7 @@ async fn list_pool(
 }
 
 /// One row per sandbox; `files` holds the deadlines read from inside sandboxes whose record or
-/// label's word is not enough (see [`crate::lifetime::read_needed_deadlines`]).
+/// label's word is not enough (see [`crate::deadline::read_needed_deadlines`]).
 pub fn rows(
     live: &[Sandbox],
     state: &State,

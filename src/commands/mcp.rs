@@ -786,11 +786,11 @@ impl Server {
         };
         let ctx = self.ctx();
         let (engine, _, sandbox) = ctx.live_sandbox(&p.sandbox).await?;
-        let deadline = match crate::lifetime::read_deadline(engine, &sandbox).await? {
+        let deadline = match crate::deadline::read_deadline(engine, &sandbox).await? {
             None => None,
             Some(d) => {
                 let remaining = (d - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
-                crate::lifetime::set_lifetime(
+                crate::deadline::set_lifetime(
                     engine,
                     &ctx.store,
                     &ctx.printer,
@@ -812,7 +812,7 @@ impl Server {
         let live = engine.list_sandboxes(Some(&ctx.scope)).await?;
         let state = ctx.store.load()?;
         let now = chrono::Utc::now();
-        let files = crate::lifetime::read_needed_deadlines(engine, &live, &state, now).await;
+        let files = crate::deadline::read_needed_deadlines(engine, &live, &state, now).await;
         let rows = super::ls::rows(&live, &state, Some(&ctx.scope), now, &files);
         Ok(json!({ "sandboxes": rows }))
     }
