@@ -44,7 +44,7 @@ struct Info {
     limits: crate::engine::disk::Limits,
     labels: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    stats: Option<crate::engine::life::Stats>,
+    stats: Option<crate::engine::probes::Stats>,
 }
 
 #[derive(Debug, Serialize)]
