@@ -17,10 +17,10 @@ mod info;
 pub mod init;
 mod jobs;
 mod kill;
-mod lifecycle;
 mod ls;
 mod man;
 mod mcp;
+mod pause_resume;
 mod pool;
 mod proxy;
 mod resources;
@@ -251,8 +251,8 @@ async fn run(ctx: &Context, command: Command) -> anyhow::Result<i32> {
         Command::Kill(a) => kill::run(ctx, a).await,
         Command::Ls(a) => ls::run(ctx, a).await,
         Command::Gc(a) => gc::run(ctx, a).await,
-        Command::Pause(a) => lifecycle::pause(ctx, a).await,
-        Command::Resume(a) => lifecycle::resume(ctx, a).await,
+        Command::Pause(a) => pause_resume::pause(ctx, a).await,
+        Command::Resume(a) => pause_resume::resume(ctx, a).await,
         Command::Info(a) => info::run(ctx, a).await,
         Command::Egress(a) => egress::run(ctx, a).await,
         Command::Timeout(a) => timeout::run(ctx, a).await,

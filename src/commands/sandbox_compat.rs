@@ -34,7 +34,7 @@ pub async fn run(ctx: &Context, args: SandboxCommand) -> anyhow::Result<i32> {
         SandboxCommand::Status(a) => status(ctx, a).await,
         SandboxCommand::GetHost(a) => get_host(ctx, a).await,
         SandboxCommand::ExtendLifetime(a) => extend(ctx, a).await,
-        SandboxCommand::Pause(a) => super::lifecycle::pause(ctx, a).await,
+        SandboxCommand::Pause(a) => super::pause_resume::pause(ctx, a).await,
         SandboxCommand::Connect(a) => connect(ctx, a).await,
     }
 }
@@ -181,7 +181,7 @@ async fn connect(ctx: &Context, args: ConnectArgs) -> anyhow::Result<i32> {
     if let Some(lifetime) = lifetime {
         crate::deadline::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, lifetime).await?;
     }
-    super::lifecycle::resume(ctx, IdArg { id: sandbox.id }).await
+    super::pause_resume::resume(ctx, IdArg { id: sandbox.id }).await
 }
 
 #[cfg(test)]
