@@ -3,9 +3,10 @@
 //! The binary is a thin shell over this library so that benchmarks and tests can drive the engine
 //! layer in-process. The layers and what each may import: docs/architecture.md (checked by
 //! `scripts/import-map`). Every top module:
-//! - entry and CLI: `commands` (`main_entry`, `Context`, one file per subcommand), `cli` (clap
-//!   definitions only), `man_and_completions` (generated from `cli`), `completion` (the
-//!   live candidates a shell asks for), `help_topics` (`dsbx help environment`, `exit-codes`);
+//! - entry and CLI: `app` (`main_entry`: parse, build the `Context`, run, exit code), `commands`
+//!   (`Context`, one file per subcommand), `cli` (clap definitions only), `man_and_completions`
+//!   (completions and man pages from `cli`), `completion` (the live candidates a shell asks
+//!   for), `help_topics` (`dsbx help environment`, `exit-codes`);
 //! - domain: `view` (deadline in force, status, removal), `deadline` (the deadline file and
 //!   `timeout`'s intent), `activity` (last use), `resolve` (ids, names, prefixes), `snapshot`,
 //!   `pool` (warm pools' keys and rules), `egress`, `limits`, `scope`, `env_vars` (`K=V`
@@ -18,6 +19,7 @@
 //!   `registry_auth`.
 
 pub mod activity;
+pub mod app;
 pub mod channel;
 pub mod cli;
 pub mod commands;
@@ -53,4 +55,4 @@ pub mod url;
 pub mod verbose;
 pub mod view;
 
-pub use commands::main_entry;
+pub use app::main_entry;

@@ -44,14 +44,7 @@ pub async fn run(ctx: &Context, args: McpArgs) -> anyhow::Result<i32> {
     let root = args.root_dir.as_deref().map(RootDir::open).transpose()?;
     let protocol_out = take_stdout()?;
     // The server owns its context: tool calls run as tasks that outlive no borrow.
-    let context = Context {
-        global: ctx.global.clone(),
-        config: ctx.config.clone(),
-        scope: ctx.scope.clone(),
-        store: ctx.store.clone(),
-        printer: ctx.printer.clone(),
-        engine: tokio::sync::OnceCell::new(),
-    };
+    let context = ctx.unconnected_copy();
     ctx.printer.note(format!(
         "dsbx mcp: serving on stdio (scope `{}`; host transfers {})",
         ctx.scope,
