@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::cli::{ExecArgs, ExecFlags};
-use crate::engine::exec::{Attached, ExecSpec};
+use crate::engine::exec::{Attached, ExecSpec, OutputChunk};
 use crate::engine::helper_volume::HELPER_PATH;
 use crate::error::usage;
 use crate::helper::exec::{Ending, Request};
@@ -670,8 +670,7 @@ impl Sink {
         }
         self.write(1, &held)?;
         let text = String::from_utf8_lossy(&held);
-        let not_found = text.contains("executable file not found")
-            || text.contains("no such file or directory");
+        let not_found = crate::engine::exec::is_missing_executable(&text);
         self.engine_refused = Some(text.into_owned());
         Ok(if code == 126 && not_found { 127 } else { code })
     }
@@ -950,14 +949,8 @@ async fn pump(
     let code = loop {
         tokio::select! {
             frame = output.next() => match frame {
-                Some(Ok(bollard::container::LogOutput::StdOut { message }))
-                | Some(Ok(bollard::container::LogOutput::Console { message })) => {
-                    sink.stdout(&message)?;
-                }
-                Some(Ok(bollard::container::LogOutput::StdErr { message })) => {
-                    sink.write(1, &message)?;
-                }
-                Some(Ok(_)) => {}
+                Some(Ok(OutputChunk::Stdout(message))) => sink.stdout(&message)?,
+                Some(Ok(OutputChunk::Stderr(message))) => sink.write(1, &message)?,
                 Some(Err(e)) => {
                     return Err(via.fail(ctx, id, e, "reading the command's output").await);
                 }
@@ -1259,8 +1252,7 @@ async fn run_tty(
     let code = loop {
         tokio::select! {
             frame = output.next() => match frame {
-                Some(Ok(bollard::container::LogOutput::StdIn { .. })) => {}
-                Some(Ok(frame)) => passthrough(STDOUT, &frame.into_bytes())?,
+                Some(Ok(chunk)) => passthrough(STDOUT, &chunk.into_bytes())?,
                 Some(Err(e)) => return Err(via.fail(ctx, id, e, "reading the terminal").await),
                 None => break via.exit_code(ctx, id).await?,
             },

@@ -280,10 +280,7 @@ impl Plan {
 /// A host port `-p HOST:PORT` asked for that something else holds: the engine's words, then
 /// what to do about it.
 fn taken_port_hint(err: anyhow::Error, plan: &Plan) -> anyhow::Error {
-    let text = format!("{err:#}");
-    if plan.host_ports.is_empty()
-        || !(text.contains("port is already allocated") || text.contains("address already in use"))
-    {
+    if plan.host_ports.is_empty() || !crate::engine::containers::is_port_taken(&err) {
         return err;
     }
     let ports: Vec<String> = plan.host_ports.values().map(u16::to_string).collect();
@@ -598,7 +595,7 @@ async fn create_steps(
     cancel.check()?;
     // `init` addresses the container it just made by the name it gave it (no label involved).
     let container = made.container_name(id);
-    let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
+    let deadline = crate::deadline::deadline_text(plan.deadline);
     if made.handed_deadline {
         // Handed to the helper through the channel's host directory: it adopts it as
         // `/.dsbx/deadline` before it first looks at its deadline (see `keepalive`), so the

@@ -506,3 +506,10 @@ fn network_ips(networks: HashMap<String, EndpointSettings>) -> Vec<(String, Stri
     ips.sort();
     ips
 }
+
+/// Whether a failed [`Engine::start_sandbox`] means a published host port is held by something
+/// else: the engine says so only in its text (docker-proxy's or the kernel's words).
+pub fn is_port_taken(err: &anyhow::Error) -> bool {
+    let text = format!("{err:#}");
+    text.contains("port is already allocated") || text.contains("address already in use")
+}
