@@ -71,6 +71,28 @@ pub struct Sandbox {
     pub health: Option<String>,
 }
 
+#[cfg(test)]
+impl Sandbox {
+    /// A sandbox for unit tests: id `abcdefabcdef`, scope `s`, image `i`, these labels, no
+    /// ports, addresses, working directory or health.
+    pub fn for_tests(state: ContainerState, labels: HashMap<String, String>) -> Sandbox {
+        Sandbox {
+            id: "abcdefabcdef".into(),
+            container_id: "c".into(),
+            name: String::new(),
+            scope: "s".into(),
+            image: "i".into(),
+            state,
+            labels,
+            ports: vec![],
+            network_mode: String::new(),
+            ips: vec![],
+            workdir: None,
+            health: None,
+        }
+    }
+}
+
 impl Sandbox {
     pub fn label(&self, key: &str) -> Option<&str> {
         self.labels

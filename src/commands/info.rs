@@ -138,7 +138,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         .collect();
     let info = Info {
         id: sandbox.id.clone(),
-        name: super::ls::shown_name(&sandbox, record),
+        name: crate::view::shown_name(&sandbox, record),
         scope: sandbox.scope.clone(),
         // Claimed from a pool: the claimer, from the record (the label names the pool's filler).
         owner: record

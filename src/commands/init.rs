@@ -25,20 +25,29 @@ use std::path::Path;
 /// adopts it (see `helper::keepalive::adopt_handed_deadline`).
 pub const HANDED_DEADLINE: &str = "deadline";
 
-pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
-    let plan = Plan::from_args(ctx, &args)?;
+/// What `init` and the MCP server's `create_sandbox` begin with: the plan the flags make (from
+/// a snapshot: what it carries, under the flags given), the engine, and the image, built (the
+/// default image) or pulled with its own progress when missing.
+pub(super) async fn plan_with_image<'a>(
+    ctx: &'a Context,
+    args: &InitArgs,
+) -> anyhow::Result<(&'a Engine, Plan, ImageInfo)> {
+    let plan = Plan::from_args(ctx, args)?;
     let engine = ctx.engine().await?;
-    // From a snapshot: what it carries, under the flags given.
     let plan = match &args.snapshot {
         Some(name) => {
             let snapshot = super::snapshot::find(ctx, engine, name).await?;
-            super::snapshot::plan_for(ctx, &args, &snapshot)?
+            super::snapshot::plan_for(ctx, args, &snapshot)?
         }
         None => plan,
     };
-    // A missing image is built (the default image) or pulled, with its own progress.
     let image =
         super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
+    Ok((engine, plan, image))
+}
+
+pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
+    let (engine, plan, image) = plan_with_image(ctx, &args).await?;
     // A warm sandbox of a matching pool, when there is one (see `crate::pool`).
     let claimed = match &args.snapshot {
         None => super::pool::try_claim(ctx, engine, &plan, &image).await?,
@@ -869,11 +878,6 @@ pub(super) fn user_label_of(plan: &Plan, image: &ImageInfo) -> String {
 fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
     Record {
         name: plan.name.clone(),
-        scope: ctx.scope.clone(),
-        image: plan.image.clone(),
-        created_at: Utc::now(),
-        deadline: plan.deadline,
-        last_activity: None,
         isolated_network: (plan.network == NetworkChoice::Isolated)
             .then(|| isolated_network_name(id)),
         creating,
@@ -882,9 +886,7 @@ fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
         } else {
             None
         },
-        deadline_pending: false,
-        labels: Default::default(),
-        owner: String::new(),
+        ..Record::new(&ctx.scope, &plan.image, Utc::now(), plan.deadline)
     }
 }
 

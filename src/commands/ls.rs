@@ -160,8 +160,8 @@ pub fn rows(
             let deadline = deadline.at;
             Row {
                 id: s.id.clone(),
-                name: shown_name(s, record),
-                labels: user_labels(s, record),
+                name: view::shown_name(s, record),
+                labels: view::user_labels(s, record),
                 scope: s.scope.clone(),
                 image: s.image.clone(),
                 status: status.to_string(),
@@ -197,33 +197,6 @@ pub fn rows(
     }
     rows.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
     rows
-}
-
-/// The sandbox's name: its label, else (claimed from a pool, whose label is empty) its record's.
-pub fn shown_name(s: &Sandbox, record: Option<&crate::state::Record>) -> String {
-    if s.name.is_empty() {
-        record.map(|r| r.name.clone()).unwrap_or_default()
-    } else {
-        s.name.clone()
-    }
-}
-
-/// The user's labels: those of its Docker labels that are not dsbx's own, and those its record
-/// keeps (a claimed sandbox's).
-pub fn user_labels(
-    s: &Sandbox,
-    record: Option<&crate::state::Record>,
-) -> std::collections::BTreeMap<String, String> {
-    let mut out: std::collections::BTreeMap<String, String> = s
-        .labels
-        .iter()
-        .filter(|(k, _)| !crate::labels::is_reserved(k))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if let Some(r) = record {
-        out.extend(r.labels.clone());
-    }
-    out
 }
 
 /// The statuses a row can have, for `ls --status`.

@@ -10,7 +10,7 @@ use bollard::models::{
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, InspectContainerOptions, KillContainerOptionsBuilder,
-    ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
+    RemoveContainerOptionsBuilder,
 };
 use std::collections::HashMap;
 
@@ -71,14 +71,9 @@ impl Engine {
             label_filters.push(labels::scope_filter(scope));
         }
         let filters = HashMap::from([("label".to_string(), label_filters)]);
-        let options = ListContainersOptionsBuilder::new()
-            .all(true)
-            .filters(&filters)
-            .build();
         let list = self
-            .list_containers(options)
-            .await
-            .map_err(|e| self.fail(e, "listing sandboxes"))?;
+            .list_all_containers(&filters, "listing sandboxes")
+            .await?;
         let mut listing = Listing::default();
         for c in list {
             // Warm pool members are not anyone's sandboxes yet (see `crate::pool`).
