@@ -14,9 +14,10 @@
 //! - moving bytes: `transfer` (uploads, downloads), `channel` (the socket to a sandbox's helper);
 //! - `engine` (every Docker call); `helper` (the code that runs inside sandboxes);
 //! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the
-//!   printer), `verbose` (`--verbose` through tracing), `error`, `ids`, `labels`, `units`, `url`,
+//!   printer), `verbose` (`--verbose` through tracing), `error`, `escape` (control characters
+//!   shown escaped), `timestamps` (RFC 3339 as dsbx writes it), `ids`, `labels`, `units`, `url`,
 //!   `passwd`, `remote_stat` (what a path in a sandbox is), `host_lock`, `lock_wait`,
-//!   `registry_auth`.
+//!   `registry_auth` (the docker CLI's config directory and credentials).
 
 pub mod activity;
 pub mod app;
@@ -30,6 +31,7 @@ pub mod egress;
 pub mod engine;
 pub mod env_vars;
 pub mod error;
+pub mod escape;
 pub mod help_topics;
 pub mod helper;
 pub mod host_lock;
@@ -49,6 +51,7 @@ pub mod sandbox;
 pub mod scope;
 pub mod snapshot;
 pub mod state;
+pub mod timestamps;
 pub mod transfer;
 pub mod units;
 pub mod url;

@@ -154,12 +154,4 @@ pub fn isolated_network_name(id: &str) -> String {
     format!("dsbx-net-{id}")
 }
 
-pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
-pub fn format_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+pub use crate::timestamps::{format_time, parse_time};

@@ -34,7 +34,7 @@ impl Context {
     /// Loads the config, the scope and the state directory; the engine waits for first use.
     pub fn build(global: GlobalArgs, printer: Printer) -> anyhow::Result<Context> {
         let config = Config::load(global.config.as_deref())?;
-        let scope = crate::scope::resolve(global.scope.as_deref(), &config)?;
+        let scope = crate::scope::resolve(global.scope.as_deref(), config.scope.as_deref())?;
         let store = StateStore::locate()?;
         Ok(Context {
             global,

@@ -130,7 +130,7 @@ impl Engine {
         let config = bollard::models::ContainerConfig {
             labels: Some(HashMap::from([(
                 labels::ROLE.to_string(),
-                crate::snapshot::COMMIT_ROLE.to_string(),
+                labels::SNAPSHOT_COMMIT_ROLE.to_string(),
             )])),
             ..Default::default()
         };
@@ -205,7 +205,7 @@ impl Engine {
         &self,
         scope: Option<&str>,
     ) -> anyhow::Result<Vec<ListedImage>> {
-        self.list_images_of_role(crate::snapshot::ROLE, scope).await
+        self.list_images_of_role(labels::SNAPSHOT_ROLE, scope).await
     }
 
     /// Images carrying `dsbx.managed=true` and `dsbx.role=<role>`, of `scope` or of every scope.
