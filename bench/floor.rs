@@ -204,7 +204,7 @@ async fn init_kill(engine: &Engine, request: &Value) -> anyhow::Result<()> {
     let volume = engine.helper_volume(&binary, &key, image).await?;
     engine.ensure_network(network, "shared", &[]).await?;
     let now = chrono::Utc::now();
-    let deadline = dsbx::lifetime::deadline_after(std::time::Duration::from_secs(3600));
+    let deadline = dsbx::deadline::deadline_after(std::time::Duration::from_secs(3600));
     let mut l = HashMap::new();
     for (k, v) in [
         (labels::MANAGED, "true".to_string()),

@@ -63,7 +63,7 @@ where
 {
     let flags = line_flags(std::env::args_os());
     let config = Config::load(flags.config.as_deref()).ok()?;
-    let scope = crate::scope::resolve(flags.scope.as_deref(), &config).ok()?;
+    let scope = crate::scope::resolve(flags.scope.as_deref(), config.scope.as_deref()).ok()?;
     let engine = Engine::unverified(&flags.engine).ok()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -104,7 +104,7 @@ pub fn one_line(err: &anyhow::Error) -> String {
         if c == '\n' {
             line.push(' ');
         } else {
-            crate::output::push_escaped(&mut line, c);
+            crate::escape::push_escaped(&mut line, c);
         }
     }
     line

@@ -23,6 +23,10 @@ pub const EGRESS: &str = "dsbx.egress";
 pub const POOL: &str = "dsbx.pool";
 /// On networks and volumes: what dsbx made them for (`shared`, `isolated`, `helper`).
 pub const ROLE: &str = "dsbx.role";
+/// `dsbx.role` of a snapshot image (see `crate::snapshot`).
+pub const SNAPSHOT_ROLE: &str = "snapshot";
+/// `dsbx.role` of the commit a snapshot is composed from (see `crate::snapshot`).
+pub const SNAPSHOT_COMMIT_ROLE: &str = "snapshot-commit";
 
 pub const SCHEMA_VERSION: &str = "1";
 
@@ -93,7 +97,7 @@ pub fn invalid_reason(
         return Some(format!("{NAME} {} is not a valid name", shown(Some(name))));
     }
     if get(CREATED_AT)
-        .and_then(crate::sandbox::parse_time)
+        .and_then(crate::timestamps::parse_time)
         .is_none()
     {
         return Some(format!(
@@ -102,7 +106,7 @@ pub fn invalid_reason(
         ));
     }
     if let Some(expires) = get(EXPIRES_AT).filter(|e| !e.is_empty())
-        && crate::sandbox::parse_time(expires).is_none()
+        && crate::timestamps::parse_time(expires).is_none()
     {
         return Some(format!(
             "{EXPIRES_AT} {} is not an RFC 3339 time",

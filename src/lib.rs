@@ -3,39 +3,43 @@
 //! The binary is a thin shell over this library so that benchmarks and tests can drive the engine
 //! layer in-process. The layers and what each may import: docs/architecture.md (checked by
 //! `scripts/import-map`). Every top module:
-//! - entry and CLI: `commands` (`main_entry`, `Context`, one file per subcommand), `cli` (clap
-//!   definitions only), `generate` (completions and man pages from `cli`), `completion` (the
-//!   live candidates a shell asks for), `help_topics` (`dsbx help environment`, `exit-codes`);
-//! - domain: `view` (deadline in force, status, removal), `lifetime` (the deadline file and
+//! - entry and CLI: `app` (`main_entry`: parse, build the `Context`, run, exit code), `commands`
+//!   (`Context`, one file per subcommand), `cli` (clap definitions only), `man_and_completions`
+//!   (completions and man pages from `cli`), `completion` (the live candidates a shell asks
+//!   for), `help_topics` (`dsbx help environment`, `exit-codes`);
+//! - domain: `view` (deadline in force, status, removal), `deadline` (the deadline file and
 //!   `timeout`'s intent), `activity` (last use), `resolve` (ids, names, prefixes), `snapshot`,
 //!   `pool` (warm pools' keys and rules), `egress`, `limits`, `scope`, `env_vars` (`K=V`
 //!   entries), `mcp` (the MCP server's host paths);
 //! - moving bytes: `transfer` (uploads, downloads), `channel` (the socket to a sandbox's helper);
 //! - `engine` (every Docker call); `helper` (the code that runs inside sandboxes);
 //! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the
-//!   printer), `verbose` (`--verbose` through tracing), `error`, `ids`, `labels`, `units`, `url`,
+//!   printer), `verbose` (`--verbose` through tracing), `error`, `escape` (control characters
+//!   shown escaped), `timestamps` (RFC 3339 as dsbx writes it), `ids`, `labels`, `units`, `url`,
 //!   `passwd`, `remote_stat` (what a path in a sandbox is), `host_lock`, `lock_wait`,
-//!   `registry_auth`.
+//!   `registry_auth` (the docker CLI's config directory and credentials).
 
 pub mod activity;
+pub mod app;
 pub mod channel;
 pub mod cli;
 pub mod commands;
 pub mod completion;
 pub mod config;
+pub mod deadline;
 pub mod egress;
 pub mod engine;
 pub mod env_vars;
 pub mod error;
-pub mod generate;
+pub mod escape;
 pub mod help_topics;
 pub mod helper;
 pub mod host_lock;
 pub mod ids;
 pub mod labels;
-pub mod lifetime;
 pub mod limits;
 pub mod lock_wait;
+pub mod man_and_completions;
 pub mod mcp;
 pub mod output;
 pub mod passwd;
@@ -47,10 +51,11 @@ pub mod sandbox;
 pub mod scope;
 pub mod snapshot;
 pub mod state;
+pub mod timestamps;
 pub mod transfer;
 pub mod units;
 pub mod url;
 pub mod verbose;
 pub mod view;
 
-pub use commands::main_entry;
+pub use app::main_entry;

@@ -103,33 +103,26 @@ mod tests {
     fn a_held_lock_is_given_up_after_the_bound_naming_the_holder() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.lock");
+        let take = |file: &File, bound: Duration| {
+            lock(
+                file,
+                &path,
+                "the test lock",
+                Wait {
+                    bound,
+                    notice: true,
+                },
+            )
+        };
         let holder_file = open(&path);
-        lock(
-            &holder_file,
-            &path,
-            "the test lock",
-            Wait {
-                bound: Duration::from_secs(5),
-                notice: true,
-            },
-        )
-        .unwrap();
+        take(&holder_file, Duration::from_secs(5)).unwrap();
         assert_eq!(
             std::fs::read_to_string(&path).unwrap().trim(),
             std::process::id().to_string()
         );
         let waiter = open(&path);
         let started = Instant::now();
-        let err = lock(
-            &waiter,
-            &path,
-            "the test lock",
-            Wait {
-                bound: Duration::from_millis(300),
-                notice: true,
-            },
-        )
-        .unwrap_err();
+        let err = take(&waiter, Duration::from_millis(300)).unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(20));
         let msg = err.to_string();
         assert!(msg.contains("gave up"), "{msg}");
@@ -138,15 +131,6 @@ mod tests {
             "{msg}"
         );
         drop(holder_file);
-        lock(
-            &waiter,
-            &path,
-            "the test lock",
-            Wait {
-                bound: Duration::from_secs(5),
-                notice: true,
-            },
-        )
-        .unwrap();
+        take(&waiter, Duration::from_secs(5)).unwrap();
     }
 }

@@ -100,7 +100,7 @@ impl Printer {
         if self.stamp_errors {
             eprintln!(
                 "{} error: {message}",
-                crate::sandbox::format_time(chrono::Utc::now())
+                crate::timestamps::format_time(chrono::Utc::now())
             );
         } else {
             eprintln!("{} {message}", style("error:").red().bold());
@@ -257,21 +257,9 @@ pub fn shown(value: &str) -> String {
             out.push_str(&format!("… ({} bytes in all)", value.len()));
             break;
         }
-        push_escaped(&mut out, c);
+        crate::escape::push_escaped(&mut out, c);
     }
     out
-}
-
-/// `c` as is, or escaped when it is a control character.
-pub fn push_escaped(out: &mut String, c: char) {
-    match c {
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        c if (c as u32) < 0x80 && c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-        c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-        c => out.push(c),
-    }
 }
 
 /// Whether an error should print as usage help rather than a failure (exit 2).

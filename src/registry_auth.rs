@@ -178,7 +178,7 @@ struct HelperAnswer {
 /// The credentials the Docker config holds for `registry`, if any. A config that does not parse or
 /// a helper that fails is an error naming the file or helper (the pull would fail obscurely).
 pub fn credentials_for(registry: &str) -> anyhow::Result<Option<Credentials>> {
-    let Some(dir) = crate::engine::endpoint::docker_config_dir() else {
+    let Some(dir) = docker_config_dir() else {
         return Ok(None);
     };
     credentials_in(&dir.join("config.json"), registry)
@@ -306,6 +306,15 @@ fn from_helper(name: &str, server: &str) -> anyhow::Result<Option<Credentials>> 
             ..Default::default()
         }
     }))
+}
+
+/// The Docker config directory: `DOCKER_CONFIG`, else `~/.docker`. Its `config.json` holds the
+/// credentials; the engine's endpoint reads the docker CLI's contexts under it too.
+pub fn docker_config_dir() -> Option<std::path::PathBuf> {
+    if let Some(dir) = std::env::var_os("DOCKER_CONFIG").filter(|v| !v.is_empty()) {
+        return Some(std::path::PathBuf::from(dir));
+    }
+    directories::BaseDirs::new().map(|d| d.home_dir().join(".docker"))
 }
 
 #[cfg(test)]

@@ -23,6 +23,22 @@ impl RemoteStat {
     const SOCKET: u32 = 1 << 24;
     const CHARDEV: u32 = 1 << 21;
     const IRREGULAR: u32 = 1 << 19;
+    const SETUID: u32 = 1 << 23;
+    const SETGID: u32 = 1 << 22;
+    const STICKY: u32 = 1 << 20;
+
+    /// The permission bits as Unix mode bits (setuid, setgid, sticky included): Go keeps
+    /// those three outside the low twelve bits.
+    pub fn unix_mode(&self) -> u32 {
+        [
+            (Self::SETUID, 0o4000),
+            (Self::SETGID, 0o2000),
+            (Self::STICKY, 0o1000),
+        ]
+        .iter()
+        .filter(|(go, _)| self.mode & go != 0)
+        .fold(self.mode & 0o777, |mode, (_, unix)| mode | unix)
+    }
 
     pub fn is_dir(&self) -> bool {
         self.mode & Self::DIR != 0
@@ -43,5 +59,29 @@ impl RemoteStat {
                 | Self::CHARDEV
                 | Self::IRREGULAR)
             == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_modes_become_unix_modes() {
+        let unix = |mode| {
+            RemoteStat {
+                name: String::new(),
+                size: 0,
+                mode,
+                link_target: String::new(),
+                mtime: None,
+            }
+            .unix_mode()
+        };
+        assert_eq!(unix(0o644), 0o644);
+        assert_eq!(unix((1 << 31) | 0o755), 0o755);
+        assert_eq!(unix((1 << 20) | (1 << 31) | 0o777), 0o1777);
+        assert_eq!(unix((1 << 23) | 0o755), 0o4755);
+        assert_eq!(unix((1 << 22) | 0o755), 0o2755);
     }
 }

@@ -71,6 +71,28 @@ pub struct Sandbox {
     pub health: Option<String>,
 }
 
+#[cfg(test)]
+impl Sandbox {
+    /// A sandbox for unit tests: id `abcdefabcdef`, scope `s`, image `i`, these labels, no
+    /// ports, addresses, working directory or health.
+    pub fn for_tests(state: ContainerState, labels: HashMap<String, String>) -> Sandbox {
+        Sandbox {
+            id: "abcdefabcdef".into(),
+            container_id: "c".into(),
+            name: String::new(),
+            scope: "s".into(),
+            image: "i".into(),
+            state,
+            labels,
+            ports: vec![],
+            network_mode: String::new(),
+            ips: vec![],
+            workdir: None,
+            health: None,
+        }
+    }
+}
+
 impl Sandbox {
     pub fn label(&self, key: &str) -> Option<&str> {
         self.labels
@@ -132,12 +154,4 @@ pub fn isolated_network_name(id: &str) -> String {
     format!("dsbx-net-{id}")
 }
 
-pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
-pub fn format_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+pub use crate::timestamps::{format_time, parse_time};

@@ -1,11 +1,12 @@
 //! Scope: which sandboxes a command sees. `--scope`, else `DSBX_SCOPE` (applied to the config),
 //! else the config's `scope`, else the login name.
 
-use crate::config::Config;
 use crate::error::usage;
 
-pub fn resolve(flag: Option<&str>, config: &Config) -> anyhow::Result<String> {
-    let scope = match flag.or(config.scope.as_deref()) {
+/// `flag` (`--scope`), else `configured` (the config's `scope`, `DSBX_SCOPE` applied), else the
+/// login name.
+pub fn resolve(flag: Option<&str>, configured: Option<&str>) -> anyhow::Result<String> {
+    let scope = match flag.or(configured) {
         Some(scope) => scope.to_string(),
         None => login_name(),
     };

@@ -16,10 +16,10 @@ use sha2::Digest;
 use std::collections::HashMap;
 
 /// `dsbx.role` of a snapshot image.
-pub const ROLE: &str = "snapshot";
+pub const ROLE: &str = labels::SNAPSHOT_ROLE;
 /// `dsbx.role` of the commit a snapshot is composed from, removed as soon as the snapshot is
 /// loaded; `gc` removes one a dsbx that died left behind, once it is [`FORK_GRACE`] old.
-pub const COMMIT_ROLE: &str = "snapshot-commit";
+pub const COMMIT_ROLE: &str = labels::SNAPSHOT_COMMIT_ROLE;
 /// The snapshot's name (also in `dsbx.name`); kept on sandboxes made from it, as provenance.
 pub const NAME: &str = "dsbx.snapshot.name";
 /// The id of the sandbox the snapshot was taken of.

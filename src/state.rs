@@ -130,6 +130,30 @@ fn boot_id() -> String {
 const CREATING_GRACE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 impl Record {
+    /// A record with only these known: no name, activity, network, creator, labels or owner
+    /// (give those with `..Record::new(…)`).
+    pub fn new(
+        scope: &str,
+        image: &str,
+        created_at: DateTime<Utc>,
+        deadline: Option<DateTime<Utc>>,
+    ) -> Record {
+        Record {
+            name: String::new(),
+            scope: scope.to_string(),
+            image: image.to_string(),
+            created_at,
+            deadline,
+            last_activity: None,
+            isolated_network: None,
+            creating: false,
+            creator: None,
+            deadline_pending: false,
+            labels: Default::default(),
+            owner: String::new(),
+        }
+    }
+
     /// A `creating` record whose `init` is gone: its process died (SIGKILL, crash, reboot) or, for
     /// a record naming no process, it is older than any `init` takes.
     pub fn abandoned(&self, now: DateTime<Utc>) -> bool {
@@ -368,17 +392,7 @@ mod tests {
     fn record(name: &str) -> Record {
         Record {
             name: name.into(),
-            scope: "t".into(),
-            image: "img".into(),
-            created_at: Utc::now(),
-            deadline: None,
-            last_activity: None,
-            isolated_network: None,
-            creating: false,
-            creator: None,
-            deadline_pending: false,
-            labels: Default::default(),
-            owner: String::new(),
+            ..Record::new("t", "img", Utc::now(), None)
         }
     }
 

@@ -1,8 +1,8 @@
 //! What commands ask about one sandbox, answered once: the deadline in force (and what an
-//! unreadable deadline file means), the status word `ls`, `info` and `sandbox status` show, and
-//! how a sandbox is removed (`kill`, `gc`, a failed `init`). Given the list entry, the record
-//! and what was read from inside the sandbox; the rules of the deadline itself live in
-//! [`crate::lifetime`].
+//! unreadable deadline file means), the status word `ls`, `info` and `sandbox status` show, its
+//! name and labels as shown, and how a sandbox is removed (`kill`, `gc`, a failed `init`).
+//! Given the list entry, the record and what was read from inside the sandbox; the rules of the
+//! deadline itself live in [`crate::deadline`].
 
 use crate::engine::Engine;
 use crate::resolve::Target;
@@ -22,17 +22,17 @@ pub struct Deadline {
 }
 
 /// The one policy for the deadline in force, given what was read from the sandbox's file
-/// (`file`: `None` = not read, see [`crate::lifetime::deadline_needs_reading`]; `Some(None)` =
+/// (`file`: `None` = not read, see [`crate::deadline::deadline_needs_reading`]; `Some(None)` =
 /// the read failed).
 pub fn deadline(
     sandbox: &Sandbox,
     record: Option<&Record>,
     file: Option<Option<Option<DateTime<Utc>>>>,
 ) -> Deadline {
-    match crate::lifetime::effective_deadline(sandbox, record, file) {
+    match crate::deadline::effective_deadline(sandbox, record, file) {
         Ok(at) => Deadline { at, known: true },
         Err(()) => Deadline {
-            at: crate::lifetime::known_deadline(sandbox, record),
+            at: crate::deadline::known_deadline(sandbox, record),
             known: false,
         },
     }
@@ -45,8 +45,8 @@ pub async fn deadline_in_force(
     record: Option<&Record>,
     now: DateTime<Utc>,
 ) -> Deadline {
-    let file = if crate::lifetime::deadline_needs_reading(sandbox, record, now) {
-        Some(crate::lifetime::read_deadline(engine, sandbox).await.ok())
+    let file = if crate::deadline::deadline_needs_reading(sandbox, record, now) {
+        Some(crate::deadline::read_deadline(engine, sandbox).await.ok())
     } else {
         None
     };
@@ -130,6 +130,33 @@ pub fn status_of_record(record: &Record) -> Status {
     }
 }
 
+/// The sandbox's name: its label, else (claimed from a pool, whose label is empty) its record's.
+pub fn shown_name(s: &Sandbox, record: Option<&crate::state::Record>) -> String {
+    if s.name.is_empty() {
+        record.map(|r| r.name.clone()).unwrap_or_default()
+    } else {
+        s.name.clone()
+    }
+}
+
+/// The user's labels: those of its Docker labels that are not dsbx's own, and those its record
+/// keeps (a claimed sandbox's).
+pub fn user_labels(
+    s: &Sandbox,
+    record: Option<&crate::state::Record>,
+) -> std::collections::BTreeMap<String, String> {
+    let mut out: std::collections::BTreeMap<String, String> = s
+        .labels
+        .iter()
+        .filter(|(k, _)| !crate::labels::is_reserved(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(r) = record {
+        out.extend(r.labels.clone());
+    }
+    out
+}
+
 /// Removes a sandbox: its container (with its anonymous volumes) by the Docker id a checked list
 /// returned (never by a name built from a label), then its isolated network. A recorded sandbox
 /// missing from the list has no container dsbx may touch (a container of that name whose labels
@@ -146,6 +173,18 @@ pub async fn remove(engine: &Engine, target: &Target) -> anyhow::Result<()> {
         remove_isolated_network(engine, id, &name).await?;
     }
     Ok(())
+}
+
+/// After sandboxes were removed: the reverse proxy, when one runs, forgets their addresses so
+/// their URLs answer 502 at once. Never a failure of the removal itself: a problem is said
+/// under --verbose only.
+pub async fn forget_in_proxy(engine: &Engine, printer: &crate::output::Printer) {
+    if let Err(e) = engine.refresh_proxy().await {
+        printer.verbose(format!(
+            "the proxy could not be told to forget removed sandboxes: {}",
+            crate::error::one_line(&e)
+        ));
+    }
 }
 
 /// Removes the isolated network made for sandbox `id`, by the Docker id of the one the

@@ -41,7 +41,7 @@ fn leftovers(expected: &[(String, Vec<u8>)]) -> Vec<PathBuf> {
 
 #[test]
 fn generated_files_are_fresh() {
-    let expected = dsbx::generate::files();
+    let expected = dsbx::man_and_completions::files();
     if updating() {
         for dir in DIRS {
             std::fs::create_dir_all(root().join(dir)).unwrap();
@@ -79,7 +79,7 @@ fn generated_files_are_fresh() {
 
 #[test]
 fn every_argument_has_help_and_every_command_an_example() {
-    let problems = dsbx::generate::dsbx_help_problems();
+    let problems = dsbx::man_and_completions::dsbx_help_problems();
     assert!(
         problems.is_empty(),
         "help text missing in src/cli.rs:\n  {}",
@@ -100,7 +100,7 @@ fn completions_command_prints_the_committed_script() {
         let out = env.run(&["completions", shell]);
         assert_code(&out, 0);
         assert!(out.stderr.is_empty(), "{shell}: {}", stderr(&out));
-        let expected = dsbx::generate::files()
+        let expected = dsbx::man_and_completions::files()
             .into_iter()
             .find(|(path, _)| *path == format!("completions/{file}"))
             .unwrap()
@@ -406,7 +406,7 @@ fn man_pages_render() {
 #[test]
 fn every_man_page_a_page_names_exists_and_every_footer_is_dsbxs() {
     let version = env!("CARGO_PKG_VERSION");
-    for (name, roff) in dsbx::generate::man_pages() {
+    for (name, roff) in dsbx::man_and_completions::man_pages() {
         let text = String::from_utf8(roff).unwrap();
         let title = text.lines().find(|l| l.starts_with(".TH ")).unwrap();
         assert!(
@@ -505,7 +505,7 @@ fn man_writes_the_committed_pages_where_man_finds_them() {
     let dir = env.dir.path().join("pages");
     let out = env.run(&["man", "--dir", path_str(&dir)]);
     assert_code(&out, 0);
-    let expected = dsbx::generate::man_pages();
+    let expected = dsbx::man_and_completions::man_pages();
     assert_eq!(
         stdout(&out).lines().count(),
         expected.len(),

@@ -2,8 +2,7 @@
 //! stream of output frames plus an input sink, the shapes the engine's exec path gives too.
 
 use super::{FromHelper, QUEUE, ToHelper, VERSION};
-use crate::engine::exec::{Captured, InputSink, OutputStream};
-use bollard::container::LogOutput;
+use crate::engine::exec::{Captured, InputSink, OutputChunk, OutputStream};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use std::ffi::CString;
@@ -225,12 +224,12 @@ impl Channel {
             let ended = s.ended.take()?;
             let item = loop {
                 break match super::recv::<_, FromHelper>(&mut s.reader).await {
-                    Ok(Some(FromHelper::Stdout(message))) => Ok(LogOutput::StdOut {
-                        message: message.into(),
-                    }),
-                    Ok(Some(FromHelper::Stderr(message))) => Ok(LogOutput::StdErr {
-                        message: message.into(),
-                    }),
+                    Ok(Some(FromHelper::Stdout(message))) => {
+                        Ok(OutputChunk::Stdout(message.into()))
+                    }
+                    Ok(Some(FromHelper::Stderr(message))) => {
+                        Ok(OutputChunk::Stderr(message.into()))
+                    }
                     Ok(Some(FromHelper::CannotStart(why))) => {
                         s.cannot_start = Some(why);
                         continue;
@@ -302,8 +301,8 @@ impl Channel {
         loop {
             tokio::select! {
                 frame = output.next() => match frame {
-                    Some(Ok(LogOutput::StdErr { message })) => captured.stderr.extend_from_slice(&message),
-                    Some(Ok(other)) => captured.stdout.extend_from_slice(&other.into_bytes()),
+                    Some(Ok(OutputChunk::Stderr(message))) => captured.stderr.extend_from_slice(&message),
+                    Some(Ok(OutputChunk::Stdout(message))) => captured.stdout.extend_from_slice(&message),
                     Some(Err(e)) => return Err(io::Error::other(e)),
                     None => break,
                 },

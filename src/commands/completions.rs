@@ -1,5 +1,5 @@
 //! `dsbx completions SHELL`: prints the shell's completion script, generated from the clap
-//! definition by [`crate::generate`] (the same bytes as the committed `completions/` files).
+//! definition by [`crate::man_and_completions`] (the same bytes as the committed `completions/` files).
 
 use crate::cli::CompletionsArgs;
 use crate::error::usage;
@@ -13,7 +13,7 @@ pub fn run(printer: &Printer, args: &CompletionsArgs) -> anyhow::Result<i32> {
             "`dsbx completions` prints a shell script on stdout and takes no --json",
         ));
     }
-    let script = crate::generate::completion(args.shell);
+    let script = crate::man_and_completions::completion(args.shell);
     printer
         .data_bytes(&script)
         .context("writing the completion script")?;

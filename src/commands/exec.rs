@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::cli::{ExecArgs, ExecFlags};
-use crate::engine::exec::{Attached, ExecSpec};
+use crate::engine::exec::{Attached, ExecSpec, OutputChunk};
 use crate::engine::helper_volume::HELPER_PATH;
 use crate::error::usage;
 use crate::helper::exec::{Ending, Request};
@@ -281,21 +281,59 @@ impl<'a> Launch<'a> {
     }
 }
 
-async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
-    let started = Instant::now();
-    let flags = &plan.flags;
+/// A started command and what the rest of its run needs.
+struct Running<'a> {
+    id: String,
+    tag: String,
+    activity: tokio::task::JoinHandle<anyhow::Result<()>>,
+    attached: Attached,
+    via: Via,
+    on_engine: Option<(&'a crate::engine::Engine, Sandbox)>,
+    signals: Signals,
+}
+
+/// Prepares the command (its sandbox ready, its activity recorded), listens for the signals
+/// that end it (and `cancel`, for a client that cancels the call), then starts it.
+async fn start<'a>(
+    ctx: &'a Context,
+    plan: &Plan,
+    cancel: Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>,
+) -> anyhow::Result<Running<'a>> {
     let Prepared {
         id,
         tag,
         launch,
         activity,
-    } = prepare(ctx, &plan).await?;
-    let mut signals = Signals {
+    } = prepare(ctx, plan).await?;
+    let signals = Signals {
         interrupt: signal(SignalKind::interrupt())?,
         terminate: signal(SignalKind::terminate())?,
-        cancel: None,
+        cancel,
     };
-    let (attached, mut via, on_engine) = launch.start(&id).await?;
+    let (attached, via, on_engine) = launch.start(&id).await?;
+    Ok(Running {
+        id,
+        tag,
+        activity,
+        attached,
+        via,
+        on_engine,
+        signals,
+    })
+}
+
+async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let flags = &plan.flags;
+    let Running {
+        id,
+        tag,
+        activity,
+        attached,
+        mut via,
+        on_engine,
+        mut signals,
+    } = start(ctx, &plan, None).await?;
     let sandbox = on_engine.as_ref().map(|(_, s)| s);
 
     let outcome = if flags.tty {
@@ -481,7 +519,7 @@ pub(super) async fn route<'a>(
     ctx.printer
         .verbose(format!("exec: the engine's exec path ({why})"));
     let (engine, state, sandbox) = ctx.live_sandbox(query).await?;
-    crate::lifetime::make_ready(engine, &state, &sandbox).await?;
+    crate::deadline::make_ready(engine, &state, &sandbox).await?;
     Ok(Route::Engine { engine, sandbox })
 }
 
@@ -670,8 +708,7 @@ impl Sink {
         }
         self.write(1, &held)?;
         let text = String::from_utf8_lossy(&held);
-        let not_found = text.contains("executable file not found")
-            || text.contains("no such file or directory");
+        let not_found = crate::engine::exec::is_missing_executable(&text);
         self.engine_refused = Some(text.into_owned());
         Ok(if code == 126 && not_found { 127 } else { code })
     }
@@ -950,14 +987,8 @@ async fn pump(
     let code = loop {
         tokio::select! {
             frame = output.next() => match frame {
-                Some(Ok(bollard::container::LogOutput::StdOut { message }))
-                | Some(Ok(bollard::container::LogOutput::Console { message })) => {
-                    sink.stdout(&message)?;
-                }
-                Some(Ok(bollard::container::LogOutput::StdErr { message })) => {
-                    sink.write(1, &message)?;
-                }
-                Some(Ok(_)) => {}
+                Some(Ok(OutputChunk::Stdout(message))) => sink.stdout(&message)?,
+                Some(Ok(OutputChunk::Stderr(message))) => sink.write(1, &message)?,
                 Some(Err(e)) => {
                     return Err(via.fail(ctx, id, e, "reading the command's output").await);
                 }
@@ -1144,29 +1175,18 @@ pub(super) async fn run_for_agent(
         json: true,
         words: vec![command],
     };
-    let Prepared {
-        id,
-        tag,
-        launch,
-        activity,
-    } = prepare(ctx, &plan).await?;
-    let mut signals = Signals {
-        interrupt: signal(SignalKind::interrupt())?,
-        terminate: signal(SignalKind::terminate())?,
-        cancel: Some(cancel),
-    };
-    let (attached, mut via, on_engine) = launch.start(&id).await?;
-    let sandbox = on_engine.as_ref().map(|(_, s)| s);
+    let mut run = start(ctx, &plan, Some(cancel)).await?;
+    let sandbox = run.on_engine.as_ref().map(|(_, s)| s);
     let mut sink = Sink::new(true, limit);
     sink.tap = Some(Box::new(ProgressTap(progress)));
     let code = pump(
         ctx,
-        &id,
-        &tag,
-        (attached, &mut via),
+        &run.id,
+        &run.tag,
+        (run.attached, &mut run.via),
         false,
         &mut sink,
-        &mut signals,
+        &mut run.signals,
     )
     .await?;
     let background = if plan.flags.background && code == 0 {
@@ -1174,8 +1194,8 @@ pub(super) async fn run_for_agent(
     } else {
         None
     };
-    let ending = ending(ctx, &via, sandbox, &tag, code).await;
-    let _ = activity.await;
+    let ending = ending(ctx, &run.via, sandbox, &run.tag, code).await;
+    let _ = run.activity.await;
     Ok(AgentRun {
         exit_code: code,
         signal: ending.signal,
@@ -1259,8 +1279,7 @@ async fn run_tty(
     let code = loop {
         tokio::select! {
             frame = output.next() => match frame {
-                Some(Ok(bollard::container::LogOutput::StdIn { .. })) => {}
-                Some(Ok(frame)) => passthrough(STDOUT, &frame.into_bytes())?,
+                Some(Ok(chunk)) => passthrough(STDOUT, &chunk.into_bytes())?,
                 Some(Err(e)) => return Err(via.fail(ctx, id, e, "reading the terminal").await),
                 None => break via.exit_code(ctx, id).await?,
             },

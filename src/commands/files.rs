@@ -180,21 +180,6 @@ async fn read(ctx: &Context, args: FilesPathArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// Permission bits of a Go `os.FileMode` as Unix mode bits (setuid, setgid, sticky included).
-pub(super) fn unix_mode(go_mode: u32) -> u32 {
-    let mut mode = go_mode & 0o777;
-    if go_mode & (1 << 23) != 0 {
-        mode |= 0o4000;
-    }
-    if go_mode & (1 << 22) != 0 {
-        mode |= 0o2000;
-    }
-    if go_mode & (1 << 20) != 0 {
-        mode |= 0o1000;
-    }
-    mode
-}
-
 /// `files write ID PATH CONTENT | --stdin`: replaces the file (keeping an existing file's mode),
 /// creating missing parent directories.
 async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
@@ -215,14 +200,7 @@ async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
         }
         None => locate(ctx, &args.id, &args.path).await?,
     };
-    let file_mode = match &stat {
-        Some((st, _)) if st.is_dir() => bail!("{}:{abs} is a directory", sandbox.id),
-        Some((st, _)) if !st.is_file() => {
-            bail!("{}:{abs} is not a regular file", sandbox.id)
-        }
-        Some((st, _)) => Some(unix_mode(st.mode)),
-        None => None,
-    };
+    let file_mode = kept_mode(stat.as_ref().map(|(st, _)| st), &sandbox.id, &abs)?;
     // Write through a final symlink to the file it names, as `echo > link` does.
     let target = stat.map(|(_, p)| p).unwrap_or_else(|| abs.clone());
     let source = match args.content {
@@ -384,7 +362,7 @@ pub(super) async fn replace_text(
     }
     let edited = replace_all(&content, edit.old.as_bytes(), edit.new.as_bytes());
     let options = UploadOptions {
-        file_mode: Some(unix_mode(st.mode)),
+        file_mode: Some(st.unix_mode()),
         ..Default::default()
     };
     transfers::upload_with(ctx, &sandbox.id, &Source::Bytes(edited), &target, &options).await?;
@@ -490,7 +468,7 @@ async fn info(ctx: &Context, args: FilesPathArgs) -> anyhow::Result<i32> {
         bail!("no such file or directory: {}:{abs}", sandbox.id);
     };
     let kind = kind_of(&st);
-    let mode = unix_mode(st.mode);
+    let mode = st.unix_mode();
     let info = FileInfo {
         name: if st.name.is_empty() {
             remote::base_name(&abs).to_string()
@@ -637,6 +615,21 @@ async fn download_dir(ctx: &Context, args: FilesDirArgs) -> anyhow::Result<i32> 
     summary_out(ctx, &summary, "Downloaded")
 }
 
+/// The mode a write into `id:abs` keeps: an existing regular file's (`stat`); a directory or
+/// anything else that is not a regular file is refused.
+pub(super) fn kept_mode(
+    stat: Option<&RemoteStat>,
+    id: &str,
+    abs: &str,
+) -> anyhow::Result<Option<u32>> {
+    match stat {
+        Some(st) if st.is_dir() => bail!("{id}:{abs} is a directory"),
+        Some(st) if !st.is_file() => bail!("{id}:{abs} is not a regular file"),
+        Some(st) => Ok(Some(st.unix_mode())),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -665,10 +658,6 @@ mod tests {
 
     #[test]
     fn modes_and_permission_strings() {
-        assert_eq!(unix_mode(0o644), 0o644);
-        assert_eq!(unix_mode((1 << 31) | 0o755), 0o755);
-        assert_eq!(unix_mode((1 << 20) | (1 << 31) | 0o777), 0o1777);
-        assert_eq!(unix_mode((1 << 23) | 0o755), 0o4755);
         assert_eq!(permissions("file", 0o644), "-rw-r--r--");
         assert_eq!(permissions("directory", 0o1777), "drwxrwxrwt");
         assert_eq!(permissions("file", 0o4754), "-rwsr-xr--");

@@ -177,7 +177,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         None => Vec::new(),
     };
     let (file_deadlines, activities) = tokio::join!(
-        crate::lifetime::read_needed_deadlines(engine, &live, &state, now),
+        crate::deadline::read_needed_deadlines(engine, &live, &state, now),
         crate::activity::read_activities(engine, &maybe_idle)
     );
 
@@ -298,7 +298,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
             .map(|a| a.id.as_str())
             .collect();
         if removed.iter().any(|a| a.kind == What::Sandbox) {
-            super::kill::forget_in_proxy(engine, &ctx.printer).await;
+            crate::view::forget_in_proxy(engine, &ctx.printer).await;
         }
         if !forget.is_empty() {
             crate::state::update_or_warn(&ctx.store, &ctx.printer, |s| {
@@ -553,40 +553,17 @@ mod tests {
     use std::collections::HashMap;
 
     fn sandbox(state: ContainerState, created: DateTime<Utc>) -> Sandbox {
-        Sandbox {
-            id: "abcdefabcdef".into(),
-            container_id: "c".into(),
-            name: String::new(),
-            scope: "s".into(),
-            image: "i".into(),
+        Sandbox::for_tests(
             state,
-            labels: HashMap::from([
+            HashMap::from([
                 (labels::MANAGED.to_string(), "true".to_string()),
                 (labels::CREATED_AT.to_string(), format_time(created)),
             ]),
-            ports: vec![],
-            network_mode: String::new(),
-            ips: vec![],
-            workdir: None,
-            health: None,
-        }
+        )
     }
 
     fn record(created: DateTime<Utc>, deadline: Option<DateTime<Utc>>) -> Record {
-        Record {
-            name: String::new(),
-            scope: "s".into(),
-            image: "i".into(),
-            created_at: created,
-            deadline,
-            last_activity: None,
-            isolated_network: None,
-            creating: false,
-            creator: None,
-            deadline_pending: false,
-            labels: Default::default(),
-            owner: String::new(),
-        }
+        Record::new("s", "i", created, deadline)
     }
 
     #[test]

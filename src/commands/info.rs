@@ -44,7 +44,7 @@ struct Info {
     limits: crate::engine::disk::Limits,
     labels: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    stats: Option<crate::engine::life::Stats>,
+    stats: Option<crate::engine::probes::Stats>,
 }
 
 #[derive(Debug, Serialize)]
@@ -63,7 +63,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         crate::sandbox::ContainerState::Running | crate::sandbox::ContainerState::Restarting
     );
     let (deadline, stats, activity) = tokio::join!(
-        crate::lifetime::read_deadline(engine, &sandbox),
+        crate::deadline::read_deadline(engine, &sandbox),
         async {
             if args.stats && running {
                 Some(engine.stats(&sandbox).await)
@@ -138,7 +138,7 @@ pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         .collect();
     let info = Info {
         id: sandbox.id.clone(),
-        name: super::ls::shown_name(&sandbox, record),
+        name: crate::view::shown_name(&sandbox, record),
         scope: sandbox.scope.clone(),
         // Claimed from a pool: the claimer, from the record (the label names the pool's filler).
         owner: record

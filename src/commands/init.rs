@@ -25,20 +25,29 @@ use std::path::Path;
 /// adopts it (see `helper::keepalive::adopt_handed_deadline`).
 pub const HANDED_DEADLINE: &str = "deadline";
 
-pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
-    let plan = Plan::from_args(ctx, &args)?;
+/// What `init` and the MCP server's `create_sandbox` begin with: the plan the flags make (from
+/// a snapshot: what it carries, under the flags given), the engine, and the image, built (the
+/// default image) or pulled with its own progress when missing.
+pub(super) async fn plan_with_image<'a>(
+    ctx: &'a Context,
+    args: &InitArgs,
+) -> anyhow::Result<(&'a Engine, Plan, ImageInfo)> {
+    let plan = Plan::from_args(ctx, args)?;
     let engine = ctx.engine().await?;
-    // From a snapshot: what it carries, under the flags given.
     let plan = match &args.snapshot {
         Some(name) => {
             let snapshot = super::snapshot::find(ctx, engine, name).await?;
-            super::snapshot::plan_for(ctx, &args, &snapshot)?
+            super::snapshot::plan_for(ctx, args, &snapshot)?
         }
         None => plan,
     };
-    // A missing image is built (the default image) or pulled, with its own progress.
     let image =
         super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref()).await?;
+    Ok((engine, plan, image))
+}
+
+pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
+    let (engine, plan, image) = plan_with_image(ctx, &args).await?;
     // A warm sandbox of a matching pool, when there is one (see `crate::pool`).
     let claimed = match &args.snapshot {
         None => super::pool::try_claim(ctx, engine, &plan, &image).await?,
@@ -152,7 +161,7 @@ impl Plan {
             Some(t) => units::parse_duration(t)?,
             None => config.timeout.0,
         };
-        let deadline = lifetime.map(crate::lifetime::deadline_after);
+        let deadline = lifetime.map(crate::deadline::deadline_after);
         let mut env = Vec::new();
         for spec in &args.env {
             env.push(crate::env_vars::env_from_process(spec, "--env")?);
@@ -280,10 +289,7 @@ impl Plan {
 /// A host port `-p HOST:PORT` asked for that something else holds: the engine's words, then
 /// what to do about it.
 fn taken_port_hint(err: anyhow::Error, plan: &Plan) -> anyhow::Error {
-    let text = format!("{err:#}");
-    if plan.host_ports.is_empty()
-        || !(text.contains("port is already allocated") || text.contains("address already in use"))
-    {
+    if plan.host_ports.is_empty() || !crate::engine::containers::is_port_taken(&err) {
         return err;
     }
     let ports: Vec<String> = plan.host_ports.values().map(u16::to_string).collect();
@@ -598,7 +604,7 @@ async fn create_steps(
     cancel.check()?;
     // `init` addresses the container it just made by the name it gave it (no label involved).
     let container = made.container_name(id);
-    let deadline = plan.deadline.map_or(0, |d| d.timestamp()).to_string();
+    let deadline = crate::deadline::deadline_text(plan.deadline);
     if made.handed_deadline {
         // Handed to the helper through the channel's host directory: it adopts it as
         // `/.dsbx/deadline` before it first looks at its deadline (see `keepalive`), so the
@@ -872,11 +878,6 @@ pub(super) fn user_label_of(plan: &Plan, image: &ImageInfo) -> String {
 fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
     Record {
         name: plan.name.clone(),
-        scope: ctx.scope.clone(),
-        image: plan.image.clone(),
-        created_at: Utc::now(),
-        deadline: plan.deadline,
-        last_activity: None,
         isolated_network: (plan.network == NetworkChoice::Isolated)
             .then(|| isolated_network_name(id)),
         creating,
@@ -885,9 +886,7 @@ fn new_record(ctx: &Context, plan: &Plan, id: &str, creating: bool) -> Record {
         } else {
             None
         },
-        deadline_pending: false,
-        labels: Default::default(),
-        owner: String::new(),
+        ..Record::new(&ctx.scope, &plan.image, Utc::now(), plan.deadline)
     }
 }
 

@@ -5,11 +5,11 @@ use super::Context;
 use super::exec::{Route, route};
 use crate::cli::{LogsArgs, PsArgs};
 use crate::engine::exec::ExecSpec;
+use crate::engine::exec::OutputChunk;
 use crate::engine::helper_volume::HELPER_PATH;
 use crate::error::usage;
 use crate::helper::jobs::{AMBIGUOUS_JOB, Job, NO_SUCH_JOB};
 use anyhow::{Context as _, anyhow, bail};
-use bollard::container::LogOutput;
 use futures_util::StreamExt;
 use std::io::Write;
 use tokio::signal::unix::{SignalKind, signal};
@@ -183,9 +183,9 @@ pub async fn logs(ctx: &Context, args: LogsArgs) -> anyhow::Result<i32> {
     loop {
         tokio::select! {
             frame = output.next() => match frame {
-                Some(Ok(LogOutput::StdErr { message })) => err.extend_from_slice(&message),
-                Some(Ok(other)) => {
-                    stdout.write_all(&other.into_bytes())?;
+                Some(Ok(OutputChunk::Stderr(message))) => err.extend_from_slice(&message),
+                Some(Ok(OutputChunk::Stdout(message))) => {
+                    stdout.write_all(&message)?;
                     stdout.flush()?;
                 }
                 Some(Err(e)) => return Err(anyhow::Error::new(e).context(format!("reading the log of job {} in {id}", args.job))),

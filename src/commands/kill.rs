@@ -65,7 +65,7 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
         .iter()
         .any(|t| matches!(t, Target::Live(_)) && killed.iter().any(|id| id == t.id()));
     if removed_live {
-        forget_in_proxy(engine, &ctx.printer).await;
+        crate::view::forget_in_proxy(engine, &ctx.printer).await;
     }
     // The engine's result decides the exit code and stdout: a record left behind by a state
     // that cannot be written shows as `missing` and goes with the next `gc`.
@@ -120,16 +120,4 @@ pub fn described(target: &Target) -> String {
     };
     let name = if name.is_empty() { "-" } else { name };
     format!("{id}  {}  (scope {})", shown(name), shown(scope))
-}
-
-/// After sandboxes were removed: the reverse proxy, when one runs, forgets their addresses so
-/// their URLs answer 502 at once. Never a failure of the removal itself: a problem is said
-/// under --verbose only.
-pub async fn forget_in_proxy(engine: &crate::engine::Engine, printer: &crate::output::Printer) {
-    if let Err(e) = engine.refresh_proxy().await {
-        printer.verbose(format!(
-            "the proxy could not be told to forget removed sandboxes: {}",
-            one_line(&e)
-        ));
-    }
 }

@@ -66,7 +66,7 @@ pub async fn run(ctx: &Context, args: LsArgs) -> anyhow::Result<i32> {
         })
         .collect();
     let (files, activities) = tokio::join!(
-        crate::lifetime::read_needed_deadlines(engine, &live, &state, Utc::now()),
+        crate::deadline::read_needed_deadlines(engine, &live, &state, Utc::now()),
         crate::activity::read_activities(engine, &with_files)
     );
     let mut rows = rows(&live, &state, scope, Utc::now(), &files);
@@ -142,7 +142,7 @@ async fn list_pool(
 }
 
 /// One row per sandbox; `files` holds the deadlines read from inside sandboxes whose record or
-/// label's word is not enough (see [`crate::lifetime::read_needed_deadlines`]).
+/// label's word is not enough (see [`crate::deadline::read_needed_deadlines`]).
 pub fn rows(
     live: &[Sandbox],
     state: &State,
@@ -160,8 +160,8 @@ pub fn rows(
             let deadline = deadline.at;
             Row {
                 id: s.id.clone(),
-                name: shown_name(s, record),
-                labels: user_labels(s, record),
+                name: view::shown_name(s, record),
+                labels: view::user_labels(s, record),
                 scope: s.scope.clone(),
                 image: s.image.clone(),
                 status: status.to_string(),
@@ -197,33 +197,6 @@ pub fn rows(
     }
     rows.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
     rows
-}
-
-/// The sandbox's name: its label, else (claimed from a pool, whose label is empty) its record's.
-pub fn shown_name(s: &Sandbox, record: Option<&crate::state::Record>) -> String {
-    if s.name.is_empty() {
-        record.map(|r| r.name.clone()).unwrap_or_default()
-    } else {
-        s.name.clone()
-    }
-}
-
-/// The user's labels: those of its Docker labels that are not dsbx's own, and those its record
-/// keeps (a claimed sandbox's).
-pub fn user_labels(
-    s: &Sandbox,
-    record: Option<&crate::state::Record>,
-) -> std::collections::BTreeMap<String, String> {
-    let mut out: std::collections::BTreeMap<String, String> = s
-        .labels
-        .iter()
-        .filter(|(k, _)| !crate::labels::is_reserved(k))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if let Some(r) = record {
-        out.extend(r.labels.clone());
-    }
-    out
 }
 
 /// The statuses a row can have, for `ls --status`.

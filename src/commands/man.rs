@@ -1,5 +1,5 @@
 //! `dsbx man [--dir D]`: writes dsbx's man pages (the same bytes as the committed `man/`, from
-//! [`crate::generate::man_pages`]) where `man` finds them, and prints each path written.
+//! [`crate::man_and_completions::man_pages`]) where `man` finds them, and prints each path written.
 
 use crate::cli::ManArgs;
 use crate::output::Printer;
@@ -20,7 +20,7 @@ fn write_pages(args: &ManArgs) -> anyhow::Result<(PathBuf, Vec<PathBuf>)> {
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create the man page directory {}", dir.display()))?;
     let mut written = Vec::new();
-    for (name, roff) in crate::generate::man_pages() {
+    for (name, roff) in crate::man_and_completions::man_pages() {
         let path = dir.join(name);
         std::fs::write(&path, roff)
             .with_context(|| format!("cannot write the man page {}", path.display()))?;

@@ -44,14 +44,7 @@ pub async fn run(ctx: &Context, args: McpArgs) -> anyhow::Result<i32> {
     let root = args.root_dir.as_deref().map(RootDir::open).transpose()?;
     let protocol_out = take_stdout()?;
     // The server owns its context: tool calls run as tasks that outlive no borrow.
-    let context = Context {
-        global: ctx.global.clone(),
-        config: ctx.config.clone(),
-        scope: ctx.scope.clone(),
-        store: ctx.store.clone(),
-        printer: ctx.printer.clone(),
-        engine: tokio::sync::OnceCell::new(),
-    };
+    let context = ctx.unconnected_copy();
     ctx.printer.note(format!(
         "dsbx mcp: serving on stdio (scope `{}`; host transfers {})",
         ctx.scope,
@@ -519,19 +512,7 @@ impl Server {
         {
             return Err(usage("give one of `template`, `image` and `snapshot`"));
         }
-        let plan = super::init::Plan::from_args(ctx, &args)?;
-        let engine = ctx.engine().await?;
-        // From a snapshot: what it carries, as `init --snapshot` does.
-        let plan = match &args.snapshot {
-            Some(name) => {
-                let snapshot = super::snapshot::find(ctx, engine, name).await?;
-                super::snapshot::plan_for(ctx, &args, &snapshot)?
-            }
-            None => plan,
-        };
-        let image =
-            super::template::ensure_image(ctx, engine, &plan.image, plan.platform.as_deref())
-                .await?;
+        let (engine, plan, image) = super::init::plan_with_image(ctx, &args).await?;
         let (id, plan) = super::init::create(ctx, engine, plan, &image).await?;
         Ok(json!({
             "id": id,
@@ -660,14 +641,8 @@ impl Server {
         };
         let ctx = self.ctx();
         let (sandbox, abs, stat) = super::files::locate(ctx, &p.sandbox, &p.path).await?;
-        let file_mode = match &stat {
-            Some((st, _)) if st.is_dir() => bail!("{}:{abs} is a directory", sandbox.id),
-            Some((st, _)) if !st.is_file() => {
-                bail!("{}:{abs} is not a regular file", sandbox.id)
-            }
-            Some((st, _)) => Some(super::files::unix_mode(st.mode)),
-            None => None,
-        };
+        let file_mode =
+            super::files::kept_mode(stat.as_ref().map(|(st, _)| st), &sandbox.id, &abs)?;
         let target = stat.map(|(_, p)| p).unwrap_or(abs);
         let options = UploadOptions {
             file_mode,
@@ -786,11 +761,11 @@ impl Server {
         };
         let ctx = self.ctx();
         let (engine, _, sandbox) = ctx.live_sandbox(&p.sandbox).await?;
-        let deadline = match crate::lifetime::read_deadline(engine, &sandbox).await? {
+        let deadline = match crate::deadline::read_deadline(engine, &sandbox).await? {
             None => None,
             Some(d) => {
                 let remaining = (d - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
-                crate::lifetime::set_lifetime(
+                crate::deadline::set_lifetime(
                     engine,
                     &ctx.store,
                     &ctx.printer,
@@ -812,7 +787,7 @@ impl Server {
         let live = engine.list_sandboxes(Some(&ctx.scope)).await?;
         let state = ctx.store.load()?;
         let now = chrono::Utc::now();
-        let files = crate::lifetime::read_needed_deadlines(engine, &live, &state, now).await;
+        let files = crate::deadline::read_needed_deadlines(engine, &live, &state, now).await;
         let rows = super::ls::rows(&live, &state, Some(&ctx.scope), now, &files);
         Ok(json!({ "sandboxes": rows }))
     }
@@ -825,15 +800,7 @@ impl Server {
             keep_env: false,
         };
         let taken = super::snapshot::take(ctx, engine, &sandbox, p.name, &how, false).await?;
-        Ok(json!({
-            "name": taken.name,
-            "image_id": taken.image_id,
-            "tag": taken.tag,
-            "source": sandbox.id,
-            "paused_ms": taken.paused_ms,
-            "duration_ms": taken.duration_ms,
-            "not_captured": taken.not_captured,
-        }))
+        Ok(taken.json(&sandbox.id))
     }
 
     async fn fork(&self, p: ForkParams) -> anyhow::Result<Value> {
@@ -884,7 +851,7 @@ impl Server {
         let target = crate::resolve::resolve(engine, &state, &ctx.scope, &p.sandbox).await?;
         crate::view::remove(engine, &target).await?;
         if matches!(target, crate::resolve::Target::Live(_)) {
-            super::kill::forget_in_proxy(engine, &ctx.printer).await;
+            crate::view::forget_in_proxy(engine, &ctx.printer).await;
         }
         let id = target.id().to_string();
         ctx.store.update(|s| {

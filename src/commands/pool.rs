@@ -37,7 +37,7 @@ fn member_plan(ctx: &Context, wanted: &Wanted) -> anyhow::Result<Plan> {
         .pool
         .lifetime
         .0
-        .map(crate::lifetime::deadline_after);
+        .map(crate::deadline::deadline_after);
     Ok(plan)
 }
 

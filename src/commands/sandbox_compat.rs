@@ -34,7 +34,7 @@ pub async fn run(ctx: &Context, args: SandboxCommand) -> anyhow::Result<i32> {
         SandboxCommand::Status(a) => status(ctx, a).await,
         SandboxCommand::GetHost(a) => get_host(ctx, a).await,
         SandboxCommand::ExtendLifetime(a) => extend(ctx, a).await,
-        SandboxCommand::Pause(a) => super::lifecycle::pause(ctx, a).await,
+        SandboxCommand::Pause(a) => super::pause_resume::pause(ctx, a).await,
         SandboxCommand::Connect(a) => connect(ctx, a).await,
     }
 }
@@ -48,7 +48,7 @@ async fn list(ctx: &Context, args: SandboxListArgs) -> anyhow::Result<i32> {
     let live = engine.list_sandboxes(Some(&ctx.scope)).await?;
     let state = ctx.store.load()?;
     let now = Utc::now();
-    let files = crate::lifetime::read_needed_deadlines(engine, &live, &state, now).await;
+    let files = crate::deadline::read_needed_deadlines(engine, &live, &state, now).await;
     let mut rows = super::ls::rows(&live, &state, Some(&ctx.scope), now, &files);
     let total = rows.len();
     rows.truncate(args.limit);
@@ -127,7 +127,7 @@ async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     // The deadline the helper obeys is the file inside the sandbox; the record's copy only if
     // the file cannot be read.
-    let current = match crate::lifetime::read_deadline(engine, &sandbox).await {
+    let current = match crate::deadline::read_deadline(engine, &sandbox).await {
         Ok(d) => d,
         Err(e) => {
             ctx.printer.warn(format!(
@@ -135,7 +135,7 @@ async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
                 crate::error::one_line(&e)
             ));
             let state = ctx.store.load()?;
-            crate::lifetime::known_deadline(&sandbox, state.sandboxes.get(&sandbox.id))
+            crate::deadline::known_deadline(&sandbox, state.sandboxes.get(&sandbox.id))
         }
     };
     let deadline = match current {
@@ -152,7 +152,7 @@ async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
                 .ok()
                 .and_then(|extra| d.checked_add_signed(extra))
                 .unwrap_or(d);
-            crate::lifetime::set_deadline(
+            crate::deadline::set_deadline(
                 engine,
                 &ctx.store,
                 &ctx.printer,
@@ -162,7 +162,7 @@ async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
             .await?
         }
         Some(_) => {
-            crate::lifetime::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, Some(extra))
+            crate::deadline::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, Some(extra))
                 .await?
         }
     };
@@ -179,9 +179,9 @@ async fn connect(ctx: &Context, args: ConnectArgs) -> anyhow::Result<i32> {
     };
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     if let Some(lifetime) = lifetime {
-        crate::lifetime::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, lifetime).await?;
+        crate::deadline::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, lifetime).await?;
     }
-    super::lifecycle::resume(ctx, IdArg { id: sandbox.id }).await
+    super::pause_resume::resume(ctx, IdArg { id: sandbox.id }).await
 }
 
 #[cfg(test)]

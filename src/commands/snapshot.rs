@@ -29,15 +29,7 @@ pub async fn run(ctx: &Context, args: SnapshotArgs) -> anyhow::Result<i32> {
             let (engine, _, sandbox) = ctx.live_sandbox(&query).await?;
             let taken = take(ctx, engine, &sandbox, args.name, &args.how, false).await?;
             if ctx.printer.json {
-                ctx.printer.json_value(&serde_json::json!({
-                    "name": taken.name,
-                    "image_id": taken.image_id,
-                    "tag": taken.tag,
-                    "source": sandbox.id,
-                    "paused_ms": taken.paused_ms,
-                    "duration_ms": taken.duration_ms,
-                    "not_captured": taken.not_captured,
-                }))?;
+                ctx.printer.json_value(&taken.json(&sandbox.id))?;
             } else {
                 ctx.printer.data(&taken.name)?;
             }
@@ -61,6 +53,21 @@ pub struct Taken {
     pub duration_ms: u64,
     /// Mounts whose content the snapshot does not hold (`bind /data`).
     pub not_captured: Vec<String>,
+}
+
+impl Taken {
+    /// `snapshot create --json`'s object (and the MCP tool's answer); `source` is the sandbox.
+    pub fn json(&self, source: &str) -> serde_json::Value {
+        serde_json::json!({
+            "name": self.name,
+            "image_id": self.image_id,
+            "tag": self.tag,
+            "source": source,
+            "paused_ms": self.paused_ms,
+            "duration_ms": self.duration_ms,
+            "not_captured": self.not_captured,
+        })
+    }
 }
 
 /// Snapshots `sandbox`; `fork` marks the snapshot as a fork's (gc removes it once unused).

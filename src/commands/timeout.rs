@@ -12,7 +12,7 @@ pub async fn run(ctx: &Context, args: TimeoutArgs) -> anyhow::Result<i32> {
     let lifetime = crate::units::parse_duration(&args.duration)?;
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     let deadline =
-        crate::lifetime::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, lifetime).await?;
+        crate::deadline::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, lifetime).await?;
     print_deadline(ctx, &sandbox.id, deadline)
 }
 

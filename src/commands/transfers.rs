@@ -14,7 +14,7 @@ pub async fn ready_sandbox<'a>(
     query: &str,
 ) -> anyhow::Result<(&'a Engine, Sandbox)> {
     let (engine, state, sandbox) = ctx.live_sandbox(query).await?;
-    crate::lifetime::make_ready(engine, &state, &sandbox).await?;
+    crate::deadline::make_ready(engine, &state, &sandbox).await?;
     // The list call behind names and prefixes does not carry the working directory.
     let sandbox = if sandbox.workdir.is_none() {
         engine

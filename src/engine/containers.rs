@@ -10,7 +10,7 @@ use bollard::models::{
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, InspectContainerOptions, KillContainerOptionsBuilder,
-    ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
+    RemoveContainerOptionsBuilder,
 };
 use std::collections::HashMap;
 
@@ -71,14 +71,9 @@ impl Engine {
             label_filters.push(labels::scope_filter(scope));
         }
         let filters = HashMap::from([("label".to_string(), label_filters)]);
-        let options = ListContainersOptionsBuilder::new()
-            .all(true)
-            .filters(&filters)
-            .build();
         let list = self
-            .list_containers(options)
-            .await
-            .map_err(|e| self.fail(e, "listing sandboxes"))?;
+            .list_all_containers(&filters, "listing sandboxes")
+            .await?;
         let mut listing = Listing::default();
         for c in list {
             // Warm pool members are not anyone's sandboxes yet (see `crate::pool`).
@@ -505,4 +500,11 @@ fn network_ips(networks: HashMap<String, EndpointSettings>) -> Vec<(String, Stri
         .collect();
     ips.sort();
     ips
+}
+
+/// Whether a failed [`Engine::start_sandbox`] means a published host port is held by something
+/// else: the engine says so only in its text (docker-proxy's or the kernel's words).
+pub fn is_port_taken(err: &anyhow::Error) -> bool {
+    let text = format!("{err:#}");
+    text.contains("port is already allocated") || text.contains("address already in use")
 }

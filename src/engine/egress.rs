@@ -10,8 +10,7 @@ use bollard::models::{
     NetworkingConfig,
 };
 use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, InspectContainerOptions, LogsOptionsBuilder,
-    RemoveContainerOptionsBuilder,
+    InspectContainerOptions, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
 };
 use futures_util::{Stream, StreamExt};
 use std::collections::HashMap;
@@ -113,11 +112,8 @@ impl Engine {
             }),
             ..Default::default()
         };
-        let options = CreateContainerOptionsBuilder::new().name(&name).build();
-        self.docker()
-            .create_container(Some(options), body)
-            .await
-            .map_err(|e| self.fail(e, "creating the egress proxy"))?;
+        self.create_named_container(&name, body, "creating the egress proxy")
+            .await?;
         self.docker()
             .connect_network(
                 spec.outside_network,

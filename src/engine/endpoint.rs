@@ -104,14 +104,6 @@ impl Endpoint {
     }
 }
 
-/// The Docker config directory: `DOCKER_CONFIG`, else `~/.docker`.
-pub fn docker_config_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("DOCKER_CONFIG").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(dir));
-    }
-    directories::BaseDirs::new().map(|d| d.home_dir().join(".docker"))
-}
-
 pub fn resolve(flags: &Flags) -> anyhow::Result<Endpoint> {
     let mut endpoint = resolve_host(flags.host.as_deref())?;
     if endpoint.tls.is_none() && endpoint.url.starts_with("tcp://") {
@@ -136,7 +128,7 @@ fn resolve_host(flag: Option<&str>) -> anyhow::Result<Endpoint> {
             tls: None,
         });
     }
-    let config_dir = docker_config_dir();
+    let config_dir = crate::registry_auth::docker_config_dir();
     let context = match std::env::var("DOCKER_CONTEXT")
         .ok()
         .filter(|v| !v.is_empty())
@@ -173,7 +165,7 @@ fn tls_from_flags(flags: &Flags) -> anyhow::Result<Option<TlsFiles>> {
     }
     let dir = match std::env::var_os("DOCKER_CERT_PATH").filter(|v| !v.is_empty()) {
         Some(dir) => PathBuf::from(dir),
-        None => docker_config_dir().context(
+        None => crate::registry_auth::docker_config_dir().context(
             "TLS is on but no certificate directory is known: set DOCKER_CERT_PATH or HOME",
         )?,
     };

@@ -8,7 +8,7 @@ use super::Engine;
 use bollard::container::LogOutput;
 use bollard::exec::{StartExecOptions, StartExecResults};
 use bollard::models::ExecConfig;
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use std::pin::Pin;
 use std::time::Duration;
 use tokio::io::AsyncWrite;
@@ -26,8 +26,37 @@ pub struct ExecSpec {
     pub working_dir: Option<String>,
 }
 
+/// One piece of a command's output, whichever path carried it (the engine's exec stream or the
+/// helper's channel). dsbx's own type: bollard's `LogOutput` stays in this file.
+#[derive(Debug, Clone)]
+pub enum OutputChunk {
+    /// The command's stdout, or its terminal's output when it runs on a tty.
+    Stdout(bytes::Bytes),
+    Stderr(bytes::Bytes),
+}
+
+impl OutputChunk {
+    pub fn into_bytes(self) -> bytes::Bytes {
+        match self {
+            OutputChunk::Stdout(b) | OutputChunk::Stderr(b) => b,
+        }
+    }
+}
+
+/// The engine's frame as an [`OutputChunk`]: a tty's `Console` is the command's output; the
+/// engine never sends `StdIn` frames to a reader, and one would not be output.
+fn chunk_of(frame: LogOutput) -> Option<OutputChunk> {
+    match frame {
+        LogOutput::StdOut { message } | LogOutput::Console { message } => {
+            Some(OutputChunk::Stdout(message))
+        }
+        LogOutput::StdErr { message } => Some(OutputChunk::Stderr(message)),
+        LogOutput::StdIn { .. } => None,
+    }
+}
+
 pub type OutputStream =
-    Pin<Box<dyn Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>>;
+    Pin<Box<dyn Stream<Item = Result<OutputChunk, bollard::errors::Error>> + Send>>;
 pub type InputSink = Pin<Box<dyn AsyncWrite + Send>>;
 
 /// A started, attached exec.
@@ -77,7 +106,9 @@ impl Engine {
         {
             StartExecResults::Attached { output, input } => Ok(Attached {
                 exec_id: created.id,
-                output,
+                output: Box::pin(
+                    output.filter_map(|frame| std::future::ready(frame.map(chunk_of).transpose())),
+                ),
                 input,
             }),
             StartExecResults::Detached => Err(anyhow::anyhow!(
@@ -192,7 +223,6 @@ impl Engine {
         cmd: Vec<String>,
         user: &str,
     ) -> anyhow::Result<Captured> {
-        use futures_util::StreamExt;
         let spec = ExecSpec {
             cmd,
             user: user.into(),
@@ -208,8 +238,8 @@ impl Engine {
         let mut output = Box::pin(watch.bound(attached.output));
         while let Some(frame) = output.next().await {
             match frame {
-                Ok(LogOutput::StdErr { message }) => captured.stderr.extend_from_slice(&message),
-                Ok(other) => captured.stdout.extend_from_slice(&other.into_bytes()),
+                Ok(OutputChunk::Stderr(message)) => captured.stderr.extend_from_slice(&message),
+                Ok(OutputChunk::Stdout(message)) => captured.stdout.extend_from_slice(&message),
                 Err(e) => return Err(self.fail(e, &format!("running a helper command in {id}"))),
             }
         }
@@ -234,7 +264,6 @@ impl Engine {
     where
         S: Stream<Item = Result<bytes::Bytes, std::io::Error>> + Unpin + Send + 'static,
     {
-        use futures_util::StreamExt;
         use tokio::io::AsyncWriteExt;
         let spec = ExecSpec {
             cmd,
@@ -264,8 +293,8 @@ impl Engine {
         let mut captured = Captured::default();
         while let Some(frame) = output.next().await {
             match frame {
-                Ok(LogOutput::StdErr { message }) => captured.stderr.extend_from_slice(&message),
-                Ok(other) => captured.stdout.extend_from_slice(&other.into_bytes()),
+                Ok(OutputChunk::Stderr(message)) => captured.stderr.extend_from_slice(&message),
+                Ok(OutputChunk::Stdout(message)) => captured.stdout.extend_from_slice(&message),
                 Err(e) => {
                     writer.abort();
                     return Err(self.fail(e, &format!("running a helper command in {id}")));
@@ -300,6 +329,13 @@ pub fn no_process_could_start(text: &str) -> bool {
 /// command's output.
 pub fn is_engine_exec_error(first_stdout: &[u8]) -> bool {
     first_stdout.starts_with(b"OCI runtime ")
+}
+
+/// Whether the engine's own error text (see [`is_engine_exec_error`]) says the command's
+/// executable does not exist: plain `docker exec` exits 126 for it, where the contract says 127.
+pub fn is_missing_executable(engine_text: &str) -> bool {
+    engine_text.contains("executable file not found")
+        || engine_text.contains("no such file or directory")
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 use super::Engine;
 use crate::labels;
 use bollard::models::{ContainerCreateBody, HostConfig, VolumeCreateRequest};
-use bollard::query_parameters::{CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder};
+use bollard::query_parameters::RemoveContainerOptionsBuilder;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -36,13 +36,7 @@ impl Engine {
         let data = format!("{marker}-{}", crate::ids::new_id());
         self.create_volume(&data, "helper-data", &[]).await?;
         if let Err(e) = self.fill_volume(&data, binary, image).await {
-            let _ = self
-                .docker()
-                .remove_volume(
-                    &data,
-                    None::<bollard::query_parameters::RemoveVolumeOptions>,
-                )
-                .await;
+            self.remove_volume_quietly(&data).await;
             return Err(e);
         }
         self.create_volume(&marker, "helper", &[(DATA_LABEL, &data)])
@@ -52,15 +46,17 @@ impl Engine {
             .await?
             .unwrap_or_else(|| data.clone());
         if winner != data {
-            let _ = self
-                .docker()
-                .remove_volume(
-                    &data,
-                    None::<bollard::query_parameters::RemoveVolumeOptions>,
-                )
-                .await;
+            self.remove_volume_quietly(&data).await;
         }
         Ok(winner)
+    }
+
+    /// Best effort: the caller reports its own outcome; this is only tidying up.
+    async fn remove_volume_quietly(&self, name: &str) {
+        let _ = self
+            .docker()
+            .remove_volume(name, None::<bollard::query_parameters::RemoveVolumeOptions>)
+            .await;
     }
 
     async fn marker_target(&self, marker: &str) -> anyhow::Result<Option<String>> {
@@ -117,11 +113,8 @@ impl Engine {
             }),
             ..Default::default()
         };
-        let options = CreateContainerOptionsBuilder::new().name(&name).build();
-        self.docker()
-            .create_container(Some(options), body)
-            .await
-            .map_err(|e| self.fail(e, "creating the helper fill container"))?;
+        self.create_named_container(&name, body, "creating the helper fill container")
+            .await?;
         let tar = super::archive::tar_of_files(&[("dsbx", 0o755, &bytes)]);
         let result = match tar {
             Ok(tar) => self.upload_tar(&name, "/fill", tar).await,

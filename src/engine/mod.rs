@@ -10,9 +10,9 @@ pub mod endpoint;
 pub mod exec;
 pub mod helper_volume;
 pub mod images;
-pub mod life;
 pub mod networks;
 pub mod pool;
+pub mod probes;
 pub mod proxy;
 pub mod snapshots;
 mod ssh;
@@ -21,6 +21,7 @@ pub mod system;
 use crate::error::{engine as engine_error, not_found};
 use bollard::Docker;
 use futures_util::{Stream, StreamExt};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -155,6 +156,39 @@ impl Engine {
                 other => return other,
             }
         }
+    }
+
+    /// Every container, running or not, that Docker's list `filters` match (`label`,
+    /// `ancestor`, `name`); `what` says what was being listed if the engine fails.
+    pub async fn list_all_containers(
+        &self,
+        filters: &HashMap<String, Vec<String>>,
+        what: &str,
+    ) -> anyhow::Result<Vec<bollard::models::ContainerSummary>> {
+        let options = bollard::query_parameters::ListContainersOptionsBuilder::new()
+            .all(true)
+            .filters(filters)
+            .build();
+        self.list_containers(options)
+            .await
+            .map_err(|e| self.fail(e, what))
+    }
+
+    /// Creates a container named `name`; `what` says which if the engine refuses.
+    pub async fn create_named_container(
+        &self,
+        name: &str,
+        body: bollard::models::ContainerCreateBody,
+        what: &str,
+    ) -> anyhow::Result<()> {
+        let options = bollard::query_parameters::CreateContainerOptionsBuilder::new()
+            .name(name)
+            .build();
+        self.docker()
+            .create_container(Some(options), body)
+            .await
+            .map(|_| ())
+            .map_err(|e| self.fail(e, what))
     }
 
     /// The client for requests that should answer at once: bounded by [`Bounds::request`].

@@ -7,7 +7,7 @@ use crate::sandbox::Sandbox;
 use bollard::models::{
     ContainerSummary, EndpointSettings, NetworkConnectRequest, NetworkDisconnectRequest,
 };
-use bollard::query_parameters::{ListContainersOptionsBuilder, RenameContainerOptionsBuilder};
+use bollard::query_parameters::RenameContainerOptionsBuilder;
 use std::collections::HashMap;
 
 /// Whether a listed container is a warm pool member: it carries a pool key and is still named
@@ -53,15 +53,9 @@ impl Engine {
             ("label".to_string(), label_filters),
             ("name".to_string(), vec!["dsbx-pool-".to_string()]),
         ]);
-        let options = ListContainersOptionsBuilder::new()
-            .all(true)
-            .filters(&filters)
-            .build();
         let list = self
-            .docker()
-            .list_containers(Some(options))
-            .await
-            .map_err(|e| self.fail(e, "listing the pool"))?;
+            .list_all_containers(&filters, "listing the pool")
+            .await?;
         let mut warm = Vec::new();
         for mut c in list {
             if !is_warm_summary(&c) {

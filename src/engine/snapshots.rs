@@ -12,8 +12,8 @@ use super::Engine;
 use crate::labels;
 use bollard::models::{ChangeType, ImageConfig};
 use bollard::query_parameters::{
-    CommitContainerOptionsBuilder, ImportImageOptionsBuilder, ListContainersOptionsBuilder,
-    ListImagesOptionsBuilder, RemoveImageOptionsBuilder,
+    CommitContainerOptionsBuilder, ImportImageOptionsBuilder, ListImagesOptionsBuilder,
+    RemoveImageOptionsBuilder,
 };
 use futures_util::StreamExt;
 use std::collections::HashMap;
@@ -130,7 +130,7 @@ impl Engine {
         let config = bollard::models::ContainerConfig {
             labels: Some(HashMap::from([(
                 labels::ROLE.to_string(),
-                crate::snapshot::COMMIT_ROLE.to_string(),
+                labels::SNAPSHOT_COMMIT_ROLE.to_string(),
             )])),
             ..Default::default()
         };
@@ -205,7 +205,7 @@ impl Engine {
         &self,
         scope: Option<&str>,
     ) -> anyhow::Result<Vec<ListedImage>> {
-        self.list_images_of_role(crate::snapshot::ROLE, scope).await
+        self.list_images_of_role(labels::SNAPSHOT_ROLE, scope).await
     }
 
     /// Images carrying `dsbx.managed=true` and `dsbx.role=<role>`, of `scope` or of every scope.
@@ -246,14 +246,9 @@ impl Engine {
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn containers_of_image(&self, image_id: &str) -> anyhow::Result<Vec<String>> {
         let filters = HashMap::from([("ancestor".to_string(), vec![image_id.to_string()])]);
-        let options = ListContainersOptionsBuilder::new()
-            .all(true)
-            .filters(&filters)
-            .build();
         let list = self
-            .list_containers(options)
-            .await
-            .map_err(|e| self.fail(e, "listing the containers of a snapshot"))?;
+            .list_all_containers(&filters, "listing the containers of a snapshot")
+            .await?;
         Ok(list.into_iter().filter_map(|c| c.id).collect())
     }
 

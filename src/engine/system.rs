@@ -2,7 +2,6 @@
 
 use super::Engine;
 use crate::labels;
-use bollard::query_parameters::ListContainersOptionsBuilder;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -58,14 +57,9 @@ impl Engine {
             "label".to_string(),
             vec![labels::managed_filter(), format!("{}={role}", labels::ROLE)],
         )]);
-        let options = ListContainersOptionsBuilder::new()
-            .all(true)
-            .filters(&filters)
-            .build();
         let list = self
-            .list_containers(options)
-            .await
-            .map_err(|e| self.fail(e, &format!("listing dsbx's {role} containers")))?;
+            .list_all_containers(&filters, &format!("listing dsbx's {role} containers"))
+            .await?;
         Ok(list
             .into_iter()
             .map(|c| RoleContainer {

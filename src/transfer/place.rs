@@ -229,14 +229,8 @@ impl<'a> Stage<'a> {
             .map_err(|e| write_error(base_shown, e))?;
         // Locked under a temporary name and only then named `.lock`: a cleaner that finds the
         // lock file unlocked knows its download is gone, never that it has not locked it yet.
-        let mut options = OpenOptions::new();
-        options
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .follow(FollowSymlinks::No);
         let lock = dir
-            .open_with(LOCK_TMP, &options)
+            .open_with(LOCK_TMP, &unpack::new_private_file())
             .map_err(|e| write_error(base_shown, e))?
             .into_std();
         lock.lock().map_err(|e| write_error(base_shown, e))?;

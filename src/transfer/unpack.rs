@@ -363,14 +363,8 @@ fn write_file(
 ) -> Result<u64, Refused> {
     let shown = name.to_string_lossy();
     clear_for_non_dir(parent, name)?;
-    let mut options = OpenOptions::new();
-    options
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .follow(FollowSymlinks::No);
     let mut file = parent
-        .open_with(name, &options)
+        .open_with(name, &new_private_file())
         .map_err(|e| refusal(e, "creating", &shown))?
         .into_std();
     let written = copy_counting(entry, &mut file, progress)
@@ -464,6 +458,17 @@ pub fn copy_counting(
     Ok(total)
 }
 
+/// Opening a file that must not exist yet (`O_EXCL`), never through a symlink, readable by its
+/// owner alone until its mode is set: how a download creates its files and its staging lock.
+pub(super) fn new_private_file() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .follow(FollowSymlinks::No);
+    options
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,13 +31,13 @@ pub async fn pause(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
 pub async fn resume(ctx: &Context, args: IdArg) -> anyhow::Result<i32> {
     let (engine, state, sandbox) = ctx.live_sandbox(&args.id).await?;
     // Started or resumed past its deadline, its helper would end it at once: refuse instead.
-    crate::lifetime::check_not_expired(engine, state.sandboxes.get(&sandbox.id), &sandbox).await?;
+    crate::deadline::check_not_expired(engine, state.sandboxes.get(&sandbox.id), &sandbox).await?;
     match sandbox.state {
         ContainerState::Running | ContainerState::Restarting => {}
         ContainerState::Paused => {
             engine.resume_sandbox(&sandbox).await?;
             // Its deadline may have changed while it was frozen: have the helper look now.
-            crate::lifetime::notify_helper(engine, &sandbox).await?;
+            crate::deadline::notify_helper(engine, &sandbox).await?;
         }
         ContainerState::Created | ContainerState::Exited => {
             engine

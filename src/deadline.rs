@@ -316,17 +316,13 @@ fn settle_intent(
 pub fn record_from_labels(sandbox: &Sandbox, now: DateTime<Utc>) -> Record {
     Record {
         name: sandbox.name.clone(),
-        scope: sandbox.scope.clone(),
-        image: sandbox.image.clone(),
-        created_at: sandbox.created_at().unwrap_or(now),
-        deadline: sandbox.initial_deadline(),
-        last_activity: None,
         isolated_network: sandbox.isolated_network().map(str::to_string),
-        creating: false,
-        creator: None,
-        deadline_pending: false,
-        labels: Default::default(),
-        owner: String::new(),
+        ..Record::new(
+            &sandbox.scope,
+            &sandbox.image,
+            sandbox.created_at().unwrap_or(now),
+            sandbox.initial_deadline(),
+        )
     }
 }
 
@@ -353,37 +349,11 @@ mod tests {
                 crate::sandbox::format_time(l),
             );
         }
-        Sandbox {
-            id: "abcdefabcdef".into(),
-            container_id: "c".into(),
-            name: String::new(),
-            scope: "s".into(),
-            image: "i".into(),
-            state,
-            labels,
-            ports: vec![],
-            network_mode: String::new(),
-            ips: vec![],
-            workdir: None,
-            health: None,
-        }
+        Sandbox::for_tests(state, labels)
     }
 
     fn record(deadline: Option<DateTime<Utc>>) -> Record {
-        Record {
-            name: String::new(),
-            scope: "s".into(),
-            image: "i".into(),
-            created_at: Utc::now(),
-            deadline,
-            last_activity: None,
-            isolated_network: None,
-            creating: false,
-            creator: None,
-            deadline_pending: false,
-            labels: Default::default(),
-            owner: String::new(),
-        }
+        Record::new("s", "i", Utc::now(), deadline)
     }
 
     /// The rule of issue 15: a record behind the file (a `timeout` killed between its steps, or
