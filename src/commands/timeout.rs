@@ -9,7 +9,7 @@ use crate::cli::TimeoutArgs;
 use crate::sandbox::format_time;
 
 pub async fn run(ctx: &Context, args: TimeoutArgs) -> anyhow::Result<i32> {
-    let lifetime = crate::units::parse_duration(&args.duration)?;
+    let lifetime = args.duration.0;
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     let deadline =
         crate::lifetime::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, lifetime).await?;
