@@ -424,3 +424,90 @@ fn run_command_names_an_oom_kill() {
     drop(stdin);
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+/// A tool's arguments go through the parsers the command line's flags use: the same rule, the
+/// same words, a usage error as a tool result, and nothing made.
+#[test]
+fn tool_arguments_follow_the_command_lines_rules() {
+    let Some(env) = TestEnv::new() else { return };
+    let mut child = env
+        .spawnable()
+        .arg("mcp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn dsbx mcp");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut reply = |id: i64| -> Value {
+        loop {
+            let line = lines.next().expect("a reply").expect("read");
+            let message: Value = serde_json::from_str(&line).expect("JSON-RPC");
+            if message["id"] == id {
+                return message;
+            }
+        }
+    };
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "raw-test", "version": "0"}
+        }}),
+    );
+    reply(1);
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    );
+    let cases = [
+        (
+            "create_sandbox",
+            json!({"timeout": "5x"}),
+            "invalid duration `5x`",
+        ),
+        (
+            "create_sandbox",
+            json!({"name": "Bad"}),
+            "invalid name `Bad`",
+        ),
+        (
+            "create_sandbox",
+            json!({"env": {"A B": "1"}}),
+            "invalid environment variable `A B`",
+        ),
+        ("create_sandbox", json!({"ports": [0]}), "invalid port `0`"),
+        (
+            "extend_lifetime",
+            json!({"sandbox": "zzzznothere", "seconds": 0}),
+            "duration `0` must be more than 0",
+        ),
+    ];
+    for (n, (tool, arguments, expected)) in cases.iter().enumerate() {
+        let id = 10 + n as i64;
+        send(
+            &mut stdin,
+            json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {
+                "name": tool, "arguments": arguments
+            }}),
+        );
+        let answer = reply(id);
+        assert_eq!(answer["result"]["isError"], true, "{answer}");
+        let error = &answer["result"]["structuredContent"]["error"];
+        assert_eq!(error["kind"], "usage", "{tool} {arguments}: {answer}");
+        assert!(
+            error["message"].as_str().unwrap().contains(expected),
+            "{tool} {arguments}: `{expected}` not in {answer}"
+        );
+    }
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(env.containers(), Vec::<String>::new(), "nothing made");
+    assert!(
+        !env.state_text().contains("[sandboxes."),
+        "no record: {}",
+        env.state_text()
+    );
+}
