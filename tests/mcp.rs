@@ -187,6 +187,79 @@ fn send(stdin: &mut impl Write, message: Value) {
     stdin.flush().unwrap();
 }
 
+/// `dsbx mcp` spoken to in raw JSON-RPC, initialized: for tests that call tools one by one.
+struct RawSession {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
+}
+
+impl RawSession {
+    fn start(env: &TestEnv) -> RawSession {
+        let mut child = env
+            .spawnable()
+            .arg("mcp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn dsbx mcp");
+        let stdin = child.stdin.take().unwrap();
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut session = RawSession {
+            child,
+            stdin,
+            lines,
+        };
+        session.request(
+            1,
+            "initialize",
+            json!({
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "raw-test", "version": "0"}
+            }),
+        );
+        send(
+            &mut session.stdin,
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        );
+        session
+    }
+
+    /// Sends request `id` and returns its reply (notifications on the way are passed over).
+    fn request(&mut self, id: i64, method: &str, params: Value) -> Value {
+        send(
+            &mut self.stdin,
+            json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        );
+        loop {
+            let line = self.lines.next().expect("a reply").expect("read");
+            let message: Value = serde_json::from_str(&line).expect("JSON-RPC");
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+
+    fn call(&mut self, id: i64, tool: &str, arguments: Value) -> Value {
+        self.request(
+            id,
+            "tools/call",
+            json!({"name": tool, "arguments": arguments}),
+        )
+    }
+
+    /// EOF on stdin: the server ends, with success.
+    fn end(self) {
+        let RawSession {
+            mut child, stdin, ..
+        } = self;
+        drop(stdin);
+        assert_eq!(child.wait().unwrap().code(), Some(0));
+    }
+}
+
 #[test]
 fn stdout_carries_only_protocol_messages_and_errors_are_tool_results() {
     let Some(env) = TestEnv::new() else { return };
@@ -370,59 +443,24 @@ fn a_cancelled_run_command_kills_the_whole_tree() {
 fn run_command_names_an_oom_kill() {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&["--memory", "32m"]);
-    let mut child = env
-        .spawnable()
-        .arg("mcp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn dsbx mcp");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut reply = |id: i64| -> Value {
-        loop {
-            let line = lines.next().expect("a reply").expect("read");
-            let message: Value = serde_json::from_str(&line).unwrap();
-            if message["id"] == id {
-                return message;
-            }
-        }
-    };
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "raw-test", "version": "0"}
-        }}),
-    );
-    reply(1);
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-    );
+    let mut session = RawSession::start(&env);
     let hog = "x=$(head -c 200000000 /dev/zero | tr '\\0' a); echo ${#x}";
     for (n, (command, oom)) in [(hog, true), ("exit 137", false), ("echo fine", false)]
         .into_iter()
         .enumerate()
     {
-        let call = 2 + n as i64;
-        send(
-            &mut stdin,
-            json!({"jsonrpc": "2.0", "id": call, "method": "tools/call", "params": {
-                "name": "run_command", "arguments": {"sandbox": id, "command": command}
-            }}),
+        let ran = session.call(
+            2 + n as i64,
+            "run_command",
+            json!({"sandbox": id, "command": command}),
         );
-        let ran = reply(call);
         assert_eq!(ran["result"]["isError"], false, "{ran}");
         let result = &ran["result"]["structuredContent"];
         assert_eq!(result["oom_killed"], oom, "{command}: {ran}");
         let code = if command == "echo fine" { 0 } else { 137 };
         assert_eq!(result["exit_code"], code, "{command}: {ran}");
     }
-    drop(stdin);
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    session.end();
 }
 
 /// A tool's arguments go through the parsers the command line's flags use: the same rule, the
@@ -430,38 +468,7 @@ fn run_command_names_an_oom_kill() {
 #[test]
 fn tool_arguments_follow_the_command_lines_rules() {
     let Some(env) = TestEnv::new() else { return };
-    let mut child = env
-        .spawnable()
-        .arg("mcp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn dsbx mcp");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut reply = |id: i64| -> Value {
-        loop {
-            let line = lines.next().expect("a reply").expect("read");
-            let message: Value = serde_json::from_str(&line).expect("JSON-RPC");
-            if message["id"] == id {
-                return message;
-            }
-        }
-    };
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "raw-test", "version": "0"}
-        }}),
-    );
-    reply(1);
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-    );
+    let mut session = RawSession::start(&env);
     let cases = [
         (
             "create_sandbox",
@@ -486,14 +493,7 @@ fn tool_arguments_follow_the_command_lines_rules() {
         ),
     ];
     for (n, (tool, arguments, expected)) in cases.iter().enumerate() {
-        let id = 10 + n as i64;
-        send(
-            &mut stdin,
-            json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {
-                "name": tool, "arguments": arguments
-            }}),
-        );
-        let answer = reply(id);
+        let answer = session.call(10 + n as i64, tool, arguments.clone());
         assert_eq!(answer["result"]["isError"], true, "{answer}");
         let error = &answer["result"]["structuredContent"]["error"];
         assert_eq!(error["kind"], "usage", "{tool} {arguments}: {answer}");
@@ -502,8 +502,7 @@ fn tool_arguments_follow_the_command_lines_rules() {
             "{tool} {arguments}: `{expected}` not in {answer}"
         );
     }
-    drop(stdin);
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    session.end();
     assert_eq!(env.containers(), Vec::<String>::new(), "nothing made");
     assert!(
         !env.state_text().contains("[sandboxes."),
