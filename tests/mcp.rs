@@ -383,32 +383,9 @@ fn a_cancelled_run_command_kills_the_whole_tree() {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&[]);
     let container = format!("dsbx-{id}");
-    let mut child = env
-        .spawnable()
-        .arg("mcp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn dsbx mcp");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut session = RawSession::start(&env);
     send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "raw-test", "version": "0"}
-        }}),
-    );
-    let init: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
-    assert_eq!(init["id"], 1, "{init}");
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-    );
-    send(
-        &mut stdin,
+        &mut session.stdin,
         json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
             "name": "run_command",
             "arguments": {"sandbox": id, "command": "sleep 300 & sleep 301; wait"}
@@ -424,7 +401,7 @@ fn a_cancelled_run_command_kills_the_whole_tree() {
         "the command never started"
     );
     send(
-        &mut stdin,
+        &mut session.stdin,
         json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
                "params": {"requestId": 2, "reason": "the test cancels"}}),
     );
@@ -432,8 +409,7 @@ fn a_cancelled_run_command_kills_the_whole_tree() {
         wait_until(std::time::Duration::from_secs(60), || !running("sleep 30")),
         "the command or its background child outlived the cancellation"
     );
-    drop(stdin);
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    session.end();
 }
 
 /// `run_command` says what `exec --json` says of how a command ended: an OOM kill in a sandbox
