@@ -112,6 +112,16 @@ impl Printer {
         eprintln!("{message}");
     }
 
+    /// Text a tool prints as it works (a build's output), as it comes: only when a person is
+    /// watching.
+    pub fn live_text(&self, text: &str) {
+        if self.interactive() {
+            let mut err = io::stderr().lock();
+            let _ = err.write_all(text.as_bytes());
+            let _ = err.flush();
+        }
+    }
+
     /// A notice for people; silent under `--quiet`.
     pub fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {

@@ -194,11 +194,10 @@ fn logging_for_gc(printer: Printer, gc: bool) -> Printer {
 
 /// Prints a help topic on stdout, as clap prints help: exit 0, a closed pipe included.
 fn print_topic(topic: &crate::help_topics::Topic) -> i32 {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match writeln!(out, "{}", topic.text).and_then(|_| out.flush()) {
+    let printer = Printer::new(false, false, crate::output::ColorChoice::Auto);
+    match printer.data(topic.text) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: writing the help topic: {e}");
+            printer.problem(format!("writing the help topic: {e}"));
             1
         }
         _ => 0,

@@ -397,13 +397,14 @@ async fn rm(ctx: &Context, args: SnapshotRmArgs) -> anyhow::Result<i32> {
         }
     }
     for n in &unknown {
-        eprintln!(
-            "error: no snapshot `{n}` in scope `{}` (`dsbx snapshot ls` lists them)",
+        ctx.printer.problem(format!(
+            "no snapshot `{n}` in scope `{}` (`dsbx snapshot ls` lists them)",
             ctx.scope
-        );
+        ));
     }
     for (n, m) in &failed {
-        eprintln!("error: could not remove snapshot {n}: {m}");
+        ctx.printer
+            .problem(format!("could not remove snapshot {n}: {m}"));
     }
     Ok(if !failed.is_empty() {
         1

@@ -172,7 +172,7 @@ async fn build(
         .note(format!("Building image {tag} from {what}…"));
     let tar_error: Arc<Mutex<Option<String>>> = Arc::default();
     let context = context_stream(source, tar_error.clone());
-    let mut view = BuildView::new(ctx.printer.interactive());
+    let mut view = BuildView::new(ctx.printer.clone());
     let result = engine
         .build_image(context, &dockerfile, build_args, platform, &mut |p| {
             view.show(p)
@@ -187,11 +187,11 @@ async fn build(
             return Err(match failure {
                 StreamFailure::Engine(e) => e.context(format!("building image {tag}")),
                 StreamFailure::Answer(answer) => {
-                    if !view.interactive {
+                    if !view.printer.interactive() {
                         // The failing step's output, which the person has not seen yet.
                         let out = view.step_output.trim_matches('\n').trim_end();
                         if !out.is_empty() {
-                            eprintln!("{out}");
+                            ctx.printer.reason(out);
                         }
                     }
                     match view.step.as_deref() {
@@ -265,7 +265,7 @@ fn context_stream(
 
 /// Build output: live on a terminal; otherwise kept per step, so a failure can show its step.
 struct BuildView {
-    interactive: bool,
+    printer: crate::output::Printer,
     step: Option<String>,
     step_output: String,
 }
@@ -274,9 +274,9 @@ struct BuildView {
 const STEP_OUTPUT_LIMIT: usize = 64 * 1024;
 
 impl BuildView {
-    fn new(interactive: bool) -> BuildView {
+    fn new(printer: crate::output::Printer) -> BuildView {
         BuildView {
-            interactive,
+            printer,
             step: None,
             step_output: String::new(),
         }
@@ -286,9 +286,7 @@ impl BuildView {
         let Progress::Text(text) = progress else {
             return;
         };
-        if self.interactive {
-            eprint!("{text}");
-        }
+        self.printer.live_text(&text);
         record_step(&mut self.step, &mut self.step_output, &text);
     }
 }
