@@ -285,8 +285,8 @@ pub struct InitArgs {
     pub isolated: bool,
     /// Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses
     /// and networks, enforced by dsbx's egress proxy [default: config egress.default]
-    #[arg(long, value_name = "all|none|LIST")]
-    pub egress: Option<String>,
+    #[arg(long, value_name = "all|none|LIST", value_parser = crate::egress::Policy::parse_spec)]
+    pub egress: Option<crate::egress::Policy>,
     /// A health check: a shell command run in the sandbox, healthy when it exits 0 (replaces
     /// the image's HEALTHCHECK)
     #[arg(long, value_name = "CMD")]
@@ -537,7 +537,7 @@ pub struct GetHostArgs {
     )]
     pub port_flag: Option<u16>,
     /// URL template [default: $DSBX_URL_TEMPLATE, config url_template, built-in]
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = crate::url::parse_template)]
     pub url_template: Option<String>,
     /// Exit 0 only if the sandbox's process answers on that port (a proxy URL is tried at the
     /// proxy's listen address: no wildcard DNS needed)

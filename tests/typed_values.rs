@@ -106,6 +106,11 @@ fn cases_without_sandbox() -> Vec<Case> {
             "invalid snapshot name",
         ),
         case(
+            &["init", "--egress", "bad host"],
+            "--egress <all|none|LIST>",
+            "invalid egress entry `bad host`",
+        ),
+        case(
             &["gc", "--older-than", "0"],
             "--older-than <DUR>",
             "must be more than 0",
@@ -164,6 +169,11 @@ fn cases_on(id: &str) -> Vec<Case> {
             "invalid duration",
         ),
         case(
+            &["get-host", id, "8000", "--url-template", "http://{prot}.x"],
+            "--url-template <T>",
+            "unknown placeholder `{prot}`",
+        ),
+        case(
             &["snapshot", id, "--name", "Bad"],
             "--name <NAME>",
             "invalid snapshot name",
@@ -209,7 +219,8 @@ fn assert_refused(env: &TestEnv, c: &Case, code: i32) {
     assert_eq!(stdout(&out), "", "{args:?}: nothing on stdout");
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
-    let line = err.trim_end();
+    // gc off a terminal starts its lines with a timestamp, as its log's other lines.
+    let line = err[err.find("error: ").unwrap_or(0)..].trim_end();
     let named = c
         .args
         .iter()

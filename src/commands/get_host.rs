@@ -46,10 +46,6 @@ pub async fn run(ctx: &Context, args: crate::cli::GetHostArgs) -> anyhow::Result
         .ok_or_else(|| usage("give the port: `dsbx get-host ID PORT` or `-p PORT`"))?;
     // `--wait 0`: one look, no waiting.
     let wait = args.wait.map(|w| w.0.unwrap_or(Duration::ZERO));
-    // A bad flag template is a usage error before any engine call.
-    if let Some(t) = &args.url_template {
-        placeholders(t)?;
-    }
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     let host = url_for(
         &ctx.config,

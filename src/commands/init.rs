@@ -194,7 +194,7 @@ impl Plan {
                 Some(n) => NetworkChoice::Other(n.to_string()),
             }
         };
-        let egress = super::egress::plan_policy(ctx, args.egress.as_deref())?;
+        let egress = super::egress::plan_policy(ctx, args.egress.as_ref())?;
         if egress.is_some() && network == NetworkChoice::None && args.egress.is_some() {
             return Err(usage(
                 "--egress conflicts with --network none: a sandbox without a network reaches nothing already",
