@@ -36,10 +36,7 @@ pub fn main_entry() -> i32 {
     let exec_invocation = matches!(cli.command, Command::Exec(_));
     crate::verbose::init(cli.global.verbosity(), cli.global.quiet);
     let printer = Printer::new(cli.global.json, cli.global.quiet, cli.global.color);
-    // gc off a terminal (cron) writes a log: its fatal error is a timestamped line too.
-    let printer = printer.clone().stamping_errors(
-        matches!(cli.command, Command::Gc(_)) && !printer.stdout_is_terminal() && !cli.global.json,
-    );
+    let printer = logging_for_gc(printer, matches!(cli.command, Command::Gc(_)));
     // exec --stream's stdout is events: its fatal error is one too.
     let printer = printer.error_events(matches!(&cli.command, Command::Exec(e) if e.flags.stream));
     let failure_code = |kind: Kind| {
@@ -71,13 +68,19 @@ pub fn main_entry() -> i32 {
     }
 }
 
+/// gc off a terminal (cron) writes a log: its fatal error is a timestamped line too, a bad flag
+/// value included.
+fn logging_for_gc(printer: Printer, gc: bool) -> Printer {
+    let log = gc && !printer.stdout_is_terminal() && !printer.json;
+    printer.stamping_errors(log)
+}
+
 /// Prints a help topic on stdout, as clap prints help: exit 0, a closed pipe included.
 fn print_topic(topic: &crate::help_topics::Topic) -> i32 {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match writeln!(out, "{}", topic.text).and_then(|_| out.flush()) {
+    let printer = Printer::new(false, false, crate::output::ColorChoice::Auto);
+    match printer.data(topic.text) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: writing the help topic: {e}");
+            printer.problem(format!("writing the help topic: {e}"));
             1
         }
         _ => 0,
@@ -169,7 +172,8 @@ fn clap_error(err: clap::Error, args: &[OsString], exec_invocation: bool) -> i32
         false,
         crate::output::ColorChoice::Auto,
     );
-    printer.clap_error(&err, code)
+    let gc = exec_words::subcommand_word(args).as_deref() == Some("gc");
+    logging_for_gc(printer, gc).clap_error(&err, code)
 }
 
 /// A usage error of dsbx's own wording before any command runs: one line on stderr (and the

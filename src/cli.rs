@@ -1,10 +1,13 @@
 //! The command-line interface: clap definitions only. The work lives in `commands/`.
 
 use crate::completion::{copy_side, images, sandboxes, snapshots, templates};
+use crate::env_vars::EnvVar;
 use crate::output::ColorChoice;
+use crate::units::{Lifetime, Publish};
 use clap::{Args, Parser, Subcommand};
 use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -236,43 +239,44 @@ pub struct InitArgs {
     #[arg(long, value_name = "IMAGE", add = ArgValueCandidates::new(images))]
     pub image: Option<String>,
     /// A name, unique in the scope ([a-z0-9-], at most 40 characters)
-    #[arg(short, long, value_name = "NAME")]
+    #[arg(short, long, value_name = "NAME", value_parser = crate::ids::parse_name)]
     pub name: Option<String>,
     /// Lifetime: seconds or 30s/10m/2h/1d; 0 = never [default: config `timeout`, 1h]
-    #[arg(long, value_name = "DUR")]
-    pub timeout: Option<String>,
+    #[arg(long, value_name = "DUR", value_parser = crate::units::parse_lifetime)]
+    pub timeout: Option<Lifetime>,
     /// Environment variable K=V, or K to copy dsbx's own value
-    #[arg(short, long = "env", value_name = "K=V|K")]
-    pub env: Vec<String>,
+    #[arg(short, long = "env", value_name = "K=V|K", value_parser = crate::env_vars::parse_env_arg)]
+    pub env: Vec<EnvVar>,
     /// Read environment variables from a file (K=V lines, # comments)
     #[arg(long, value_name = "FILE")]
     pub env_file: Vec<PathBuf>,
     /// Publish a sandbox port on `publish_address`: PORT to a free host port, HOST:PORT to
     /// that host port (docker's order)
-    #[arg(short, long = "port", value_name = "[HOST:]PORT")]
-    pub port: Vec<String>,
+    #[arg(short, long = "port", value_name = "[HOST:]PORT", value_parser = crate::units::parse_publish)]
+    pub port: Vec<Publish>,
     /// Bind-mount an absolute host path: HOST:PATH[:ro]
     #[arg(short, long = "volume", value_name = "HOST:PATH[:ro]")]
     pub volume: Vec<String>,
     /// Label K=V (also on the container)
-    #[arg(short, long = "label", value_name = "K=V")]
-    pub label: Vec<String>,
+    #[arg(short, long = "label", value_name = "K=V", value_parser = crate::labels::parse_label)]
+    pub label: Vec<(String, String)>,
     /// Memory limit, e.g. 512m, 2g [default: config limits.memory]
-    #[arg(long, value_name = "SIZE")]
-    pub memory: Option<String>,
+    #[arg(long, value_name = "SIZE", value_parser = crate::units::parse_size)]
+    pub memory: Option<u64>,
     /// CPU limit, e.g. 0.5, 2 [default: config limits.cpus]
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub cpus: Option<String>,
+    // Held as Docker's nano-CPUs, the unit the limit is checked and set in.
+    #[arg(long = "cpus", value_name = "N", allow_negative_numbers = true, value_parser = crate::units::parse_cpus)]
+    pub nano_cpus: Option<i64>,
     /// Disk limit of the sandbox's writable layer, e.g. 1g, where the storage driver supports
     /// one (`dsbx doctor` says) [default: config limits.disk]
-    #[arg(long, value_name = "SIZE")]
-    pub disk: Option<String>,
+    #[arg(long, value_name = "SIZE", value_parser = crate::units::parse_size)]
+    pub disk: Option<u64>,
     /// Pin the sandbox to these CPUs, e.g. 0-1 or 0,2 (nproc then reports them)
-    #[arg(long, value_name = "CPUS")]
+    #[arg(long, value_name = "CPUS", value_parser = crate::units::parse_cpuset)]
     pub cpuset_cpus: Option<String>,
     /// Process limit [default: config limits.pids]
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub pids: Option<String>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::units::parse_pids)]
+    pub pids: Option<i64>,
     /// bridge, none or a network name [default: the shared `dsbx` network]
     #[arg(long, value_name = "NET", conflicts_with = "isolated")]
     pub network: Option<String>,
@@ -281,19 +285,19 @@ pub struct InitArgs {
     pub isolated: bool,
     /// Egress policy: all, none, or a comma-separated allowlist of names, *.domains, addresses
     /// and networks, enforced by dsbx's egress proxy [default: config egress.default]
-    #[arg(long, value_name = "all|none|LIST")]
-    pub egress: Option<String>,
+    #[arg(long, value_name = "all|none|LIST", value_parser = crate::egress::Policy::parse_spec)]
+    pub egress: Option<crate::egress::Policy>,
     /// A health check: a shell command run in the sandbox, healthy when it exits 0 (replaces
     /// the image's HEALTHCHECK)
     #[arg(long, value_name = "CMD")]
     pub health_cmd: Option<String>,
     /// How often the health check runs [default: 10s]
-    #[arg(long, value_name = "DUR", requires = "health_cmd")]
-    pub health_interval: Option<String>,
+    #[arg(long, value_name = "DUR", requires = "health_cmd", value_parser = crate::units::parse_positive_duration)]
+    pub health_interval: Option<Duration>,
     /// Wait until the health check (--health-cmd or the image's) says healthy; fail (and remove
     /// the sandbox) when it says unhealthy or DUR passes
-    #[arg(long, value_name = "DUR")]
-    pub wait_healthy: Option<String>,
+    #[arg(long, value_name = "DUR", value_parser = crate::units::parse_positive_duration)]
+    pub wait_healthy: Option<Duration>,
     /// Working directory of commands [default: the image's]
     #[arg(long, value_name = "DIR")]
     pub workdir: Option<String>,
@@ -304,13 +308,13 @@ pub struct InitArgs {
     #[arg(long, value_name = "PLATFORM")]
     pub platform: Option<String>,
     /// E2B metadata (sbx compatibility): same as --label
-    #[arg(short = 'm', long = "metadata", value_name = "K=V")]
-    pub metadata: Vec<String>,
+    #[arg(short = 'm', long = "metadata", value_name = "K=V", value_parser = crate::labels::parse_label)]
+    pub metadata: Vec<(String, String)>,
     /// E2B auto-pause (sbx compatibility): accepted and ignored
     #[arg(long)]
     pub auto_pause: bool,
     /// Start from a snapshot (`dsbx snapshot ls`); other flags override what it carries
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["image", "template"], add = ArgValueCandidates::new(snapshots))]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["image", "template"], add = ArgValueCandidates::new(snapshots), value_parser = crate::snapshot::parse_name)]
     pub snapshot: Option<String>,
 }
 
@@ -333,7 +337,7 @@ pub struct SnapshotArgs {
     #[arg(value_name = "ID", required = true, add = ArgValueCandidates::new(sandboxes))]
     pub id: Option<String>,
     /// The snapshot's name ([a-z0-9-], at most 40 characters) [default: <id>-<random>]
-    #[arg(short, long, value_name = "NAME")]
+    #[arg(short, long, value_name = "NAME", value_parser = crate::snapshot::parse_name)]
     pub name: Option<String>,
     #[command(flatten)]
     pub how: SnapshotHow,
@@ -364,7 +368,7 @@ pub enum SnapshotCommand {
 #[derive(Debug, Clone, Args)]
 pub struct SnapshotRmArgs {
     /// Snapshot names
-    #[arg(value_name = "NAME", required = true, add = ArgValueCandidates::new(snapshots))]
+    #[arg(value_name = "NAME", required = true, add = ArgValueCandidates::new(snapshots), value_parser = crate::snapshot::parse_name)]
     pub names: Vec<String>,
 }
 
@@ -374,11 +378,11 @@ pub struct ForkArgs {
     #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// How many sandboxes to start (in parallel)
-    #[arg(short = 'n', long = "count", value_name = "COUNT", default_value = "1")]
-    pub count: String,
+    #[arg(short = 'n', long = "count", value_name = "COUNT", default_value = "1", value_parser = crate::snapshot::parse_fork_count)]
+    pub count: usize,
     /// Lifetime of each new sandbox: seconds or 30s/10m/2h/1d; 0 = never [default: config `timeout`]
-    #[arg(long, value_name = "DUR")]
-    pub timeout: Option<String>,
+    #[arg(long, value_name = "DUR", value_parser = crate::units::parse_lifetime)]
+    pub timeout: Option<Lifetime>,
     #[command(flatten)]
     pub how: SnapshotHow,
 }
@@ -390,8 +394,8 @@ pub struct ExecFlags {
     #[arg(long, value_name = "DIR")]
     pub cwd: Option<String>,
     /// Environment variable K=V, or K to copy dsbx's own value
-    #[arg(short, long = "env", value_name = "K=V|K")]
-    pub env: Vec<String>,
+    #[arg(short, long = "env", value_name = "K=V|K", value_parser = crate::env_vars::parse_env_arg)]
+    pub env: Vec<EnvVar>,
     /// Run as this user [default: the sandbox's user]
     #[arg(short, long, value_name = "USER", conflicts_with = "root")]
     pub user: Option<String>,
@@ -399,8 +403,8 @@ pub struct ExecFlags {
     #[arg(long)]
     pub root: bool,
     /// Kill the command and everything it started after DUR (exit 124) [default: config exec_timeout]
-    #[arg(long, value_name = "DUR")]
-    pub timeout: Option<String>,
+    #[arg(long, value_name = "DUR", value_parser = crate::units::parse_lifetime)]
+    pub timeout: Option<Lifetime>,
     /// Join several words with spaces and run them through /bin/sh -c
     #[arg(long)]
     pub shell: bool,
@@ -446,11 +450,11 @@ pub struct McpArgs {
     #[arg(long, value_name = "DIR")]
     pub root_dir: Option<PathBuf>,
     /// The most output run_command returns per stream; the rest is cut, with a note
-    #[arg(long, value_name = "SIZE", default_value = "64KiB")]
-    pub output_limit: String,
+    #[arg(long, value_name = "SIZE", default_value = "64KiB", value_parser = crate::units::parse_size)]
+    pub output_limit: u64,
     /// The largest file read_file returns
-    #[arg(long, value_name = "SIZE", default_value = "1MiB")]
-    pub read_limit: String,
+    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = crate::units::parse_size)]
+    pub read_limit: u64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -521,26 +525,27 @@ pub struct GetHostArgs {
     #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// The sandbox port
-    #[arg(value_name = "PORT", required_unless_present = "port_flag")]
-    pub port: Option<String>,
+    #[arg(value_name = "PORT", required_unless_present = "port_flag", value_parser = crate::units::parse_port)]
+    pub port: Option<u16>,
     /// The sandbox port (same as the positional PORT)
     #[arg(
         short = 'p',
         long = "port",
         value_name = "PORT",
-        conflicts_with = "port"
+        conflicts_with = "port",
+        value_parser = crate::units::parse_port
     )]
-    pub port_flag: Option<String>,
+    pub port_flag: Option<u16>,
     /// URL template [default: $DSBX_URL_TEMPLATE, config url_template, built-in]
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = crate::url::parse_template)]
     pub url_template: Option<String>,
     /// Exit 0 only if the sandbox's process answers on that port (a proxy URL is tried at the
     /// proxy's listen address: no wildcard DNS needed)
     #[arg(long)]
     pub check: bool,
     /// Wait until the port answers, at most DUR, then print
-    #[arg(long, value_name = "DUR")]
-    pub wait: Option<String>,
+    #[arg(long, value_name = "DUR", value_parser = crate::units::parse_lifetime)]
+    pub wait: Option<Lifetime>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -574,8 +579,8 @@ pub struct LsArgs {
     #[arg(long, value_name = "STATUS", value_delimiter = ',')]
     pub status: Vec<String>,
     /// Only sandboxes with label K=V (K alone: any value); repeat to require them all
-    #[arg(long, value_name = "K=V")]
-    pub label: Vec<String>,
+    #[arg(long, value_name = "K=V", value_parser = crate::labels::parse_label_filter)]
+    pub label: Vec<(String, Option<String>)>,
     /// Every scope, not just the current one (adds a SCOPE column)
     #[arg(long)]
     pub all_scopes: bool,
@@ -590,11 +595,11 @@ pub struct GcArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Also remove sandboxes created longer ago than DUR
-    #[arg(long, value_name = "DUR")]
-    pub older_than: Option<String>,
+    #[arg(long, value_name = "DUR", value_parser = crate::units::parse_positive_duration)]
+    pub older_than: Option<Duration>,
     /// Also remove sandboxes no dsbx command touched for DUR
-    #[arg(long, value_name = "DUR")]
-    pub idle: Option<String>,
+    #[arg(long, value_name = "DUR", value_parser = crate::units::parse_positive_duration)]
+    pub idle: Option<Duration>,
     /// Every scope, not just the current one
     #[arg(long)]
     pub all_scopes: bool,
@@ -673,8 +678,8 @@ pub struct TimeoutArgs {
     #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Remaining lifetime from now: seconds or 30s/10m/2h/1d; 0 = never
-    #[arg(value_name = "DUR")]
-    pub duration: String,
+    #[arg(value_name = "DUR", value_parser = crate::units::parse_lifetime)]
+    pub duration: Lifetime,
 }
 
 #[derive(Debug, Subcommand)]
@@ -695,8 +700,8 @@ pub struct TemplateBuildArgs {
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
     /// Build argument K=V
-    #[arg(long = "build-arg", value_name = "K=V")]
-    pub build_arg: Vec<String>,
+    #[arg(long = "build-arg", value_name = "K=V", value_parser = crate::env_vars::parse_pair)]
+    pub build_arg: Vec<(String, String)>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -802,8 +807,8 @@ pub struct SandboxGetHostArgs {
     #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// The sandbox port
-    #[arg(short, long, value_name = "PORT")]
-    pub port: String,
+    #[arg(short, long, value_name = "PORT", value_parser = crate::units::parse_port)]
+    pub port: u16,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -812,8 +817,8 @@ pub struct ExtendArgs {
     #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Seconds to add
-    #[arg(value_name = "SECONDS")]
-    pub seconds: String,
+    #[arg(value_name = "SECONDS", value_parser = crate::units::parse_positive_duration)]
+    pub seconds: Duration,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -822,8 +827,8 @@ pub struct ConnectArgs {
     #[arg(value_name = "ID", add = ArgValueCandidates::new(sandboxes))]
     pub id: String,
     /// Also set the remaining lifetime
-    #[arg(long, value_name = "DUR")]
-    pub timeout: Option<String>,
+    #[arg(long, value_name = "DUR", value_parser = crate::units::parse_lifetime)]
+    pub timeout: Option<Lifetime>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -1002,5 +1007,23 @@ mod tests {
     #[test]
     fn definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_bad_value_is_one_escaped_line_naming_the_flag() {
+        let err = Cli::try_parse_from(["dsbx", "init", "--timeout", "5\x1b[m"]).unwrap_err();
+        assert_eq!(
+            crate::output::bad_value_line(&err).unwrap(),
+            "invalid value '5\\x1b[m' for '--timeout <DUR>': invalid duration `5\\x1b[m`: use \
+             seconds or a number with s, m, h or d (`30s`, `10m`, `2h`, `1d`; `0` = never)"
+        );
+        let err = Cli::try_parse_from(["dsbx", "sandbox", "list", "--limit", "x"]).unwrap_err();
+        assert_eq!(
+            crate::output::bad_value_line(&err).unwrap(),
+            "invalid value 'x' for '--limit <N>': invalid digit found in string"
+        );
+        // Clap's other refusals keep their own form (usage lines, suggestions).
+        let err = Cli::try_parse_from(["dsbx", "init", "--nope"]).unwrap_err();
+        assert!(crate::output::bad_value_line(&err).is_none());
     }
 }

@@ -240,9 +240,8 @@ impl Default for Proxy {
     }
 }
 
-/// A duration written as seconds or `30s`/`10m`/`2h`/`1d`; `0` means never.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Lifetime(pub Option<Duration>);
+/// A duration written as seconds or `30s`/`10m`/`2h`/`1d`; `0` means never (the flags' type).
+pub use crate::units::Lifetime;
 
 /// A byte size such as `2g` or `16MiB`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -353,9 +352,7 @@ const DURATION: &str =
 impl<'de> Deserialize<'de> for Lifetime {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = read_value(d, DURATION, true, false)?;
-        units::parse_duration(&text_of(v))
-            .map(Lifetime)
-            .map_err(serde::de::Error::custom)
+        units::parse_lifetime(&text_of(v)).map_err(serde::de::Error::custom)
     }
 }
 
@@ -389,12 +386,13 @@ impl<'de> Deserialize<'de> for Cpus {
 impl<'de> Deserialize<'de> for Pids {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match read_value(d, "a whole number of processes above 0", false, false)? {
-            Value::Integer(n) if n > 0 => Ok(Pids(n)),
-            v => Err(serde::de::Error::custom(format!(
+            Value::Integer(n) => units::pids(n).map(Pids),
+            v => Err(format!(
                 "invalid pids `{}`: it must be a whole number above 0",
                 text_of(v)
-            ))),
+            )),
         }
+        .map_err(serde::de::Error::custom)
     }
 }
 
@@ -405,13 +403,9 @@ impl<'de> Deserialize<'de> for Port {
             Value::Integer(n) => n,
             other => return Err(serde::de::Error::custom(text_of(other))),
         };
-        u16::try_from(n)
-            .ok()
-            .filter(|p| *p != 0)
+        units::parse_port(&n.to_string())
             .map(Port)
-            .ok_or_else(|| {
-                serde::de::Error::custom(format!("invalid port `{n}`: it must be 1 to 65535"))
-            })
+            .map_err(serde::de::Error::custom)
     }
 }
 

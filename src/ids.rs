@@ -59,6 +59,11 @@ pub fn validate_name(name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// [`validate_name`] as a value (`init --name`).
+pub fn parse_name(name: &str) -> anyhow::Result<String> {
+    validate_name(name).map(|()| name.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +91,7 @@ mod tests {
         assert!(validate_name(&"a".repeat(40)).is_ok());
         assert!(validate_name("").is_err());
         assert!(validate_name("a_b").is_err());
+        assert_eq!(parse_name("web-1").unwrap(), "web-1");
+        assert!(parse_name("Web").is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! The Docker labels every sandbox carries. Labels cannot change after creation, so they hold
 //! what is fixed at `init`; what changes (the deadline) lives in the sandbox and the state.
 
+use crate::error::usage;
 use std::collections::HashMap;
 
 pub const MANAGED: &str = "dsbx.managed";
@@ -42,6 +43,31 @@ pub fn scope_filter(scope: &str) -> String {
 /// User labels may not overwrite dsbx's own.
 pub fn is_reserved(key: &str) -> bool {
     key.starts_with("dsbx.")
+}
+
+/// A user label `K=V` (`init --label`, `-m`): a key, not one of dsbx's own.
+pub fn parse_label(text: &str) -> anyhow::Result<(String, String)> {
+    let (k, v) = crate::env_vars::parse_pair(text).map_err(|_| {
+        usage(format!(
+            "invalid label `{}`: use KEY=VALUE",
+            crate::output::shown(text)
+        ))
+    })?;
+    if is_reserved(&k) {
+        return Err(usage(format!(
+            "invalid label `{}`: keys starting with `dsbx.` are dsbx's own",
+            crate::output::shown(text)
+        )));
+    }
+    Ok((k, v))
+}
+
+/// A label filter (`ls --label`): `K=V` for that value, `K` alone for any value.
+pub fn parse_label_filter(text: &str) -> anyhow::Result<(String, Option<String>)> {
+    Ok(match text.split_once('=') {
+        Some((k, v)) => (k.to_string(), Some(v.to_string())),
+        None => (text.to_string(), None),
+    })
 }
 
 /// Why a container that carries `dsbx.managed=true` is not a sandbox dsbx made, or `None` when

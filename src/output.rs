@@ -112,6 +112,16 @@ impl Printer {
         eprintln!("{message}");
     }
 
+    /// Text a tool prints as it works (a build's output), as it comes: only when a person is
+    /// watching.
+    pub fn live_text(&self, text: &str) {
+        if self.interactive() {
+            let mut err = io::stderr().lock();
+            let _ = err.write_all(text.as_bytes());
+            let _ = err.flush();
+        }
+    }
+
     /// A notice for people; silent under `--quiet`.
     pub fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {
@@ -174,8 +184,14 @@ impl Printer {
     }
 
     /// A command line clap refused: the `--json` error object, then clap's own message (with
-    /// its usage lines and suggestions). Returns `code`.
+    /// its usage lines and suggestions); a value a typed flag refused is one line. Returns
+    /// `code`.
     pub fn clap_error(&self, err: &clap::Error, code: i32) -> i32 {
+        if let Some(line) = bad_value_line(err) {
+            self.error_data(Kind::Usage, &line, code);
+            self.problem(line);
+            return code;
+        }
         let detail = err.to_string();
         let first = detail.lines().next().unwrap_or("");
         self.error_data(Kind::Usage, first.trim_start_matches("error: "), code);
@@ -241,6 +257,31 @@ impl Printer {
         bar.set_message(message.into());
         Some(bar)
     }
+}
+
+/// A value a flag's parser refused (`--timeout 5x`), as one line in clap's own words, the value
+/// and the parser's reason escaped: `invalid value '5x' for '--timeout <DUR>': invalid
+/// duration …`. Clap would add a blank line and a `--help` hint; a bad value needs neither.
+pub fn bad_value_line(err: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::ValueValidation {
+        return None;
+    }
+    let context = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let arg = context(ContextKind::InvalidArg)?;
+    let value = context(ContextKind::InvalidValue).unwrap_or_default();
+    let mut reason = String::new();
+    std::error::Error::source(err)?
+        .to_string()
+        .chars()
+        .for_each(|c| crate::escape::push_escaped(&mut reason, c));
+    Some(format!(
+        "invalid value '{}' for '{arg}': {reason}",
+        shown(&value)
+    ))
 }
 
 /// Longest value (in characters) a message echoes whole; a longer one is cut, with its length.

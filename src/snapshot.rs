@@ -181,6 +181,29 @@ pub fn validate_name(name: &str) -> anyhow::Result<()> {
     })
 }
 
+/// [`validate_name`] as a value (`snapshot --name`, `snapshot rm NAME`, `init --snapshot`).
+pub fn parse_name(name: &str) -> anyhow::Result<String> {
+    validate_name(name).map(|()| name.to_string())
+}
+
+/// The most sandboxes one `dsbx fork` starts: more at once would only queue on the engine (and
+/// on the machine's cores).
+pub const MAX_FORK_COUNT: usize = 64;
+
+/// `fork -n COUNT`: a whole number from 1 to [`MAX_FORK_COUNT`].
+pub fn parse_fork_count(text: &str) -> anyhow::Result<usize> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=MAX_FORK_COUNT).contains(n))
+        .ok_or_else(|| {
+            usage(format!(
+                "invalid count `{}`: use a whole number from 1 to {MAX_FORK_COUNT}",
+                crate::output::shown(text)
+            ))
+        })
+}
+
 /// The name a snapshot gets without `--name`: its source's id and a random suffix.
 pub fn default_name(source: &str) -> String {
     let suffix: String = crate::ids::new_id().chars().take(6).collect();

@@ -1,5 +1,6 @@
-//! Durations (`30`, `30s`, `10m`, `2h`, `1d`; `0` = never), sizes (`512m`, `2g`, `16MiB`) and
-//! ports (`8000`, `8000/tcp`).
+//! Durations (`30`, `30s`, `10m`, `2h`, `1d`; `0` = never), sizes (`512m`, `2g`, `16MiB`),
+//! CPU and process limits, and ports (`8000`, `8000/tcp`, `-p 8080:8000`): each rule once, for
+//! the command line (clap's `value_parser`s in `cli.rs`), the config and the MCP server alike.
 
 use crate::error::usage;
 use crate::output::shown;
@@ -39,6 +40,25 @@ pub fn parse_duration(text: &str) -> anyhow::Result<Option<Duration>> {
     }
     let whole = duration.as_secs() + u64::from(duration.subsec_nanos() > 0);
     Ok(Some(Duration::from_secs(whole)))
+}
+
+/// A lifetime or timeout as a flag or key gives it: `None` is never / no limit (written `0`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lifetime(pub Option<Duration>);
+
+/// [`parse_duration`] as a [`Lifetime`] (`--timeout`, `dsbx timeout ID DUR`).
+pub fn parse_lifetime(text: &str) -> anyhow::Result<Lifetime> {
+    parse_duration(text).map(Lifetime)
+}
+
+/// A duration where `0` (never) means nothing: an interval, a wait, an age, an extension.
+pub fn parse_positive_duration(text: &str) -> anyhow::Result<Duration> {
+    parse_duration(text)?.ok_or_else(|| {
+        usage(format!(
+            "duration `{}` must be more than 0 (`1s` or more)",
+            shown(text)
+        ))
+    })
 }
 
 /// The largest size Docker takes (its limits are signed 64-bit byte counts).
@@ -137,6 +157,53 @@ pub fn nano_cpus(cpus: f64) -> Result<i64, String> {
     Ok(nano)
 }
 
+/// A process limit (`--pids`, `[limits] pids`): a whole number above 0.
+pub fn parse_pids(text: &str) -> anyhow::Result<i64> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| pids(n).ok())
+        .ok_or_else(|| {
+            usage(format!(
+                "invalid pids `{}`: use a whole number above 0",
+                shown(text)
+            ))
+        })
+}
+
+/// `n` as a process limit, or why it is not one.
+pub fn pids(n: i64) -> Result<i64, String> {
+    if n > 0 {
+        Ok(n)
+    } else {
+        Err(format!(
+            "invalid pids `{n}`: it must be a whole number above 0"
+        ))
+    }
+}
+
+/// CPUs to pin a sandbox to (`--cpuset-cpus`): numbers and rising ranges, comma-separated
+/// (`0-1`, `0,2`), as the engine takes them.
+pub fn parse_cpuset(text: &str) -> anyhow::Result<String> {
+    let valid = !text.is_empty()
+        && text.split(',').all(|part| {
+            let mut ends = part.splitn(2, '-');
+            let a = ends.next().and_then(|a| a.parse::<u32>().ok());
+            match (a, ends.next()) {
+                (Some(_), None) => true,
+                (Some(a), Some(b)) => b.parse::<u32>().is_ok_and(|b| b >= a),
+                _ => false,
+            }
+        });
+    if !valid {
+        return Err(usage(format!(
+            "invalid cpuset `{}`: use CPU numbers and ranges, e.g. 0-1 or 0,2",
+            shown(text)
+        )));
+    }
+    Ok(text.to_string())
+}
+
 /// `1h 2m` style, for people.
 pub fn human_duration(d: Duration) -> String {
     let secs = d.as_secs();
@@ -177,6 +244,34 @@ pub fn parse_port(text: &str) -> anyhow::Result<u16> {
                 shown(text)
             ))
         })
+}
+
+/// `-p PORT` (a free host port) or `-p HOST:PORT` (that host port; docker's order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Publish {
+    pub host: Option<u16>,
+    pub port: u16,
+}
+
+pub fn parse_publish(text: &str) -> anyhow::Result<Publish> {
+    match text.split_once(':') {
+        None => Ok(Publish {
+            host: None,
+            port: parse_port(text)?,
+        }),
+        Some((host, port)) => {
+            let host = parse_port(host).map_err(|_| {
+                usage(format!(
+                    "invalid host port in `{}`: use HOST:PORT with numbers from 1 to 65535",
+                    shown(text)
+                ))
+            })?;
+            Ok(Publish {
+                host: Some(host),
+                port: parse_port(port)?,
+            })
+        }
+    }
 }
 
 #[cfg(test)]
@@ -282,6 +377,71 @@ mod tests {
         assert!(err.contains("5\\x1b[31m\\rx"), "{err}");
         let err = parse_size(&"9".repeat(4000)).unwrap_err().to_string();
         assert!(err.len() < 300 && err.contains("4000 bytes"), "{err}");
+    }
+
+    #[test]
+    fn lifetimes_and_positive_durations() {
+        assert_eq!(parse_lifetime("0").unwrap(), Lifetime(None));
+        assert_eq!(
+            parse_lifetime("2m").unwrap(),
+            Lifetime(Some(Duration::from_secs(120)))
+        );
+        assert_eq!(
+            parse_positive_duration("10").unwrap(),
+            Duration::from_secs(10)
+        );
+        for bad in ["0", "0s", "soon", ""] {
+            let err = parse_positive_duration(bad).unwrap_err();
+            assert_eq!(
+                crate::error::kind_of(&err),
+                crate::error::Kind::Usage,
+                "{bad}"
+            );
+        }
+        assert!(
+            parse_positive_duration("0")
+                .unwrap_err()
+                .to_string()
+                .contains("more than 0")
+        );
+    }
+
+    #[test]
+    fn pids_and_cpusets() {
+        assert_eq!(parse_pids("64").unwrap(), 64);
+        for bad in ["0", "-1", "many", "1.5", ""] {
+            assert!(parse_pids(bad).is_err(), "{bad}");
+        }
+        for good in ["0", "0-1", "0,2", "1-3,5"] {
+            assert_eq!(parse_cpuset(good).unwrap(), good);
+        }
+        for bad in ["", "1-0", "a", "0,", "-1", "0-"] {
+            let err = parse_cpuset(bad).unwrap_err();
+            assert!(err.to_string().contains("invalid cpuset"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn publish_specs() {
+        assert_eq!(
+            parse_publish("8000").unwrap(),
+            Publish {
+                host: None,
+                port: 8000
+            }
+        );
+        assert_eq!(
+            parse_publish("9000:80/tcp").unwrap(),
+            Publish {
+                host: Some(9000),
+                port: 80
+            }
+        );
+        let err = parse_publish("x:80").unwrap_err().to_string();
+        assert!(err.contains("invalid host port in `x:80`"), "{err}");
+        let err = parse_publish("8080:0").unwrap_err().to_string();
+        assert!(err.contains("invalid port `0`"), "{err}");
+        assert!(parse_publish("70000").is_err());
     }
 
     #[test]

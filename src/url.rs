@@ -48,6 +48,11 @@ pub fn validate_template(template: &str) -> anyhow::Result<()> {
     placeholders(template).map(|_| ())
 }
 
+/// [`validate_template`] as a value (`get-host --url-template`).
+pub fn parse_template(template: &str) -> anyhow::Result<String> {
+    validate_template(template).map(|()| template.to_string())
+}
+
 /// Renders the template, then checks the hostname it produced against DNS limits.
 pub fn render(template: &str, values: &UrlValues<'_>) -> anyhow::Result<String> {
     placeholders(template)?;

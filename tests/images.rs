@@ -169,7 +169,9 @@ fn template_build_bad_input() {
     let out = env.run(&["template", "build", "--build-arg", "NOEQUALS"]);
     assert_code(&out, 2);
     assert!(
-        stderr(&out).contains("invalid --build-arg `NOEQUALS`: use KEY=VALUE"),
+        stderr(&out).contains(
+            "invalid value 'NOEQUALS' for '--build-arg <K=V>': `NOEQUALS` is not KEY=VALUE"
+        ),
         "{}",
         stderr(&out)
     );

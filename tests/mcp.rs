@@ -187,6 +187,79 @@ fn send(stdin: &mut impl Write, message: Value) {
     stdin.flush().unwrap();
 }
 
+/// `dsbx mcp` spoken to in raw JSON-RPC, initialized: for tests that call tools one by one.
+struct RawSession {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
+}
+
+impl RawSession {
+    fn start(env: &TestEnv) -> RawSession {
+        let mut child = env
+            .spawnable()
+            .arg("mcp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn dsbx mcp");
+        let stdin = child.stdin.take().unwrap();
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut session = RawSession {
+            child,
+            stdin,
+            lines,
+        };
+        session.request(
+            1,
+            "initialize",
+            json!({
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "raw-test", "version": "0"}
+            }),
+        );
+        send(
+            &mut session.stdin,
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        );
+        session
+    }
+
+    /// Sends request `id` and returns its reply (notifications on the way are passed over).
+    fn request(&mut self, id: i64, method: &str, params: Value) -> Value {
+        send(
+            &mut self.stdin,
+            json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        );
+        loop {
+            let line = self.lines.next().expect("a reply").expect("read");
+            let message: Value = serde_json::from_str(&line).expect("JSON-RPC");
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+
+    fn call(&mut self, id: i64, tool: &str, arguments: Value) -> Value {
+        self.request(
+            id,
+            "tools/call",
+            json!({"name": tool, "arguments": arguments}),
+        )
+    }
+
+    /// EOF on stdin: the server ends, with success.
+    fn end(self) {
+        let RawSession {
+            mut child, stdin, ..
+        } = self;
+        drop(stdin);
+        assert_eq!(child.wait().unwrap().code(), Some(0));
+    }
+}
+
 #[test]
 fn stdout_carries_only_protocol_messages_and_errors_are_tool_results() {
     let Some(env) = TestEnv::new() else { return };
@@ -310,32 +383,9 @@ fn a_cancelled_run_command_kills_the_whole_tree() {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&[]);
     let container = format!("dsbx-{id}");
-    let mut child = env
-        .spawnable()
-        .arg("mcp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn dsbx mcp");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut session = RawSession::start(&env);
     send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "raw-test", "version": "0"}
-        }}),
-    );
-    let init: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
-    assert_eq!(init["id"], 1, "{init}");
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-    );
-    send(
-        &mut stdin,
+        &mut session.stdin,
         json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
             "name": "run_command",
             "arguments": {"sandbox": id, "command": "sleep 300 & sleep 301; wait"}
@@ -351,7 +401,7 @@ fn a_cancelled_run_command_kills_the_whole_tree() {
         "the command never started"
     );
     send(
-        &mut stdin,
+        &mut session.stdin,
         json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
                "params": {"requestId": 2, "reason": "the test cancels"}}),
     );
@@ -359,8 +409,7 @@ fn a_cancelled_run_command_kills_the_whole_tree() {
         wait_until(std::time::Duration::from_secs(60), || !running("sleep 30")),
         "the command or its background child outlived the cancellation"
     );
-    drop(stdin);
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    session.end();
 }
 
 /// `run_command` says what `exec --json` says of how a command ended: an OOM kill in a sandbox
@@ -370,57 +419,70 @@ fn a_cancelled_run_command_kills_the_whole_tree() {
 fn run_command_names_an_oom_kill() {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&["--memory", "32m"]);
-    let mut child = env
-        .spawnable()
-        .arg("mcp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn dsbx mcp");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut reply = |id: i64| -> Value {
-        loop {
-            let line = lines.next().expect("a reply").expect("read");
-            let message: Value = serde_json::from_str(&line).unwrap();
-            if message["id"] == id {
-                return message;
-            }
-        }
-    };
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "raw-test", "version": "0"}
-        }}),
-    );
-    reply(1);
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-    );
+    let mut session = RawSession::start(&env);
     let hog = "x=$(head -c 200000000 /dev/zero | tr '\\0' a); echo ${#x}";
     for (n, (command, oom)) in [(hog, true), ("exit 137", false), ("echo fine", false)]
         .into_iter()
         .enumerate()
     {
-        let call = 2 + n as i64;
-        send(
-            &mut stdin,
-            json!({"jsonrpc": "2.0", "id": call, "method": "tools/call", "params": {
-                "name": "run_command", "arguments": {"sandbox": id, "command": command}
-            }}),
+        let ran = session.call(
+            2 + n as i64,
+            "run_command",
+            json!({"sandbox": id, "command": command}),
         );
-        let ran = reply(call);
         assert_eq!(ran["result"]["isError"], false, "{ran}");
         let result = &ran["result"]["structuredContent"];
         assert_eq!(result["oom_killed"], oom, "{command}: {ran}");
         let code = if command == "echo fine" { 0 } else { 137 };
         assert_eq!(result["exit_code"], code, "{command}: {ran}");
     }
-    drop(stdin);
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    session.end();
+}
+
+/// A tool's arguments go through the parsers the command line's flags use: the same rule, the
+/// same words, a usage error as a tool result, and nothing made.
+#[test]
+fn tool_arguments_follow_the_command_lines_rules() {
+    let Some(env) = TestEnv::new() else { return };
+    let mut session = RawSession::start(&env);
+    let cases = [
+        (
+            "create_sandbox",
+            json!({"timeout": "5x"}),
+            "invalid duration `5x`",
+        ),
+        (
+            "create_sandbox",
+            json!({"name": "Bad"}),
+            "invalid name `Bad`",
+        ),
+        (
+            "create_sandbox",
+            json!({"env": {"A B": "1"}}),
+            "invalid environment variable `A B`",
+        ),
+        ("create_sandbox", json!({"ports": [0]}), "invalid port `0`"),
+        (
+            "extend_lifetime",
+            json!({"sandbox": "zzzznothere", "seconds": 0}),
+            "duration `0` must be more than 0",
+        ),
+    ];
+    for (n, (tool, arguments, expected)) in cases.iter().enumerate() {
+        let answer = session.call(10 + n as i64, tool, arguments.clone());
+        assert_eq!(answer["result"]["isError"], true, "{answer}");
+        let error = &answer["result"]["structuredContent"]["error"];
+        assert_eq!(error["kind"], "usage", "{tool} {arguments}: {answer}");
+        assert!(
+            error["message"].as_str().unwrap().contains(expected),
+            "{tool} {arguments}: `{expected}` not in {answer}"
+        );
+    }
+    session.end();
+    assert_eq!(env.containers(), Vec::<String>::new(), "nothing made");
+    assert!(
+        !env.state_text().contains("[sandboxes."),
+        "no record: {}",
+        env.state_text()
+    );
 }

@@ -437,11 +437,14 @@ fn bad_sbx_lines_fail_with_their_exit_codes_and_leave_nothing() {
     let id = env.init(&[]);
     let before = expires_at(&env, &id);
     for (args, what) in [
-        (vec!["sandbox", "extend-lifetime", &id, "0"], "adds nothing"),
+        (
+            vec!["sandbox", "extend-lifetime", &id, "0"],
+            "duration `0` must be more than 0",
+        ),
         (vec!["sandbox", "extend-lifetime", &id, "-5"], ""),
         (
             vec!["sandbox", "extend-lifetime", &id, "soon"],
-            "invalid SECONDS",
+            "invalid value 'soon' for '<SECONDS>'",
         ),
         (vec!["sandbox", "list", "--limit", "0"], "--limit"),
         (vec!["sandbox", "get-host", &id, "-p", "0"], ""),

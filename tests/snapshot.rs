@@ -430,8 +430,16 @@ fn bad_inputs_are_one_line_errors() {
         2,
         "invalid snapshot name",
     );
-    one_line_error(&env.run(&["fork", "abcd", "-n", "0"]), 2, "invalid -n `0`");
-    one_line_error(&env.run(&["fork", "abcd", "-n", "many"]), 2, "invalid -n");
+    one_line_error(
+        &env.run(&["fork", "abcd", "-n", "0"]),
+        2,
+        "invalid count `0`",
+    );
+    one_line_error(
+        &env.run(&["fork", "abcd", "-n", "many"]),
+        2,
+        "for '--count <COUNT>'",
+    );
     one_line_error(&env.run(&["fork", "abcd", "--timeout", "5x"]), 2, "5x");
     let out = env.run(&["init", "--snapshot", "s", "--image", BUSYBOX]);
     assert_code(&out, 2);

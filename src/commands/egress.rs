@@ -161,10 +161,10 @@ fn render(e: &serde_json::Value) -> String {
 }
 
 /// The policy `init` gives: `--egress`, else the config's `[egress]`. `None`: `all` (no proxy).
-pub fn plan_policy(ctx: &Context, flag: Option<&str>) -> anyhow::Result<Option<Policy>> {
+pub fn plan_policy(ctx: &Context, flag: Option<&Policy>) -> anyhow::Result<Option<Policy>> {
     use crate::config::EgressDefault;
     let policy = match flag {
-        Some(spec) => Policy::parse_spec(spec)?,
+        Some(policy) => policy.clone(),
         None => match ctx.config.egress.default {
             EgressDefault::All => return Ok(None),
             EgressDefault::None => Policy::none(),

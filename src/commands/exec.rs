@@ -105,22 +105,21 @@ pub async fn run(ctx: &Context, args: ExecArgs) -> anyhow::Result<i32> {
 /// builds what the engine runs: dsbx's helper with the request, or plain `docker exec`.
 async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'a>> {
     let flags = &plan.flags;
-    let timeout = match &flags.timeout {
-        Some(t) => crate::units::parse_duration(t)?,
+    let timeout = match flags.timeout {
+        Some(t) => t.0,
         None if flags.background => None,
         None => ctx.config.exec_timeout.0,
     };
-    let env = crate::env_vars::parse_env(&flags.env, |k| std::env::var(k).ok())?;
-    let keep_home = env.iter().any(|e| e.starts_with("HOME="));
-    let mut env = env;
+    let keep_home = flags.env.iter().any(|e| e.name == "HOME");
+    let mut env: Vec<String> = flags
+        .env
+        .iter()
+        .map(crate::env_vars::EnvVar::entry)
+        .collect();
     // The names this exec sets itself: a pool-claimed sandbox's held environment (see
     // `helper::claim`) does not override them.
     if !env.is_empty() {
-        let keys: Vec<&str> = env
-            .iter()
-            .filter_map(|e| e.split_once('='))
-            .map(|(k, _)| k)
-            .collect();
+        let keys: Vec<&str> = flags.env.iter().map(|e| e.name.as_str()).collect();
         env.push(format!(
             "{}={}",
             crate::helper::claim::GIVEN_KEYS,

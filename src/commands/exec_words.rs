@@ -51,6 +51,14 @@ fn trailing_parser(rule: Rule) -> clap::Command {
             Rule::AfterWord if arg.is_global_set() && takes_value(arg) => continue,
             Rule::AfterWord => arg.clone().short(None),
         };
+        // The words' shape decides whose they are (a flag, and the value it takes), never
+        // whether a typed value parses: `pwd --timeout 5x` is dsbx's flag with a bad value (a
+        // usage error naming it), not a command. Flags with a fixed set of values keep it.
+        let arg = if takes_value(&arg) && arg.get_possible_values().is_empty() {
+            arg.value_parser(clap::builder::ValueParser::os_string())
+        } else {
+            arg
+        };
         parser = parser.arg(arg.global(false));
     }
     parser
@@ -212,11 +220,29 @@ mod tests {
             &["ls", "--json"],
             &["whoami", "--root"],
             &["env", "--env", "A=1", "--cwd", "/", "--quiet"],
+            // Bad values are still dsbx's flags: the parse after says what is wrong with them.
+            &["pwd", "--timeout", "5x"],
+            &["env", "--env", "=x"],
         ] {
             let s = split(words);
             assert_eq!(s.command, w(&words[..1]), "{words:?}");
             assert_eq!(s.trailing, w(&words[1..]), "{words:?}");
         }
+    }
+
+    #[test]
+    fn rule3_bad_values_are_dsbx_flags_too() {
+        let s = split(&[
+            "npm test",
+            "--timeout",
+            "5x",
+            "-e",
+            "=x",
+            "--color",
+            "never",
+        ]);
+        assert_eq!(s.command, w(&["npm test"]));
+        assert!(split_command(&w(&["npm test", "--color", "bogus"]), false).is_err());
     }
 
     #[test]

@@ -8,32 +8,16 @@
 use super::Context;
 use crate::cli::{ForkArgs, InitArgs, SnapshotHow};
 use crate::engine::Engine;
-use crate::error::{one_line, usage};
+use crate::error::one_line;
 use crate::sandbox::Sandbox;
 use futures_util::future::join_all;
 
-/// More at once would only queue on the engine (and on the machine's cores).
-const MAX_COUNT: usize = 64;
-
 pub async fn run(ctx: &Context, args: ForkArgs) -> anyhow::Result<i32> {
-    let count = args
-        .count
-        .parse::<usize>()
-        .ok()
-        .filter(|n| (1..=MAX_COUNT).contains(n))
-        .ok_or_else(|| {
-            usage(format!(
-                "invalid -n `{}`: use a whole number from 1 to {MAX_COUNT}",
-                args.count
-            ))
-        })?;
+    let count = args.count;
     let init_args = InitArgs {
-        timeout: args.timeout.clone(),
+        timeout: args.timeout,
         ..Default::default()
     };
-    if let Some(t) = &args.timeout {
-        crate::units::parse_duration(t)?;
-    }
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     let spinner = ctx.printer.spinner(format!("Forking {}…", sandbox.id));
     let made = fork(ctx, engine, &sandbox, count, &init_args, &args.how).await;

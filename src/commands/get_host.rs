@@ -40,20 +40,12 @@ pub enum Answer {
 }
 
 pub async fn run(ctx: &Context, args: crate::cli::GetHostArgs) -> anyhow::Result<i32> {
-    let port_text = args
+    let port = args
         .port_flag
-        .as_deref()
-        .or(args.port.as_deref())
+        .or(args.port)
         .ok_or_else(|| usage("give the port: `dsbx get-host ID PORT` or `-p PORT`"))?;
-    let port = crate::units::parse_port(port_text)?;
-    let wait = match args.wait.as_deref() {
-        Some(text) => Some(crate::units::parse_duration(text)?.unwrap_or(Duration::ZERO)),
-        None => None,
-    };
-    // A bad flag template is a usage error before any engine call.
-    if let Some(t) = &args.url_template {
-        placeholders(t)?;
-    }
+    // `--wait 0`: one look, no waiting.
+    let wait = args.wait.map(|w| w.0.unwrap_or(Duration::ZERO));
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     let host = url_for(
         &ctx.config,

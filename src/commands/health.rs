@@ -22,29 +22,12 @@ pub fn plan_health(args: &InitArgs) -> anyhow::Result<HealthPlan> {
                 "--health-cmd is empty: give a shell command, e.g. 'curl -fs localhost:8000'",
             ));
         }
-        Some(cmd) => {
-            let every = match &args.health_interval {
-                None => DEFAULT_INTERVAL,
-                Some(text) => crate::units::parse_duration(text)?
-                    .filter(|d| *d >= Duration::from_millis(1))
-                    .ok_or_else(|| {
-                        usage(format!(
-                            "invalid --health-interval `{text}`: it must be above 0"
-                        ))
-                    })?,
-            };
-            Some((cmd.clone(), every))
-        }
+        Some(cmd) => Some((
+            cmd.clone(),
+            args.health_interval.unwrap_or(DEFAULT_INTERVAL),
+        )),
     };
-    let wait = match &args.wait_healthy {
-        None => None,
-        Some(text) => Some(crate::units::parse_duration(text)?.ok_or_else(|| {
-            usage(format!(
-                "invalid --wait-healthy `{text}`: it must be above 0"
-            ))
-        })?),
-    };
-    Ok((health, wait))
+    Ok((health, args.wait_healthy))
 }
 
 /// Waits until the sandbox's health check says healthy; an error (and so a removed sandbox) when

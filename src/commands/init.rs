@@ -11,11 +11,13 @@ use crate::engine::Engine;
 use crate::engine::containers::CreateSpec;
 use crate::engine::helper_volume;
 use crate::engine::images::ImageInfo;
+use crate::env_vars::{EnvVar, read_env_file};
 use crate::error::usage;
 use crate::output::shown;
 use crate::sandbox::{format_time, isolated_network_name};
 use crate::state::Record;
-use crate::{ids, labels, units};
+use crate::units::{self, Publish};
+use crate::{ids, labels};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -154,27 +156,17 @@ impl Plan {
             return Err(usage("the image name is empty"));
         }
         let name = args.name.clone().unwrap_or_default();
-        if args.name.is_some() {
-            ids::validate_name(&name)?;
-        }
-        let lifetime = match &args.timeout {
-            Some(t) => units::parse_duration(t)?,
-            None => config.timeout.0,
-        };
+        let lifetime = args.timeout.unwrap_or(config.timeout).0;
         let deadline = lifetime.map(crate::deadline::deadline_after);
-        let mut env = Vec::new();
-        for spec in &args.env {
-            env.push(crate::env_vars::env_from_process(spec, "--env")?);
-        }
+        let mut env: Vec<String> = args.env.iter().map(EnvVar::entry).collect();
         for file in &args.env_file {
-            env.extend(crate::env_vars::read_env_file(file)?);
+            env.extend(read_env_file(file)?.iter().map(EnvVar::entry));
         }
         let mut ports: Vec<u16> = config.ports.iter().map(|p| p.0).collect();
         let host_ports = host_ports(&args.port)?;
         for p in &args.port {
-            let port = parse_publish(p)?.1;
-            if !ports.contains(&port) {
-                ports.push(port);
+            if !ports.contains(&p.port) {
+                ports.push(p.port);
             }
         }
         let binds = args
@@ -182,42 +174,20 @@ impl Plan {
             .iter()
             .map(|v| parse_bind(v))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let mut user_labels = HashMap::new();
-        for l in args.label.iter().chain(&args.metadata) {
-            let (k, v) = l
-                .split_once('=')
-                .filter(|(k, _)| !k.is_empty())
-                .ok_or_else(|| usage(format!("invalid label `{}`: use KEY=VALUE", shown(l))))?;
-            if labels::is_reserved(k) {
-                return Err(usage(format!(
-                    "invalid label `{l}`: keys starting with `dsbx.` are dsbx's own"
-                )));
-            }
-            user_labels.insert(k.to_string(), v.to_string());
-        }
-        let memory = match &args.memory {
-            Some(m) => units::parse_size(m)?,
-            None => config.limits.memory.0,
-        };
+        let user_labels: HashMap<String, String> =
+            args.label.iter().chain(&args.metadata).cloned().collect();
+        let memory = args.memory.unwrap_or(config.limits.memory.0);
         if memory < 6 << 20 {
             return Err(usage(format!(
                 "memory limit {} is below Docker's minimum of 6 MiB",
                 units::human_size(memory)
             )));
         }
-        let nano_cpus = match &args.cpus {
-            Some(c) => units::parse_cpus(c).map_err(|e| usage(format!("--{e}")))?,
+        let nano_cpus = match args.nano_cpus {
+            Some(n) => n,
             None => units::nano_cpus(config.limits.cpus.0).map_err(usage)?,
         };
-        let pids = match &args.pids {
-            Some(p) => p.parse::<i64>().ok().filter(|p| *p > 0).ok_or_else(|| {
-                usage(format!(
-                    "invalid --pids `{}`: use a whole number above 0",
-                    shown(p)
-                ))
-            })?,
-            None => config.limits.pids.0,
-        };
+        let pids = args.pids.unwrap_or(config.limits.pids.0);
         let network = if args.isolated {
             NetworkChoice::Isolated
         } else {
@@ -233,7 +203,7 @@ impl Plan {
                 Some(n) => NetworkChoice::Other(n.to_string()),
             }
         };
-        let egress = super::egress::plan_policy(ctx, args.egress.as_deref())?;
+        let egress = super::egress::plan_policy(ctx, args.egress.as_ref())?;
         if egress.is_some() && network == NetworkChoice::None && args.egress.is_some() {
             return Err(usage(
                 "--egress conflicts with --network none: a sandbox without a network reaches nothing already",
@@ -299,28 +269,16 @@ fn taken_port_hint(err: anyhow::Error, plan: &Plan) -> anyhow::Error {
     ))
 }
 
-/// `-p PORT` or `-p HOST:PORT` (docker's order: the host port first).
-pub fn parse_publish(text: &str) -> anyhow::Result<(Option<u16>, u16)> {
-    match text.split_once(':') {
-        None => Ok((None, crate::units::parse_port(text)?)),
-        Some((host, port)) => {
-            let host = crate::units::parse_port(host).map_err(|_| {
-                usage(format!(
-                    "invalid host port in `{}`: use HOST:PORT with numbers from 1 to 65535",
-                    shown(text)
-                ))
-            })?;
-            Ok((Some(host), crate::units::parse_port(port)?))
-        }
-    }
-}
-
 /// The host ports `-p HOST:PORT` chose, by sandbox port: one host port per sandbox port and
 /// no host port twice (the engine would refuse the second only after creating the container).
-fn host_ports(specs: &[String]) -> anyhow::Result<BTreeMap<u16, u16>> {
+fn host_ports(specs: &[Publish]) -> anyhow::Result<BTreeMap<u16, u16>> {
     let mut out = BTreeMap::new();
     for spec in specs {
-        let (Some(host), port) = parse_publish(spec)? else {
+        let Publish {
+            host: Some(host),
+            port,
+        } = *spec
+        else {
             continue;
         };
         if out.values().any(|h| *h == host) {

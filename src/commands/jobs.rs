@@ -11,7 +11,6 @@ use crate::error::usage;
 use crate::helper::jobs::{AMBIGUOUS_JOB, Job, NO_SUCH_JOB};
 use anyhow::{Context as _, anyhow, bail};
 use futures_util::StreamExt;
-use std::io::Write;
 use tokio::signal::unix::{SignalKind, signal};
 
 pub async fn ps(ctx: &Context, args: PsArgs) -> anyhow::Result<i32> {
@@ -179,15 +178,11 @@ pub async fn logs(ctx: &Context, args: LogsArgs) -> anyhow::Result<i32> {
         }
     };
     let mut err = Vec::new();
-    let mut stdout = std::io::stdout();
     loop {
         tokio::select! {
             frame = output.next() => match frame {
                 Some(Ok(OutputChunk::Stderr(message))) => err.extend_from_slice(&message),
-                Some(Ok(OutputChunk::Stdout(message))) => {
-                    stdout.write_all(&message)?;
-                    stdout.flush()?;
-                }
+                Some(Ok(other)) => ctx.printer.data_bytes(&other.into_bytes())?,
                 Some(Err(e)) => return Err(anyhow::Error::new(e).context(format!("reading the log of job {} in {id}", args.job))),
                 None => break,
             },

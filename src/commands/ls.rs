@@ -226,17 +226,9 @@ impl Filter {
                 )));
             }
         }
-        let labels = args
-            .label
-            .iter()
-            .map(|l| match l.split_once('=') {
-                Some((k, v)) => (k.to_string(), Some(v.to_string())),
-                None => (l.clone(), None),
-            })
-            .collect();
         Ok(Filter {
             statuses: args.status.clone(),
-            labels,
+            labels: args.label.clone(),
         })
     }
 

@@ -13,6 +13,7 @@
 use super::Context;
 use super::transfers;
 use crate::cli::{ExecFlags, InitArgs, McpArgs, SnapshotHow};
+use crate::env_vars::EnvVar;
 use crate::error::{kind_of, one_line, usage};
 use crate::mcp::host_paths::{Found, RootDir};
 use crate::transfer::{Dest, Source, UploadOptions};
@@ -39,8 +40,8 @@ pub async fn run(ctx: &Context, args: McpArgs) -> anyhow::Result<i32> {
             "`dsbx mcp` speaks the MCP protocol on stdout; --json cannot be used with it",
         ));
     }
-    let output_limit = crate::units::parse_size(&args.output_limit)? as usize;
-    let read_limit = crate::units::parse_size(&args.read_limit)?;
+    let output_limit = args.output_limit as usize;
+    let read_limit = args.read_limit;
     let root = args.root_dir.as_deref().map(RootDir::open).transpose()?;
     let protocol_out = take_stdout()?;
     // The server owns its context: tool calls run as tasks that outlive no borrow.
@@ -130,6 +131,11 @@ impl DurationArg {
             DurationArg::Seconds(s) => s.to_string(),
             DurationArg::Text(t) => t.clone(),
         }
+    }
+
+    /// As the command line's `--timeout` reads it (`0` = never).
+    fn lifetime(&self) -> anyhow::Result<crate::units::Lifetime> {
+        crate::units::parse_lifetime(&self.text())
     }
 }
 
@@ -314,17 +320,9 @@ fn answer(result: anyhow::Result<Value>, exec: bool) -> CallToolResult {
     }
 }
 
-fn env_list(env: &BTreeMap<String, String>) -> anyhow::Result<Vec<String>> {
-    env.iter()
-        .map(|(k, v)| {
-            if k.is_empty() || k.contains('=') || k.contains('\0') || v.contains('\0') {
-                return Err(usage(format!(
-                    "invalid environment variable name {k:?}: a name is not empty and has no `=`"
-                )));
-            }
-            Ok(format!("{k}={v}"))
-        })
-        .collect()
+/// A tool's `env` under the command line's rule for names.
+fn env_list(env: &BTreeMap<String, String>) -> anyhow::Result<Vec<EnvVar>> {
+    env.iter().map(|(k, v)| EnvVar::new(k, v)).collect()
 }
 
 /// Output as text, with its exact bytes beside it when it is not UTF-8 (as `exec --json`).
@@ -475,15 +473,19 @@ impl Server {
         let args = InitArgs {
             template: p.template,
             image: p.image,
-            name: p.name,
-            timeout: p.timeout.map(|t| t.text()),
+            name: p.name.as_deref().map(crate::ids::parse_name).transpose()?,
+            timeout: p.timeout.map(|t| t.lifetime()).transpose()?,
             env: env_list(&p.env)?,
             env_file: Vec::new(),
-            port: p.ports.iter().map(u16::to_string).collect(),
+            port: p
+                .ports
+                .iter()
+                .map(|p| crate::units::parse_publish(&p.to_string()))
+                .collect::<anyhow::Result<_>>()?,
             volume: Vec::new(),
             label: Vec::new(),
             memory: None,
-            cpus: None,
+            nano_cpus: None,
             pids: None,
             network: None,
             isolated: false,
@@ -538,7 +540,7 @@ impl Server {
             env: env_list(&p.env)?,
             user: p.user,
             root: p.root,
-            timeout: p.timeout.map(|t| t.text()),
+            timeout: p.timeout.map(|t| t.lifetime()).transpose()?,
             background: p.background,
             ..Default::default()
         };
@@ -755,10 +757,7 @@ impl Server {
     }
 
     async fn extend(&self, p: ExtendParams) -> anyhow::Result<Value> {
-        let extra = match crate::units::parse_duration(&p.seconds.text())? {
-            Some(d) => d,
-            None => return Err(usage("`seconds` must be more than 0")),
-        };
+        let extra = crate::units::parse_positive_duration(&p.seconds.text())?;
         let ctx = self.ctx();
         let (engine, _, sandbox) = ctx.live_sandbox(&p.sandbox).await?;
         let deadline = match crate::deadline::read_deadline(engine, &sandbox).await? {
@@ -810,10 +809,7 @@ impl Server {
                 p.count
             )));
         }
-        let timeout = p.timeout.map(|t| t.text());
-        if let Some(t) = &timeout {
-            crate::units::parse_duration(t)?;
-        }
+        let timeout = p.timeout.map(|t| t.lifetime()).transpose()?;
         let init_args = InitArgs {
             timeout,
             ..Default::default()

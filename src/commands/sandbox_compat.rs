@@ -9,7 +9,6 @@ use crate::cli::{
 };
 use crate::error::usage;
 use chrono::Utc;
-use std::time::Duration;
 
 pub async fn run(ctx: &Context, args: SandboxCommand) -> anyhow::Result<i32> {
     match args {
@@ -106,24 +105,11 @@ async fn get_host(ctx: &Context, args: SandboxGetHostArgs) -> anyhow::Result<i32
     super::get_host::run(ctx, args).await
 }
 
-/// Parses the seconds `extend-lifetime` adds: whole seconds (or `10m`-style); more than zero.
-fn parse_extension(text: &str) -> anyhow::Result<Duration> {
-    match crate::units::parse_duration(text) {
-        Ok(Some(d)) => Ok(d),
-        Ok(None) => Err(usage(format!(
-            "extend-lifetime adds time: `{text}` adds nothing (give seconds > 0; `dsbx timeout ID 0` removes the deadline)"
-        ))),
-        Err(_) => Err(usage(format!(
-            "invalid SECONDS `{text}`: give a whole number of seconds to add (or 30s, 10m, 2h, 1d)"
-        ))),
-    }
-}
-
 /// `sandbox extend-lifetime ID SECONDS`: the remaining lifetime plus SECONDS (a passed deadline
 /// counts as nothing remaining). A sandbox that never expires keeps never expiring. Prints the
 /// new deadline, as `dsbx timeout` does.
 async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
-    let extra = parse_extension(&args.seconds)?;
+    let extra = args.seconds;
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     // The deadline the helper obeys is the file inside the sandbox; the record's copy only if
     // the file cannot be read.
@@ -173,28 +159,9 @@ async fn extend(ctx: &Context, args: ExtendArgs) -> anyhow::Result<i32> {
 /// can be given time and brought back), then makes sure it runs (`dsbx resume`: starting a
 /// stopped one, resuming a paused one) and prints its id.
 async fn connect(ctx: &Context, args: ConnectArgs) -> anyhow::Result<i32> {
-    let lifetime = match &args.timeout {
-        Some(t) => Some(crate::units::parse_duration(t)?),
-        None => None,
-    };
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
-    if let Some(lifetime) = lifetime {
+    if let Some(crate::units::Lifetime(lifetime)) = args.timeout {
         crate::deadline::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, lifetime).await?;
     }
     super::pause_resume::resume(ctx, IdArg { id: sandbox.id }).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn extension_is_positive_seconds() {
-        assert_eq!(parse_extension("600").unwrap(), Duration::from_secs(600));
-        assert_eq!(parse_extension("10m").unwrap(), Duration::from_secs(600));
-        for bad in ["0", "-5", "", "soon", "1.5"] {
-            let err = parse_extension(bad).unwrap_err();
-            assert!(crate::output::is_usage(&err), "{bad}: {err}");
-        }
-    }
 }

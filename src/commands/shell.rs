@@ -13,7 +13,7 @@ const LOGIN_SHELL: &str = "s=$(awk -F: -v u=\"$(id -u)\" '$3==u{print $7; exit}'
      2>/dev/null); [ -x \"$s\" ] || s=/bin/sh; exec \"$s\" -l";
 
 pub async fn run(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+    if !std::io::stdin().is_terminal() || !ctx.printer.stdout_is_terminal() {
         return Err(usage(format!(
             "dsbx shell needs a terminal; for a script use `dsbx exec -i {} sh -s < script`",
             args.id

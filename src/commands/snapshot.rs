@@ -23,9 +23,6 @@ pub async fn run(ctx: &Context, args: SnapshotArgs) -> anyhow::Result<i32> {
         Some(SnapshotCommand::Rm(a)) => rm(ctx, a).await,
         None => {
             let query = args.id.unwrap_or_default();
-            if let Some(n) = &args.name {
-                rules::validate_name(n)?;
-            }
             let (engine, _, sandbox) = ctx.live_sandbox(&query).await?;
             let taken = take(ctx, engine, &sandbox, args.name, &args.how, false).await?;
             if ctx.printer.json {
@@ -254,12 +251,31 @@ pub fn plan_for(ctx: &Context, args: &InitArgs, snapshot: &Snapshot) -> anyhow::
     });
     a.user = a.user.or_else(|| Some(snapshot.user.clone()));
     a.workdir = a.workdir.or_else(|| snapshot.workdir.clone());
-    a.memory = a.memory.or_else(|| snapshot.memory.map(|m| m.to_string()));
-    a.cpus = a
-        .cpus
-        .or_else(|| snapshot.nano_cpus.map(|c| (c as f64 / 1e9).to_string()));
-    a.pids = a.pids.or_else(|| snapshot.pids.map(|p| p.to_string()));
-    let mut ports: Vec<String> = snapshot.ports.iter().map(u16::to_string).collect();
+    // The image's labels are anyone's who can reach the engine: checked as the flags are.
+    let carried =
+        |what: &str, why: String| usage(format!("snapshot `{}`: {what} {why}", snapshot.name));
+    if a.memory.is_none()
+        && let Some(m) = snapshot.memory
+    {
+        a.memory =
+            Some(u64::try_from(m).map_err(|_| carried("memory", format!("`{m}` is negative")))?);
+    }
+    if a.nano_cpus.is_none()
+        && let Some(n) = snapshot.nano_cpus
+    {
+        a.nano_cpus =
+            Some(crate::units::nano_cpus(n as f64 / 1e9).map_err(|why| carried("cpus", why))?);
+    }
+    if a.pids.is_none()
+        && let Some(p) = snapshot.pids
+    {
+        a.pids = Some(crate::units::pids(p).map_err(|why| carried("pids", why))?);
+    }
+    let mut ports: Vec<crate::units::Publish> = snapshot
+        .ports
+        .iter()
+        .map(|&port| crate::units::Publish { host: None, port })
+        .collect();
     ports.extend(a.port);
     a.port = ports;
     let mut plan = Plan::from_args(ctx, &a)?;
@@ -356,9 +372,6 @@ async fn ls(ctx: &Context) -> anyhow::Result<i32> {
 }
 
 async fn rm(ctx: &Context, args: SnapshotRmArgs) -> anyhow::Result<i32> {
-    for n in &args.names {
-        rules::validate_name(n)?;
-    }
     let engine = ctx.engine().await?;
     let snapshots = list(engine, Some(&ctx.scope)).await?;
     let mut unknown = Vec::new();
@@ -391,13 +404,14 @@ async fn rm(ctx: &Context, args: SnapshotRmArgs) -> anyhow::Result<i32> {
         }
     }
     for n in &unknown {
-        eprintln!(
-            "error: no snapshot `{n}` in scope `{}` (`dsbx snapshot ls` lists them)",
+        ctx.printer.problem(format!(
+            "no snapshot `{n}` in scope `{}` (`dsbx snapshot ls` lists them)",
             ctx.scope
-        );
+        ));
     }
     for (n, m) in &failed {
-        eprintln!("error: could not remove snapshot {n}: {m}");
+        ctx.printer
+            .problem(format!("could not remove snapshot {n}: {m}"));
     }
     Ok(if !failed.is_empty() {
         1

@@ -48,7 +48,7 @@ async fn build_command(ctx: &Context, args: TemplateBuildArgs) -> anyhow::Result
             "invalid --tag `{tag}`: a build is tagged with a name, not a digest"
         )));
     }
-    let mut build_args = parse_build_args(&args.build_arg)?;
+    let mut build_args: HashMap<String, String> = args.build_arg.iter().cloned().collect();
     let source = match &args.file {
         None => {
             build_args
@@ -78,18 +78,6 @@ async fn build_command(ctx: &Context, args: TemplateBuildArgs) -> anyhow::Result
         ));
     }
     Ok(0)
-}
-
-fn parse_build_args(specs: &[String]) -> anyhow::Result<HashMap<String, String>> {
-    let mut out = HashMap::new();
-    for spec in specs {
-        let (k, v) = spec
-            .split_once('=')
-            .filter(|(k, _)| !k.is_empty() && !k.contains(char::is_whitespace))
-            .ok_or_else(|| usage(format!("invalid --build-arg `{spec}`: use KEY=VALUE")))?;
-        out.insert(k.to_string(), v.to_string());
-    }
-    Ok(out)
 }
 
 fn source_of(file: &Path) -> anyhow::Result<Source> {
@@ -184,7 +172,7 @@ async fn build(
         .note(format!("Building image {tag} from {what}…"));
     let tar_error: Arc<Mutex<Option<String>>> = Arc::default();
     let context = context_stream(source, tar_error.clone());
-    let mut view = BuildView::new(ctx.printer.interactive());
+    let mut view = BuildView::new(ctx.printer.clone());
     let result = engine
         .build_image(context, &dockerfile, build_args, platform, &mut |p| {
             view.show(p)
@@ -199,11 +187,11 @@ async fn build(
             return Err(match failure {
                 StreamFailure::Engine(e) => e.context(format!("building image {tag}")),
                 StreamFailure::Answer(answer) => {
-                    if !view.interactive {
+                    if !view.printer.interactive() {
                         // The failing step's output, which the person has not seen yet.
                         let out = view.step_output.trim_matches('\n').trim_end();
                         if !out.is_empty() {
-                            eprintln!("{out}");
+                            ctx.printer.reason(out);
                         }
                     }
                     match view.step.as_deref() {
@@ -277,7 +265,7 @@ fn context_stream(
 
 /// Build output: live on a terminal; otherwise kept per step, so a failure can show its step.
 struct BuildView {
-    interactive: bool,
+    printer: crate::output::Printer,
     step: Option<String>,
     step_output: String,
 }
@@ -286,9 +274,9 @@ struct BuildView {
 const STEP_OUTPUT_LIMIT: usize = 64 * 1024;
 
 impl BuildView {
-    fn new(interactive: bool) -> BuildView {
+    fn new(printer: crate::output::Printer) -> BuildView {
         BuildView {
-            interactive,
+            printer,
             step: None,
             step_output: String::new(),
         }
@@ -298,9 +286,7 @@ impl BuildView {
         let Progress::Text(text) = progress else {
             return;
         };
-        if self.interactive {
-            eprint!("{text}");
-        }
+        self.printer.live_text(&text);
         record_step(&mut self.step, &mut self.step_output, &text);
     }
 }
@@ -507,17 +493,6 @@ mod tests {
             None,
             "the same name is no typo"
         );
-    }
-
-    #[test]
-    fn build_args_parse() {
-        let a = parse_build_args(&["BASE=debian:12".into(), "EMPTY=".into()]).unwrap();
-        assert_eq!(a["BASE"], "debian:12");
-        assert_eq!(a["EMPTY"], "");
-        for bad in ["NOVALUE", "=x", "A B=c"] {
-            let e = parse_build_args(&[bad.into()]).unwrap_err();
-            assert!(crate::output::is_usage(&e), "{bad}");
-        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `dsbx timeout ID DUR`: the sandbox's remaining lifetime from now (`0` = never). Works on a
 //! running, stopped or paused sandbox: the deadline file is rewritten through the archive API, a
 //! running helper is told to re-read it, and the record follows (its intent is recorded pending
-//! first and settled after the file: see `lifetime::set_deadline`; a record that cannot be
+//! first and settled after the file: see `deadline::set_deadline`; a record that cannot be
 //! written is a warning).
 
 use super::Context;
@@ -9,7 +9,7 @@ use crate::cli::TimeoutArgs;
 use crate::sandbox::format_time;
 
 pub async fn run(ctx: &Context, args: TimeoutArgs) -> anyhow::Result<i32> {
-    let lifetime = crate::units::parse_duration(&args.duration)?;
+    let lifetime = args.duration.0;
     let (engine, _, sandbox) = ctx.live_sandbox(&args.id).await?;
     let deadline =
         crate::deadline::set_lifetime(engine, &ctx.store, &ctx.printer, &sandbox, lifetime).await?;
