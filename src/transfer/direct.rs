@@ -32,6 +32,26 @@ pub async fn connect_for_user(
     query: &str,
     why: impl Fn(String),
 ) -> Option<Direct> {
+    let direct = connect_any(state, state_dir, scope, engine_url, query, &why).await?;
+    if matches!(
+        direct.sandbox.user(),
+        "" | "root" | "0" | "0:0" | "root:root" | "root:0" | "0:root"
+    ) {
+        return None;
+    }
+    Some(direct)
+}
+
+/// [`connect_for_user`] whatever the sandbox's user: for reading (`pack` drops to whoever the
+/// user is, root included), where no ownership of written files is at stake.
+pub async fn connect_any(
+    state: &State,
+    state_dir: &Path,
+    scope: &str,
+    engine_url: &str,
+    query: &str,
+    why: &impl Fn(String),
+) -> Option<Direct> {
     let (id, record) = state.sandboxes.iter().find(|(id, r)| {
         r.scope == scope && !r.creating && (id.as_str() == query || r.name == query)
     })?;
@@ -42,12 +62,6 @@ pub async fn connect_for_user(
             return None;
         }
     };
-    if matches!(
-        channel.user.as_str(),
-        "" | "root" | "0" | "0:0" | "root:root" | "root:0" | "0:root"
-    ) {
-        return None;
-    }
     why("files: over the sandbox's channel".to_string());
     let labels = HashMap::from([
         (crate::labels::USER.to_string(), channel.user.clone()),
@@ -111,6 +125,20 @@ impl Direct {
             );
         }
         Ok(stats)
+    }
+
+    /// Starts `__helper ARGS…` over the channel, its output streamed (a download's `pack`).
+    pub async fn start_role(
+        &self,
+        args: Vec<String>,
+    ) -> anyhow::Result<crate::channel::client::Attached> {
+        let channel = connect(&self.state_dir, &self.sandbox.id, &self.engine)
+            .await
+            .map_err(|why| anyhow::anyhow!("the channel of {}: {why}", self.sandbox.id))?;
+        channel
+            .start(args, Vec::new(), false, false)
+            .await
+            .with_context(|| format!("reading {} (channel)", self.sandbox.id))
     }
 
     /// Streams the tar into `__helper extract` as the sandbox's user, unpacked in `dir`.
