@@ -72,6 +72,10 @@ pub fn go_mode(meta: &std::fs::Metadata) -> u32 {
     mode
 }
 
+/// How the `pack` role's stderr line begins for a permission the reader lacks below the top
+/// (followed by the path), so dsbx can say it in its own words.
+pub const PACK_DENIED: &str = "permission denied: ";
+
 /// The first line the helper's `pack` role writes (JSON), before any tar: what the asked path
 /// is, looked at as the reader (the sandbox's user unless `--root`). Only `Found` is followed
 /// by a tar (and only when one was asked for).

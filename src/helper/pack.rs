@@ -257,7 +257,7 @@ fn walk<W: Write>(
 ) -> Result<(), String> {
     let mut names: Vec<OsString> = dir
         .entries()
-        .map_err(|e| format!("{}: {e}", shown.below(prefix)))?
+        .map_err(|e| walk_error(shown.below(prefix), e))?
         .filter_map(|e| e.ok().map(|e| e.file_name()))
         .collect();
     names.sort();
@@ -268,14 +268,14 @@ fn walk<W: Write>(
             Ok(f) => f,
             // Gone since the listing: it is simply not in the copy.
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(format!("{}: {e}", shown.below(&tar_name))),
+            Err(e) => return Err(walk_error(shown.below(&tar_name), e)),
         };
         let body = match facts.kind() {
             libc::S_IFDIR => {
                 let sub = match dir.open_dir_nofollow(&name) {
                     Ok(d) => d,
                     Err(e) if vanished(&e) => continue,
-                    Err(e) => return Err(format!("{}: {e}", shown.below(&tar_name))),
+                    Err(e) => return Err(walk_error(shown.below(&tar_name), e)),
                 };
                 // The directory as opened, not as listed: what the walk goes into.
                 let facts = Facts::of_fd(&sub).map_err(|e| e.to_string())?;
@@ -287,7 +287,7 @@ fn walk<W: Write>(
             libc::S_IFLNK => match dir.read_link_contents(&name) {
                 Ok(target) => Body::Link(target),
                 Err(e) if vanished(&e) => continue,
-                Err(e) => return Err(format!("{}: {e}", shown.below(&tar_name))),
+                Err(e) => return Err(walk_error(shown.below(&tar_name), e)),
             },
             libc::S_IFREG => {
                 let mut options = OpenOptions::new();
@@ -298,7 +298,7 @@ fn walk<W: Write>(
                 let file = match dir.open_with(&name, &options) {
                     Ok(f) => f.into_std(),
                     Err(e) if vanished(&e) => continue,
-                    Err(e) => return Err(format!("{}: {e}", shown.below(&tar_name))),
+                    Err(e) => return Err(walk_error(shown.below(&tar_name), e)),
                 };
                 // What was opened decides: a file swapped for something else is left out.
                 let facts = Facts::of_fd(&file).map_err(|e| e.to_string())?;
@@ -317,6 +317,15 @@ fn walk<W: Write>(
         append_entry(builder, &tar_name, &facts, body, shown)?;
     }
     Ok(())
+}
+
+/// A failure below the top: a permission the reader lacks is said the same way every time, so
+/// dsbx can say it in its own words.
+fn walk_error(path: String, e: io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => format!("{}{path}", crate::remote_stat::PACK_DENIED),
+        _ => format!("{path}: {e}"),
+    }
 }
 
 /// The entry changed under the walk (removed, or swapped for a link or a file).
@@ -411,10 +420,7 @@ fn append_entry<W: Write>(
             builder.append_data(&mut header, path, exact)
         }
     };
-    written.map_err(|e| match e.kind() {
-        io::ErrorKind::PermissionDenied => format!("{}: permission denied", shown.below(name)),
-        _ => format!("{}: {e}", shown.below(name)),
-    })
+    written.map_err(|e| walk_error(shown.below(name), e))
 }
 
 #[cfg(test)]

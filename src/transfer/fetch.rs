@@ -40,6 +40,8 @@ pub struct Packing {
     output: OutputStream,
     stderr: Vec<u8>,
     exit: Exit,
+    /// Who reads (`0`: root).
+    user: String,
 }
 
 enum Exit {
@@ -95,6 +97,7 @@ pub async fn open(s: &Session<'_>, user: &str, want: Want, path: &str) -> anyhow
         output,
         stderr: Vec::new(),
         exit,
+        user: user.to_string(),
     };
     loop {
         if let Some(nl) = packing.rest.iter().position(|b| *b == b'\n') {
@@ -192,6 +195,9 @@ impl Packing {
             let text = String::from_utf8_lossy(&self.stderr).into_owned();
             let line = first_line(&text, code);
             let _ = tx.send(Err(io::Error::other(line.clone()))).await;
+            if let Some(path) = line.strip_prefix(crate::remote_stat::PACK_DENIED) {
+                return Err(denied(&s.sandbox.id, &self.user, path, self.user != "0"));
+            }
             bail!("{}: {line}", s.sandbox.id);
         }
         Ok(())
