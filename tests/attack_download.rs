@@ -27,6 +27,18 @@ fn in_sandbox(id: &str, user: &str, script: &str) {
     assert!(out.status.success(), "{script}: {}", stderr(&out));
 }
 
+/// Root's files the tests guard: `/etc/shadow` (made 0600 root's where the image has none) and
+/// `/root/secret`, both root-only.
+fn plant_root_secrets(id: &str) {
+    in_sandbox(
+        id,
+        "0",
+        "[ -e /etc/shadow ] || echo 'root:$6$canary:19000:0:99999:7:::' > /etc/shadow; \
+         chown 0:0 /etc/shadow && chmod 600 /etc/shadow && mkdir -p /root && \
+         echo 'root-only secret' > /root/secret && chmod 600 /root/secret && chmod 700 /root",
+    );
+}
+
 /// What root's secrets look like, to search a downloaded tree for.
 fn secret_lines(id: &str) -> Vec<String> {
     let shadow = docker_exec(&format!("dsbx-{id}"), &["cat", "/etc/shadow"]);
@@ -85,6 +97,7 @@ fn one_line(out: &Output) -> String {
 fn a_users_download_of_a_root_only_file_fails_in_one_line_and_root_reads_it() {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&["--user", "user"]);
+    plant_root_secrets(&id);
     in_sandbox(
         &id,
         "0",
@@ -156,6 +169,7 @@ fn a_users_download_of_a_root_only_file_fails_in_one_line_and_root_reads_it() {
 fn links_planted_in_a_tree_to_shadow_and_the_helpers_files_stay_links() {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&["--user", "user"]);
+    plant_root_secrets(&id);
     in_sandbox(
         &id,
         "1000",
@@ -211,6 +225,7 @@ fn links_planted_in_a_tree_to_shadow_and_the_helpers_files_stay_links() {
 fn a_directory_swapped_for_a_link_mid_walk_never_leads_even_root_outside() {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&["--user", "user"]);
+    plant_root_secrets(&id);
     in_sandbox(
         &id,
         "0",
@@ -267,6 +282,7 @@ fn a_directory_swapped_for_a_link_mid_walk_never_leads_even_root_outside() {
 fn a_fifo_never_hangs_a_download() {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&["--user", "user"]);
+    plant_root_secrets(&id);
     in_sandbox(
         &id,
         "1000",

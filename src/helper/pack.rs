@@ -177,7 +177,8 @@ fn pack(asked: &str, want: Want, out: &mut impl Write) -> Result<(), String> {
         .file_name()
         .map(OsStr::to_os_string)
         .unwrap_or_else(|| OsString::from("root"));
-    let mut builder = tar::Builder::new(out);
+    // A tar::Builder ends its archive when dropped: a failed one must not look complete.
+    let mut builder = std::mem::ManuallyDrop::new(tar::Builder::new(out));
     builder.follow_symlinks(false);
     let shown = Shown(resolved);
     if meta.is_dir() {

@@ -2,7 +2,7 @@
 //! helper) read on a blocking thread, onto stdout or extracted
 //! through directory handles into a staging directory that [`place`] moves into place.
 
-use super::stream::{self, ChannelReader};
+use super::stream;
 use super::target::stat_follow;
 use super::{
     Dest, DownloadOptions, PROGRESS_THRESHOLD, Session, Summary, fetch, place, remote, unpack,
@@ -12,6 +12,8 @@ use anyhow::{Context as _, anyhow, bail};
 use futures_util::StreamExt;
 use std::ffi::OsString;
 use std::io::{self, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// Downloads REMOTE from the session's sandbox to a local path (the contract's target rules) or
@@ -41,7 +43,11 @@ pub async fn download(
     };
     let shown = format!("{}:{path}", s.sandbox.id);
     let (tx, finished) = start_placing(s, remote_arg, &path, &shown, &st, dest, options)?;
-    let pumped = packing.pump(s, tx).await;
+    let pumped = packing.pump(s, &tx).await;
+    if pumped.is_ok() {
+        finished.clean.store(true, Ordering::SeqCst);
+    }
+    drop(tx);
     let done = finished.wait().await?;
     let done = match (done, pumped) {
         (_, Err(e)) => return Err(e),
@@ -57,6 +63,28 @@ type Placing = (tokio::sync::mpsc::Sender<stream::Chunk>, Finished);
 struct Finished {
     worker: tokio::task::JoinHandle<anyhow::Result<unpack::Extracted>>,
     bar: Option<indicatif::ProgressBar>,
+    /// Set once the source ended well: until then the end of the stream is an error, so a tar
+    /// cut short (a reader killed mid-walk) is never placed as if complete.
+    clean: Arc<AtomicBool>,
+}
+
+/// The worker's reader: EOF only after a clean end (see [`Finished::clean`]).
+struct EndChecked {
+    inner: stream::ChannelReader,
+    clean: Arc<AtomicBool>,
+}
+
+impl io::Read for EndChecked {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() && !self.clean.load(Ordering::SeqCst) {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the download ended before the archive did",
+            ));
+        }
+        Ok(n)
+    }
 }
 
 impl Finished {
@@ -99,6 +127,11 @@ fn start_placing(
         None
     };
     let (tx, reader) = stream::read_channel();
+    let clean = Arc::new(AtomicBool::new(false));
+    let reader = EndChecked {
+        inner: reader,
+        clean: clean.clone(),
+    };
     let worker_bar = bar.clone();
     let is_dir = st.is_dir();
     let dest = dest.clone();
@@ -117,7 +150,7 @@ fn start_placing(
             }
         }
     });
-    Ok((tx, Finished { worker, bar }))
+    Ok((tx, Finished { worker, bar, clean }))
 }
 
 fn summarise(
@@ -171,6 +204,9 @@ async fn through_archive(
             }
         }
     }
+    if engine_error.is_none() {
+        finished.clean.store(true, Ordering::SeqCst);
+    }
     drop(tx);
     let result = finished.wait().await?;
     let done = match (result, engine_error) {
@@ -185,7 +221,7 @@ async fn through_archive(
 
 /// A file's bytes, or a directory's tar as the engine sent it, onto stdout.
 fn to_stdout(
-    mut reader: ChannelReader,
+    mut reader: EndChecked,
     is_dir: bool,
     progress: &dyn Fn(u64),
 ) -> anyhow::Result<unpack::Extracted> {

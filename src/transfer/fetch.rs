@@ -167,7 +167,7 @@ impl Packing {
     /// Passes the tar on to `tx` as it comes (the bounded channel is the backpressure), then
     /// checks how the role ended: a failure reaches the reader as an error, so nothing half
     /// read is ever placed as if complete. Returns the role's failure, if any.
-    pub async fn pump(mut self, s: &Session<'_>, tx: mpsc::Sender<Chunk>) -> anyhow::Result<()> {
+    pub async fn pump(mut self, s: &Session<'_>, tx: &mpsc::Sender<Chunk>) -> anyhow::Result<()> {
         let rest = std::mem::take(&mut self.rest);
         if !rest.is_empty() && tx.send(Ok(rest.into())).await.is_err() {
             return Ok(()); // the reader stopped: it says why
