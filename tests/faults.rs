@@ -708,7 +708,11 @@ fn a_stalled_transfer_is_given_up() {
         ("POST", vec!["download", &id, "/etc/passwd", "out.txt"]),
         ("POST", vec!["files", "read", &id, "/etc/passwd"]),
     ] {
-        let suffix = if method == "POST" { "/start" } else { "/archive" };
+        let suffix = if method == "POST" {
+            "/start"
+        } else {
+            "/archive"
+        };
         let relay = common::api_log::ApiLog::holding_method(method, suffix);
         let (out, took) = run_against(&env, &relay.docker_host(), &args, Some(work.path()));
         assert!(
