@@ -51,7 +51,7 @@ enum Exit {
 
 /// The outcome of asking the helper.
 pub enum Opened {
-    Packing(Packing),
+    Packing(Box<Packing>),
     /// The sandbox's helper has no `pack` (made by an earlier dsbx) or there is no helper.
     Unsupported,
 }
@@ -104,7 +104,7 @@ pub async fn open(s: &Session<'_>, user: &str, want: Want, path: &str) -> anyhow
             let line: Vec<u8> = packing.rest.drain(..=nl).collect();
             packing.header = serde_json::from_slice(&line)
                 .map_err(|e| anyhow!("the helper's answer for {path}: {e}"))?;
-            return Ok(Opened::Packing(packing));
+            return Ok(Opened::Packing(Box::new(packing)));
         }
         match packing.next(s).await? {
             Some(bytes) => packing.rest.extend_from_slice(&bytes),
