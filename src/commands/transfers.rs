@@ -97,17 +97,9 @@ pub async fn upload_with(
 /// The sandbox `query` over its channel, when its helper can serve this command's files as
 /// the sandbox's user with no engine call.
 pub async fn direct(ctx: &Context, query: &str) -> Option<transfer::direct::Direct> {
-    let state = ctx.store.load().ok()?;
-    let endpoint = crate::engine::endpoint::resolve(&ctx.global.engine_flags()).ok()?;
-    transfer::direct::connect_for_user(
-        &state,
-        ctx.store.dir(),
-        &ctx.scope,
-        &endpoint.url,
-        query,
-        |why| ctx.printer.verbose(why),
-    )
-    .await
+    direct_any(ctx, query)
+        .await
+        .filter(transfer::direct::Direct::writes_as_user)
 }
 
 /// Downloads REMOTE from the sandbox `query` to a local path or to stdout.

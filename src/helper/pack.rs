@@ -59,15 +59,8 @@ pub fn run(args: &[OsString]) -> i32 {
         }
     };
     let spec = spec.to_string_lossy();
-    let who = match user_switch::resolve(&spec) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("{e}");
-            return 126;
-        }
-    };
-    if let Err(e) = user_switch::become_user(&who) {
-        eprintln!("cannot switch to user `{spec}`: {e}");
+    if let Err(e) = user_switch::become_spec(&spec) {
+        eprintln!("{e}");
         return 126;
     }
     let asked = absolute(Path::new(path));

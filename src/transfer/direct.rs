@@ -32,14 +32,9 @@ pub async fn connect_for_user(
     query: &str,
     why: impl Fn(String),
 ) -> Option<Direct> {
-    let direct = connect_any(state, state_dir, scope, engine_url, query, &why).await?;
-    if matches!(
-        direct.sandbox.user(),
-        "" | "root" | "0" | "0:0" | "root:root" | "root:0" | "0:root"
-    ) {
-        return None;
-    }
-    Some(direct)
+    connect_any(state, state_dir, scope, engine_url, query, &why)
+        .await
+        .filter(Direct::writes_as_user)
 }
 
 /// [`connect_for_user`] whatever the sandbox's user: for reading (`pack` drops to whoever the
@@ -89,6 +84,15 @@ pub async fn connect_any(
 }
 
 impl Direct {
+    /// Whether files written through it belong to a user who is not root (root's writes take
+    /// the archive API, which sets their owners).
+    pub fn writes_as_user(&self) -> bool {
+        !matches!(
+            self.sandbox.user(),
+            "" | "root" | "0" | "0:0" | "root:root" | "root:0" | "0:root"
+        )
+    }
+
     /// [`super::target::stat_follow`] of each absolute path, in one call to the helper.
     pub async fn stat_follow(
         &self,
