@@ -247,12 +247,13 @@ pub async fn look(
     }
 }
 
-/// The one line for a path the reader may not read.
+/// The one line for a path the reader may not read. The way out is named by the one command
+/// that has it, whichever command refused.
 pub fn denied(id: &str, user: &str, asked: &str, offer_root: bool) -> anyhow::Error {
     anyhow!(
         "permission denied: the sandbox's user `{user}` may not read {id}:{asked}{}",
         if offer_root {
-            " (--root reads as root)"
+            " (`dsbx download --root` reads as root)"
         } else {
             ""
         }
