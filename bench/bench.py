@@ -382,7 +382,7 @@ class Bench:
         # --only GROUP: one group of scenarios alone (e.g. `gc` to check a fix), with none of the
         # others' preparation.
         groups = {"ls": self.ls_scenario, "gc": self.gc_scenario,
-                  "snapshot": self.snapshot_scenarios}
+                  "snapshot": self.snapshot_scenarios, "download": self.download_scenarios}
         if getattr(self.args, "only", None):
             yield from groups[self.args.only]()
             return
@@ -449,6 +449,13 @@ class Bench:
         yield from self.snapshot_scenarios()
         yield from self.pool_scenarios(docker_run)
         yield from self.burst_scenario(docker_run)
+
+    def download_scenarios(self):
+        # The downloads of file_scenarios alone (their files are made, the uploads not run).
+        usid = self.user_sandbox
+        for sc in self.file_scenarios(usid, self.container(usid)):
+            if sc["name"].startswith("download"):
+                yield sc
 
     def probe_init_kill(self):
         p = run(self.d("init", "--image", IMAGE), self.env, check=False)
@@ -1056,7 +1063,7 @@ def main():
     ap.add_argument("--notes", help="Markdown appended to the report (analysis, method)")
     ap.add_argument("--json-out")
     ap.add_argument("--smoke", action="store_true")
-    ap.add_argument("--only", choices=["ls", "gc", "snapshot"],
+    ap.add_argument("--only", choices=["ls", "gc", "snapshot", "download"],
                     help="run one group of scenarios alone")
     ap.add_argument("--profile", default="release")
     ap.add_argument("--commit", default="")

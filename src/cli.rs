@@ -514,7 +514,7 @@ pub struct DownloadArgs {
     /// Local path; `-` writes stdout (a file's bytes, a directory as tar)
     #[arg(value_name = "LOCAL")]
     pub local: String,
-    /// Accepted for symmetry with upload: downloads always read as root (Docker's archive API)
+    /// Read as root instead of the sandbox's user (whose permissions apply otherwise)
     #[arg(long)]
     pub root: bool,
 }

@@ -62,6 +62,55 @@ impl RemoteStat {
     }
 }
 
+/// Go's `os.FileMode` bits of a file's metadata, as the archive API reports them.
+pub fn go_mode(meta: &std::fs::Metadata) -> u32 {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let t = meta.file_type();
+    let mut mode = meta.mode() & 0o777;
+    for (yes, bit) in [
+        (t.is_dir(), RemoteStat::DIR),
+        (t.is_symlink(), RemoteStat::SYMLINK),
+        (
+            t.is_block_device() || t.is_char_device(),
+            RemoteStat::DEVICE,
+        ),
+        (t.is_fifo(), RemoteStat::PIPE),
+        (t.is_socket(), RemoteStat::SOCKET),
+        (t.is_char_device(), RemoteStat::CHARDEV),
+        (meta.mode() & 0o4000 != 0, 1 << 23),
+        (meta.mode() & 0o2000 != 0, 1 << 22),
+        (meta.mode() & 0o1000 != 0, 1 << 20),
+    ] {
+        if yes {
+            mode |= bit;
+        }
+    }
+    mode
+}
+
+/// How the `pack` role's stderr line begins for a permission the reader lacks below the top
+/// (followed by the path), so dsbx can say it in its own words.
+pub const PACK_DENIED: &str = "permission denied: ";
+
+/// The first line the helper's `pack` role writes (JSON), before any tar: what the asked path
+/// is, looked at as the reader (the sandbox's user unless `--root`). Only `Found` is followed
+/// by a tar (and only when one was asked for).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PackHeader {
+    /// `stat` describes `path`: the asked path `asked`, its final symlink followed unless the
+    /// stat was asked of the link itself.
+    Found {
+        asked: String,
+        path: String,
+        stat: RemoteStat,
+    },
+    /// Nothing is there (or a directory above it is missing or not a directory).
+    Missing { asked: String },
+    /// The reader may not read it (or search a directory above it).
+    Denied { asked: String },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

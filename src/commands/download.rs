@@ -1,10 +1,10 @@
 //! `dsbx download ID REMOTE LOCAL`: a file or a tree out of a sandbox (`-`: onto stdout).
 
 use super::Context;
-use super::transfers::download;
+use super::transfers::download_with;
 use crate::cli::DownloadArgs;
 use crate::error::usage;
-use crate::transfer::Dest;
+use crate::transfer::{Dest, DownloadOptions};
 
 pub async fn run(ctx: &Context, args: DownloadArgs) -> anyhow::Result<i32> {
     let dest = Dest::parse(&args.local);
@@ -13,9 +13,12 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> anyhow::Result<i32> {
             "`download … -` writes the data itself on stdout; --json cannot be used with it",
         ));
     }
-    // The archive API reads as root whoever the sandbox's user is; `--root` changes nothing.
-    let _ = args.root;
-    let summary = download(ctx, &args.id, &args.remote, &dest).await?;
+    // As the sandbox's user, so the kernel's checks are the user's; `--root` reads as root.
+    let options = DownloadOptions {
+        root: args.root,
+        ..Default::default()
+    };
+    let summary = download_with(ctx, &args.id, &args.remote, &dest, &options).await?;
     if ctx.printer.json {
         ctx.printer.json_value(&summary)?;
     } else if matches!(dest, Dest::Path(_)) {

@@ -15,7 +15,9 @@ use crate::cli::{
 use crate::engine::archive::RemoteStat;
 use crate::engine::helper_volume::HELPER_PATH;
 use crate::error::usage;
+use crate::remote_stat::PackHeader;
 use crate::sandbox::Sandbox;
+use crate::transfer::fetch::Want;
 use crate::transfer::{
     self, Dest, DownloadOptions, Source, UploadOptions, pack::Filter, remote, stat_follow,
 };
@@ -166,18 +168,25 @@ async fn read(ctx: &Context, args: FilesPathArgs) -> anyhow::Result<i32> {
             "`files read` writes the file's bytes on stdout; --json cannot be used with it",
         ));
     }
-    let (sandbox, abs, stat) = locate(ctx, &args.id, &args.path).await?;
-    match stat {
-        None => bail!("no such file: {}:{abs}", sandbox.id),
-        Some((st, _)) if st.is_dir() => bail!(
-            "{}:{abs} is a directory (`dsbx files ls {} {abs}` lists it)",
-            sandbox.id,
-            sandbox.id
-        ),
-        Some(_) => {}
-    }
-    transfers::download(ctx, &sandbox.id, &abs, &Dest::Stdout).await?;
+    not_empty("PATH", &args.path)?;
+    transfers::with_session(ctx, &args.id, async |s| {
+        let id = &s.sandbox.id;
+        let abs = match look(s, Want::Stat, &args.path).await? {
+            PackHeader::Missing { asked } => bail!("no such file: {id}:{asked}"),
+            PackHeader::Found { stat, asked, .. } if stat.is_dir() => {
+                bail!("{id}:{asked} is a directory (`dsbx files ls {id} {asked}` lists it)")
+            }
+            PackHeader::Found { asked, .. } | PackHeader::Denied { asked } => asked,
+        };
+        transfer::download(s, &abs, &Dest::Stdout, &DownloadOptions::default()).await
+    })
+    .await?;
     Ok(0)
+}
+
+/// What `path` is, as the sandbox's user sees it (see `transfer::fetch::look`).
+async fn look(s: &transfer::Session<'_>, want: Want, path: &str) -> anyhow::Result<PackHeader> {
+    transfer::fetch::look(s, s.sandbox.user(), want, path).await
 }
 
 /// `files write ID PATH CONTENT | --stdin`: replaces the file (keeping an existing file's mode),
@@ -372,8 +381,16 @@ pub(super) async fn replace_text(
 /// `files exists`: `true` (exit 0) or `false` (exit 1), as `test -e` (a dangling symlink does
 /// not exist).
 async fn exists(ctx: &Context, args: FilesPathArgs) -> anyhow::Result<i32> {
-    let (_, abs, stat) = locate(ctx, &args.id, &args.path).await?;
-    let found = stat.is_some();
+    not_empty("PATH", &args.path)?;
+    let header = transfers::with_session(ctx, &args.id, async |s| {
+        look(s, Want::Stat, &args.path).await
+    })
+    .await?;
+    // As `test -e` run by the user: a path the user may not reach does not exist for them.
+    let (abs, found) = match header {
+        PackHeader::Found { asked, .. } => (asked, true),
+        PackHeader::Missing { asked } | PackHeader::Denied { asked } => (asked, false),
+    };
     if ctx.printer.json {
         ctx.printer
             .json_value(&serde_json::json!({ "path": abs, "exists": found }))?;
@@ -453,19 +470,20 @@ fn permissions(kind: &str, mode: u32) -> String {
     s
 }
 
-/// `files info`: what the archive API's stat says (a symlink as itself).
+/// `files info`: the path's stat as the sandbox's user sees it (a symlink as itself).
 async fn info(ctx: &Context, args: FilesPathArgs) -> anyhow::Result<i32> {
     not_empty("PATH", &args.path)?;
-    let (engine, sandbox) = ready_sandbox(ctx, &args.id).await?;
-    let abs = remote::absolute(sandbox.workdir.as_deref(), &args.path);
-    let st = engine
-        .stat_path(&sandbox.container_id, &abs)
-        .await
-        .map_err(|e| {
-            engine.fail_sandbox(e, &sandbox.id, &format!("reading {}:{abs}", sandbox.id))
-        })?;
-    let Some(st) = st else {
-        bail!("no such file or directory: {}:{abs}", sandbox.id);
+    let (id, user, header) = transfers::with_session(ctx, &args.id, async |s| {
+        let header = look(s, Want::Lstat, &args.path).await?;
+        Ok((s.sandbox.id.clone(), s.sandbox.user().to_string(), header))
+    })
+    .await?;
+    let (st, abs) = match header {
+        PackHeader::Found { stat, asked, .. } => (stat, asked),
+        PackHeader::Missing { asked } => bail!("no such file or directory: {id}:{asked}"),
+        PackHeader::Denied { asked } => {
+            return Err(transfer::fetch::denied(&id, &user, &asked, false));
+        }
     };
     let kind = kind_of(&st);
     let mode = st.unix_mode();
@@ -550,14 +568,22 @@ async fn download(ctx: &Context, args: FilesCopyArgs) -> anyhow::Result<i32> {
             "`files download … -` writes the data itself on stdout; --json cannot be used with it",
         ));
     }
-    let (sandbox, abs, stat) = locate(ctx, &args.id, &args.from).await?;
-    if stat.as_ref().is_some_and(|(st, _)| st.is_dir()) {
-        return Err(usage(format!(
-            "{}:{abs} is a directory: `dsbx files download-dir` copies directories",
-            sandbox.id
-        )));
-    }
-    let summary = transfers::download(ctx, &sandbox.id, &abs, &dest).await?;
+    not_empty("PATH", &args.from)?;
+    let summary = transfers::with_session(ctx, &args.id, async |s| {
+        let id = &s.sandbox.id;
+        let abs = match look(s, Want::Stat, &args.from).await? {
+            PackHeader::Found { stat, asked, .. } if stat.is_dir() => {
+                return Err(usage(format!(
+                    "{id}:{asked} is a directory: `dsbx files download-dir` copies directories"
+                )));
+            }
+            PackHeader::Found { asked, .. }
+            | PackHeader::Missing { asked }
+            | PackHeader::Denied { asked } => asked,
+        };
+        transfer::download(s, &abs, &dest, &DownloadOptions::default()).await
+    })
+    .await?;
     if matches!(dest, Dest::Stdout) {
         return Ok(0);
     }
@@ -595,23 +621,27 @@ async fn download_dir(ctx: &Context, args: FilesDirArgs) -> anyhow::Result<i32> 
             "`files download-dir` writes into a local directory; `dsbx download ID DIR -` streams a tar",
         ));
     }
-    let (sandbox, abs, stat) = locate(ctx, &args.id, &args.from).await?;
-    match stat {
-        None => bail!("no such directory: {}:{abs}", sandbox.id),
-        Some((st, _)) if !st.is_dir() => {
-            return Err(usage(format!(
-                "{}:{abs} is not a directory: `dsbx files download` copies one file",
-                sandbox.id
-            )));
-        }
-        Some(_) => {}
-    }
+    not_empty("PATH", &args.from)?;
     let options = DownloadOptions {
         filter: Filter::sbx(args.all, &args.exclude, args.max_depth),
         contents: true,
+        ..Default::default()
     };
     let dest = Dest::Path(args.to.clone().into());
-    let summary = transfers::download_with(ctx, &sandbox.id, &abs, &dest, &options).await?;
+    let summary = transfers::with_session(ctx, &args.id, async |s| {
+        let id = &s.sandbox.id;
+        let abs = match look(s, Want::Stat, &args.from).await? {
+            PackHeader::Missing { asked } => bail!("no such directory: {id}:{asked}"),
+            PackHeader::Found { stat, asked, .. } if !stat.is_dir() => {
+                return Err(usage(format!(
+                    "{id}:{asked} is not a directory: `dsbx files download` copies one file"
+                )));
+            }
+            PackHeader::Found { asked, .. } | PackHeader::Denied { asked } => asked,
+        };
+        transfer::download(s, &abs, &dest, &options).await
+    })
+    .await?;
     summary_out(ctx, &summary, "Downloaded")
 }
 

@@ -97,17 +97,9 @@ pub async fn upload_with(
 /// The sandbox `query` over its channel, when its helper can serve this command's files as
 /// the sandbox's user with no engine call.
 pub async fn direct(ctx: &Context, query: &str) -> Option<transfer::direct::Direct> {
-    let state = ctx.store.load().ok()?;
-    let endpoint = crate::engine::endpoint::resolve(&ctx.global.engine_flags()).ok()?;
-    transfer::direct::connect_for_user(
-        &state,
-        ctx.store.dir(),
-        &ctx.scope,
-        &endpoint.url,
-        query,
-        |why| ctx.printer.verbose(why),
-    )
-    .await
+    direct_any(ctx, query)
+        .await
+        .filter(transfer::direct::Direct::writes_as_user)
 }
 
 /// Downloads REMOTE from the sandbox `query` to a local path or to stdout.
@@ -131,9 +123,48 @@ pub async fn download_with(
     if remote_arg.is_empty() {
         return Err(usage("REMOTE is empty: name a path in the sandbox"));
     }
+    // Over the channel the helper reads with no engine call at all (see `transfer::fetch`).
+    with_session(ctx, query, async |s| {
+        transfer::download(s, remote_arg, dest, options).await
+    })
+    .await
+}
+
+/// The sandbox `query` over its channel whoever its user is, for reading (see
+/// `transfer::direct::connect_any`).
+pub async fn direct_any(ctx: &Context, query: &str) -> Option<transfer::direct::Direct> {
+    let state = ctx.store.load().ok()?;
+    let endpoint = crate::engine::endpoint::resolve(&ctx.global.engine_flags()).ok()?;
+    transfer::direct::connect_any(
+        &state,
+        ctx.store.dir(),
+        &ctx.scope,
+        &endpoint.url,
+        query,
+        &|why| ctx.printer.verbose(why),
+    )
+    .await
+}
+
+/// Runs `f` with a session on the sandbox `query`: over its channel when its helper answers,
+/// else through the engine (the sandbox started or resumed first). Records the activity.
+pub async fn with_session<T>(
+    ctx: &Context,
+    query: &str,
+    f: impl AsyncFnOnce(&Session<'_>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    if let Some(direct) = direct_any(ctx, query).await {
+        let engine = Engine::unverified(&ctx.global.engine_flags())?;
+        let session = Session {
+            direct: Some(&direct),
+            ..session(ctx, &engine, &direct.sandbox)
+        };
+        let out = f(&session).await?;
+        touch(ctx, &direct.sandbox.id);
+        return Ok(out);
+    }
     let (engine, sandbox) = ready_sandbox(ctx, query).await?;
-    let summary =
-        transfer::download(&session(ctx, engine, &sandbox), remote_arg, dest, options).await?;
+    let out = f(&session(ctx, engine, &sandbox)).await?;
     touch(ctx, &sandbox.id);
-    Ok(summary)
+    Ok(out)
 }

@@ -107,30 +107,13 @@ fn stat_lines(paths: &[PathBuf]) -> Result<(), String> {
 /// final symlink the file it resolves to (every link followed, as the engine resolves them
 /// inside the container); `None` when nothing is there. Modes in Go's `os.FileMode` bits.
 pub fn stat_follow(path: &Path) -> Option<(crate::remote_stat::RemoteStat, String)> {
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
     let mut path = path.to_path_buf();
     let mut meta = std::fs::symlink_metadata(&path).ok()?;
     if meta.file_type().is_symlink() {
         path = std::fs::canonicalize(&path).ok()?;
         meta = std::fs::symlink_metadata(&path).ok()?;
     }
-    let t = meta.file_type();
-    let mut mode = meta.mode() & 0o777;
-    for (yes, bit) in [
-        (t.is_dir(), 1 << 31),
-        (t.is_symlink(), 1 << 27),
-        (t.is_block_device() || t.is_char_device(), 1 << 26),
-        (t.is_fifo(), 1 << 25),
-        (t.is_socket(), 1 << 24),
-        (t.is_char_device(), 1 << 21),
-        (meta.mode() & 0o4000 != 0, 1 << 23),
-        (meta.mode() & 0o2000 != 0, 1 << 22),
-        (meta.mode() & 0o1000 != 0, 1 << 20),
-    ] {
-        if yes {
-            mode |= bit;
-        }
-    }
+    let mode = crate::remote_stat::go_mode(&meta);
     let shown = path.to_string_lossy().into_owned();
     let stat = crate::remote_stat::RemoteStat {
         name: path

@@ -13,6 +13,7 @@
 //! - `extract --user U DIR`: unpacks an upload's tar from stdin into DIR as user U.
 //! - `serve UID:GID USER ENGINE`: the channel's server (see `serve.rs` and `crate::channel`).
 //! - `jobs` / `job-log [--follow] JOB`: the background jobs' records and logs (see `jobs.rs`).
+//! - `pack --user U [--stat|--lstat] PATH`: a download's tar (or a path's stat) as user U.
 //! - `listening PORT`: exit 0 if a TCP socket listens on PORT in the sandbox, 1 if none does.
 //!
 //! The engine starts every role as root. Roles that act for the sandbox's user resolve it from
@@ -28,6 +29,7 @@ pub mod jobs;
 pub mod keepalive;
 pub mod listening;
 pub mod own_files;
+pub mod pack;
 pub mod serve;
 pub mod user_switch;
 pub mod workdir;
@@ -60,6 +62,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         "own-workdir" => workdir::run(&args[1..]),
         "jobs" => jobs::run_jobs(&args[1..]),
         "job-log" => jobs::run_job_log(&args[1..]),
+        "pack" => pack::run(&args[1..]),
         other => {
             eprintln!("dsbx helper: unknown role `{other}`");
             125

@@ -48,3 +48,9 @@ pub fn become_user(who: &Identity) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// [`resolve`] then [`become_user`]: the message to print (exit 126) when either fails.
+pub fn become_spec(spec: &str) -> Result<(), String> {
+    let who = resolve(spec)?;
+    become_user(&who).map_err(|e| format!("cannot switch to user `{spec}`: {e}"))
+}

@@ -32,6 +32,21 @@ pub async fn connect_for_user(
     query: &str,
     why: impl Fn(String),
 ) -> Option<Direct> {
+    connect_any(state, state_dir, scope, engine_url, query, &why)
+        .await
+        .filter(Direct::writes_as_user)
+}
+
+/// [`connect_for_user`] whatever the sandbox's user: for reading (`pack` drops to whoever the
+/// user is, root included), where no ownership of written files is at stake.
+pub async fn connect_any(
+    state: &State,
+    state_dir: &Path,
+    scope: &str,
+    engine_url: &str,
+    query: &str,
+    why: &impl Fn(String),
+) -> Option<Direct> {
     let (id, record) = state.sandboxes.iter().find(|(id, r)| {
         r.scope == scope && !r.creating && (id.as_str() == query || r.name == query)
     })?;
@@ -42,12 +57,6 @@ pub async fn connect_for_user(
             return None;
         }
     };
-    if matches!(
-        channel.user.as_str(),
-        "" | "root" | "0" | "0:0" | "root:root" | "root:0" | "0:root"
-    ) {
-        return None;
-    }
     why("files: over the sandbox's channel".to_string());
     let labels = HashMap::from([
         (crate::labels::USER.to_string(), channel.user.clone()),
@@ -75,6 +84,15 @@ pub async fn connect_for_user(
 }
 
 impl Direct {
+    /// Whether files written through it belong to a user who is not root (root's writes take
+    /// the archive API, which sets their owners).
+    pub fn writes_as_user(&self) -> bool {
+        !matches!(
+            self.sandbox.user(),
+            "" | "root" | "0" | "0:0" | "root:root" | "root:0" | "0:root"
+        )
+    }
+
     /// [`super::target::stat_follow`] of each absolute path, in one call to the helper.
     pub async fn stat_follow(
         &self,
@@ -111,6 +129,20 @@ impl Direct {
             );
         }
         Ok(stats)
+    }
+
+    /// Starts `__helper ARGS…` over the channel, its output streamed (a download's `pack`).
+    pub async fn start_role(
+        &self,
+        args: Vec<String>,
+    ) -> anyhow::Result<crate::channel::client::Attached> {
+        let channel = connect(&self.state_dir, &self.sandbox.id, &self.engine)
+            .await
+            .map_err(|why| anyhow::anyhow!("the channel of {}: {why}", self.sandbox.id))?;
+        channel
+            .start(args, Vec::new(), false, false)
+            .await
+            .with_context(|| format!("reading {} (channel)", self.sandbox.id))
     }
 
     /// Streams the tar into `__helper extract` as the sandbox's user, unpacked in `dir`.

@@ -14,6 +14,7 @@
 
 pub mod direct;
 pub mod download;
+pub mod fetch;
 pub mod pack;
 pub mod place;
 pub mod remote;
@@ -84,6 +85,8 @@ pub struct UploadOptions {
 /// How a download treats its target beyond the contract's defaults.
 #[derive(Debug, Clone, Default)]
 pub struct DownloadOptions {
+    /// Read as root instead of the sandbox's user (`download --root`).
+    pub root: bool,
     /// Entries of a remote tree left out.
     pub filter: pack::Filter,
     /// A directory onto an existing local directory fills it instead of landing inside it:
