@@ -14,8 +14,8 @@
 //! - `engine` (every Docker call); `helper` (the code that runs inside sandboxes);
 //! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the
 //!   printer), `verbose` (`--verbose` through tracing), `error`, `ids`, `labels`, `units`, `url`,
-//!   `passwd`, `remote_stat` (what a path in a sandbox is), `host_lock`, `lock_wait`,
-//!   `registry_auth`.
+//!   `passwd`, `remote_stat` (what a path in a sandbox is), `remote_path` (how REMOTE reads),
+//!   `target_rules` (where an upload lands), `host_lock`, `lock_wait`, `registry_auth`.
 
 pub mod activity;
 pub mod channel;
@@ -41,12 +41,14 @@ pub mod output;
 pub mod passwd;
 pub mod pool;
 pub mod registry_auth;
+pub mod remote_path;
 pub mod remote_stat;
 pub mod resolve;
 pub mod sandbox;
 pub mod scope;
 pub mod snapshot;
 pub mod state;
+pub mod target_rules;
 pub mod transfer;
 pub mod units;
 pub mod url;

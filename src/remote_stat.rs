@@ -45,3 +45,18 @@ impl RemoteStat {
             == 0
     }
 }
+
+/// The permission bits (setuid, setgid and sticky included) of Go's `os.FileMode` bits.
+pub fn unix_mode(go_mode: u32) -> u32 {
+    let mut mode = go_mode & 0o777;
+    if go_mode & (1 << 23) != 0 {
+        mode |= 0o4000;
+    }
+    if go_mode & (1 << 22) != 0 {
+        mode |= 0o2000;
+    }
+    if go_mode & (1 << 20) != 0 {
+        mode |= 0o1000;
+    }
+    mode
+}

@@ -25,8 +25,9 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
 
 /// Bumped whenever a message changes shape or meaning, or a role is added (a helper of version 1
-/// has no `jobs`, `job-log` or `fs stat`: dsbx takes the engine's path to it).
-pub const VERSION: u32 = 2;
+/// has no `jobs`, `job-log` or `fs stat`, one of version 2 no `put`: dsbx takes the engine's
+/// path to it).
+pub const VERSION: u32 = 3;
 /// Where the host directory appears inside a sandbox. `/.dsbx/run` is made root-only (0700) by
 /// the helper, so no non-root process in the sandbox can even reach the socket's directory.
 pub const RUN_DIR: &str = "/.dsbx/run";
@@ -46,6 +47,7 @@ pub const ROLES: &[&str] = &[
     "kill",
     "fs",
     "extract",
+    "put",
     "listening",
     "jobs",
     "job-log",

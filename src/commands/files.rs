@@ -15,6 +15,7 @@ use crate::cli::{
 use crate::engine::archive::RemoteStat;
 use crate::engine::helper_volume::HELPER_PATH;
 use crate::error::usage;
+pub(super) use crate::remote_stat::unix_mode;
 use crate::sandbox::Sandbox;
 use crate::transfer::{
     self, Dest, DownloadOptions, Source, UploadOptions, pack::Filter, remote, stat_follow,
@@ -180,41 +181,14 @@ async fn read(ctx: &Context, args: FilesPathArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// Permission bits of a Go `os.FileMode` as Unix mode bits (setuid, setgid, sticky included).
-pub(super) fn unix_mode(go_mode: u32) -> u32 {
-    let mut mode = go_mode & 0o777;
-    if go_mode & (1 << 23) != 0 {
-        mode |= 0o4000;
-    }
-    if go_mode & (1 << 22) != 0 {
-        mode |= 0o2000;
-    }
-    if go_mode & (1 << 20) != 0 {
-        mode |= 0o1000;
-    }
-    mode
-}
-
-/// `files write ID PATH CONTENT | --stdin`: replaces the file (keeping an existing file's mode),
-/// creating missing parent directories.
-async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
-    // An absolute path over the channel: no engine call (see `transfer::direct`).
-    let direct = match args.path.starts_with('/') {
-        true => super::transfers::direct(ctx, &args.id).await,
-        false => None,
-    };
-    let (sandbox, abs, stat) = match &direct {
-        Some(d) => {
-            let abs = remote::absolute(None, &args.path);
-            let stat = d
-                .stat_follow(std::slice::from_ref(&abs))
-                .await?
-                .pop()
-                .flatten();
-            (d.sandbox.clone(), abs, stat)
-        }
-        None => locate(ctx, &args.id, &args.path).await?,
-    };
+/// [`write`] through the engine's paths: the target looked at first, then uploaded.
+async fn write_on_engine(
+    ctx: &Context,
+    id: &str,
+    path: &str,
+    source: &Source,
+) -> anyhow::Result<(crate::transfer::Summary, String)> {
+    let (sandbox, abs, stat) = locate(ctx, id, path).await?;
     let file_mode = match &stat {
         Some((st, _)) if st.is_dir() => bail!("{}:{abs} is a directory", sandbox.id),
         Some((st, _)) if !st.is_file() => {
@@ -225,15 +199,37 @@ async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
     };
     // Write through a final symlink to the file it names, as `echo > link` does.
     let target = stat.map(|(_, p)| p).unwrap_or_else(|| abs.clone());
-    let source = match args.content {
-        Some(text) => Source::Bytes(text.into_bytes()),
-        None => Source::Stdin,
-    };
     let options = UploadOptions {
         file_mode,
         ..Default::default()
     };
-    let summary = transfers::upload_with(ctx, &sandbox.id, &source, &target, &options).await?;
+    let local = crate::transfer::Local::prepare(source, &target, &options)?;
+    let summary = transfers::upload_on_engine(ctx, &sandbox.id, local, &target, &options).await?;
+    Ok((summary, target))
+}
+
+/// `files write ID PATH CONTENT | --stdin`: replaces the file (keeping an existing file's mode),
+/// creating missing parent directories.
+async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
+    let source = match args.content {
+        Some(text) => Source::Bytes(text.into_bytes()),
+        None => Source::Stdin,
+    };
+    // Over the channel: one helper call applies the rules below and writes (`helper::put`).
+    let (summary, target) = match super::transfers::direct(ctx, &args.id).await {
+        Some(direct) => {
+            let options = UploadOptions {
+                write: true,
+                ..Default::default()
+            };
+            let local = crate::transfer::Local::prepare(&source, &args.path, &options)?;
+            let summary =
+                transfers::upload_direct(ctx, &direct, local, &args.path, &options).await?;
+            let target = summary.landed.clone().unwrap_or(args.path);
+            (summary, target)
+        }
+        None => write_on_engine(ctx, &args.id, &args.path, &source).await?,
+    };
     if ctx.printer.json {
         ctx.printer.json_value(&serde_json::json!({
             "path": target,

@@ -1,15 +1,16 @@
 //! A transfer's view of a sandbox over its channel (see `crate::channel`): for a sandbox this
-//! state knows by its exact id or name whose helper answers, `files write` and uploads as the
-//! sandbox's user to an absolute path need no engine call at all. The helper stats paths as the
-//! archive API would (as root, a final link followed) and unpacks the tar as the user, so the
-//! target rules in `transfer` stay the one place that decides where things land. Anything else
-//! (a relative path, whose working directory only the engine knows; `--root`, which goes through
-//! the archive API; a root sandbox) takes the engine's path.
+//! state knows by its exact id or name whose helper answers, `files write` and every upload
+//! (as the user or `--root`, to an absolute or a relative path) need no engine call at all, and
+//! one helper call: its `put` role applies the target rules of `crate::target_rules` inside the
+//! sandbox and unpacks the tar where they say. The connection made to find the helper is the
+//! one that call uses.
 
 use crate::channel::client::connect;
 use crate::engine::archive::RemoteStat;
+use crate::engine::exec::Captured;
 use crate::sandbox::{ContainerState, Sandbox};
 use crate::state::State;
+use crate::target_rules::{Landed, PUT_REFUSED, Put};
 use anyhow::{Context as _, bail};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,8 @@ pub struct Direct {
     pub sandbox: Sandbox,
     state_dir: PathBuf,
     engine: String,
+    /// The greeted connection, for the first call (each call takes a connection of its own).
+    greeted: std::sync::Mutex<Option<crate::channel::client::Channel>>,
 }
 
 /// The sandbox `query` (this state's exact id or name in `scope`) over its channel, when its
@@ -42,12 +45,6 @@ pub async fn connect_for_user(
             return None;
         }
     };
-    if matches!(
-        channel.user.as_str(),
-        "" | "root" | "0" | "0:0" | "root:root" | "root:0" | "0:root"
-    ) {
-        return None;
-    }
     why("files: over the sandbox's channel".to_string());
     let labels = HashMap::from([
         (crate::labels::USER.to_string(), channel.user.clone()),
@@ -71,6 +68,7 @@ pub async fn connect_for_user(
         sandbox,
         state_dir: state_dir.to_path_buf(),
         engine: engine_url.to_string(),
+        greeted: std::sync::Mutex::new(Some(channel)),
     })
 }
 
@@ -80,9 +78,7 @@ impl Direct {
         &self,
         paths: &[String],
     ) -> anyhow::Result<Vec<Option<(RemoteStat, String)>>> {
-        let channel = connect(&self.state_dir, &self.sandbox.id, &self.engine)
-            .await
-            .map_err(|why| anyhow::anyhow!("the channel of {}: {why}", self.sandbox.id))?;
+        let channel = self.channel().await?;
         let mut args = vec!["fs".to_string(), "stat".to_string()];
         args.extend(paths.iter().cloned());
         let none: Option<futures_util::stream::Empty<Result<bytes::Bytes, std::io::Error>>> = None;
@@ -113,27 +109,42 @@ impl Direct {
         Ok(stats)
     }
 
-    /// Streams the tar into `__helper extract` as the sandbox's user, unpacked in `dir`.
-    pub async fn extract<S>(
-        &self,
-        dir: &str,
-        body: S,
-    ) -> anyhow::Result<crate::engine::exec::Captured>
+    /// The greeted connection if no call used it yet, else a new one.
+    async fn channel(&self) -> anyhow::Result<crate::channel::client::Channel> {
+        let held = self.greeted.lock().expect("not poisoned").take();
+        match held {
+            Some(c) => Ok(c),
+            None => connect(&self.state_dir, &self.sandbox.id, &self.engine)
+                .await
+                .map_err(|why| anyhow::anyhow!("the channel of {}: {why}", self.sandbox.id)),
+        }
+    }
+
+    /// Streams the tar into `__helper put`, which places and unpacks it (see `helper::put`).
+    /// A rule's refusal comes back as the engine path words it; an extraction's failure as the
+    /// helper's exit and line, for the caller to word.
+    pub async fn put<S>(&self, request: &Put, body: S) -> anyhow::Result<Result<Landed, Captured>>
     where
         S: futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>>
             + Unpin
             + Send
             + 'static,
     {
-        let channel = connect(&self.state_dir, &self.sandbox.id, &self.engine)
-            .await
-            .map_err(|why| anyhow::anyhow!("the channel of {}: {why}", self.sandbox.id))?;
-        let args = ["extract", "--user", self.sandbox.user(), dir]
-            .map(str::to_string)
-            .to_vec();
-        channel
+        let channel = self.channel().await?;
+        let args = vec!["put".to_string(), serde_json::to_string(request)?];
+        let out = channel
             .run_captured(args, Some(body))
             .await
-            .with_context(|| format!("uploading to {} (channel)", self.sandbox.id))
+            .with_context(|| format!("uploading to {} (channel)", self.sandbox.id))?;
+        match out.code {
+            0 => {
+                Ok(Ok(serde_json::from_slice(&out.stdout)
+                    .context("the helper's answer to an upload")?))
+            }
+            c if c == PUT_REFUSED as i64 => {
+                bail!("{}", String::from_utf8_lossy(&out.stderr).trim())
+            }
+            _ => Ok(Err(out)),
+        }
     }
 }

@@ -109,6 +109,7 @@ pub async fn download(
         bytes: done.bytes,
         files: done.files,
         duration_ms: started.elapsed().as_millis() as u64,
+        landed: None,
     })
 }
 
