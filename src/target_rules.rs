@@ -133,13 +133,14 @@ impl<'a> Ancestors<'a> {
         &self.current
     }
 
-    /// What is at [`Self::next_path`]: `Ok(Some(..))` once placed, `Ok(None)` to go on up.
+    /// What is at [`Self::next_path`] (its stat and the path it resolves to): `Ok(Some(..))`
+    /// once placed, in the directory it resolves to; `Ok(None)` to go on up.
     pub fn found(
         &mut self,
-        stat: Option<&RemoteStat>,
+        stat: Option<(&RemoteStat, &str)>,
     ) -> Result<Option<(String, Placement)>, String> {
-        match stat {
-            Some(st) if st.is_dir() => {}
+        let resolved = match stat {
+            Some((st, resolved)) if st.is_dir() => resolved.to_string(),
             Some(_) => {
                 return Err(format!(
                     "{}:{} is a file, not a directory, so {} cannot be created",
@@ -152,7 +153,7 @@ impl<'a> Ancestors<'a> {
                 self.current = remote::parent(&self.current);
                 return Ok(None);
             }
-        }
+        };
         let mut missing = std::mem::take(&mut self.missing);
         missing.reverse();
         let name = if self.up.wants_dir && !(self.up.contents && self.up.local_is_dir) {
@@ -168,7 +169,7 @@ impl<'a> Ancestors<'a> {
                 .expect("a missing path has a missing component")
         };
         Ok(Some((
-            self.current.clone(),
+            resolved,
             Placement {
                 parents: missing,
                 name,
@@ -242,7 +243,7 @@ mod tests {
             link_target: String::new(),
             mtime: None,
         };
-        let (at, place) = walk.found(Some(&dir)).unwrap().unwrap();
+        let (at, place) = walk.found(Some((&dir, "/a"))).unwrap().unwrap();
         assert_eq!(at, "/a");
         assert_eq!(place.parents, vec!["b".to_string()]);
         assert_eq!(place.name, "c");

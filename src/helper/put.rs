@@ -104,7 +104,7 @@ fn put(request: Put, input: impl Read) -> Result<Landed, Failed> {
             loop {
                 let stat = stat_follow(Path::new(walk.next_path()));
                 if let Some(placed) = walk
-                    .found(stat.as_ref().map(|(st, _)| st))
+                    .found(stat.as_ref().map(|(st, p)| (st, p.as_str())))
                     .map_err(Failed::Refused)?
                 {
                     break placed;

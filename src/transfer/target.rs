@@ -55,7 +55,7 @@ pub async fn placement(
             let mut walk = Ancestors::new(&up, &sandbox.id, &shown);
             loop {
                 let stat = stat_follow(engine, sandbox, walk.next_path()).await?;
-                let found = walk.found(stat.as_ref().map(|(st, _)| st));
+                let found = walk.found(stat.as_ref().map(|(st, p)| (st, p.as_str())));
                 if let Some(placed) = found.map_err(|e| anyhow!(e))? {
                     return Ok(placed);
                 }

@@ -182,8 +182,12 @@ async fn plan_on_engine(s: &Session<'_>, up: target::Upload, root: bool) -> anyh
     };
     let dest = up.dest.clone();
     let (extract_dir, place) = target::placement(engine, sandbox, up).await?;
+    // Where the archive API will really extract: the directory's own link followed.
+    let real = target::stat_follow(engine, sandbox, &extract_dir)
+        .await?
+        .map_or_else(|| extract_dir.clone(), |(_, p)| p);
     crate::target_rules::refuse_engine_mount(&sandbox.id, &extract_dir, &place)
-        .and_then(|()| crate::target_rules::refuse_own_files(&sandbox.id, &extract_dir, &place))
+        .and_then(|()| crate::target_rules::refuse_own_files(&sandbox.id, &real, &place))
         .map_err(|e| anyhow!(e))?;
     Ok(Plan::Engine {
         dest,
