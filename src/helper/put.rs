@@ -53,7 +53,9 @@ pub fn run(args: &[OsString]) -> i32 {
     // Modes come from the headers, exactly.
     // SAFETY: umask(2) on our own process.
     unsafe { libc::umask(0) };
-    match put(request, io::stdin().lock()) {
+    // Large reads of the tar: the pipe holds 1 MiB (see `exec::grow_pipe`), std's stdin 8 KiB.
+    let input = io::BufReader::with_capacity(extract::COPY_CHUNK, io::stdin().lock());
+    match put(request, input) {
         Ok(landed) => {
             println!(
                 "{}",
