@@ -35,15 +35,8 @@ pub fn run(args: &[OsString]) -> i32 {
             return 125;
         }
     };
-    let who = match user_switch::resolve(&spec) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("{e}");
-            return 126;
-        }
-    };
-    if let Err(e) = user_switch::become_user(&who) {
-        eprintln!("cannot switch to user `{spec}`: {e}");
+    if let Err(e) = user_switch::become_spec(&spec) {
+        eprintln!("{e}");
         return 126;
     }
     // Modes come from the headers, exactly.

@@ -37,18 +37,11 @@ pub fn run(args: &[OsString]) -> i32 {
         eprintln!("dsbx helper: bad put call: {args:?}");
         return 125;
     };
-    if let Some(spec) = &request.user {
-        let who = match super::user_switch::resolve(spec) {
-            Ok(w) => w,
-            Err(e) => {
-                eprintln!("{e}");
-                return 126;
-            }
-        };
-        if let Err(e) = super::user_switch::become_user(&who) {
-            eprintln!("cannot switch to user `{spec}`: {e}");
-            return 126;
-        }
+    if let Some(spec) = &request.user
+        && let Err(e) = super::user_switch::become_spec(spec)
+    {
+        eprintln!("{e}");
+        return 126;
     }
     // Modes come from the headers, exactly.
     // SAFETY: umask(2) on our own process.
