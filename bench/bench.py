@@ -382,19 +382,54 @@ class Bench:
         # --only GROUP: one group of scenarios alone (e.g. `gc` to check a fix), with none of the
         # others' preparation.
         groups = {"ls": self.ls_scenario, "gc": self.gc_scenario,
-                  "snapshot": self.snapshot_scenarios, "download": self.download_scenarios}
+                  "snapshot": self.snapshot_scenarios, "download": self.download_scenarios,
+                  "exec": self.exec_scenarios,
+                  "upload": lambda: self.file_scenarios(
+                      self.user_sandbox, self.container(self.user_sandbox), downloads=False)}
         if getattr(self.args, "only", None):
             yield from groups[self.args.only]()
             return
         p = self.p
-        sid = self.sandbox
-        c = self.container(sid)
         q = sh_quote
         yield dict(name="`dsbx --version` start-up", runs=p["fast_runs"] * 2,
                    dsbx=self.d("--version"), docker=["docker", "--version"],
                    goal="reported only (no floor: nothing to call)", trace=False,
                    skip=self.probe(self.d("--version"), "--version"))
 
+        yield from self.exec_scenarios()
+
+        docker_run = ("docker run -d --init --cap-drop ALL "
+                      + " ".join(f"--cap-add {cap}" for cap in CAPS)
+                      + " --security-opt no-new-privileges --memory 2g --cpus 2"
+                      " --pids-limit 1024 --network dsbx"
+                      f" --label dsbx.scope={self.scope} --label dsbx.bench=docker"
+                      f" {IMAGE} sleep 1d")
+        init_kill_skip = self.probe_init_kill()
+        yield dict(name="`init` + `kill`", runs=p["mid_runs"],
+                   dsbx=f"id=$({q(self.dsbx)} init --image {IMAGE}) && "
+                        f"{q(self.dsbx)} kill \"$id\" >/dev/null",
+                   docker=f"c=$({docker_run}) && docker rm -f \"$c\" >/dev/null",
+                   floor=lambda: {"op": "init_kill", "image": IMAGE, "scope": self.scope,
+                                  "helper": self.dsbx, "network": "dsbx"},
+                   skip=init_kill_skip, goal="dsbx ≤ 0.9× docker (`docker run -d` + `docker rm -f`)")
+
+        # Files as the sandbox's user (what agents do): uploads go through the helper, over the
+        # channel (dsbx column) or the engine's exec path (engine column).
+        usid = self.user_sandbox
+        yield from self.file_scenarios(usid, self.container(usid))
+
+        yield from self.ls_scenario()
+        yield from self.gc_scenario()
+        yield from self.snapshot_scenarios()
+        yield from self.pool_scenarios(docker_run)
+        yield from self.burst_scenario(docker_run)
+
+    def exec_scenarios(self):
+        """Issue 18's exec goals: one `true`, 10 MiB of stdout, 16 at once (`--only exec`)."""
+        p = self.p
+        sid = self.sandbox
+        c = self.container(sid)
+        q = sh_quote
         exec_skip = self.probe(self.d("exec", sid, "true"), "exec")
         yield dict(name="`exec ID true`", runs=p["fast_runs"],
                    dsbx=self.d("exec", sid, "true"), engine=self.d("exec", sid, "true"),
@@ -424,32 +459,6 @@ class Bench:
                    skip=exec_skip,
                    goal="dsbx ≤ 0.25× docker")
 
-        docker_run = ("docker run -d --init --cap-drop ALL "
-                      + " ".join(f"--cap-add {cap}" for cap in CAPS)
-                      + " --security-opt no-new-privileges --memory 2g --cpus 2"
-                      " --pids-limit 1024 --network dsbx"
-                      f" --label dsbx.scope={self.scope} --label dsbx.bench=docker"
-                      f" {IMAGE} sleep 1d")
-        init_kill_skip = self.probe_init_kill()
-        yield dict(name="`init` + `kill`", runs=p["mid_runs"],
-                   dsbx=f"id=$({q(self.dsbx)} init --image {IMAGE}) && "
-                        f"{q(self.dsbx)} kill \"$id\" >/dev/null",
-                   docker=f"c=$({docker_run}) && docker rm -f \"$c\" >/dev/null",
-                   floor=lambda: {"op": "init_kill", "image": IMAGE, "scope": self.scope,
-                                  "helper": self.dsbx, "network": "dsbx"},
-                   skip=init_kill_skip, goal="dsbx ≤ 0.9× docker (`docker run -d` + `docker rm -f`)")
-
-        # Files as the sandbox's user (what agents do): uploads go through the helper, over the
-        # channel (dsbx column) or the engine's exec path (engine column).
-        usid = self.user_sandbox
-        yield from self.file_scenarios(usid, self.container(usid))
-
-        yield from self.ls_scenario()
-        yield from self.gc_scenario()
-        yield from self.snapshot_scenarios()
-        yield from self.pool_scenarios(docker_run)
-        yield from self.burst_scenario(docker_run)
-
     def download_scenarios(self):
         # The downloads of file_scenarios alone (their files are made, the uploads not run).
         usid = self.user_sandbox
@@ -463,7 +472,7 @@ class Bench:
             return f"not measured: `dsbx init` failed its probe ({p.stderr.strip()})"
         return self.probe(self.d("kill", p.stdout.strip()), "kill")
 
-    def file_scenarios(self, sid, c):
+    def file_scenarios(self, sid, c, downloads=True):
         p = self.p
         local = os.path.join(self.work, "files")
         os.makedirs(local, exist_ok=True)
@@ -556,6 +565,8 @@ class Bench:
                    floor=lambda: {"op": "upload", "id": sid, "local": tree, "remote_dir": "/tmp/up"},
                    check=remote_size(f"/tmp/up/tree/d00/f0000.txt", 0), skip=up_skip,
                    goal=tree_goal)
+        if not downloads:  # `--only upload`
+            return
         # What the downloads read: put there by docker cp, whatever dsbx upload can do.
         run(["docker", "exec", c, "mkdir", "-p", "/tmp/src"], self.env)
         run(["docker", "cp", big, f"{c}:/tmp/src/big.bin"], self.env)
@@ -1063,7 +1074,7 @@ def main():
     ap.add_argument("--notes", help="Markdown appended to the report (analysis, method)")
     ap.add_argument("--json-out")
     ap.add_argument("--smoke", action="store_true")
-    ap.add_argument("--only", choices=["ls", "gc", "snapshot", "download"],
+    ap.add_argument("--only", choices=["ls", "gc", "snapshot", "exec", "upload", "download"],
                     help="run one group of scenarios alone")
     ap.add_argument("--profile", default="release")
     ap.add_argument("--commit", default="")

@@ -16,7 +16,8 @@
 //! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the
 //!   printer), `verbose` (`--verbose` through tracing), `error`, `escape` (control characters
 //!   shown escaped), `timestamps` (RFC 3339 as dsbx writes it), `ids`, `labels`, `units`, `url`,
-//!   `passwd`, `remote_stat` (what a path in a sandbox is), `host_lock`, `lock_wait`,
+//!   `passwd`, `remote_stat` (what a path in a sandbox is), `remote_path` (how REMOTE reads),
+//!   `target_rules` (where an upload lands), `host_lock`, `lock_wait`,
 //!   `registry_auth` (the docker CLI's config directory and credentials).
 
 pub mod activity;
@@ -45,12 +46,14 @@ pub mod output;
 pub mod passwd;
 pub mod pool;
 pub mod registry_auth;
+pub mod remote_path;
 pub mod remote_stat;
 pub mod resolve;
 pub mod sandbox;
 pub mod scope;
 pub mod snapshot;
 pub mod state;
+pub mod target_rules;
 pub mod timestamps;
 pub mod transfer;
 pub mod units;

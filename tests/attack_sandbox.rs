@@ -536,3 +536,191 @@ fn an_oom_kill_is_named_on_stderr_and_in_json() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["oom_killed"], false);
 }
+
+/// `dsbx ARGS` over the channel (`channel`) or forced onto the engine path, whatever the
+/// caller's environment (the suite also runs with `DSBX_CHANNEL=off`).
+fn run_on(env: &TestEnv, channel: bool, args: &[&str]) -> std::process::Output {
+    let mut cmd = env.dsbx();
+    if channel {
+        cmd.env_remove("DSBX_CHANNEL");
+    } else {
+        cmd.env("DSBX_CHANNEL", "off");
+    }
+    cmd.args(args).output().expect("run dsbx")
+}
+
+/// Relative targets, read from the sandbox's working directory by the helper: links the user
+/// planted there (at the final component, or at a directory on the way) reach nothing the user
+/// could not, on both paths. Then the working directory itself is swapped for a link to `/etc`:
+/// a relative write as the user or as root lands in no file of root's.
+#[test]
+fn relative_targets_through_planted_links_reach_nothing_the_user_cannot() {
+    let Some(env) = TestEnv::new() else { return };
+    for channel in [true, false] {
+        let id = env.init(&["--user", "user", "--workdir", "/home/user/w"]);
+        let setup = "cd /home/user/w && ln -s /.dsbx/deadline deadline && ln -s /etc/passwd passwd \
+                     && ln -s /etc etc && mkdir -p a && ln -s /.dsbx a/b";
+        assert_code(&env.run(&["exec", &id, setup]), 0);
+        let before = canaries(&id);
+        let local = tempfile::tempdir().unwrap();
+        let f = local.path().join("deadline");
+        std::fs::write(&f, "1").unwrap();
+        let fp = path_str(&f);
+        let attacks: Vec<Vec<&str>> = vec![
+            vec!["files", "write", &id, "deadline", "1"],
+            vec!["files", "write", &id, "passwd", "x::0:0::/:/bin/sh"],
+            vec!["files", "write", &id, "etc/passwd", "x"],
+            vec!["files", "write", &id, "a/b/deadline", "1"],
+            vec!["upload", &id, fp, "a/b/"],
+            vec!["upload", &id, fp, "etc/"],
+            vec!["files", "upload", &id, fp, "a/b/deadline"],
+        ];
+        for attack in &attacks {
+            let out = run_on(&env, channel, attack);
+            assert_eq!(out.status.code(), Some(1), "{attack:?}: {}", stderr(&out));
+            assert_eq!(canaries(&id), before, "{attack:?} changed a canary");
+        }
+        // The working directory swapped for a link to /etc: the user's write lands in the
+        // moved directory (the channel) or is refused (the engine path), never in /etc.
+        let swap = "mv /home/user/w /home/user/w2 && ln -s /etc /home/user/w";
+        assert_code(&env.run(&["exec", &id, swap]), 0);
+        let out = run_on(
+            &env,
+            channel,
+            &["files", "write", &id, "hosts", "6.6.6.6 evil"],
+        );
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+        assert_eq!(
+            canaries(&id),
+            before,
+            "channel {channel}: the swapped workdir"
+        );
+        if channel {
+            // As root over the channel: the helper's own working directory is the real one.
+            let out = run_on(&env, true, &["upload", "--root", &id, fp, "passwd"]);
+            assert_code(&out, 0);
+            assert_eq!(canaries(&id), before, "--root through the swapped workdir");
+            assert_eq!(root_cat(&id, "/home/user/w2/passwd"), "1");
+        }
+    }
+}
+
+/// `--root` over the channel writes as root, so it must never follow a link the sandbox
+/// planted: not at the final component (the link is replaced, as the archive API replaces it),
+/// not on the way below the target (the upload fails), and never into `/.dsbx` (refused, on
+/// both paths, with the same line). The canaries stay.
+#[test]
+fn a_root_upload_never_writes_through_links_the_sandbox_planted() {
+    let Some(env) = TestEnv::new() else { return };
+    let local = tempfile::tempdir().unwrap();
+    let f = local.path().join("deadline");
+    std::fs::write(&f, "1").unwrap();
+    let tree = local.path().join("d");
+    std::fs::create_dir_all(tree.join("sub")).unwrap();
+    std::fs::write(tree.join("sub/passwd"), "x::0:0::/:/bin/sh").unwrap();
+    let (fp, tp) = (path_str(&f), path_str(&tree));
+    let mut refusals = Vec::new();
+    for channel in [true, false] {
+        let id = env.init(&["--user", "user"]);
+        let setup = "cd /home/user && ln -s /.dsbx x && ln -s /.dsbx/deadline dl \
+                     && ln -s /etc/passwd pw && mkdir d && ln -s /etc d/sub";
+        assert_code(&env.run(&["exec", &id, setup]), 0);
+        let before = canaries(&id);
+        let root = |args: &[&str]| {
+            let mut all = vec!["upload", "--root", &id];
+            all.extend_from_slice(args);
+            run_on(&env, channel, &all)
+        };
+        // Into /.dsbx through a link: refused.
+        for target in ["/home/user/x/", "/home/user/x/deadline", "/.dsbx/", "/"] {
+            let source = if target == "/" { tp } else { fp };
+            let out = if target == "/" {
+                // A tree named `.dsbx` merged into / would land in /.dsbx.
+                let dsbx_named = local.path().join(".dsbx");
+                let _ = std::fs::create_dir(&dsbx_named);
+                std::fs::write(dsbx_named.join("deadline"), "1").unwrap();
+                root(&[path_str(&dsbx_named), target])
+            } else {
+                root(&[source, target])
+            };
+            assert_code(&out, 1);
+            let err = stderr(&out);
+            assert!(
+                err.contains("/.dsbx holds dsbx's own files"),
+                "{target}: {err}"
+            );
+            refusals.push((channel, err.replace(&id, "ID")));
+            assert_eq!(canaries(&id), before, "{target}");
+        }
+        // At the final component: the link itself is replaced by root's file.
+        for name in ["dl", "pw"] {
+            let out = root(&[fp, &format!("/home/user/{name}")]);
+            assert_code(&out, 0);
+            assert_eq!(canaries(&id), before, "{name}");
+            let kind = docker_exec(
+                &format!("dsbx-{id}"),
+                &["stat", "-c", "%F %u", &format!("/home/user/{name}")],
+            );
+            assert_eq!(kind, "regular file 0", "{name}");
+        }
+        // A tree merged into d, whose sub is a link to /etc: the link is replaced by a
+        // directory, never written through.
+        let out = run_on(
+            &env,
+            channel,
+            &["files", "upload-dir", &id, tp, "/home/user/d"],
+        );
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+        assert_eq!(canaries(&id), before, "the tree through d/sub");
+    }
+    // The same refusal, word for word, both ways.
+    let (on, off): (Vec<_>, Vec<_>) = refusals.into_iter().partition(|(c, _)| *c);
+    let strip = |v: Vec<(bool, String)>| v.into_iter().map(|(_, e)| e).collect::<Vec<_>>();
+    assert_eq!(strip(on), strip(off));
+}
+
+/// The race form for the new paths: while the user flips `target` in the working directory
+/// between a file, a directory and links to root's files and to `/.dsbx`, relative `files
+/// write`s as the user and `--root` uploads to it run over the channel, 60 rounds. The canaries
+/// never change. (A link to a directory at REMOTE means "into that directory" for `--root` as
+/// for `docker cp`, so the flipper's directory link points at `/.dsbx`, which is refused.)
+#[test]
+fn relative_and_root_writes_racing_a_link_swap_never_reach_roots_files() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--user", "user", "--workdir", "/home/user"]);
+    let flipper = "cd /home/user; while :; do \
+        echo mine > t.new; mv -f t.new target; \
+        ln -sf /etc/passwd target; ln -sf /.dsbx/deadline target; \
+        rm -f target; mkdir target 2>/dev/null; ln -sfn /.dsbx target/in 2>/dev/null; \
+        rm -rf target; ln -sfn /.dsbx target; rm -f target; done";
+    assert_code(&env.run(&["exec", "-b", &id, flipper]), 0);
+    let before_passwd = root_cat(&id, "/etc/passwd");
+    let before_deadline = root_cat(&id, "/.dsbx/deadline");
+    let before = canaries_without_tmp(&id);
+    let local = tempfile::tempdir().unwrap();
+    let f = local.path().join("payload");
+    std::fs::write(&f, "payload").unwrap();
+    for i in 0..60 {
+        let out = match i % 3 {
+            0 => run_on(&env, true, &["files", "write", &id, "target", "payload"]),
+            1 => run_on(&env, true, &["upload", &id, path_str(&f), "target/"]),
+            _ => run_on(
+                &env,
+                true,
+                &["upload", "--root", &id, path_str(&f), "/home/user/target"],
+            ),
+        };
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "round {i}: {}",
+            stderr(&out)
+        );
+        assert_eq!(root_cat(&id, "/etc/passwd"), before_passwd, "round {i}");
+        assert_eq!(
+            root_cat(&id, "/.dsbx/deadline"),
+            before_deadline,
+            "round {i}"
+        );
+    }
+    assert_eq!(canaries_without_tmp(&id), before);
+}

@@ -340,9 +340,12 @@ fn exec_files_and_uploads_as_the_user_make_no_engine_exec_over_the_channel() {
         assert_code(&out, 0);
         out
     };
-    let id = stdout(&dsbx(&["init", "--user", "user"], true))
-        .trim()
-        .to_string();
+    let id = stdout(&dsbx(
+        &["init", "--user", "user", "--workdir", "/home/user"],
+        true,
+    ))
+    .trim()
+    .to_string();
     wait_for_socket(&env, &id);
     let local = env.dir.path().join("up.txt");
     std::fs::write(&local, "uploaded").unwrap();
@@ -371,6 +374,10 @@ fn exec_files_and_uploads_as_the_user_make_no_engine_exec_over_the_channel() {
     );
     dsbx(&["upload", &id, &local, "/home/user/new/"], true);
     dsbx(&["ps", &id], true);
+    // Relative paths (from the working directory) and `--root`: none either.
+    dsbx(&["files", "write", &id, "rel/w.txt", "relative"], true);
+    dsbx(&["upload", &id, &local, "rel/"], true);
+    dsbx(&["upload", "--root", &id, &local, "/etc/dsbx-up.txt"], true);
     let direct_calls = api.take();
     assert!(direct_calls.is_empty(), "{direct_calls:?}");
     let out = dsbx(&["files", "read", &id, "/home/user/new/w.txt"], true);
@@ -563,5 +570,99 @@ fn an_engine_that_is_not_local_gets_no_channel_and_the_engine_paths() {
         stderr(&out).contains("the sandbox was made on unix://"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// Uploads and `files write` to relative paths (from the sandbox's working directory) and with
+/// `--root` land alike over the channel and forced onto the engine path: the same files, modes,
+/// times, owners and links, the same `--json`, the same refusals.
+#[test]
+fn relative_and_root_uploads_land_alike_over_the_channel_and_the_engine() {
+    let Some(env) = TestEnv::new() else { return };
+    let local = tempfile::tempdir().unwrap();
+    let tree = local.path().join("tree");
+    std::fs::create_dir_all(tree.join("sub")).unwrap();
+    std::fs::write(tree.join("sub/f.txt"), "in the tree").unwrap();
+    std::fs::set_permissions(tree.join("sub/f.txt"), PermissionsExt::from_mode(0o751)).unwrap();
+    std::os::unix::fs::symlink("sub/f.txt", tree.join("link")).unwrap();
+    let file = local.path().join("one.txt");
+    std::fs::write(&file, "one").unwrap();
+    let (tree, file) = (path_str(&tree).to_string(), path_str(&file).to_string());
+    let run = |channel: bool, args: &[&str]| {
+        let mut cmd = env.dsbx();
+        if channel {
+            cmd.env_remove("DSBX_CHANNEL");
+        } else {
+            cmd.env("DSBX_CHANNEL", "off");
+        }
+        cmd.args(args).output().unwrap()
+    };
+    let mut seen = Vec::new();
+    for channel in [true, false] {
+        let id = init_with_channel(&env, &["--user", "user", "--workdir", "/home/user/w"]);
+        let ok = |args: &[&str]| {
+            let out = run(channel, args);
+            assert_code(&out, 0);
+            stdout(&out)
+        };
+        ok(&["upload", &id, &tree, "."]);
+        ok(&["upload", &id, &file, "deep/er/one.txt"]);
+        ok(&["upload", "--root", &id, &file, "root-owned.txt"]);
+        ok(&["files", "upload-dir", &id, &tree, "filled"]);
+        let json = ok(&["files", "write", "--json", &id, "notes.txt", "hello"]);
+        ok(&["exec", &id, "chmod 600 notes.txt && ln -s notes.txt via"]);
+        let through = ok(&["files", "write", "--json", &id, "via", "again"]);
+        let refused = [
+            run(channel, &["files", "write", &id, "tree", "x"]),
+            run(channel, &["upload", &id, &tree, "notes.txt"]),
+            run(channel, &["upload", &id, &file, "notes.txt/"]),
+        ]
+        .map(|out| (out.status.code(), stderr(&out).replace(&id, "ID")));
+        let listing = docker_exec(
+            &format!("dsbx-{id}"),
+            &[
+                "sh",
+                "-c",
+                "cd /home/user/w && find . | sort | while read f; do \
+                 stat -c '%n %u:%g %a %F' \"$f\"; [ -L \"$f\" ] && readlink \"$f\"; \
+                 [ -f \"$f\" ] && [ ! -L \"$f\" ] && cat \"$f\" && echo && \
+                 { [ \"$f\" = ./notes.txt ] || stat -c %Y \"$f\"; }; \
+                 done",
+            ],
+        );
+        seen.push((listing, json.replace(&id, "ID"), through, refused));
+    }
+    let listing = &seen[0].0;
+    assert!(
+        listing.contains("./tree/sub/f.txt 1000:1000 751 regular file"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("./root-owned.txt 0:0 644 regular file"),
+        "{listing}"
+    );
+    assert!(listing.contains("./deep/er/one.txt 1000:1000"), "{listing}");
+    assert!(listing.contains("./filled/sub/f.txt"), "{listing}");
+    assert!(
+        listing.contains("./notes.txt 1000:1000 600 regular file"),
+        "{listing}"
+    );
+    assert!(
+        seen[0].1.contains("/home/user/w/notes.txt"),
+        "{}",
+        seen[0].1
+    );
+    assert!(
+        seen[0].2.contains("/home/user/w/notes.txt"),
+        "{}",
+        seen[0].2
+    );
+    for (code, err) in &seen[0].3 {
+        assert_eq!(*code, Some(1), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert_eq!(
+        seen[0], seen[1],
+        "channel (left) and engine path (right) differ"
     );
 }

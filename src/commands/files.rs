@@ -189,38 +189,48 @@ async fn look(s: &transfer::Session<'_>, want: Want, path: &str) -> anyhow::Resu
     transfer::fetch::look(s, s.sandbox.user(), want, path).await
 }
 
-/// `files write ID PATH CONTENT | --stdin`: replaces the file (keeping an existing file's mode),
-/// creating missing parent directories.
-async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
-    // An absolute path over the channel: no engine call (see `transfer::direct`).
-    let direct = match args.path.starts_with('/') {
-        true => super::transfers::direct(ctx, &args.id).await,
-        false => None,
-    };
-    let (sandbox, abs, stat) = match &direct {
-        Some(d) => {
-            let abs = remote::absolute(None, &args.path);
-            let stat = d
-                .stat_follow(std::slice::from_ref(&abs))
-                .await?
-                .pop()
-                .flatten();
-            (d.sandbox.clone(), abs, stat)
-        }
-        None => locate(ctx, &args.id, &args.path).await?,
-    };
+/// [`write`] through the engine's paths: the target looked at first, then uploaded.
+async fn write_on_engine(
+    ctx: &Context,
+    id: &str,
+    path: &str,
+    source: &Source,
+) -> anyhow::Result<(crate::transfer::Summary, String)> {
+    let (sandbox, abs, stat) = locate(ctx, id, path).await?;
     let file_mode = kept_mode(stat.as_ref().map(|(st, _)| st), &sandbox.id, &abs)?;
     // Write through a final symlink to the file it names, as `echo > link` does.
     let target = stat.map(|(_, p)| p).unwrap_or_else(|| abs.clone());
-    let source = match args.content {
-        Some(text) => Source::Bytes(text.into_bytes()),
-        None => Source::Stdin,
-    };
     let options = UploadOptions {
         file_mode,
         ..Default::default()
     };
-    let summary = transfers::upload_with(ctx, &sandbox.id, &source, &target, &options).await?;
+    let local = crate::transfer::Local::prepare(source, &target, &options)?;
+    let summary = transfers::upload_on_engine(ctx, &sandbox.id, local, &target, &options).await?;
+    Ok((summary, target))
+}
+
+/// `files write ID PATH CONTENT | --stdin`: replaces the file (keeping an existing file's mode),
+/// creating missing parent directories.
+async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
+    let source = match args.content {
+        Some(text) => Source::Bytes(text.into_bytes()),
+        None => Source::Stdin,
+    };
+    // Over the channel: one helper call applies the rules below and writes (`helper::put`).
+    let (summary, target) = match super::transfers::direct(ctx, &args.id).await {
+        Some(direct) => {
+            let options = UploadOptions {
+                write: true,
+                ..Default::default()
+            };
+            let local = crate::transfer::Local::prepare(&source, &args.path, &options)?;
+            let summary =
+                transfers::upload_direct(ctx, &direct, local, &args.path, &options).await?;
+            let target = summary.landed.clone().unwrap_or(args.path);
+            (summary, target)
+        }
+        None => write_on_engine(ctx, &args.id, &args.path, &source).await?,
+    };
     if ctx.printer.json {
         ctx.printer.json_value(&serde_json::json!({
             "path": target,

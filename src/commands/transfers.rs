@@ -73,20 +73,21 @@ pub async fn upload_with(
     options: &UploadOptions,
 ) -> anyhow::Result<Summary> {
     let local = transfer::Local::prepare(source, remote_arg, options)?;
-    // An upload as the user to an absolute path needs no engine call over the channel.
-    if !options.root
-        && remote_arg.starts_with('/')
-        && let Some(direct) = direct(ctx, query).await
-    {
-        let engine = Engine::unverified(&ctx.global.engine_flags())?;
-        let session = Session {
-            direct: Some(&direct),
-            ..session(ctx, &engine, &direct.sandbox)
-        };
-        let summary = transfer::upload(&session, local, remote_arg, options).await?;
-        touch(ctx, &direct.sandbox.id);
-        return Ok(summary);
+    // Over the channel, an upload needs no engine call and one helper call.
+    if let Some(direct) = direct(ctx, query).await {
+        return upload_direct(ctx, &direct, local, remote_arg, options).await;
     }
+    upload_on_engine(ctx, query, local, remote_arg, options).await
+}
+
+/// [`upload_with`] through the engine's paths (the channel is not asked again).
+pub async fn upload_on_engine(
+    ctx: &Context,
+    query: &str,
+    local: transfer::Local<'_>,
+    remote_arg: &str,
+    options: &UploadOptions,
+) -> anyhow::Result<Summary> {
     let (engine, sandbox) = ready_sandbox(ctx, query).await?;
     let summary =
         transfer::upload(&session(ctx, engine, &sandbox), local, remote_arg, options).await?;
@@ -94,12 +95,22 @@ pub async fn upload_with(
     Ok(summary)
 }
 
-/// The sandbox `query` over its channel, when its helper can serve this command's files as
-/// the sandbox's user with no engine call.
-pub async fn direct(ctx: &Context, query: &str) -> Option<transfer::direct::Direct> {
-    direct_any(ctx, query)
-        .await
-        .filter(transfer::direct::Direct::writes_as_user)
+/// [`upload_with`] over the sandbox's channel, on the connection `direct` holds.
+pub async fn upload_direct(
+    ctx: &Context,
+    direct: &transfer::direct::Direct,
+    local: transfer::Local<'_>,
+    remote_arg: &str,
+    options: &UploadOptions,
+) -> anyhow::Result<Summary> {
+    let engine = Engine::unverified(&ctx.global.engine_flags())?;
+    let session = Session {
+        direct: Some(direct),
+        ..session(ctx, &engine, &direct.sandbox)
+    };
+    let summary = transfer::upload(&session, local, remote_arg, options).await?;
+    touch(ctx, &direct.sandbox.id);
+    Ok(summary)
 }
 
 /// Downloads REMOTE from the sandbox `query` to a local path or to stdout.
@@ -130,9 +141,9 @@ pub async fn download_with(
     .await
 }
 
-/// The sandbox `query` over its channel whoever its user is, for reading (see
-/// `transfer::direct::connect_any`).
-pub async fn direct_any(ctx: &Context, query: &str) -> Option<transfer::direct::Direct> {
+/// The sandbox `query` over its channel, when its helper answers: this command's files need
+/// no engine call (see `transfer::direct::connect_any`).
+pub async fn direct(ctx: &Context, query: &str) -> Option<transfer::direct::Direct> {
     let state = ctx.store.load().ok()?;
     let endpoint = crate::engine::endpoint::resolve(&ctx.global.engine_flags()).ok()?;
     transfer::direct::connect_any(
@@ -153,7 +164,7 @@ pub async fn with_session<T>(
     query: &str,
     f: impl AsyncFnOnce(&Session<'_>) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
-    if let Some(direct) = direct_any(ctx, query).await {
+    if let Some(direct) = direct(ctx, query).await {
         let engine = Engine::unverified(&ctx.global.engine_flags())?;
         let session = Session {
             direct: Some(&direct),

@@ -300,6 +300,7 @@ pub fn run_exec(args: &[OsString]) -> i32 {
         Ok(p) => p,
         Err(e) => return fail(125, format!("helper: pipe: {e}")),
     };
+    grow_pipe(std::os::fd::AsRawFd::as_raw_fd(&out_r));
     let (err_r, err_w) = match pipe() {
         Ok(p) => p,
         Err(e) => return fail(125, format!("helper: pipe: {e}")),
@@ -472,6 +473,14 @@ pub fn parse_oom_kills(text: &str) -> Option<u64> {
     })
 }
 
+/// Pipes carrying a command's output or an upload hold 1 MiB instead of Linux's 64 KiB, so
+/// the writer runs ahead and each wake-up of the reader moves more (the size unprivileged
+/// processes may ask for by default; a refusal keeps the pipe as it was).
+pub fn grow_pipe(fd: std::os::fd::RawFd) {
+    // SAFETY: fcntl on a pipe descriptor the caller owns.
+    unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, 1 << 20) };
+}
+
 fn pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
     use std::os::fd::FromRawFd;
     let mut fds = [0 as RawFd; 2];
@@ -519,7 +528,12 @@ struct Relay {
     oom_before: Option<u64>,
     /// Where a lingering child's output goes once the engine's pipes are closed (a warden's).
     log: Option<std::fs::File>,
+    /// The read buffer, kept between reads.
+    buf: Vec<u8>,
 }
+
+/// Bytes read from the command's pipes at once (its stdout pipe holds 1 MiB: see `grow_pipe`).
+const RELAY_CHUNK: usize = 256 << 10;
 
 impl Relay {
     fn new(
@@ -546,6 +560,7 @@ impl Relay {
             report: None,
             oom_before: None,
             log: None,
+            buf: Vec::new(),
         }
     }
 
@@ -668,12 +683,15 @@ impl Relay {
         } else {
             1
         };
-        let mut buf = [0u8; 65536];
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.resize(RELAY_CHUNK, 0);
         // SAFETY: reading into our buffer from an fd we own.
         let n = unsafe { libc::read(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
         if n > 0 {
             self.forward(stream, &buf[..n as usize]);
-        } else if n == 0 || errno() != libc::EAGAIN && errno() != libc::EINTR {
+        }
+        self.buf = buf;
+        if n == 0 || n < 0 && errno() != libc::EAGAIN && errno() != libc::EINTR {
             if stream == 0 {
                 self.out = None;
             } else {

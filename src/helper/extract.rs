@@ -16,11 +16,14 @@
 //! came before it stays, as with the archive API); 126 for an unknown user.
 
 use super::user_switch;
+use crate::target_rules::Placement;
+use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, SystemTimeSpec};
+use cap_std::fs::{Dir, DirBuilder, DirBuilderExt, OpenOptions, OpenOptionsExt};
 use std::ffi::{CString, OsString};
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 
 pub fn run(args: &[OsString]) -> i32 {
@@ -32,21 +35,17 @@ pub fn run(args: &[OsString]) -> i32 {
             return 125;
         }
     };
-    let who = match user_switch::resolve(&spec) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("{e}");
-            return 126;
-        }
-    };
-    if let Err(e) = user_switch::become_user(&who) {
-        eprintln!("cannot switch to user `{spec}`: {e}");
+    if let Err(e) = user_switch::become_spec(&spec) {
+        eprintln!("{e}");
         return 126;
     }
     // Modes come from the headers, exactly.
     // SAFETY: umask(2) on our own process.
     unsafe { libc::umask(0) };
-    match extract(io::stdin().lock(), dir) {
+    match extract(
+        io::BufReader::with_capacity(COPY_CHUNK, io::stdin().lock()),
+        dir,
+    ) {
         Ok(()) => 0,
         Err(message) => {
             // Exit at once: the client sees the stream end and stops sending.
@@ -56,10 +55,24 @@ pub fn run(args: &[OsString]) -> i32 {
     }
 }
 
+/// Where an extraction lands and how: the target directory's handle (every path below it is
+/// reached from it, never leaving it, a link never followed on the way), and for `put` the
+/// placement of the upload's root entry and the mode an existing file keeps.
+pub struct Landing<'a> {
+    pub dir: &'a Dir,
+    /// The target as messages name it.
+    pub shown: &'a Path,
+    /// The root entry's new place (`put`): missing parents first, then its name. `None`: the
+    /// entries keep their names.
+    pub place: Option<&'a Placement>,
+    /// The mode the root entry gets whatever its header says (`files write` keeps a file's).
+    pub root_mode: Option<u32>,
+}
+
 /// A directory whose mode and time are set once everything below it has landed (a 0555
 /// directory must still take its children first).
 struct DirFixup {
-    path: PathBuf,
+    rel: PathBuf,
     mode: u32,
     mtime: u64,
     /// Created by us: failing to set its mode is an error. A directory that was there already
@@ -67,70 +80,105 @@ struct DirFixup {
     created: bool,
 }
 
+/// [`extract_to`] into the directory at `dir`, entries named as in the tar.
 pub fn extract(input: impl Read, dir: &Path) -> Result<(), String> {
-    let shown = |p: &Path| dir.join(p).display().to_string();
+    let handle = open_target(dir)?;
+    extract_to(
+        input,
+        &Landing {
+            dir: &handle,
+            shown: dir,
+            place: None,
+            root_mode: None,
+        },
+    )
+}
+
+/// Opens the target directory (links on its way followed, as the user or as Docker would).
+pub fn open_target(dir: &Path) -> Result<Dir, String> {
     match fs::metadata(dir) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => return Err(format!("{}: not a directory", dir.display())),
         Err(e) => return Err(format!("{}: {}", dir.display(), plain(&e))),
     }
+    Dir::open_ambient_dir(dir, cap_std::ambient_authority())
+        .map_err(|e| format!("{}: {}", dir.display(), plain(&e)))
+}
+
+pub fn extract_to(input: impl Read, to: &Landing<'_>) -> Result<(), String> {
+    let shown = |p: &Path| to.shown.join(p).display().to_string();
     let mut archive = tar::Archive::new(input);
     let mut dirs: Vec<DirFixup> = Vec::new();
+    let mut walk = Walk {
+        top: to.dir,
+        open: Vec::new(),
+    };
+    let mut base = PathBuf::new();
+    if let Some(place) = to.place {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        for parent in &place.parents {
+            base.push(parent);
+            if !is_plain_relative(&base) {
+                return Err(format!("{}: not a plain name", shown(&base)));
+            }
+            make_dir(&mut walk, &base, 0o755, now, &mut dirs)
+                .map_err(|e| format!("{}: {}", shown(&base), plain(&e)))?;
+        }
+        base.push(&place.name);
+    }
     let entries = archive
         .entries()
         .map_err(|e| format!("reading the upload: {e}"))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| format!("reading the upload: {e}"))?;
-        let rel = entry
+        let named = entry
             .path()
             .map_err(|e| format!("reading the upload: {e}"))?
             .into_owned();
-        if !is_plain_relative(&rel) {
+        let rel = match to.place {
+            // The tar's root entry is renamed: its first component becomes the placement.
+            Some(_) => named
+                .components()
+                .skip(1)
+                .fold(base.clone(), |acc, c| acc.join(c)),
+            None => named.clone(),
+        };
+        if !is_plain_relative(&rel) || !is_plain_relative(&named) {
             return Err(format!(
                 "{}: refusing an entry outside the target",
-                rel.display()
+                named.display()
             ));
         }
-        let path = dir.join(&rel);
+        let is_root = to.place.is_some() && named.components().count() == 1;
         let header = entry.header();
-        let mode = header.mode().unwrap_or(0o644) & 0o7777;
+        let mode = match to.root_mode {
+            Some(m) if is_root => m,
+            _ => header.mode().unwrap_or(0o644) & 0o7777,
+        };
         let mtime = header.mtime().unwrap_or(0);
         let kind = header.entry_type();
-        let existing = fs::symlink_metadata(&path).ok();
+        let failed = |e: io::Error| format!("{}: {}", shown(&rel), plain(&e));
         if kind.is_dir() {
-            let created = match &existing {
-                Some(m) if m.is_dir() => false,
-                Some(_) => {
-                    remove(&path, false).map_err(|e| format!("{}: {}", shown(&rel), plain(&e)))?;
-                    mkdir(&path)?;
-                    true
-                }
-                None => {
-                    mkdir(&path)?;
-                    true
-                }
-            };
-            dirs.push(DirFixup {
-                path,
-                mode,
-                mtime,
-                created,
-            });
+            make_dir(&mut walk, &rel, mode, mtime, &mut dirs).map_err(failed)?;
         } else if kind.is_file() {
-            write_file(&mut entry, &path, existing.as_ref(), mode, mtime)
-                .map_err(|e| format!("{}: {}", shown(&rel), plain(&e)))?;
+            let (parent, name) = walk.parent_of(&rel).map_err(failed)?;
+            let size = entry.size();
+            write_file(&mut entry, size, parent, name, mode, mtime).map_err(failed)?;
         } else if kind.is_symlink() {
             let target = entry
                 .link_name()
                 .map_err(|e| format!("reading the upload: {e}"))?
                 .ok_or_else(|| format!("{}: a symlink without a target", shown(&rel)))?
                 .into_owned();
-            if let Some(m) = &existing {
-                remove(&path, m.is_dir()).map_err(|e| format!("{}: {}", shown(&rel), plain(&e)))?;
+            let (parent, name) = walk.parent_of(&rel).map_err(failed)?;
+            if let Ok(m) = parent.symlink_metadata(name) {
+                remove(parent, name, m.is_dir()).map_err(failed)?;
             }
-            std::os::unix::fs::symlink(&target, &path)
-                .map_err(|e| format!("{}: {}", shown(&rel), plain(&e)))?;
-            let _ = set_times(&path, mtime, false);
+            parent.symlink_contents(&target, name).map_err(failed)?;
+            let _ = parent.set_symlink_times(name, Some(spec(mtime)), Some(spec(mtime)));
         } else {
             return Err(format!(
                 "{}: only files, directories and symlinks can be uploaded",
@@ -140,14 +188,79 @@ pub fn extract(input: impl Read, dir: &Path) -> Result<(), String> {
     }
     // Deepest first, so a parent's time is set after its children changed it.
     for fix in dirs.iter().rev() {
-        let chmod = fs::set_permissions(&fix.path, fs::Permissions::from_mode(fix.mode));
-        let times = set_times(&fix.path, fix.mtime, true);
+        let set = walk.parent_of(&fix.rel).and_then(|(parent, name)| {
+            let dir = open_dir_fd(parent, name)?;
+            dir.set_permissions(fs::Permissions::from_mode(fix.mode))?;
+            dir.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(fix.mtime))
+        });
         if fix.created
-            && let Err(e) = chmod.and(times)
+            && let Err(e) = set
         {
-            return Err(format!("{}: {}", fix.path.display(), plain(&e)));
+            return Err(format!("{}: {}", shown(&fix.rel), plain(&e)));
         }
     }
+    Ok(())
+}
+
+/// The directories an extraction is inside, as open handles: tar entries come in tree order,
+/// so most entries reuse the handles of the one before. Each is opened from its parent without
+/// following a link: a name swapped for a link meanwhile fails the upload, never redirects it.
+struct Walk<'a> {
+    top: &'a Dir,
+    open: Vec<(std::ffi::OsString, Dir)>,
+}
+
+impl Walk<'_> {
+    /// The handle of `rel`'s parent and `rel`'s last name.
+    fn parent_of<'p>(&mut self, rel: &'p Path) -> io::Result<(&Dir, &'p std::ffi::OsStr)> {
+        let names: Vec<&std::ffi::OsStr> = rel.iter().collect();
+        let (last, dirs) = names
+            .split_last()
+            .ok_or_else(|| io::Error::from_raw_os_error(libc::EINVAL))?;
+        let common = self
+            .open
+            .iter()
+            .zip(dirs)
+            .take_while(|((open, _), want)| open.as_os_str() == **want)
+            .count();
+        self.open.truncate(common);
+        for part in &dirs[common..] {
+            let here = self.open.last().map_or(self.top, |(_, d)| d);
+            let next = here.open_dir_nofollow(part)?;
+            self.open.push((part.to_os_string(), next));
+        }
+        Ok((self.open.last().map_or(self.top, |(_, d)| d), last))
+    }
+}
+
+/// A directory entry: an existing directory stays (and takes the new mode at the end), anything
+/// else of that name is replaced.
+fn make_dir(
+    walk: &mut Walk<'_>,
+    rel: &Path,
+    mode: u32,
+    mtime: u64,
+    dirs: &mut Vec<DirFixup>,
+) -> io::Result<()> {
+    let (parent, name) = walk.parent_of(rel)?;
+    let created = match parent.symlink_metadata(name) {
+        Ok(m) if m.is_dir() => false,
+        Ok(_) => {
+            remove(parent, name, false)?;
+            mkdir(parent, name)?;
+            true
+        }
+        Err(_) => {
+            mkdir(parent, name)?;
+            true
+        }
+    };
+    dirs.push(DirFixup {
+        rel: rel.to_path_buf(),
+        mode,
+        mtime,
+        created,
+    });
     Ok(())
 }
 
@@ -156,44 +269,47 @@ fn is_plain_relative(p: &Path) -> bool {
     !p.as_os_str().is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
-fn mkdir(path: &Path) -> Result<(), String> {
+fn mkdir(parent: &Dir, name: &std::ffi::OsStr) -> io::Result<()> {
     // Owner-writable until the fixup sets the header's mode, so children can land in it.
-    fs::DirBuilder::new()
-        .mode(0o700)
-        .create(path)
-        .map_err(|e| format!("{}: {}", path.display(), plain(&e)))
+    let mut builder = DirBuilder::new();
+    builder.mode(0o700);
+    parent.create_dir_with(name, &builder)
 }
 
-fn remove(path: &Path, is_dir: bool) -> io::Result<()> {
+fn remove(parent: &Dir, name: &std::ffi::OsStr, is_dir: bool) -> io::Result<()> {
     if is_dir {
-        fs::remove_dir_all(path)
+        parent.remove_dir_all(name)
     } else {
-        fs::remove_file(path)
+        parent.remove_file(name)
     }
 }
 
 fn write_file(
     entry: &mut impl Read,
-    path: &Path,
-    existing: Option<&fs::Metadata>,
+    size: u64,
+    parent: &Dir,
+    name: &std::ffi::OsStr,
     mode: u32,
     mtime: u64,
 ) -> io::Result<()> {
+    let existing = parent.symlink_metadata(name).ok();
     let mut file = match existing {
-        None => create_new(path)?,
+        None => create_new(parent, name)?,
         Some(m) if m.is_dir() => {
-            fs::remove_dir_all(path)?;
-            create_new(path)?
+            parent.remove_dir_all(name)?;
+            create_new(parent, name)?
         }
-        Some(m) => match fs::remove_file(path) {
-            Ok(()) => create_new(path)?,
+        Some(m) => match parent.remove_file(name) {
+            Ok(()) => create_new(parent, name)?,
             // The directory is not the user's to change, the file may be theirs to write.
             Err(e) if m.is_file() && e.kind() == io::ErrorKind::PermissionDenied => {
-                fs::OpenOptions::new()
+                let mut options = OpenOptions::new();
+                options
                     .write(true)
                     .truncate(true)
-                    .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-                    .open(path)?
+                    .follow(FollowSymlinks::No)
+                    .custom_flags(libc::O_NONBLOCK);
+                parent.open_with(name, &options)?.into_std()
             }
             Err(e) => return Err(e),
         },
@@ -201,41 +317,73 @@ fn write_file(
     if !file.metadata()?.is_file() {
         return Err(io::Error::other("not a regular file"));
     }
-    io::copy(entry, &mut file)?;
-    file.flush()?;
+    copy(entry, size, &mut file)?;
     file.set_permissions(fs::Permissions::from_mode(mode))?;
     let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime);
     file.set_times(fs::FileTimes::new().set_modified(time).set_accessed(time))?;
     Ok(())
 }
 
+/// Bytes moved per read and write of a file's content: `io::copy` moves 8 KiB at a time (25,600
+/// writes for a 200 MiB file).
+pub const COPY_CHUNK: usize = 1 << 20;
+
+fn copy(from: &mut impl Read, size: u64, to: &mut fs::File) -> io::Result<()> {
+    use std::io::Write;
+    // No bigger than the file: a tree's small files each get a small buffer.
+    let mut buf = vec![0u8; (size as usize).clamp(1, COPY_CHUNK)];
+    loop {
+        match from.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => to.write_all(&buf[..n])?,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// A new file, never through a link or onto a FIFO someone made meanwhile.
-fn create_new(path: &Path) -> io::Result<fs::File> {
-    fs::OpenOptions::new()
+fn create_new(parent: &Dir, name: &std::ffi::OsStr) -> io::Result<fs::File> {
+    let mut options = OpenOptions::new();
+    options
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
+        .follow(FollowSymlinks::No)
+        .custom_flags(libc::O_NONBLOCK);
+    Ok(parent.open_with(name, &options)?.into_std())
 }
 
-fn set_times(path: &Path, mtime: u64, follow: bool) -> io::Result<()> {
-    let c = CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
-    let t = libc::timespec {
-        tv_sec: mtime as libc::time_t,
-        tv_nsec: 0,
+/// A directory opened for `fchmod`/`futimens` (cap-std's own handles may be `O_PATH`, which
+/// refuses both), never through a link.
+fn open_dir_fd(parent: &Dir, name: &std::ffi::OsStr) -> io::Result<fs::File> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    let name =
+        CString::new(name.as_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: a valid directory descriptor and a NUL-terminated name; the descriptor returned
+    // is owned by the File at once.
+    let fd = unsafe {
+        libc::openat(
+            parent.as_raw_fd(),
+            name.as_ptr(),
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+        )
     };
-    let flags = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
-    // SAFETY: utimensat with a valid C string and two timespecs we own.
-    if unsafe { libc::utimensat(libc::AT_FDCWD, c.as_ptr(), [t, t].as_ptr(), flags) } != 0 {
+    if fd < 0 {
         return Err(io::Error::last_os_error());
     }
-    Ok(())
+    // SAFETY: a fresh descriptor.
+    Ok(unsafe { fs::File::from_raw_fd(fd) })
+}
+
+fn spec(mtime: u64) -> SystemTimeSpec {
+    SystemTimeSpec::Absolute(cap_std::time::SystemTime::from_std(
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime),
+    ))
 }
 
 /// An OS error without Rust's "(os error N)" suffix.
-fn plain(e: &io::Error) -> String {
+pub fn plain(e: &io::Error) -> String {
     let text = e.to_string();
     match text.find(" (os error") {
         Some(i) => text[..i].to_lowercase(),

@@ -13,16 +13,8 @@ use std::path::{Path, PathBuf};
 pub fn run(args: &[std::ffi::OsString]) -> i32 {
     let args = match args {
         [flag, spec, rest @ ..] if flag == "--user" => {
-            let spec = spec.to_string_lossy();
-            let who = match super::user_switch::resolve(&spec) {
-                Ok(w) => w,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return 126;
-                }
-            };
-            if let Err(e) = super::user_switch::become_user(&who) {
-                eprintln!("cannot switch to user `{spec}`: {e}");
+            if let Err(e) = super::user_switch::become_spec(&spec.to_string_lossy()) {
+                eprintln!("{e}");
                 return 126;
             }
             rest

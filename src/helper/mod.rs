@@ -11,6 +11,8 @@
 //! - `egress-proxy`: dsbx's egress proxy, in a sandbox's proxy container (see `egress_proxy.rs`).
 //! - `fs --user U OP …`: file operations for `dsbx files …`, as user U (see `fs.rs`).
 //! - `extract --user U DIR`: unpacks an upload's tar from stdin into DIR as user U.
+//! - `put REQUEST`: an upload in one call: the target rules applied in the sandbox, then the
+//!   tar on stdin unpacked where they say, as the user or root (see `put.rs`).
 //! - `serve UID:GID USER ENGINE`: the channel's server (see `serve.rs` and `crate::channel`).
 //! - `jobs` / `job-log [--follow] JOB`: the background jobs' records and logs (see `jobs.rs`).
 //! - `pack --user U [--stat|--lstat] PATH`: a download's tar (or a path's stat) as user U.
@@ -30,6 +32,7 @@ pub mod keepalive;
 pub mod listening;
 pub mod own_files;
 pub mod pack;
+pub mod put;
 pub mod serve;
 pub mod user_switch;
 pub mod workdir;
@@ -58,6 +61,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         "fs" => fs::run(&args[1..]),
         "egress-proxy" => egress_proxy::run(&args[1..]),
         "extract" => extract::run(&args[1..]),
+        "put" => put::run(&args[1..]),
         "listening" => listening::run(&args[1..]),
         "own-workdir" => workdir::run(&args[1..]),
         "jobs" => jobs::run_jobs(&args[1..]),

@@ -337,6 +337,16 @@ async fn run_role(
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         cmd.spawn().map(|mut child| {
+            // An upload's tar in, a command's output out: a wake-up moves up to 1 MiB.
+            for fd in [
+                child.stdin.as_ref().and_then(|i| i.as_raw_fd().into()),
+                child.stdout.as_ref().and_then(|o| o.as_raw_fd().into()),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                super::exec::grow_pipe(fd);
+            }
             let wiring = Wiring {
                 out: Box::new(child.stdout.take().expect("piped")),
                 err: Some(Box::new(child.stderr.take().expect("piped"))),

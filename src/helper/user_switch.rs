@@ -49,7 +49,8 @@ pub fn become_user(who: &Identity) -> io::Result<()> {
     Ok(())
 }
 
-/// [`resolve`] then [`become_user`]: the message to print (exit 126) when either fails.
+/// Resolves `spec` and drops to it for good; the error is the one line a role prints before it
+/// exits 126.
 pub fn become_spec(spec: &str) -> Result<(), String> {
     let who = resolve(spec)?;
     become_user(&who).map_err(|e| format!("cannot switch to user `{spec}`: {e}"))

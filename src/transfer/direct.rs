@@ -1,15 +1,16 @@
 //! A transfer's view of a sandbox over its channel (see `crate::channel`): for a sandbox this
-//! state knows by its exact id or name whose helper answers, `files write` and uploads as the
-//! sandbox's user to an absolute path need no engine call at all. The helper stats paths as the
-//! archive API would (as root, a final link followed) and unpacks the tar as the user, so the
-//! target rules in `transfer` stay the one place that decides where things land. Anything else
-//! (a relative path, whose working directory only the engine knows; `--root`, which goes through
-//! the archive API; a root sandbox) takes the engine's path.
+//! state knows by its exact id or name whose helper answers, `files write` and every upload
+//! (as the user or `--root`, to an absolute or a relative path) need no engine call at all, and
+//! one helper call: its `put` role applies the target rules of `crate::target_rules` inside the
+//! sandbox and unpacks the tar where they say. The connection made to find the helper is the
+//! one that call uses.
 
 use crate::channel::client::connect;
 use crate::engine::archive::RemoteStat;
+use crate::engine::exec::Captured;
 use crate::sandbox::{ContainerState, Sandbox};
 use crate::state::State;
+use crate::target_rules::{Landed, PUT_REFUSED, Put};
 use anyhow::{Context as _, bail};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,26 +20,14 @@ pub struct Direct {
     pub sandbox: Sandbox,
     state_dir: PathBuf,
     engine: String,
+    /// The greeted connection, for the first call (each call takes a connection of its own).
+    greeted: std::sync::Mutex<Option<crate::channel::client::Channel>>,
 }
 
 /// The sandbox `query` (this state's exact id or name in `scope`) over its channel, when its
-/// helper answers and can serve files as a non-root user; `None` sends the caller to the
-/// engine's paths, and `why` hears the reason (said under `--verbose`).
-pub async fn connect_for_user(
-    state: &State,
-    state_dir: &Path,
-    scope: &str,
-    engine_url: &str,
-    query: &str,
-    why: impl Fn(String),
-) -> Option<Direct> {
-    connect_any(state, state_dir, scope, engine_url, query, &why)
-        .await
-        .filter(Direct::writes_as_user)
-}
-
-/// [`connect_for_user`] whatever the sandbox's user: for reading (`pack` drops to whoever the
-/// user is, root included), where no ownership of written files is at stake.
+/// helper answers, whoever its user is (`put` and `pack` drop to that user, root included);
+/// `None` sends the caller to the engine's paths, and `why` hears the reason (said under
+/// `--verbose`).
 pub async fn connect_any(
     state: &State,
     state_dir: &Path,
@@ -80,27 +69,17 @@ pub async fn connect_any(
         sandbox,
         state_dir: state_dir.to_path_buf(),
         engine: engine_url.to_string(),
+        greeted: std::sync::Mutex::new(Some(channel)),
     })
 }
 
 impl Direct {
-    /// Whether files written through it belong to a user who is not root (root's writes take
-    /// the archive API, which sets their owners).
-    pub fn writes_as_user(&self) -> bool {
-        !matches!(
-            self.sandbox.user(),
-            "" | "root" | "0" | "0:0" | "root:root" | "root:0" | "0:root"
-        )
-    }
-
     /// [`super::target::stat_follow`] of each absolute path, in one call to the helper.
     pub async fn stat_follow(
         &self,
         paths: &[String],
     ) -> anyhow::Result<Vec<Option<(RemoteStat, String)>>> {
-        let channel = connect(&self.state_dir, &self.sandbox.id, &self.engine)
-            .await
-            .map_err(|why| anyhow::anyhow!("the channel of {}: {why}", self.sandbox.id))?;
+        let channel = self.channel().await?;
         let mut args = vec!["fs".to_string(), "stat".to_string()];
         args.extend(paths.iter().cloned());
         let none: Option<futures_util::stream::Empty<Result<bytes::Bytes, std::io::Error>>> = None;
@@ -136,36 +115,49 @@ impl Direct {
         &self,
         args: Vec<String>,
     ) -> anyhow::Result<crate::channel::client::Attached> {
-        let channel = connect(&self.state_dir, &self.sandbox.id, &self.engine)
-            .await
-            .map_err(|why| anyhow::anyhow!("the channel of {}: {why}", self.sandbox.id))?;
+        let channel = self.channel().await?;
         channel
             .start(args, Vec::new(), false, false)
             .await
             .with_context(|| format!("reading {} (channel)", self.sandbox.id))
     }
 
-    /// Streams the tar into `__helper extract` as the sandbox's user, unpacked in `dir`.
-    pub async fn extract<S>(
-        &self,
-        dir: &str,
-        body: S,
-    ) -> anyhow::Result<crate::engine::exec::Captured>
+    /// The greeted connection if no call used it yet, else a new one.
+    async fn channel(&self) -> anyhow::Result<crate::channel::client::Channel> {
+        let held = self.greeted.lock().expect("not poisoned").take();
+        match held {
+            Some(c) => Ok(c),
+            None => connect(&self.state_dir, &self.sandbox.id, &self.engine)
+                .await
+                .map_err(|why| anyhow::anyhow!("the channel of {}: {why}", self.sandbox.id)),
+        }
+    }
+
+    /// Streams the tar into `__helper put`, which places and unpacks it (see `helper::put`).
+    /// A rule's refusal comes back as the engine path words it; an extraction's failure as the
+    /// helper's exit and line, for the caller to word.
+    pub async fn put<S>(&self, request: &Put, body: S) -> anyhow::Result<Result<Landed, Captured>>
     where
         S: futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>>
             + Unpin
             + Send
             + 'static,
     {
-        let channel = connect(&self.state_dir, &self.sandbox.id, &self.engine)
-            .await
-            .map_err(|why| anyhow::anyhow!("the channel of {}: {why}", self.sandbox.id))?;
-        let args = ["extract", "--user", self.sandbox.user(), dir]
-            .map(str::to_string)
-            .to_vec();
-        channel
+        let channel = self.channel().await?;
+        let args = vec!["put".to_string(), serde_json::to_string(request)?];
+        let out = channel
             .run_captured(args, Some(body))
             .await
-            .with_context(|| format!("uploading to {} (channel)", self.sandbox.id))
+            .with_context(|| format!("uploading to {} (channel)", self.sandbox.id))?;
+        match out.code {
+            0 => {
+                Ok(Ok(serde_json::from_slice(&out.stdout)
+                    .context("the helper's answer to an upload")?))
+            }
+            c if c == PUT_REFUSED as i64 => {
+                bail!("{}", String::from_utf8_lossy(&out.stderr).trim())
+            }
+            _ => Ok(Err(out)),
+        }
     }
 }

@@ -165,6 +165,7 @@ fn summarise(
         bytes: done.bytes,
         files: done.files,
         duration_ms: started.elapsed().as_millis() as u64,
+        landed: None,
     })
 }
 

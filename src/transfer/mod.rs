@@ -17,7 +17,7 @@ pub mod download;
 pub mod fetch;
 pub mod pack;
 pub mod place;
-pub mod remote;
+pub use crate::remote_path as remote;
 pub mod stream;
 pub mod target;
 pub mod unpack;
@@ -57,6 +57,9 @@ pub struct Summary {
     /// Regular files and symlinks copied.
     pub files: u64,
     pub duration_ms: u64,
+    /// Where an upload's root entry landed, when the helper placed it (over the channel).
+    #[serde(skip)]
+    pub landed: Option<String>,
 }
 
 /// Where upload reads from.
@@ -80,6 +83,10 @@ pub struct UploadOptions {
     pub contents: bool,
     /// The mode a file from stdin or memory gets [default: 0644].
     pub file_mode: Option<u32>,
+    /// `files write`'s rules over the channel: REMOTE is a regular file or nothing, a final link
+    /// is written through and an existing file keeps its mode (the engine path has its caller
+    /// look first).
+    pub write: bool,
 }
 
 /// How a download treats its target beyond the contract's defaults.

@@ -196,24 +196,16 @@ fn push(scan: &mut Scan, rel: PathBuf, meta: &fs::Metadata, link: Option<PathBuf
     });
 }
 
-/// Where the entries go inside the directory Docker extracts into: `parents` are missing
-/// directories created first (in order, each inside the previous one), then the root entry is
-/// named `name`.
-#[derive(Debug, Clone)]
-pub struct Placement {
-    pub parents: Vec<String>,
-    pub name: String,
-}
+pub use crate::target_rules::Placement;
 
-impl Placement {
-    fn root_path(&self) -> PathBuf {
-        let mut p = PathBuf::new();
-        for parent in &self.parents {
-            p.push(parent);
-        }
-        p.push(&self.name);
-        p
+/// The root entry's path in the tar: below the missing parents.
+fn root_path(place: &Placement) -> PathBuf {
+    let mut p = PathBuf::new();
+    for parent in &place.parents {
+        p.push(parent);
     }
+    p.push(&place.name);
+    p
 }
 
 /// Writes the tar of `scan` (read from `root`) into `out`. `progress` gets each chunk of file
@@ -239,7 +231,7 @@ pub fn write_tar(
         header.set_entry_type(tar::EntryType::Directory);
         builder.append_data(&mut header, &prefix, io::empty())?;
     }
-    let base = place.root_path();
+    let base = root_path(place);
     for entry in &scan.entries {
         let path = if entry.rel.as_os_str().is_empty() {
             base.clone()

@@ -6,7 +6,7 @@ use crate::engine::Engine;
 use crate::engine::archive::RemoteStat;
 use crate::error::usage;
 use crate::sandbox::Sandbox;
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use std::fs;
 use std::path::Path;
 
@@ -35,125 +35,33 @@ pub async fn stat_follow(
     }
 }
 
-/// What an upload puts at `dest`: a directory or not, under which name (`None`: stdin or
-/// memory), and whether a directory fills an existing one (`files upload-dir`).
-pub struct Upload<'a> {
-    pub dest: &'a str,
-    pub wants_dir: bool,
-    pub local_is_dir: bool,
-    pub name: Option<String>,
-    pub contents: bool,
-}
+pub use crate::target_rules::Upload;
+use crate::target_rules::{Ancestors, AtDest};
 
-/// Where an upload looks at the sandbox's paths: the engine's archive API, or the helper over
-/// the sandbox's channel (see `direct`), which stats every ancestor in one call.
-pub enum Look<'a> {
-    Engine(&'a Engine),
-    Direct(&'a super::direct::Direct),
-}
-
-impl Look<'_> {
-    async fn stat_follow(
-        &self,
-        sandbox: &Sandbox,
-        path: &str,
-    ) -> anyhow::Result<Option<(RemoteStat, String)>> {
-        match self {
-            Look::Engine(engine) => stat_follow(engine, sandbox, path).await,
-            Look::Direct(d) => Ok(d.stat_follow(&[path.to_string()]).await?.pop().flatten()),
-        }
-    }
-}
-
-/// Where Docker extracts (an existing directory) and how the entries are named there.
+/// Where Docker extracts (an existing directory) and how the entries are named there, by the
+/// rules in `crate::target_rules`, looked at through the engine's archive API.
 pub async fn placement(
-    look: &Look<'_>,
+    engine: &Engine,
     sandbox: &Sandbox,
-    up: Upload<'_>,
+    up: Upload,
 ) -> anyhow::Result<(String, pack::Placement)> {
     let shown = format!("{}:{}", sandbox.id, up.dest);
-    let at = |dir: String, parents: Vec<String>, name: String| {
-        Ok((dir, pack::Placement { parents, name }))
-    };
-    match look.stat_follow(sandbox, up.dest).await? {
-        Some((st, resolved)) if st.is_dir() && up.contents && up.local_is_dir => {
-            // The tree's root entry is the directory itself: its contents merge into it.
-            let base = remote::base_name(&resolved);
-            if base.is_empty() {
-                bail!("cannot fill {shown} itself: name a directory below /");
-            }
-            at(remote::parent(&resolved), vec![], base.to_string())
-        }
-        Some((st, _)) if st.is_dir() => {
-            let Some(name) = up.name else {
-                bail!("{shown} is a directory: name the file to write stdin to");
-            };
-            at(up.dest.to_string(), vec![], name)
-        }
-        Some(_) if up.wants_dir => bail!("{shown} is not a directory"),
-        Some(_) if up.local_is_dir => bail!("cannot copy a directory onto the file {shown}"),
-        Some(_) => at(
-            remote::parent(up.dest),
-            vec![],
-            remote::base_name(up.dest).to_string(),
-        ),
-        None => {
-            let (ancestor, mut missing) = existing_ancestor(look, sandbox, up.dest).await?;
-            let name = if up.wants_dir && !(up.contents && up.local_is_dir) {
-                up.name.ok_or_else(|| {
-                    anyhow!("{shown} does not exist: name the file to write stdin to")
-                })?
-            } else {
-                missing
-                    .pop()
-                    .expect("a missing path has a missing component")
-            };
-            at(ancestor, missing, name)
-        }
-    }
-}
-
-/// The deepest existing directory above `path` and the missing components below it, in order.
-async fn existing_ancestor(
-    look: &Look<'_>,
-    sandbox: &Sandbox,
-    path: &str,
-) -> anyhow::Result<(String, Vec<String>)> {
-    // Over the channel, every ancestor in one call; through the engine, one stat at a time.
-    let mut known = match look {
-        Look::Direct(d) => {
-            let mut ancestors = vec![remote::parent(path)];
-            while ancestors.last().is_some_and(|a| a != "/") {
-                let up = remote::parent(ancestors.last().expect("not empty"));
-                ancestors.push(up);
-            }
-            d.stat_follow(&ancestors).await?.into_iter()
-        }
-        Look::Engine(_) => Vec::new().into_iter(),
-    };
-    let mut missing = vec![remote::base_name(path).to_string()];
-    let mut current = remote::parent(path);
-    loop {
-        let stat = match look {
-            Look::Direct(_) => known
-                .next()
-                .ok_or_else(|| anyhow!("the helper's stat answered too few paths"))?,
-            Look::Engine(_) => look.stat_follow(sandbox, &current).await?,
-        };
-        match stat {
-            Some((st, _)) if st.is_dir() => break,
-            Some(_) => bail!(
-                "{}:{current} is a file, not a directory, so {path} cannot be created",
-                sandbox.id
-            ),
-            None => {
-                missing.push(remote::base_name(&current).to_string());
-                current = remote::parent(&current);
+    let found = stat_follow(engine, sandbox, &up.dest).await?;
+    let found = found.as_ref().map(|(st, p)| (st, p.as_str()));
+    match crate::target_rules::at_dest(&up, &shown, found).map_err(|e| anyhow!(e))? {
+        AtDest::Placed(dir, place) => Ok((dir, place)),
+        AtDest::Missing => {
+            // The deepest existing directory above, one stat at a time.
+            let mut walk = Ancestors::new(&up, &sandbox.id, &shown);
+            loop {
+                let stat = stat_follow(engine, sandbox, walk.next_path()).await?;
+                let found = walk.found(stat.as_ref().map(|(st, p)| (st, p.as_str())));
+                if let Some(placed) = found.map_err(|e| anyhow!(e))? {
+                    return Ok(placed);
+                }
             }
         }
     }
-    missing.reverse();
-    Ok((current, missing))
 }
 
 /// The name a local path is uploaded under: its last component (`.` and `..` resolved).

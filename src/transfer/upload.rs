@@ -55,8 +55,7 @@ pub async fn upload(
     remote_arg: &str,
     options: &UploadOptions,
 ) -> anyhow::Result<Summary> {
-    let (engine, sandbox) = (s.engine, s.sandbox);
-    let dest = remote::absolute(sandbox.workdir.as_deref(), remote_arg);
+    let sandbox = s.sandbox;
     let (root_path, scan, name, _spool) = match local.scanned {
         Some((path, scan, name)) => (path, scan, Some(name), None),
         None => {
@@ -70,27 +69,26 @@ pub async fn upload(
             (spool.path().to_path_buf(), scan, None, Some(spool))
         }
     };
-    let as_user = extracts_as_user(sandbox, options.root);
-    let owner = if as_user {
-        // The helper writes as the user; the kernel, not the headers, decides the owner.
-        pack::Owner { uid: 0, gid: 0 }
-    } else {
-        owner_of(engine, sandbox, options.root).await?
-    };
-    let shown = format!("{}:{dest}", sandbox.id);
     let up = target::Upload {
-        dest: &dest,
+        dest: remote::absolute(sandbox.workdir.as_deref(), remote_arg),
         wants_dir: remote::wants_dir(remote_arg),
         local_is_dir: scan.root_is_dir(),
         name,
         contents: options.contents,
     };
-    let look = match s.direct {
-        Some(d) => target::Look::Direct(d),
-        None => target::Look::Engine(engine),
+    let plan = match s.direct {
+        // The helper reads REMOTE itself (a relative one from the sandbox's working directory).
+        Some(_) => Plan::Put(target::Upload {
+            dest: remote_arg.to_string(),
+            ..up
+        }),
+        None => plan_on_engine(s, up, options.root).await?,
     };
-    let (extract_dir, place) = target::placement(&look, sandbox, up).await?;
-    refuse_engine_mount(sandbox, &extract_dir, &place)?;
+    let shown = format!("{}:{}", sandbox.id, plan.dest());
+    let (place, owner) = match &plan {
+        Plan::Put(_) => (put_placement(), pack::Owner { uid: 0, gid: 0 }),
+        Plan::Engine { place, owner, .. } => (place.clone(), *owner),
+    };
 
     let bar = (scan.bytes > PROGRESS_THRESHOLD)
         .then(|| s.sink.bytes_bar(Some(scan.bytes), "Uploading"))
@@ -114,30 +112,15 @@ pub async fn upload(
         }
         result
     });
-    let sent = if let Some(d) = s.direct {
-        match d.extract(&extract_dir, body).await {
-            Ok(out) => extract_result(sandbox, &out, &shown),
-            Err(e) => Err(e),
-        }
-    } else if as_user {
-        extract_as_user(s, &extract_dir, body, &shown).await
-    } else {
-        match engine
-            .upload_tar_stream(&sandbox.container_id, &extract_dir, body)
-            .await
-        {
-            Ok(()) => Ok(()),
-            Err(e) => Err(upload_error(engine, sandbox, e, &shown).await),
-        }
-    };
+    let sent = send(s, &plan, options, body, &shown).await;
     let packed = packer
         .await
         .map_err(|e| anyhow!("the upload thread failed: {e}"))?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    match (sent, packed) {
-        (Ok(()), Ok(())) => {}
+    let landed = match (sent, packed) {
+        (Ok(landed), Ok(())) => landed,
         // A local read error is the cause; the engine only saw the stream break.
         (_, Err(e)) if !is_closed_channel(&e) => {
             return Err(e.context(format!(
@@ -145,38 +128,119 @@ pub async fn upload(
             )));
         }
         (Err(e), _) => return Err(e),
-        (Ok(()), Err(e)) => return Err(e.context(format!("upload to {shown} failed"))),
-    }
+        (Ok(_), Err(e)) => return Err(e.context(format!("upload to {shown} failed"))),
+    };
     Ok(Summary {
         bytes,
         files,
         duration_ms: local.started.elapsed().as_millis() as u64,
+        landed,
     })
 }
 
-/// Docker answers 200 for an upload under a tmpfs mount and the sandbox never sees it
-/// (moby#22020), and the archive API itself still shows it: refuse instead of exiting 0.
-fn refuse_engine_mount(
-    sandbox: &Sandbox,
-    extract_dir: &str,
-    place: &pack::Placement,
-) -> anyhow::Result<()> {
-    let landed = place
-        .parents
-        .iter()
-        .chain(std::iter::once(&place.name))
-        .fold(extract_dir.to_string(), |acc, part| {
-            remote::join(&acc, part)
-        });
-    if let Some(mount) = remote::engine_mount(&landed) {
-        bail!(
-            "cannot upload to {}:{landed}: {mount} is a mount of the engine's own (tmpfs, proc \
-             or sysfs) and files uploaded there are invisible to the sandbox (moby#22020); \
-             choose a path such as /tmp",
-            sandbox.id
-        );
+/// How an upload reaches the sandbox.
+enum Plan {
+    /// Over the channel: the helper's `put` places it (see `helper::put`).
+    Put(target::Upload),
+    /// Placed here through the engine's archive API, then sent to it (as root) or to the
+    /// helper's `extract` (as the user).
+    Engine {
+        dest: String,
+        extract_dir: String,
+        place: pack::Placement,
+        owner: pack::Owner,
+        as_user: bool,
+    },
+}
+
+impl Plan {
+    fn dest(&self) -> &str {
+        match self {
+            Plan::Put(up) => &up.dest,
+            Plan::Engine { dest, .. } => dest,
+        }
     }
-    Ok(())
+}
+
+/// The root entry's name in a tar for `put`, which renames it where the rules say.
+fn put_placement() -> pack::Placement {
+    pack::Placement {
+        parents: vec![],
+        name: "upload".into(),
+    }
+}
+
+/// The target rules through the engine's archive API, and who the entries belong to.
+async fn plan_on_engine(s: &Session<'_>, up: target::Upload, root: bool) -> anyhow::Result<Plan> {
+    let (engine, sandbox) = (s.engine, s.sandbox);
+    let as_user = extracts_as_user(sandbox, root);
+    let owner = if as_user {
+        // The helper writes as the user; the kernel, not the headers, decides the owner.
+        pack::Owner { uid: 0, gid: 0 }
+    } else {
+        owner_of(engine, sandbox, root).await?
+    };
+    let dest = up.dest.clone();
+    let (extract_dir, place) = target::placement(engine, sandbox, up).await?;
+    // Where the archive API will really extract: the directory's own link followed.
+    let real = target::stat_follow(engine, sandbox, &extract_dir)
+        .await?
+        .map_or_else(|| extract_dir.clone(), |(_, p)| p);
+    crate::target_rules::refuse_engine_mount(&sandbox.id, &extract_dir, &place)
+        .and_then(|()| crate::target_rules::refuse_own_files(&sandbox.id, &real, &place))
+        .map_err(|e| anyhow!(e))?;
+    Ok(Plan::Engine {
+        dest,
+        extract_dir,
+        place,
+        owner,
+        as_user,
+    })
+}
+
+/// Sends the tar where the plan says; over the channel, where it landed.
+async fn send(
+    s: &Session<'_>,
+    plan: &Plan,
+    options: &UploadOptions,
+    body: impl futures_util::Stream<Item = Result<Bytes, io::Error>> + Unpin + Send + 'static,
+    shown: &str,
+) -> anyhow::Result<Option<String>> {
+    let (engine, sandbox) = (s.engine, s.sandbox);
+    match plan {
+        Plan::Put(up) => {
+            let d = s.direct.expect("a put plan has a channel");
+            let request = crate::target_rules::Put {
+                id: sandbox.id.clone(),
+                user: (!options.root && !is_root_user(sandbox.user()))
+                    .then(|| sandbox.user().to_string()),
+                upload: up.clone(),
+                write: options.write,
+            };
+            match d.put(&request, body).await? {
+                Ok(landed) => Ok(Some(landed.path)),
+                Err(out) => {
+                    extract_result(sandbox, &out, shown, request.user.is_some()).map(|()| None)
+                }
+            }
+        }
+        Plan::Engine {
+            extract_dir,
+            as_user: true,
+            ..
+        } => extract_as_user(s, extract_dir, body, shown)
+            .await
+            .map(|()| None),
+        Plan::Engine { extract_dir, .. } => {
+            match engine
+                .upload_tar_stream(&sandbox.container_id, extract_dir, body)
+                .await
+            {
+                Ok(()) => Ok(None),
+                Err(e) => Err(upload_error(engine, sandbox, e, shown).await),
+            }
+        }
+    }
 }
 
 /// The uid and gid uploaded entries get: the sandbox's user's, or root's with `--root`.
@@ -211,12 +275,14 @@ async fn owner_of(engine: &Engine, sandbox: &Sandbox, root: bool) -> anyhow::Res
 /// and the archive API is the faster. Without a helper (see `helper_path`) the archive API is
 /// all there is, and the README says what that means.
 fn extracts_as_user(sandbox: &Sandbox, root: bool) -> bool {
-    let spec = sandbox.user();
-    let root_user = matches!(
+    !root && !is_root_user(sandbox.user()) && sandbox.label(crate::labels::HELPER).is_some()
+}
+
+fn is_root_user(spec: &str) -> bool {
+    matches!(
         spec,
-        "root" | "0" | "0:0" | "root:root" | "root:0" | "0:root"
-    );
-    !root && !root_user && sandbox.label(crate::labels::HELPER).is_some()
+        "" | "root" | "0" | "0:0" | "root:root" | "root:0" | "0:root"
+    )
 }
 
 /// Streams the tar into `__helper extract` as the sandbox's user, which unpacks it in `dir`.
@@ -241,7 +307,7 @@ async fn extract_as_user(
     let out =
         crate::channel::client::run_helper_with_input(s.state_dir, engine, &sandbox.id, cmd, body)
             .await?;
-    extract_result(sandbox, &out, shown)
+    extract_result(sandbox, &out, shown, true)
 }
 
 /// What `__helper extract`'s exit says about the upload.
@@ -249,6 +315,7 @@ fn extract_result(
     sandbox: &Sandbox,
     out: &crate::engine::exec::Captured,
     shown: &str,
+    as_user: bool,
 ) -> anyhow::Result<()> {
     if out.code == 0 {
         return Ok(());
@@ -267,10 +334,20 @@ fn extract_result(
             }
         );
     }
-    bail!(
-        "upload to {shown} failed as user `{}`: {line}",
-        sandbox.user()
-    )
+    let hint = if line.ends_with("no space left on device") {
+        " (the sandbox's disk is full)"
+    } else if line.ends_with("read-only file system") {
+        " (the target in the sandbox is read-only)"
+    } else {
+        ""
+    };
+    match as_user {
+        true => bail!(
+            "upload to {shown} failed as user `{}`{hint}: {line}",
+            sandbox.user()
+        ),
+        false => bail!("upload to {shown} failed{hint}: {line}"),
+    }
 }
 
 /// The engine's refusal, in words that say which side and what to do.

@@ -1,5 +1,6 @@
 //! Paths inside a sandbox: absolute, `/`-separated, normalised lexically (Docker resolves
-//! symlinks itself, scoped to the container's root).
+//! symlinks itself, scoped to the container's root). A leaf: the host's transfers (as
+//! `transfer::remote`) and the helper's `put` read REMOTE the same way.
 
 /// REMOTE as an absolute, normalised path: a relative one is taken from the sandbox's working
 /// directory (`/` when the image sets none), unlike `docker cp`, whose paths start at `/`.
