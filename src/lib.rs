@@ -23,13 +23,11 @@ pub mod cli;
 pub mod commands;
 pub mod completion;
 pub mod config;
-pub mod egress;
 pub mod engine;
 pub mod env_vars;
 pub mod error;
 pub mod generate;
 pub mod help_topics;
-pub mod helper;
 pub mod host_lock;
 pub mod ids;
 pub mod labels;
@@ -38,10 +36,8 @@ pub mod limits;
 pub mod lock_wait;
 pub mod mcp;
 pub mod output;
-pub mod passwd;
 pub mod pool;
 pub mod registry_auth;
-pub mod remote_stat;
 pub mod resolve;
 pub mod sandbox;
 pub mod scope;
@@ -52,5 +48,8 @@ pub mod units;
 pub mod url;
 pub mod verbose;
 pub mod view;
+
+// The helper crate's modules, at the paths host code has always used (see its lib.rs).
+pub use dsbx_helper::{egress, helper, layout, passwd, remote_stat};
 
 pub use commands::main_entry;

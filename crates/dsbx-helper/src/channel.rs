@@ -15,12 +15,9 @@
 //! message. The first exchange is [`ToHelper::Hello`] / [`FromHelper::Hello`]: a dsbx and a
 //! helper of different protocol versions detect it and dsbx uses the engine instead.
 
-pub mod client;
-
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
 
@@ -29,8 +26,7 @@ use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
 pub const VERSION: u32 = 2;
 /// Where the host directory appears inside a sandbox. `/.dsbx/run` is made root-only (0700) by
 /// the helper, so no non-root process in the sandbox can even reach the socket's directory.
-pub const RUN_DIR: &str = "/.dsbx/run";
-pub const MOUNT_DIR: &str = "/.dsbx/run/channel";
+pub use crate::layout::{CHANNEL_DIR as MOUNT_DIR, RUN_DIR};
 /// The socket's name in that directory.
 pub const SOCKET: &str = "sock";
 /// The largest frame either side accepts: output and input travel in chunks of at most 64 KiB.
@@ -38,8 +34,6 @@ pub const MAX_FRAME: usize = 1 << 20;
 /// Bytes per data frame, and frames queued each way before the sender waits (backpressure).
 pub const CHUNK: usize = 64 << 10;
 pub const QUEUE: usize = 8;
-/// The environment variable that forces the engine's paths (`off`, `0`, `false` or `no`).
-pub const SWITCH: &str = "DSBX_CHANNEL";
 /// The helper roles the channel runs: those the engine path also runs for dsbx, nothing else.
 pub const ROLES: &[&str] = &[
     "exec",
@@ -108,72 +102,6 @@ pub enum FromHelper {
     },
     /// A [`ToHelper::Claim`] is in force: files written, PID 1 told of the new deadline.
     Claimed,
-}
-
-/// Whether the channel may be used at all (the switch is not off).
-pub fn enabled() -> bool {
-    !std::env::var(SWITCH).is_ok_and(|v| switched_off(&v))
-}
-
-fn switched_off(value: &str) -> bool {
-    matches!(
-        value.trim().to_ascii_lowercase().as_str(),
-        "off" | "0" | "false" | "no"
-    )
-}
-
-/// The host directory of sandbox `id` under dsbx's state directory.
-pub fn host_dir(state_dir: &Path, id: &str) -> PathBuf {
-    state_dir.join("channels").join(id)
-}
-
-/// What `init` adds to a sandbox's container for its channel.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForInit {
-    /// `HOSTDIR:/.dsbx/run/channel` (a `Binds` entry: dockerd re-creates a deleted directory at
-    /// start instead of refusing to start).
-    pub bind: String,
-    /// After `__helper init`: who owns the socket, the sandbox's user, the engine's endpoint.
-    pub args: Vec<String>,
-}
-
-/// The channel of a new sandbox, when it can have one: the switch is on and the engine is a
-/// local unix socket (a remote engine cannot reach dsbx's directories). Creates the host
-/// directory, mode 0700, owned by this user.
-pub fn for_init(
-    state_dir: &Path,
-    id: &str,
-    endpoint: &crate::engine::endpoint::Endpoint,
-    user: &str,
-) -> std::io::Result<Option<ForInit>> {
-    use std::os::unix::fs::DirBuilderExt;
-    if !enabled() || !endpoint.is_local() || !cfg!(target_os = "linux") {
-        return Ok(None);
-    }
-    let dir = host_dir(state_dir, id);
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)?;
-    // SAFETY: geteuid/getegid cannot fail.
-    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
-    Ok(Some(ForInit {
-        bind: format!("{}:{MOUNT_DIR}", dir.display()),
-        args: vec![
-            "--channel".into(),
-            format!("{uid}:{gid}"),
-            "--user".into(),
-            user.into(),
-            "--engine".into(),
-            endpoint.url.clone(),
-        ],
-    }))
-}
-
-/// Removes the host directory of a sandbox that is gone (its socket and nothing else: code in the
-/// sandbox as root could have left files there, never links that are followed).
-pub fn forget(state_dir: &Path, id: &str) {
-    let _ = std::fs::remove_dir_all(host_dir(state_dir, id));
 }
 
 pub type Reader<R> = FramedRead<R, LengthDelimitedCodec>;
@@ -272,15 +200,5 @@ mod tests {
             .unwrap();
         let mut r = reader(b);
         assert!(recv::<_, FromHelper>(&mut r).await.is_err());
-    }
-
-    #[test]
-    fn the_switch() {
-        for off in ["off", "OFF", "0", "false", " no "] {
-            assert!(switched_off(off), "{off}");
-        }
-        for on in ["on", "1", "", "yes"] {
-            assert!(!switched_off(on), "{on}");
-        }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Every failure travels as an `anyhow::Error`; the few that mean something other than "the
 //! operation failed" carry a [`Kind`] somewhere in their chain. `kind_of` finds it, so context
-//! added on the way up never changes the exit code.
+//! added on the way up never changes the exit code. Shared with the host (`dsbx::error`, which
+//! adds the printing), so a rule of the formats here (an egress entry) fails as a usage error.
 
 use std::fmt;
 
@@ -86,58 +87,9 @@ pub fn kind_of(err: &anyhow::Error) -> Kind {
         .unwrap_or(Kind::Failed)
 }
 
-/// The whole chain on one line, outermost first, as ripgrep prints it.
-pub fn one_line(err: &anyhow::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        // Some libraries repeat their source inside their own message; print each fact once.
-        if parts.last().is_some_and(|prev| prev.contains(&text)) {
-            continue;
-        }
-        parts.push(text);
-    }
-    // One line whatever a cause holds: a newline becomes a space, any other control character
-    // (an escape sequence an engine or a file slipped in) is shown escaped.
-    let mut line = String::new();
-    for c in parts.join(": ").trim_end().chars() {
-        if c == '\n' {
-            line.push(' ');
-        } else {
-            crate::output::push_escaped(&mut line, c);
-        }
-    }
-    line
-}
-
-/// True when the error is stdout closing under us (`dsbx ls | head -1`): not a failure.
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use anyhow::Context;
-
-    #[test]
-    fn kind_survives_context() {
-        let err = Err::<(), _>(not_found("no sandbox `abcd`"))
-            .context("killing abcd")
-            .unwrap_err();
-        assert_eq!(kind_of(&err), Kind::NotFound);
-        assert_eq!(one_line(&err), "killing abcd: no sandbox `abcd`");
-    }
-
-    #[test]
-    fn one_line_escapes_control_characters() {
-        let err = anyhow::anyhow!("bad\x1b[2Jvalue\rhere\nand there");
-        assert_eq!(one_line(&err), "bad\\x1b[2Jvalue\\rhere and there");
-    }
 
     #[test]
     fn kind_given_as_context_is_found() {
@@ -155,13 +107,5 @@ mod tests {
         let err = anyhow::anyhow!("disk full");
         assert_eq!(kind_of(&err), Kind::Failed);
         assert_eq!(Kind::Failed.exit_code(), 1);
-    }
-
-    #[test]
-    fn broken_pipe_found_in_chain() {
-        let io = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
-        let err = anyhow::Error::new(io).context("writing stdout");
-        assert!(is_broken_pipe(&err));
-        assert!(!is_broken_pipe(&anyhow::anyhow!("other")));
     }
 }

@@ -1,0 +1,92 @@
+//! The host's side of the channel to a sandbox's helper: whether to use it, its host directory,
+//! what `init` adds for it, and the client (`client`). The protocol, frames and constants are
+//! the helper crate's (`dsbx_helper::channel`, re-exported here), shared with its server.
+
+pub mod client;
+
+pub use dsbx_helper::channel::*;
+use std::path::{Path, PathBuf};
+
+/// The environment variable that forces the engine's paths (`off`, `0`, `false` or `no`).
+pub const SWITCH: &str = "DSBX_CHANNEL";
+
+/// Whether the channel may be used at all (the switch is not off).
+pub fn enabled() -> bool {
+    !std::env::var(SWITCH).is_ok_and(|v| switched_off(&v))
+}
+
+fn switched_off(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "off" | "0" | "false" | "no"
+    )
+}
+
+/// The host directory of sandbox `id` under dsbx's state directory.
+pub fn host_dir(state_dir: &Path, id: &str) -> PathBuf {
+    state_dir.join("channels").join(id)
+}
+
+/// What `init` adds to a sandbox's container for its channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForInit {
+    /// `HOSTDIR:/.dsbx/run/channel` (a `Binds` entry: dockerd re-creates a deleted directory at
+    /// start instead of refusing to start).
+    pub bind: String,
+    /// After `__helper init`: who owns the socket, the sandbox's user, the engine's endpoint.
+    pub args: Vec<String>,
+}
+
+/// The channel of a new sandbox, when it can have one: the switch is on and the engine is a
+/// local unix socket (a remote engine cannot reach dsbx's directories). Creates the host
+/// directory, mode 0700, owned by this user.
+pub fn for_init(
+    state_dir: &Path,
+    id: &str,
+    endpoint: &crate::engine::endpoint::Endpoint,
+    user: &str,
+) -> std::io::Result<Option<ForInit>> {
+    use std::os::unix::fs::DirBuilderExt;
+    if !enabled() || !endpoint.is_local() || !cfg!(target_os = "linux") {
+        return Ok(None);
+    }
+    let dir = host_dir(state_dir, id);
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)?;
+    // SAFETY: geteuid/getegid cannot fail.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    Ok(Some(ForInit {
+        bind: format!("{}:{MOUNT_DIR}", dir.display()),
+        args: vec![
+            "--channel".into(),
+            format!("{uid}:{gid}"),
+            "--user".into(),
+            user.into(),
+            "--engine".into(),
+            endpoint.url.clone(),
+        ],
+    }))
+}
+
+/// Removes the host directory of a sandbox that is gone (its socket and nothing else: code in the
+/// sandbox as root could have left files there, never links that are followed).
+pub fn forget(state_dir: &Path, id: &str) {
+    let _ = std::fs::remove_dir_all(host_dir(state_dir, id));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_switch() {
+        for off in ["off", "OFF", "0", "false", " no "] {
+            assert!(switched_off(off), "{off}");
+        }
+        for on in ["on", "1", "", "yes"] {
+            assert!(!switched_off(on), "{on}");
+        }
+    }
+}
