@@ -8,14 +8,17 @@
 //!   live candidates a shell asks for), `help_topics` (`dsbx help environment`, `exit-codes`);
 //! - domain: `view` (deadline in force, status, removal), `lifetime` (the deadline file and
 //!   `timeout`'s intent), `activity` (last use), `resolve` (ids, names, prefixes), `snapshot`,
-//!   `pool` (warm pools' keys and rules), `egress`, `limits`, `scope`, `env_vars` (`K=V`
+//!   `pool` (warm pools' keys and rules), `limits`, `scope`, `env_vars` (`K=V`
 //!   entries), `mcp` (the MCP server's host paths);
 //! - moving bytes: `transfer` (uploads, downloads), `channel` (the socket to a sandbox's helper);
-//! - `engine` (every Docker call); `helper` (the code that runs inside sandboxes);
+//! - `engine` (every Docker call);
+//! - from the helper crate (`crates/dsbx-helper`, re-exported here): `helper` (the code that runs
+//!   inside sandboxes), `layout` (every `/.dsbx` path), and the leaves both sides share: `egress`
+//!   (the policy), `passwd`, `remote_stat` (what a path in a sandbox is); `activity`, `channel`
+//!   and `error` are the host's sides of the helper crate's modules of the same names;
 //! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the
 //!   printer), `verbose` (`--verbose` through tracing), `error`, `ids`, `labels`, `units`, `url`,
-//!   `passwd`, `remote_stat` (what a path in a sandbox is), `host_lock`, `lock_wait`,
-//!   `registry_auth`.
+//!   `host_lock`, `lock_wait`, `registry_auth`.
 
 pub mod activity;
 pub mod channel;
