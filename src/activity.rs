@@ -4,35 +4,20 @@
 //!
 //! The helper, PID 1 and root inside the sandbox, writes what it saw to [`ACTIVITY_FILE`]
 //! (epoch seconds); `ls`, `info` and `gc --idle` read it through the archive API.
+//!
+//! The file's format (its path, its text, the helper's period) is the helper crate's
+//! (`dsbx_helper::activity`, re-exported here); this module reads it from the host.
+
+pub use dsbx_helper::activity::*;
 
 use crate::engine::Engine;
 use crate::sandbox::Sandbox;
 use crate::state::Record;
 use chrono::{DateTime, Utc};
 
-/// Written by the helper only, in its root-owned directory.
-pub const ACTIVITY_FILE: &str = "/.dsbx/activity";
-
-/// The helper argument setting how often it looks (seconds; default [`DEFAULT_PERIOD_SECS`]).
-pub const PERIOD_ARG: &str = "--activity-secs";
-/// Reading a few counters once a minute costs nothing measurable.
-pub const DEFAULT_PERIOD_SECS: i64 = 60;
 /// The host environment variable `init` passes on as [`PERIOD_ARG`] (for tests: idleness in
 /// seconds rather than minutes).
 pub const PERIOD_ENV: &str = "DSBX_HELPER_ACTIVITY_SECS";
-
-/// The file's text for an activity at `secs` (epoch seconds).
-pub fn activity_text(secs: i64) -> String {
-    format!("{secs}\n")
-}
-
-pub fn parse_activity(text: &str) -> Option<DateTime<Utc>> {
-    text.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|s| *s > 0)
-        .and_then(|s| DateTime::from_timestamp(s, 0))
-}
 
 /// The activity the sandbox's helper recorded; `Ok(None)`: none yet (or no helper). Read by
 /// the Docker id a checked list or inspect returned.
@@ -85,18 +70,4 @@ pub async fn read_activities(
         .zip(read)
         .map(|(s, r)| (s.id.clone(), r.ok().flatten()))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_round_trip() {
-        let t = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-        assert_eq!(parse_activity(&activity_text(1_800_000_000)), Some(t));
-        assert_eq!(parse_activity(""), None);
-        assert_eq!(parse_activity("0"), None);
-        assert_eq!(parse_activity("x"), None);
-    }
 }

@@ -8,14 +8,12 @@
 use crate::engine::Engine;
 use crate::engine::archive::tar_of_files;
 use crate::helper::RELOAD_SIGNAL;
-use crate::helper::keepalive::parse_deadline;
+use crate::helper::init::parse_deadline;
+use crate::layout::{DEADLINE_FILE, archive_entry};
 use crate::sandbox::{ContainerState, Sandbox};
 use crate::state::{Record, StateStore};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
-
-/// The deadline file's path inside the sandbox, relative to `/` (for the archive API).
-const DEADLINE_ENTRY: &str = ".dsbx/deadline";
 
 /// The text the helper reads: epoch seconds, `0` for never.
 pub fn deadline_text(deadline: Option<DateTime<Utc>>) -> String {
@@ -35,9 +33,19 @@ pub async fn write_deadline(
     sandbox: &Sandbox,
     deadline: Option<DateTime<Utc>>,
 ) -> anyhow::Result<()> {
+    write_deadline_into(engine, &sandbox.container_id, deadline).await
+}
+
+/// [`write_deadline`] into `container` (a Docker id, or the name `init` just gave it): the one
+/// place the host writes `/.dsbx/deadline` (the helper's own writes: `helper::init`).
+pub async fn write_deadline_into(
+    engine: &Engine,
+    container: &str,
+    deadline: Option<DateTime<Utc>>,
+) -> anyhow::Result<()> {
     let text = deadline_text(deadline);
-    let tar = tar_of_files(&[(DEADLINE_ENTRY, 0o644, text.as_bytes())])?;
-    engine.upload_tar(&sandbox.container_id, "/", tar).await
+    let tar = tar_of_files(&[(archive_entry(DEADLINE_FILE), 0o644, text.as_bytes())])?;
+    engine.upload_tar(container, "/", tar).await
 }
 
 /// Reads the deadline the sandbox's helper obeys. `Ok(None)`: never (no file, or `0`).
@@ -46,7 +54,7 @@ pub async fn read_deadline(
     sandbox: &Sandbox,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
     let bytes = engine
-        .read_small_file(&sandbox.container_id, crate::helper::DEADLINE_FILE)
+        .read_small_file(&sandbox.container_id, DEADLINE_FILE)
         .await?;
     Ok(bytes.and_then(|b| parse_deadline_text(&String::from_utf8_lossy(&b))))
 }

@@ -9,16 +9,20 @@
 //!   for), `help_topics` (`dsbx help environment`, `exit-codes`);
 //! - domain: `view` (deadline in force, status, removal), `deadline` (the deadline file and
 //!   `timeout`'s intent), `activity` (last use), `resolve` (ids, names, prefixes), `snapshot`,
-//!   `pool` (warm pools' keys and rules), `egress`, `limits`, `scope`, `env_vars` (`K=V`
+//!   `pool` (warm pools' keys and rules), `limits`, `scope`, `env_vars` (`K=V`
 //!   entries), `mcp` (the MCP server's host paths);
 //! - moving bytes: `transfer` (uploads, downloads), `channel` (the socket to a sandbox's helper);
-//! - `engine` (every Docker call); `helper` (the code that runs inside sandboxes);
+//! - `engine` (every Docker call);
+//! - from the helper crate (`crates/dsbx-helper`, re-exported here): `helper` (the code that runs
+//!   inside sandboxes), `layout` (every `/.dsbx` path), and the leaves both sides share: `egress`
+//!   (the policy), `passwd`, `remote_stat` (what a path in a sandbox is), `remote_path` (how
+//!   REMOTE reads), `target_rules` (where an upload lands); `activity`, `channel`
+//!   and `error` are the host's sides of the helper crate's modules of the same names;
 //! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the
 //!   printer), `verbose` (`--verbose` through tracing), `error`, `escape` (control characters
 //!   shown escaped), `timestamps` (RFC 3339 as dsbx writes it), `ids`, `labels`, `units`, `url`,
-//!   `passwd`, `remote_stat` (what a path in a sandbox is), `remote_path` (how REMOTE reads),
-//!   `target_rules` (where an upload lands), `host_lock`, `lock_wait`,
-//!   `registry_auth` (the docker CLI's config directory and credentials).
+//!   `host_lock`, `lock_wait`, `registry_auth` (the docker CLI's config directory and
+//!   credentials).
 
 pub mod activity;
 pub mod app;
@@ -28,13 +32,11 @@ pub mod commands;
 pub mod completion;
 pub mod config;
 pub mod deadline;
-pub mod egress;
 pub mod engine;
 pub mod env_vars;
 pub mod error;
 pub mod escape;
 pub mod help_topics;
-pub mod helper;
 pub mod host_lock;
 pub mod ids;
 pub mod labels;
@@ -43,22 +45,21 @@ pub mod lock_wait;
 pub mod man_and_completions;
 pub mod mcp;
 pub mod output;
-pub mod passwd;
 pub mod pool;
 pub mod registry_auth;
-pub mod remote_path;
-pub mod remote_stat;
 pub mod resolve;
 pub mod sandbox;
 pub mod scope;
 pub mod snapshot;
 pub mod state;
-pub mod target_rules;
 pub mod timestamps;
 pub mod transfer;
 pub mod units;
 pub mod url;
 pub mod verbose;
 pub mod view;
+
+// The helper crate's modules, at the paths host code has always used (see its lib.rs).
+pub use dsbx_helper::{egress, helper, layout, passwd, remote_path, remote_stat, target_rules};
 
 pub use app::main_entry;

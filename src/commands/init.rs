@@ -23,10 +23,6 @@ use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-/// The file in a new sandbox's channel directory that holds its first deadline until its helper
-/// adopts it (see `helper::keepalive::adopt_handed_deadline`).
-pub const HANDED_DEADLINE: &str = "deadline";
-
 /// What `init` and the MCP server's `create_sandbox` begin with: the plan the flags make (from
 /// a snapshot: what it carries, under the flags given), the engine, and the image, built (the
 /// default image) or pulled with its own progress when missing.
@@ -317,7 +313,7 @@ fn parse_bind(spec: &str) -> anyhow::Result<String> {
             "invalid --volume `{spec}`: the host path `{host}` does not exist"
         )));
     }
-    if !path.starts_with('/') || path == "/" || path.starts_with("/.dsbx") {
+    if !path.starts_with('/') || path == "/" || path.starts_with(crate::layout::OWN_DIR) {
         return Err(usage(format!(
             "invalid --volume `{spec}`: the sandbox path `{path}` must be absolute (and not / or /.dsbx)"
         )));
@@ -562,21 +558,17 @@ async fn create_steps(
     cancel.check()?;
     // `init` addresses the container it just made by the name it gave it (no label involved).
     let container = made.container_name(id);
-    let deadline = crate::deadline::deadline_text(plan.deadline);
     if made.handed_deadline {
         // Handed to the helper through the channel's host directory: it adopts it as
-        // `/.dsbx/deadline` before it first looks at its deadline (see `keepalive`), so the
+        // `/.dsbx/deadline` before it first looks at its deadline (see `helper::init`), so the
         // sandbox never runs without it, and init saves the archive upload (100-300 ms here).
-        let path = crate::channel::host_dir(ctx.store.dir(), id).join(HANDED_DEADLINE);
+        let path =
+            crate::channel::host_dir(ctx.store.dir(), id).join(crate::layout::HANDED_DEADLINE_NAME);
+        let deadline = crate::deadline::deadline_text(plan.deadline);
         std::fs::write(&path, deadline.as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
     } else {
-        let tar = crate::engine::archive::tar_of_files(&[(
-            ".dsbx/deadline",
-            0o644,
-            deadline.as_bytes(),
-        )])?;
-        engine.upload_tar(&container, "/", tar).await?;
+        crate::deadline::write_deadline_into(engine, &container, plan.deadline).await?;
     }
     cancel.check()?;
     engine
@@ -627,7 +619,8 @@ async fn give_workdir(engine: &Engine, id: &str, user: &str, dir: &str) -> anyho
 /// returns, nothing but `dsbx timeout` writes the file, so a `timeout` right after `init` is never
 /// overwritten by the first deadline.
 async fn deadline_adopted(ctx: &Context, id: &str) -> anyhow::Result<()> {
-    let path = crate::channel::host_dir(ctx.store.dir(), id).join(HANDED_DEADLINE);
+    let path =
+        crate::channel::host_dir(ctx.store.dir(), id).join(crate::layout::HANDED_DEADLINE_NAME);
     let started = std::time::Instant::now();
     while path.exists() {
         if started.elapsed() > std::time::Duration::from_secs(20) {

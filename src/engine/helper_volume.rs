@@ -15,9 +15,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 const DATA_LABEL: &str = "dsbx.helper-data";
-pub const MOUNT_DIR: &str = "/.dsbx/bin";
-/// The helper names its own path; the engine mounts it there.
-pub use crate::helper::HELPER_PATH;
+/// Where the volume is mounted, and the helper in it (the layout is the helper crate's).
+pub use crate::layout::{BIN_DIR as MOUNT_DIR, HELPER_PATH};
 
 impl Engine {
     /// The name of a filled helper volume for `binary` (identified by `key`), filling one from a

@@ -79,7 +79,7 @@ impl Engine {
                 let destination = m.destination.unwrap_or_default();
                 // dsbx's own mounts (the helper, the channel): every sandbox gets its own.
                 if destination.starts_with(super::helper_volume::MOUNT_DIR)
-                    || destination.starts_with(crate::channel::MOUNT_DIR)
+                    || destination.starts_with(crate::layout::CHANNEL_DIR)
                 {
                     return None;
                 }

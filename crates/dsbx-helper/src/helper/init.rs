@@ -9,8 +9,8 @@
 //! role); traffic since the last look, a command running, or one that ended since, is activity
 //! now, written to `/.dsbx/activity` (see `crate::activity`).
 
-use super::DEADLINE_FILE;
 use crate::activity::{ACTIVITY_FILE, DEFAULT_PERIOD_SECS, PERIOD_ARG, activity_text};
+use crate::layout::{DEADLINE_FILE, HANDED_DEADLINE};
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs::File;
@@ -66,10 +66,9 @@ pub fn run(args: &[OsString]) -> i32 {
     }
 }
 
-/// Where `init` hands a sandbox with a channel its first deadline (the channel's host
-/// directory, which no image or snapshot can carry), instead of an archive upload before start.
-const HANDED_DEADLINE: &str = "/.dsbx/run/channel/deadline";
-
+/// `init` hands a sandbox with a channel its first deadline in the channel's host directory
+/// ([`HANDED_DEADLINE`]), which no image or snapshot can carry, instead of an archive upload
+/// before start.
 /// Makes the deadline `init` handed over through the channel directory `/.dsbx/deadline`, once:
 /// the copy there is removed, so a later start (after `dsbx timeout` moved the file) keeps the
 /// file. Nothing in the sandbox runs yet, and `/.dsbx/run` is root's, so nothing else can have
@@ -93,7 +92,7 @@ fn adopt_handed_deadline(args: &[OsString]) -> std::io::Result<()> {
             text.trim()
         )));
     }
-    super::own_files::replace_own_file("deadline", 0o644, text.trim().as_bytes())?;
+    write_deadline(text.trim())?;
     std::fs::remove_file(HANDED_DEADLINE)
 }
 
@@ -211,6 +210,12 @@ fn running_commands() -> BTreeSet<u32> {
             })
         })
         .collect()
+}
+
+/// Replaces [`DEADLINE_FILE`] with `text` (epoch seconds, `0` = never): what the host writes
+/// through the archive API (`deadline::write_deadline`), the helper writes here, as root.
+pub fn write_deadline(text: &str) -> std::io::Result<()> {
+    super::own_files::replace_own_file(DEADLINE_FILE, 0o644, text.as_bytes())
 }
 
 /// The deadline in epoch seconds; `None` (never) when the file is absent, empty or `0`.

@@ -17,10 +17,7 @@ use std::fs::File;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
-pub const OWN_DIR: &str = "/.dsbx";
-pub const LOGS_DIR: &str = "/.dsbx/logs";
-pub const STATUS_DIR: &str = "/.dsbx/status";
-pub const JOBS_DIR: &str = "/.dsbx/jobs";
+pub use crate::layout::{JOBS_DIR, LOGS_DIR, OWN_DIR, STATUS_DIR};
 /// The most of a job record anyone reads: a record is a few hundred bytes plus its argv.
 const RECORD_LIMIT: u64 = 1 << 20;
 const LOGS_MODE: u32 = 0o711;
@@ -155,11 +152,13 @@ fn open_regular_at(dir: &OwnedFd, name: &str) -> io::Result<File> {
     Ok(file)
 }
 
-/// Replaces the file `name` directly in `/.dsbx` with `bytes`: written to a new file made
+/// Replaces the file at `path`, directly in `/.dsbx` (a `crate::layout` path), with `bytes`: written to a new file made
 /// exclusively beside it, then renamed over it, so a reader sees the old text or the new one.
 /// `/.dsbx` is checked root's alone first, so nothing a sandbox user did can be at either name.
-pub fn replace_own_file(name: &str, mode: u32, bytes: &[u8]) -> io::Result<()> {
+pub fn replace_own_file(path: &str, mode: u32, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
+    let name = crate::layout::own_name(path)
+        .ok_or_else(|| io::Error::other(format!("{path} is not directly in {OWN_DIR}")))?;
     let own = open_own_dir()?;
     let temp = format!(".{name}.new");
     let t = cstr(&temp)?;

@@ -27,8 +27,8 @@ pub mod egress_proxy;
 pub mod exec;
 pub mod extract;
 pub mod fs;
+pub mod init;
 pub mod jobs;
-pub mod keepalive;
 pub mod listening;
 pub mod own_files;
 pub mod pack;
@@ -39,9 +39,8 @@ pub mod workdir;
 
 use std::ffi::OsString;
 
-pub const DEADLINE_FILE: &str = "/.dsbx/deadline";
-/// Where the helper binary is mounted (read-only) in every sandbox.
-pub const HELPER_PATH: &str = "/.dsbx/bin/dsbx";
+/// Named in `crate::layout` (with every `/.dsbx` path); roles have always found these here.
+pub use crate::layout::{DEADLINE_FILE, HELPER_PATH};
 /// The signal `dsbx timeout` sends to make the helper re-read its deadline at once.
 pub const RELOAD_SIGNAL: &str = "SIGUSR1";
 
@@ -52,7 +51,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         "init" => {
             // A sandbox made with a channel: its server runs beside PID 1 (see `serve`).
             serve::start_beside_init(&args[1..]);
-            keepalive::run(&args[1..])
+            init::run(&args[1..])
         }
         "serve" => serve::run(&args[1..]),
         "exec" => exec::run_exec(&args[1..]),

@@ -25,7 +25,7 @@
 //! 126 could not be invoked (unknown user, bad working directory, not executable), 127 not found,
 //! 125 the helper's own failure (bad arguments, no pipes).
 
-use super::keepalive::signal_set;
+use super::init::signal_set;
 use super::own_files;
 use std::ffi::{CString, OsString};
 use std::io::{self, Write};
@@ -1208,7 +1208,7 @@ mod tests {
     #[test]
     fn tagged_exec_matching() {
         let words: Vec<&[u8]> = vec![
-            b"/.dsbx/bin/dsbx",
+            crate::layout::HELPER_PATH.as_bytes(),
             b"__helper",
             b"exec",
             b"--tag",

@@ -8,10 +8,9 @@
 //! - `/.dsbx/deadline`: the deadline, written last; then SIGUSR1 to PID 1, which re-reads it.
 
 use super::own_files;
+pub use crate::layout::{ENV_FILE, META_FILE};
 use std::io;
 
-pub const ENV_FILE: &str = "/.dsbx/env";
-pub const META_FILE: &str = "/.dsbx/meta";
 /// Set by dsbx on an exec (both paths): the names its `-e` gave, which the held environment
 /// does not override. Removed before the command runs.
 pub const GIVEN_KEYS: &str = "DSBX_EXEC_ENV_KEYS";
@@ -23,9 +22,9 @@ pub fn apply(deadline: i64, env: &[String], meta: &str) -> io::Result<()> {
         return Err(io::Error::other("an environment entry is not K=V"));
     }
     let joined = env.join("\0");
-    own_files::replace_own_file("env", 0o600, joined.as_bytes())?;
-    own_files::replace_own_file("meta", 0o600, meta.as_bytes())?;
-    own_files::replace_own_file("deadline", 0o644, deadline.max(0).to_string().as_bytes())?;
+    own_files::replace_own_file(ENV_FILE, 0o600, joined.as_bytes())?;
+    own_files::replace_own_file(META_FILE, 0o600, meta.as_bytes())?;
+    super::init::write_deadline(&deadline.max(0).to_string())?;
     // SAFETY: kill(2) to PID 1 of our own pid namespace, which is the helper.
     if unsafe { libc::kill(1, libc::SIGUSR1) } != 0 {
         return Err(io::Error::last_os_error());

@@ -13,8 +13,7 @@ use std::net::IpAddr;
 pub const PROXY_ALIAS: &str = "dsbx-egress";
 pub const PROXY_PORT: u16 = 3128;
 /// The policy file inside the proxy container.
-pub const POLICY_DIR: &str = "/.dsbx/egress";
-pub const POLICY_FILE: &str = "/.dsbx/egress/policy";
+pub use crate::layout::{POLICY_DIR, POLICY_FILE};
 /// The last line of a complete policy file: the archive API writes in place, so a reader that
 /// catches a half-written file keeps the policy it had.
 const END: &str = "end";

@@ -184,8 +184,8 @@ fn require_root_only(fd: &OwnedFd, shown: &str) -> io::Result<()> {
 
 /// Makes `/.dsbx/run` root-only, hands the channel directory to its owner and binds the socket.
 fn listen(served: &Served) -> io::Result<std::os::unix::net::UnixListener> {
-    let own = open_dir(None, "/.dsbx")?;
-    require_root_only(&own, "/.dsbx")?;
+    let own = open_dir(None, crate::layout::OWN_DIR)?;
+    require_root_only(&own, crate::layout::OWN_DIR)?;
     let run = open_dir(Some(&own), "run")?;
     require_root_only(&run, channel::RUN_DIR)?;
     let dir = open_dir(Some(&run), "channel")?;
