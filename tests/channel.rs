@@ -666,3 +666,63 @@ fn relative_and_root_uploads_land_alike_over_the_channel_and_the_engine() {
         "channel (left) and engine path (right) differ"
     );
 }
+
+/// The host pid of sandbox `id`'s channel server (`__helper serve`), found by its command line
+/// and its container's cgroup.
+fn serve_pid(id: &str) -> i32 {
+    let full = docker(&["inspect", "-f", "{{.Id}}", &format!("dsbx-{id}")]);
+    let full = String::from_utf8_lossy(&full.stdout).trim().to_string();
+    let found = std::fs::read_dir("/proc").unwrap().flatten().find_map(|e| {
+        let pid: i32 = e.file_name().to_str()?.parse().ok()?;
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+        let cgroup = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).ok()?;
+        (cmdline.windows(15).any(|w| w == b"__helper\0serve\0") && cgroup.contains(&full))
+            .then_some(pid)
+    });
+    found.expect("the sandbox's channel server")
+}
+
+/// A helper that is slow to answer but not paused (a sandbox whose own code spends its CPU
+/// quota; here its server stopped with SIGSTOP) is waited for, not left for the engine's path:
+/// the command still runs over the channel once the helper answers.
+#[test]
+fn a_slow_helper_that_is_not_paused_is_waited_for() {
+    use std::io::{BufRead, BufReader};
+    let Some(env) = TestEnv::new() else { return };
+    let id = init_with_channel(&env, &[]);
+    assert!(uses_channel(&env, &id));
+    let pid = serve_pid(&id);
+    // SAFETY: kill(2) on a process this test found; the test runs as root.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+    let mut child = env
+        .spawnable()
+        .env_remove("DSBX_CHANNEL")
+        .args(["exec", "--verbose", &id, "echo", "waited"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let mut line = String::new();
+    // Once dsbx says it waits, the helper is let go.
+    while err.read_line(&mut line).unwrap() > 0 {
+        seen.push_str(&line);
+        let waiting = line.contains("not paused: waiting");
+        line.clear();
+        if waiting {
+            break;
+        }
+    }
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGCONT) }, 0);
+    assert!(seen.contains("not paused: waiting"), "{seen}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    seen.push_str(&rest);
+    let out = child.wait_with_output().unwrap();
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "waited\n");
+    assert!(seen.contains(ON_CHANNEL), "{seen}");
+    assert!(!seen.contains(ON_ENGINE), "{seen}");
+}

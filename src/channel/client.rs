@@ -21,6 +21,13 @@ use tokio_util::sync::PollSender;
 /// connections (the kernel does) but its helper never answers: after this, the engine path
 /// (which resumes it) takes over.
 const HELLO_WAIT: Duration = Duration::from_secs(2);
+/// How much longer dsbx waits for the hello of a helper that is not frozen. A sandbox whose own
+/// code spends its CPU quota (a tight loop, a fork storm) can leave the helper unscheduled for
+/// seconds; falling back to the engine then would change which guarantees hold (the engine path
+/// reads a relative REMOTE from the working directory's name, the helper from the directory
+/// itself), so dsbx waits for it instead. Only a paused sandbox (its cgroup frozen) is given up
+/// on at once: the engine's path resumes it.
+const SLOW_HELLO_WAIT: Duration = Duration::from_secs(30);
 
 /// A connected, greeted helper.
 pub struct Channel {
@@ -91,14 +98,26 @@ async fn try_connect(state_dir: &Path, id: &str, engine: &str) -> Result<Channel
         .await
         .map_err(|e| format!("connecting to {}: {e}", dir.display()))?;
     drop(handle);
+    let helper_pid = stream.peer_cred().ok().and_then(|c| c.pid());
     let (r, w) = stream.into_split();
     let mut reader = super::reader(r);
     let mut writer = super::writer(w);
-    let greet = async {
-        super::send(&mut writer, &ToHelper::Hello { version: VERSION }).await?;
-        super::recv::<_, FromHelper>(&mut reader).await
+    let answer = {
+        let greet = async {
+            super::send(&mut writer, &ToHelper::Hello { version: VERSION }).await?;
+            super::recv::<_, FromHelper>(&mut reader).await
+        };
+        tokio::pin!(greet);
+        let answer = tokio::time::timeout(HELLO_WAIT, &mut greet).await;
+        match answer.is_err() && helper_pid.and_then(frozen) == Some(false) {
+            true => {
+                tracing::info!("sandbox {id}'s helper is slow to answer, not paused: waiting");
+                tokio::time::timeout(SLOW_HELLO_WAIT, &mut greet).await
+            }
+            false => answer,
+        }
     };
-    let user = match tokio::time::timeout(HELLO_WAIT, greet).await {
+    let user = match answer {
         Err(_) => return Err("the helper did not answer (a paused sandbox?)".into()),
         Ok(Err(e)) => return Err(format!("the helper's hello: {e}")),
         Ok(Ok(None)) => return Err("the helper closed the channel".into()),
@@ -127,6 +146,35 @@ async fn try_connect(state_dir: &Path, id: &str, engine: &str) -> Result<Channel
         writer,
         user,
     })
+}
+
+/// Whether the cgroup of process `pid` (the helper, seen from the host) is frozen, as
+/// `docker pause` freezes a container: cgroup v1's freezer, else v2's `cgroup.events`; `None`
+/// when neither can be read.
+fn frozen(pid: i32) -> Option<bool> {
+    let cgroups = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).ok()?;
+    let path_of = |controller: &str| {
+        cgroups.lines().find_map(|line| {
+            let mut fields = line.splitn(3, ':');
+            let (_, controllers, path) = (fields.next()?, fields.next()?, fields.next()?);
+            controllers
+                .split(',')
+                .any(|c| c == controller)
+                .then(|| path.to_string())
+        })
+    };
+    if let Some(path) = path_of("freezer")
+        && let Ok(state) =
+            std::fs::read_to_string(format!("/sys/fs/cgroup/freezer{path}/freezer.state"))
+    {
+        return Some(state.trim() != "THAWED");
+    }
+    let path = path_of("")?;
+    let events = std::fs::read_to_string(format!("/sys/fs/cgroup{path}/cgroup.events")).ok()?;
+    events
+        .lines()
+        .find_map(|l| l.strip_prefix("frozen "))
+        .map(|v| v.trim() == "1")
 }
 
 /// The host directory, opened without following a link, and its socket: a socket of ours (code
