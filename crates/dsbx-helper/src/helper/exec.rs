@@ -565,7 +565,6 @@ impl Relay {
     }
 
     fn run(&mut self) -> i32 {
-        use std::os::fd::AsRawFd;
         loop {
             let now = Instant::now();
             let mut wait = Duration::from_secs(3600);
@@ -575,29 +574,7 @@ impl Relay {
             if let Phase::Ending { .. } = self.phase {
                 wait = Duration::from_millis(50);
             }
-            let mut fds = vec![libc::pollfd {
-                fd: self.sigfd,
-                events: libc::POLLIN,
-                revents: 0,
-            }];
-            for fd in [&self.out, &self.err].into_iter().flatten() {
-                fds.push(libc::pollfd {
-                    fd: fd.as_raw_fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
-                });
-            }
-            let ms = wait.as_millis().min(i32::MAX as u128) as i32;
-            // SAFETY: fds is a valid array of pollfd for the call.
-            unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
-            for p in &fds[1..] {
-                if p.revents != 0 {
-                    self.pump_one(p.fd);
-                }
-            }
-            if fds[0].revents != 0 {
-                self.take_signals();
-            }
+            self.poll_once(wait.as_millis().min(i32::MAX as u128) as i32);
             self.reap();
             match self.phase {
                 Phase::Running => {
@@ -787,7 +764,6 @@ impl Relay {
     /// A warden after the command exited: keeps what its leftovers write in the log and ends
     /// them all at the deadline, or leaves as soon as none is left.
     fn linger(&mut self) {
-        use std::os::fd::AsRawFd;
         if self.out.is_some() || self.err.is_some() {
             let (uid, gid) = self.uid_gid;
             self.log = own_files::create_log(&self.tag, uid, gid)
@@ -824,29 +800,34 @@ impl Relay {
                 (Phase::Running, Some(d)) => d.saturating_duration_since(Instant::now()),
                 _ => Duration::from_millis(50),
             };
-            let mut fds = vec![libc::pollfd {
-                fd: self.sigfd,
+            self.poll_once(wait.as_millis().clamp(1, i32::MAX as u128) as i32);
+        }
+    }
+
+    /// Waits up to `ms` for output or a signal, then relays what came and takes the signals.
+    fn poll_once(&mut self, ms: i32) {
+        use std::os::fd::AsRawFd;
+        let mut fds = vec![libc::pollfd {
+            fd: self.sigfd,
+            events: libc::POLLIN,
+            revents: 0,
+        }];
+        for fd in [&self.out, &self.err].into_iter().flatten() {
+            fds.push(libc::pollfd {
+                fd: fd.as_raw_fd(),
                 events: libc::POLLIN,
                 revents: 0,
-            }];
-            for fd in [&self.out, &self.err].into_iter().flatten() {
-                fds.push(libc::pollfd {
-                    fd: fd.as_raw_fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
-                });
+            });
+        }
+        // SAFETY: fds is a valid array of pollfd for the call.
+        unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
+        for p in &fds[1..] {
+            if p.revents != 0 {
+                self.pump_one(p.fd);
             }
-            let ms = wait.as_millis().clamp(1, i32::MAX as u128) as i32;
-            // SAFETY: fds is a valid array of pollfd for the call.
-            unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
-            for p in &fds[1..] {
-                if p.revents != 0 {
-                    self.pump_one(p.fd);
-                }
-            }
-            if fds[0].revents != 0 {
-                self.take_signals();
-            }
+        }
+        if fds[0].revents != 0 {
+            self.take_signals();
         }
     }
 
