@@ -537,25 +537,6 @@ fn an_oom_kill_is_named_on_stderr_and_in_json() {
     assert_eq!(v["oom_killed"], false);
 }
 
-/// `dsbx init ARGS` with the channel allowed whatever the caller's environment: a sandbox made
-/// with the channel off has none, so every later call would take the engine's path (the suite
-/// also runs with `DSBX_CHANNEL=off`). Tests that compare both paths choose per call.
-fn init_with_channel(env: &TestEnv, args: &[&str]) -> String {
-    let out = env
-        .dsbx()
-        .env_remove("DSBX_CHANNEL")
-        .arg("init")
-        .args(args)
-        .output()
-        .expect("run dsbx");
-    assert_code(&out, 0);
-    let id = stdout(&out).trim().to_string();
-    // The helper binds its socket a moment after the container starts.
-    let sock = env.state_dir.join("channels").join(&id).join("sock");
-    assert!(wait_until(std::time::Duration::from_secs(30), || sock.exists()));
-    id
-}
-
 /// `dsbx ARGS` over the channel (`channel`) or forced onto the engine path, whatever the
 /// caller's environment (the suite also runs with `DSBX_CHANNEL=off`).
 fn run_on(env: &TestEnv, channel: bool, args: &[&str]) -> std::process::Output {
@@ -576,7 +557,7 @@ fn run_on(env: &TestEnv, channel: bool, args: &[&str]) -> std::process::Output {
 fn relative_targets_through_planted_links_reach_nothing_the_user_cannot() {
     let Some(env) = TestEnv::new() else { return };
     for channel in [true, false] {
-        let id = init_with_channel(&env, &["--user", "user", "--workdir", "/home/user/w"]);
+        let id = env.init_with_channel(&["--user", "user", "--workdir", "/home/user/w"]);
         let setup = "cd /home/user/w && ln -s /.dsbx/deadline deadline && ln -s /etc/passwd passwd \
                      && ln -s /etc etc && mkdir -p a && ln -s /.dsbx a/b";
         assert_code(&env.run(&["exec", &id, setup]), 0);
@@ -640,7 +621,7 @@ fn a_root_upload_never_writes_through_links_the_sandbox_planted() {
     let (fp, tp) = (path_str(&f), path_str(&tree));
     let mut refusals = Vec::new();
     for channel in [true, false] {
-        let id = init_with_channel(&env, &["--user", "user"]);
+        let id = env.init_with_channel(&["--user", "user"]);
         let setup = "cd /home/user && ln -s /.dsbx x && ln -s /.dsbx/deadline dl \
                      && ln -s /etc/passwd pw && mkdir d && ln -s /etc d/sub";
         assert_code(&env.run(&["exec", &id, setup]), 0);
@@ -706,7 +687,7 @@ fn a_root_upload_never_writes_through_links_the_sandbox_planted() {
 #[test]
 fn relative_and_root_writes_racing_a_link_swap_never_reach_roots_files() {
     let Some(env) = TestEnv::new() else { return };
-    let id = init_with_channel(&env, &["--user", "user", "--workdir", "/home/user"]);
+    let id = env.init_with_channel(&["--user", "user", "--workdir", "/home/user"]);
     let flipper = "cd /home/user; while :; do \
         echo mine > t.new; mv -f t.new target; \
         ln -sf /etc/passwd target; ln -sf /.dsbx/deadline target; \

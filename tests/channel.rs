@@ -38,26 +38,6 @@ fn exec_verbose_with(
         .unwrap()
 }
 
-fn init_with_channel(env: &TestEnv, args: &[&str]) -> String {
-    let out = env
-        .dsbx()
-        .env_remove("DSBX_CHANNEL")
-        .arg("init")
-        .args(args)
-        .output()
-        .unwrap();
-    assert_code(&out, 0);
-    let id = stdout(&out).trim().to_string();
-    wait_for_socket(env, &id);
-    id
-}
-
-/// The helper binds its socket a moment after the container starts.
-fn wait_for_socket(env: &TestEnv, id: &str) {
-    let sock = channel_dir(env, id).join("sock");
-    assert!(wait_until(Duration::from_secs(30), || sock.exists()));
-}
-
 fn uses_channel(env: &TestEnv, id: &str) -> bool {
     let out = exec_verbose(env, id, &["true"]);
     out.status.success() && stderr(&out).contains(ON_CHANNEL)
@@ -75,7 +55,7 @@ fn container_log(id: &str) -> String {
 #[test]
 fn exec_goes_over_the_channel_unless_switched_off() {
     let Some(env) = TestEnv::new() else { return };
-    let id = init_with_channel(&env, &[]);
+    let id = env.init_with_channel(&[]);
     // The host side: a directory and a socket of this user's alone.
     let dir = channel_dir(&env, &id);
     let meta = std::fs::metadata(&dir).unwrap();
@@ -152,7 +132,7 @@ fn exec_goes_over_the_channel_unless_switched_off() {
 #[test]
 fn code_in_the_sandbox_cannot_use_the_socket_as_its_user_or_as_root() {
     let Some(env) = TestEnv::new() else { return };
-    let id = init_with_channel(&env, &["--user", "user"]);
+    let id = env.init_with_channel(&["--user", "user"]);
     let canary = "/tmp/canary";
     let attempt = format!(
         "/.dsbx/bin/dsbx --docker-host unix:///.dsbx/run/channel/sock exec {id} touch {canary}"
@@ -190,7 +170,7 @@ fn another_host_user_cannot_use_the_socket() {
         assert!(std::env::var_os("CI").is_none(), "CI must run as root");
         return;
     }
-    let id = init_with_channel(&env, &[]);
+    let id = env.init_with_channel(&[]);
     let sock = channel_dir(&env, &id).join("sock");
     let public_config = std::env::temp_dir().join(format!("dsbx-nobody-{}.toml", env.scope));
     std::fs::write(&public_config, "").unwrap();
@@ -239,7 +219,7 @@ fn another_host_user_cannot_use_the_socket() {
 #[test]
 fn stopped_paused_and_deleted_channel_directories_fall_back_and_come_back() {
     let Some(env) = TestEnv::new() else { return };
-    let id = init_with_channel(&env, &[]);
+    let id = env.init_with_channel(&[]);
     let name = format!("dsbx-{id}");
     assert!(uses_channel(&env, &id));
 
@@ -300,7 +280,7 @@ fn a_sandbox_made_without_the_channel_uses_the_engine() {
 #[test]
 fn another_engine_named_on_the_command_line_is_not_bypassed() {
     let Some(env) = TestEnv::new() else { return };
-    let id = init_with_channel(&env, &[]);
+    let id = env.init_with_channel(&[]);
     let out = env
         .dsbx()
         .env_remove("DSBX_CHANNEL")
@@ -346,7 +326,7 @@ fn exec_files_and_uploads_as_the_user_make_no_engine_exec_over_the_channel() {
     ))
     .trim()
     .to_string();
-    wait_for_socket(&env, &id);
+    env.wait_for_socket(&id);
     let local = env.dir.path().join("up.txt");
     std::fs::write(&local, "uploaded").unwrap();
     let local = path_str(&local).to_string();
@@ -394,7 +374,7 @@ fn exec_files_and_uploads_as_the_user_make_no_engine_exec_over_the_channel() {
 #[test]
 fn a_command_outlives_a_killed_dsbx_over_the_channel_as_on_the_engine_path() {
     let Some(env) = TestEnv::new() else { return };
-    let id = init_with_channel(&env, &[]);
+    let id = env.init_with_channel(&[]);
     let name = format!("dsbx-{id}");
     let mut child = env
         .spawnable()
@@ -450,7 +430,7 @@ fn stand_in_helper(env: &TestEnv, id: &str, answer: dsbx::channel::FromHelper) {
 #[test]
 fn a_helper_of_another_protocol_version_falls_back_silently_with_the_same_results() {
     let Some(env) = TestEnv::new() else { return };
-    let id = init_with_channel(&env, &["--user", "user"]);
+    let id = env.init_with_channel(&["--user", "user"]);
     let job = stdout(&env.run(&["exec", "-b", &id, "echo from-job"]));
     let job = job
         .lines()
@@ -553,7 +533,7 @@ fn an_engine_that_is_not_local_gets_no_channel_and_the_engine_paths() {
     let binds = inspect(&format!("dsbx-{remote}"), "{{json .HostConfig.Binds}}");
     assert!(!binds.contains("/.dsbx/run"), "{binds}");
     // Made locally, then reached through the remote endpoint: the engine's paths, silently.
-    let local = init_with_channel(&env, &[]);
+    let local = env.init_with_channel(&[]);
     for id in [&remote, &local] {
         let out = run(&tcp, &["exec", id, "echo hi; exit 5"]);
         assert_code(&out, 5);
@@ -599,7 +579,7 @@ fn relative_and_root_uploads_land_alike_over_the_channel_and_the_engine() {
     };
     let mut seen = Vec::new();
     for channel in [true, false] {
-        let id = init_with_channel(&env, &["--user", "user", "--workdir", "/home/user/w"]);
+        let id = env.init_with_channel(&["--user", "user", "--workdir", "/home/user/w"]);
         let ok = |args: &[&str]| {
             let out = run(channel, args);
             assert_code(&out, 0);
@@ -689,7 +669,7 @@ fn serve_pid(id: &str) -> i32 {
 fn a_slow_helper_that_is_not_paused_is_waited_for() {
     use std::io::{BufRead, BufReader};
     let Some(env) = TestEnv::new() else { return };
-    let id = init_with_channel(&env, &[]);
+    let id = env.init_with_channel(&[]);
     assert!(uses_channel(&env, &id));
     let pid = serve_pid(&id);
     // SAFETY: kill(2) on a process this test found; the test runs as root.

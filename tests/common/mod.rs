@@ -124,6 +124,29 @@ impl TestEnv {
         self.dsbx().args(args).output().expect("run dsbx")
     }
 
+    /// `dsbx init ARGS…` with the channel allowed whatever the caller's environment (the suite
+    /// also runs with `DSBX_CHANNEL=off`, and a sandbox made so has no channel at all), once its
+    /// helper has bound the socket; returns the id. Tests that compare both paths choose per call.
+    pub fn init_with_channel(&self, args: &[&str]) -> String {
+        let out = self
+            .dsbx()
+            .env_remove("DSBX_CHANNEL")
+            .arg("init")
+            .args(args)
+            .output()
+            .expect("run dsbx");
+        assert_code(&out, 0);
+        let id = stdout(&out).trim().to_string();
+        self.wait_for_socket(&id);
+        id
+    }
+
+    /// The helper binds its channel's socket a moment after the container starts.
+    pub fn wait_for_socket(&self, id: &str) {
+        let sock = self.state_dir.join("channels").join(id).join("sock");
+        assert!(wait_until(std::time::Duration::from_secs(30), || sock.exists()));
+    }
+
     /// `dsbx init ARGS…`, asserting success; returns the id.
     pub fn init(&self, args: &[&str]) -> String {
         let mut all = vec!["init"];
