@@ -838,11 +838,14 @@ impl Relay {
         let Some(before) = self.oom_before else {
             return false;
         };
-        for _ in 0..20 {
+        // Up to 2 s: under a loaded machine 200 ms proved too short (a suite run saw an OOM
+        // kill reported as a plain SIGKILL). Only a command ended by SIGKILL waits here, and
+        // only one that was not the OOM killer's waits it all.
+        for _ in 0..100 {
             if oom_kills().is_some_and(|now| now > before) {
                 return true;
             }
-            std::thread::sleep(Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(20));
         }
         false
     }
