@@ -72,10 +72,23 @@ impl Engine {
         if let Some(id) = name.strip_prefix("dsbx-net-") {
             self.remove_egress_proxy(id).await?;
         }
-        match self.docker().remove_network(network).await {
-            Ok(()) => {}
-            Err(e) if super::status(&e) == Some(404) => {}
-            Err(e) => return Err(self.fail(e, &format!("removing network {name}"))),
+        // A container still being removed (a `kill` SIGKILLed mid-removal, whose request the
+        // engine finishes on its own) keeps its endpoint for a moment: the engine answers 403
+        // "has active endpoints" until it is gone, so wait for that, bounded.
+        let patience = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match self.docker().remove_network(network).await {
+                Ok(()) => break,
+                Err(e) if super::status(&e) == Some(404) => break,
+                Err(e)
+                    if super::status(&e) == Some(403)
+                        && e.to_string().contains("active endpoints")
+                        && std::time::Instant::now() < patience =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(self.fail(e, &format!("removing network {name}"))),
+            }
         }
         crate::host_lock::remove(&self.endpoint.url, &network_lock(name));
         Ok(())
