@@ -47,17 +47,33 @@ fn exit_event(events: &[Value]) -> &Value {
 }
 
 #[test]
-fn events_arrive_in_order_and_as_they_happen() {
+fn events_arrive_in_order_and_as_they_happen_over_the_channel() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init_with_channel(&[]);
+    events_arrive_in_order_and_as_they_happen(&env, &id, None);
+}
+
+#[test]
+fn events_arrive_in_order_and_as_they_happen_through_the_engine() {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&[]);
+    events_arrive_in_order_and_as_they_happen(&env, &id, Some("off"));
+}
+
+/// `channel` is `DSBX_CHANNEL` for the exec: `None` lets it take the sandbox's channel.
+fn events_arrive_in_order_and_as_they_happen(env: &TestEnv, id: &str, channel: Option<&str>) {
     // The command prints a line, then waits until the test has seen that line's event: the
     // event must arrive while the command is still running, whatever the machine's load.
-    let mut child = env
-        .spawnable()
+    let mut exec = env.spawnable();
+    match channel {
+        Some(value) => exec.env("DSBX_CHANNEL", value),
+        None => exec.env_remove("DSBX_CHANNEL"),
+    };
+    let mut child = exec
         .args([
             "exec",
             "--stream",
-            &id,
+            id,
             "echo one; while [ ! -e /tmp/go ]; do sleep 0.05; done; echo two >&2; echo three",
         ])
         .stdout(Stdio::piped())
@@ -73,6 +89,15 @@ fn events_arrive_in_order_and_as_they_happen() {
     assert_eq!(start["type"], "start", "{start}");
     let pid = start["pid"].as_i64().expect("a pid on a local engine");
     assert!(pid > 1, "{start}");
+    // The process that runs the command: dsbx's helper, in the sandbox's pid namespace.
+    let cmdline = docker_exec(
+        &format!("dsbx-{id}"),
+        &["cat", &format!("/proc/{pid}/cmdline")],
+    );
+    assert!(
+        cmdline.contains("__helper\0exec\0"),
+        "pid {pid} is not the helper's exec: {cmdline:?}"
+    );
     let first = next();
     assert_eq!(
         first,

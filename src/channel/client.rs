@@ -55,6 +55,8 @@ pub struct Attached {
     pub input: InputSink,
     pub ended: oneshot::Receiver<Ended>,
     pub control: Control,
+    /// The role's process in the sandbox's pid namespace; `None` when it could not start.
+    pub pid: Option<u32>,
 }
 
 /// Resizes a terminal while the role runs.
@@ -249,6 +251,23 @@ impl Channel {
             stdin,
         };
         super::send(&mut self.writer, &start).await?;
+        let (pid, cannot_start) = match super::recv::<_, FromHelper>(&mut self.reader).await? {
+            Some(FromHelper::Started { pid }) => (Some(pid), None),
+            // Its `Exit` follows, read with the output.
+            Some(FromHelper::CannotStart(why)) => (None, Some(why)),
+            Some(FromHelper::Refused(why)) => return Err(io::Error::other(why)),
+            Some(other) => {
+                return Err(io::Error::other(format!(
+                    "the helper did not start the role: {other:?}"
+                )));
+            }
+            None => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the helper closed the channel before the role started",
+                ));
+            }
+        };
         let (tx, mut rx) = mpsc::channel::<ToHelper>(QUEUE);
         let mut writer = self.writer;
         // Ends when every sender is gone, the output stream's included: the socket's write half
@@ -264,7 +283,7 @@ impl Channel {
         let state = Reading {
             reader: self.reader,
             ended: Some(ended_tx),
-            cannot_start: None,
+            cannot_start,
             _keep: tx.clone(),
         };
         let output = futures_util::stream::unfold(state, |mut s| async move {
@@ -313,6 +332,7 @@ impl Channel {
             }),
             ended,
             control: Control(tx),
+            pid,
         })
     }
 }

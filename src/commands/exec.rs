@@ -257,6 +257,7 @@ impl<'a> Launch<'a> {
                     ended: Some(started.ended),
                     control: started.control,
                     got: None,
+                    pid: started.pid,
                 };
                 let attached = Attached {
                     exec_id: String::new(),
@@ -342,9 +343,10 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         let capture = plan.json || flags.background;
         let mut sink = Sink::new(capture, ctx.config.json_output_limit.0 as usize);
         if flags.stream {
-            let pid = match &on_engine {
-                Some((engine, _)) => sandbox_pid(engine, &attached.exec_id).await,
-                None => None,
+            let pid = match (&on_engine, &via) {
+                (Some((engine, _)), _) => sandbox_pid(engine, &attached.exec_id).await,
+                (None, Via::Channel { pid, .. }) => pid.map(i64::from),
+                (None, Via::Engine { .. }) => None,
             };
             emit(&Event::Start { pid })?;
             sink.tap = Some(Box::new(EventLines::default()));
@@ -531,6 +533,8 @@ enum Via {
         ended: Option<tokio::sync::oneshot::Receiver<crate::channel::client::Ended>>,
         control: crate::channel::client::Control,
         got: Option<crate::channel::client::Ended>,
+        /// The helper's process running the command, in the sandbox's pid namespace.
+        pid: Option<u32>,
     },
 }
 

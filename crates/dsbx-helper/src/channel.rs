@@ -22,9 +22,9 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
 
 /// Bumped whenever a message changes shape or meaning, or a role is added (a helper of version 1
-/// has no `jobs`, `job-log` or `fs stat`, one of version 2 no `pack` or `put`: dsbx takes the
-/// engine's path to it).
-pub const VERSION: u32 = 3;
+/// has no `jobs`, `job-log` or `fs stat`, one of version 2 no `pack` or `put`, one of version 3
+/// does not report the role's pid: dsbx takes the engine's path to it).
+pub const VERSION: u32 = 4;
 /// Where the host directory appears inside a sandbox. `/.dsbx/run` is made root-only (0700) by
 /// the helper, so no non-root process in the sandbox can even reach the socket's directory.
 pub use crate::layout::{CHANNEL_DIR as MOUNT_DIR, RUN_DIR};
@@ -98,6 +98,11 @@ pub enum FromHelper {
     Refused(String),
     Stdout(#[serde(with = "serde_bytes")] Vec<u8>),
     Stderr(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// The role runs, as process `pid` in the sandbox's pid namespace (what `exec --stream`'s
+    /// `start` event reports). The first frame after a `Start`, unless `CannotStart` is.
+    Started {
+        pid: u32,
+    },
     /// The helper could not start the role (no process could be created, say); `Exit` follows.
     CannotStart(String),
     /// The role ended. `ending` is an exec's status file (see `helper::exec::Ending`), sent when

@@ -376,6 +376,11 @@ async fn run_role(
             return Ok(());
         }
     };
+    // Before any output: dsbx can name the process the moment the command runs. A dsbx
+    // already gone changes nothing (see the writer below).
+    if let Some(pid) = child.id() {
+        let _ = channel::send(&mut w, &FromHelper::Started { pid }).await;
+    }
 
     let (tx, mut rx) = mpsc::channel::<FromHelper>(QUEUE);
     let writer = tokio::spawn(async move {
