@@ -486,3 +486,54 @@ fn tool_arguments_follow_the_command_lines_rules() {
         env.state_text()
     );
 }
+
+/// Switches a test's pool off and drains it when dropped, even when the test fails (under the
+/// filler's lock, so a background filler cannot add members after it).
+struct DrainPool<'a>(&'a TestEnv);
+
+impl Drop for DrainPool<'_> {
+    fn drop(&mut self) {
+        self.0.write_config(&format!("image = \"{BUSYBOX}\"\n"));
+        let _ = self.0.run(&["pool", "drain"]);
+    }
+}
+
+#[test]
+fn create_sandbox_claims_a_warm_sandbox_as_init_does() {
+    let config = format!("image = \"{BUSYBOX}\"\n[pool]\nsize = 1\n");
+    let Some(env) = TestEnv::with_config(&config) else {
+        return;
+    };
+    let _drain = DrainPool(&env);
+    assert_code(&env.run(&["pool", "fill", "--wait"]), 0);
+    let listed: Value = serde_json::from_str(&stdout(&env.run(&["--json", "ls", "--pool"])))
+        .expect("ls --pool --json");
+    let warm: Vec<&str> = listed["sandboxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(warm.len(), 1, "{listed}");
+
+    let mut session = RawSession::start(&env);
+    let created = session.call(2, "create_sandbox", json!({}));
+    let id = created["result"]["structuredContent"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an id: {created}"));
+    assert_eq!(id, warm[0], "create_sandbox claimed the warm sandbox");
+    assert_eq!(
+        inspect(&format!("dsbx-{id}"), "{{.Name}}"),
+        format!("/dsbx-{id}")
+    );
+    let ran = session.call(
+        3,
+        "run_command",
+        json!({"sandbox": id, "command": "echo hi"}),
+    );
+    assert_eq!(
+        ran["result"]["structuredContent"]["stdout"], "hi\n",
+        "{ran}"
+    );
+    session.end();
+}

@@ -44,22 +44,34 @@ pub(super) async fn plan_with_image<'a>(
     Ok((engine, plan, image))
 }
 
-pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
-    let (engine, plan, image) = plan_with_image(ctx, &args).await?;
-    // A warm sandbox of a matching pool, when there is one (see `crate::pool`).
+/// The sandbox `init` and the MCP server's `create_sandbox` make, once the plan and image are
+/// settled: a warm member of a matching pool when there is one (see `crate::pool`; never for a
+/// snapshot), else a new one. Returns its id and plan.
+pub(super) async fn claim_or_create(
+    ctx: &Context,
+    engine: &Engine,
+    plan: Plan,
+    image: &ImageInfo,
+    args: &InitArgs,
+) -> anyhow::Result<(String, Plan)> {
     let claimed = match &args.snapshot {
-        None => super::pool::try_claim(ctx, engine, &plan, &image).await?,
+        None => super::pool::try_claim(ctx, engine, &plan, image).await?,
         Some(_) => None,
     };
-    let spinner = ctx.printer.spinner("Creating sandbox…");
-    let id = match claimed {
+    match claimed {
         Some(done) => Ok(done),
-        None => create(ctx, engine, plan, &image).await,
-    };
+        None => create(ctx, engine, plan, image).await,
+    }
+}
+
+pub async fn run(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
+    let (engine, plan, image) = plan_with_image(ctx, &args).await?;
+    let spinner = ctx.printer.spinner("Creating sandbox…");
+    let made = claim_or_create(ctx, engine, plan, &image, &args).await;
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
-    let (id, plan) = id?;
+    let (id, plan) = made?;
     if ctx.printer.json {
         ctx.printer.json_value(&serde_json::json!({
             "id": id,

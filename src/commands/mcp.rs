@@ -515,7 +515,7 @@ impl Server {
             return Err(usage("give one of `template`, `image` and `snapshot`"));
         }
         let (engine, plan, image) = super::init::plan_with_image(ctx, &args).await?;
-        let (id, plan) = super::init::create(ctx, engine, plan, &image).await?;
+        let (id, plan) = super::init::claim_or_create(ctx, engine, plan, &image, &args).await?;
         Ok(json!({
             "id": id,
             "name": plan.name,
