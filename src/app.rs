@@ -10,10 +10,13 @@ use std::ffi::OsString;
 
 pub fn main_entry() -> i32 {
     let args: Vec<OsString> = std::env::args_os().collect();
-    // The helper inside a sandbox never answers a shell: the sandbox's environment is not ours.
-    if args.get(1).is_none_or(|a| a != "__helper") {
-        crate::man_and_completions::answer_completion_request();
+    // The helper inside a sandbox: straight to its role, before clap builds the whole command
+    // tree (every `exec` and file command starts one role process there), and never answering
+    // a shell (the sandbox's environment is not ours).
+    if args.get(1).is_some_and(|a| a == "__helper") {
+        return crate::helper::run(args[2..].to_vec());
     }
+    crate::man_and_completions::answer_completion_request();
     // `dsbx help environment` and friends are text, not commands: clap's help knows no topics.
     if let Some(topic) = crate::help_topics::requested(&args) {
         return print_topic(topic);
@@ -31,6 +34,7 @@ pub fn main_entry() -> i32 {
         }
     };
     if let Command::Helper(helper) = cli.command {
+        // `dsbx --flag __helper …`: the same roles, reached through clap.
         return crate::helper::run(helper.args);
     }
     let exec_invocation = matches!(cli.command, Command::Exec(_));

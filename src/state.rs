@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 
 const STATE_FILE: &str = "state.toml";
 const LOCK_FILE: &str = "state.lock";
+/// The directory of the per-sandbox activity marks (see [`StateStore::touch`]).
+const ACTIVITY_DIR: &str = "activity";
 /// Each holder keeps the state lock for milliseconds (never across a Docker call): a wait this
 /// long means a stuck holder.
 const STATE_LOCK_BOUND: std::time::Duration = std::time::Duration::from_secs(30);
@@ -234,7 +236,7 @@ impl StateStore {
                     .with_context(|| format!("cannot read state file {}", path.display()));
             }
         };
-        toml::from_str(&text).map_err(|e| {
+        let state: State = toml::from_str(&text).map_err(|e| {
             anyhow::anyhow!(
                 "state file {} does not parse ({}); dsbx will not overwrite it. Move it aside \
                  (`mv {} {}.broken`): sandboxes are still found through their Docker labels",
@@ -243,7 +245,82 @@ impl StateStore {
                 path.display(),
                 path.display()
             )
-        })
+        })?;
+        Ok(self.with_marks(state))
+    }
+
+    /// Records that a dsbx command uses sandbox `id` now, as the modification time of
+    /// `activity/ID` in the state directory (made on first use): one `utimensat`, where a
+    /// locked, fsynced rewrite of the whole state file cost every `exec` and file command
+    /// milliseconds (tens on a busy disk) on its way out. [`StateStore::load`] folds the mark
+    /// into the record's `last_activity`, so every reader sees it. A mark lost in a crash only
+    /// makes the sandbox look idle a little earlier; a failure costs only the mark.
+    pub fn touch(&self, id: &str) {
+        use std::os::unix::ffi::OsStrExt;
+        if !crate::ids::is_id(id) {
+            return;
+        }
+        let path = self.dir.join(ACTIVITY_DIR).join(id);
+        let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+            return;
+        };
+        // SAFETY: utimensat with a valid C string; null times mean "now".
+        let set = unsafe {
+            libc::utimensat(
+                libc::AT_FDCWD,
+                c.as_ptr(),
+                std::ptr::null(),
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        };
+        if set == 0 {
+            return;
+        }
+        // The first mark: a new file's modification time is its creation's.
+        let _ = fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(self.dir.join(ACTIVITY_DIR));
+        let _ = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(&path);
+    }
+
+    /// `state` with each record's `last_activity` raised to its activity mark, if later.
+    fn with_marks(&self, mut state: State) -> State {
+        let dir = self.dir.join(ACTIVITY_DIR);
+        for (id, record) in state.sandboxes.iter_mut() {
+            if !crate::ids::is_id(id) {
+                continue;
+            }
+            // Never followed: a link or anything but a regular file is no mark.
+            let Ok(meta) = fs::symlink_metadata(dir.join(id)) else {
+                continue;
+            };
+            let Some(at) = meta
+                .is_file()
+                .then(|| meta.modified().ok())
+                .flatten()
+                .map(DateTime::<Utc>::from)
+            else {
+                continue;
+            };
+            if record.last_activity.is_none_or(|t| t < at) {
+                record.last_activity = Some(at);
+            }
+        }
+        state
+    }
+
+    /// Removes the activity mark of a sandbox that is gone.
+    pub fn forget_mark(state_dir: &Path, id: &str) {
+        if crate::ids::is_id(id) {
+            let _ = fs::remove_file(state_dir.join(ACTIVITY_DIR).join(id));
+        }
     }
 
     /// Locked read-modify-write. `change` returns whether it changed anything worth writing.
@@ -416,6 +493,46 @@ mod tests {
         assert!(err.contains("not a regular file"), "{err}");
         assert!(fs::symlink_metadata(store.file()).unwrap().is_symlink());
         assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "");
+    }
+
+    #[test]
+    fn activity_marks_raise_last_activity_and_are_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::at(dir.path().join("state"));
+        let earlier = Utc::now() - chrono::TimeDelta::hours(1);
+        store
+            .update(|s| {
+                for id in ["abcdabcdabcd", "bcdebcdebcde", "cdefcdefcdef"] {
+                    let mut r = record("");
+                    r.last_activity = Some(earlier);
+                    s.sandboxes.insert(id.into(), r);
+                }
+                Ok(())
+            })
+            .unwrap();
+        let before = Utc::now();
+        store.touch("abcdabcdabcd");
+        store.touch("../escape");
+        assert!(!dir.path().join("escape").exists());
+        // A link where a mark would be is no mark, and touching does not follow it.
+        let target = dir.path().join("target");
+        fs::write(&target, "").unwrap();
+        let old = fs::metadata(&target).unwrap().modified().unwrap();
+        std::os::unix::fs::symlink(&target, store.dir().join(ACTIVITY_DIR).join("bcdebcdebcde"))
+            .unwrap();
+        store.touch("bcdebcdebcde");
+        assert_eq!(fs::metadata(&target).unwrap().modified().unwrap(), old);
+        let state = store.load().unwrap();
+        let marked = state.sandboxes["abcdabcdabcd"].last_activity.unwrap();
+        assert!(marked >= before - chrono::TimeDelta::seconds(1), "{marked}");
+        assert_eq!(state.sandboxes["bcdebcdebcde"].last_activity, Some(earlier));
+        assert_eq!(state.sandboxes["cdefcdefcdef"].last_activity, Some(earlier));
+        // A later touch moves it on; a gone sandbox's mark goes with it.
+        StateStore::forget_mark(store.dir(), "abcdabcdabcd");
+        assert_eq!(
+            store.load().unwrap().sandboxes["abcdabcdabcd"].last_activity,
+            Some(earlier)
+        );
     }
 
     #[test]

@@ -71,9 +71,11 @@ pub fn for_init(
 }
 
 /// Removes the host directory of a sandbox that is gone (its socket and nothing else: code in the
-/// sandbox as root could have left files there, never links that are followed).
+/// sandbox as root could have left files there, never links that are followed), and its
+/// activity mark (`StateStore::touch`), which every sandbox may have, channel or not.
 pub fn forget(state_dir: &Path, id: &str) {
     let _ = std::fs::remove_dir_all(host_dir(state_dir, id));
+    crate::state::StateStore::forget_mark(state_dir, id);
 }
 
 #[cfg(test)]

@@ -136,17 +136,8 @@ async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'
     // --stream reports the command's pid, which only the engine's exec path knows.
     let route = route(ctx, &plan.id, !flags.stream).await?;
     let id = route.id().to_string();
-    // One locked update of the record's last activity, beside the exec (no extra Docker call).
-    let store = ctx.store.clone();
-    let activity_id = id.clone();
-    let activity = tokio::task::spawn_blocking(move || {
-        store.update(|s| {
-            if let Some(r) = s.sandboxes.get_mut(&activity_id) {
-                r.last_activity = Some(chrono::Utc::now());
-            }
-            Ok(())
-        })
-    });
+    // The record's last activity: one `utimensat` (see `StateStore::touch`), no state rewrite.
+    ctx.store.touch(&id);
 
     let user = match (&flags.user, flags.root) {
         (Some(u), _) => u.clone(),
@@ -202,12 +193,7 @@ async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'
             }
         }
     };
-    Ok(Prepared {
-        id,
-        tag,
-        launch,
-        activity,
-    })
+    Ok(Prepared { id, tag, launch })
 }
 
 /// Everything `exec` settles before it starts the command.
@@ -215,7 +201,6 @@ struct Prepared<'a> {
     id: String,
     tag: String,
     launch: Launch<'a>,
-    activity: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
 /// How the command starts: over the sandbox's channel, or through the engine's exec path.
@@ -285,7 +270,6 @@ impl<'a> Launch<'a> {
 struct Running<'a> {
     id: String,
     tag: String,
-    activity: tokio::task::JoinHandle<anyhow::Result<()>>,
     attached: Attached,
     via: Via,
     on_engine: Option<(&'a crate::engine::Engine, Sandbox)>,
@@ -299,12 +283,7 @@ async fn start<'a>(
     plan: &Plan,
     cancel: Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>,
 ) -> anyhow::Result<Running<'a>> {
-    let Prepared {
-        id,
-        tag,
-        launch,
-        activity,
-    } = prepare(ctx, plan).await?;
+    let Prepared { id, tag, launch } = prepare(ctx, plan).await?;
     let signals = Signals {
         interrupt: signal(SignalKind::interrupt())?,
         terminate: signal(SignalKind::terminate())?,
@@ -314,7 +293,6 @@ async fn start<'a>(
     Ok(Running {
         id,
         tag,
-        activity,
         attached,
         via,
         on_engine,
@@ -328,7 +306,6 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
     let Running {
         id,
         tag,
-        activity,
         attached,
         mut via,
         on_engine,
@@ -409,7 +386,6 @@ async fn execute(ctx: &Context, plan: Plan) -> anyhow::Result<i32> {
         }
         outcome
     };
-    let _ = activity.await;
     Ok(outcome)
 }
 
@@ -1198,7 +1174,6 @@ pub(super) async fn run_for_agent(
         None
     };
     let ending = ending(ctx, &run.via, sandbox, &run.tag, code).await;
-    let _ = run.activity.await;
     Ok(AgentRun {
         exit_code: code,
         signal: ending.signal,

@@ -27,15 +27,10 @@ pub async fn ready_sandbox<'a>(
     Ok((engine, sandbox))
 }
 
-/// Records a dsbx command's use of the sandbox (for `gc --idle`); a state that cannot be written
-/// costs only that.
+/// Records a dsbx command's use of the sandbox (for `gc --idle`, `ls`, `info`): its activity
+/// mark (`StateStore::touch`); a mark that cannot be written costs only that.
 pub fn touch(ctx: &Context, id: &str) {
-    let _ = ctx.store.update(|s| {
-        if let Some(r) = s.sandboxes.get_mut(id) {
-            r.last_activity = Some(chrono::Utc::now());
-        }
-        Ok(())
-    });
+    ctx.store.touch(id);
 }
 
 fn session<'a>(ctx: &'a Context, engine: &'a Engine, sandbox: &'a Sandbox) -> Session<'a> {

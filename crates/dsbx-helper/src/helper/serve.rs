@@ -480,15 +480,16 @@ async fn pump(
     to: mpsc::Sender<FromHelper>,
     frame: fn(Vec<u8>) -> FromHelper,
 ) {
-    let mut buf = vec![0u8; CHUNK];
     loop {
-        match from.read(&mut buf).await {
+        // Read straight into the frame's own buffer: no copy between the pipe and the message.
+        let mut chunk = Vec::with_capacity(CHUNK);
+        match from.read_buf(&mut chunk).await {
             // EIO: a terminal whose last holder closed it.
             Ok(0) | Err(_) => return,
             // With dsbx gone, output is read and dropped, as the engine does: the command
             // neither blocks on a full pipe nor dies of a broken one.
-            Ok(n) => {
-                let _ = to.send(frame(buf[..n].to_vec())).await;
+            Ok(_) => {
+                let _ = to.send(frame(chunk)).await;
             }
         }
     }
