@@ -175,6 +175,20 @@ pub async fn remove(engine: &Engine, target: &Target) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// After sandboxes were removed: their records go, with what dsbx keeps for each beside the
+/// state (its channel's host directory, its activity mark). Inside a state update; the one place
+/// a removed sandbox is forgotten (`kill`, `gc`, `fork`'s undo, a failed `init`, MCP's kill).
+pub fn forget_removed<'a>(
+    state: &mut crate::state::State,
+    state_dir: &std::path::Path,
+    ids: impl IntoIterator<Item = &'a str>,
+) {
+    for id in ids {
+        state.sandboxes.remove(id);
+        crate::channel::forget(state_dir, id);
+    }
+}
+
 /// After sandboxes were removed: the reverse proxy, when one runs, forgets their addresses so
 /// their URLs answer 502 at once. Never a failure of the removal itself: a problem is said
 /// under --verbose only.

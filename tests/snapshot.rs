@@ -496,3 +496,36 @@ fn the_source_is_left_as_it_was() {
     let id = env.init(&["--snapshot", "stopped"]);
     assert_eq!(env.status(&id), "running");
 }
+
+/// A fork that cannot start all its sandboxes keeps none, and forgets them wholly: no record,
+/// no channel directory, no activity mark, no snapshot (here the scope's cap of three stops two
+/// of the four).
+#[test]
+fn a_fork_that_fails_part_way_leaves_nothing_of_its_own() {
+    let Some(env) = SnapEnv::new(&format!(
+        "image = \"{BUSYBOX}\"\n[limits]\nmax_sandboxes = 3\n"
+    )) else {
+        return;
+    };
+    let src = env.init(&[]);
+    assert_code(&env.run(&["exec", &src, "true"]), 0);
+    let out = env.run(&["fork", &src, "-n", "4", "--no-pause"]);
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("none was kept"), "{}", stderr(&out));
+    let listed = stdout(&env.run(&["ls", "-q"]));
+    assert_eq!(listed.trim(), src, "only the source is left");
+    let state = std::fs::read_to_string(env.state_dir.join("state.toml")).unwrap_or_default();
+    let left_in = |dir: &str| -> Vec<String> {
+        std::fs::read_dir(env.state_dir.join(dir))
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|name| name != &src)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(left_in("channels"), Vec::<String>::new(), "{state}");
+    assert_eq!(left_in("activity"), Vec::<String>::new(), "{state}");
+    assert_eq!(state.matches("[sandboxes.").count(), 1, "{state}");
+    assert_eq!(env.snapshot_names(), Vec::<String>::new());
+}

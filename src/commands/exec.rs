@@ -133,8 +133,7 @@ async fn prepare<'a>(ctx: &'a Context, plan: &Plan) -> anyhow::Result<Prepared<'
         env.push(format!("TERM={term}"));
     }
 
-    // --stream reports the command's pid, which only the engine's exec path knows.
-    let route = route(ctx, &plan.id, !flags.stream).await?;
+    let route = route(ctx, &plan.id).await?;
     let id = route.id().to_string();
     // The record's last activity: one `utimensat` (see `StateStore::touch`), no state rewrite.
     ctx.store.touch(&id);
@@ -459,25 +458,16 @@ impl Route<'_> {
 /// The channel when it can serve: a sandbox this state knows by its exact id or name, in this
 /// scope, whose helper answers on its socket (so it runs: nothing to start, resume or check).
 /// Anything else takes the engine's path, which says nothing of it unless `--verbose`.
-pub(super) async fn route<'a>(
-    ctx: &'a Context,
-    query: &str,
-    channel_allowed: bool,
-) -> anyhow::Result<Route<'a>> {
-    let known = ctx
-        .store
-        .load()
-        .ok()
-        .filter(|_| channel_allowed)
-        .and_then(|state| {
-            state
-                .sandboxes
-                .iter()
-                .find(|(id, r)| {
-                    r.scope == ctx.scope && !r.creating && (id.as_str() == query || r.name == query)
-                })
-                .map(|(id, _)| id.clone())
-        });
+pub(super) async fn route<'a>(ctx: &'a Context, query: &str) -> anyhow::Result<Route<'a>> {
+    let known = ctx.store.load().ok().and_then(|state| {
+        state
+            .sandboxes
+            .iter()
+            .find(|(id, r)| {
+                r.scope == ctx.scope && !r.creating && (id.as_str() == query || r.name == query)
+            })
+            .map(|(id, _)| id.clone())
+    });
     let endpoint = crate::engine::endpoint::resolve(&ctx.global.engine_flags());
     let why = match (known, endpoint) {
         (Some(id), Ok(endpoint)) => {
@@ -489,7 +479,6 @@ pub(super) async fn route<'a>(
                 Err(why) => why,
             }
         }
-        (None, _) if !channel_allowed => "--stream reports the engine's pid".to_string(),
         (None, _) => "not an id or name this state records".to_string(),
         (_, Err(e)) => format!("{e:#}"),
     };
@@ -878,15 +867,25 @@ fn exit_event(code: i32, ending: &Ending, elapsed: Duration) -> Event<'static> {
 /// host's namespace; on a local engine `/proc/PID/status` names it in the sandbox's (`NSpid`).
 /// `None` where that cannot be known (a remote engine).
 async fn sandbox_pid(engine: &crate::engine::Engine, exec_id: &str) -> Option<i64> {
+    use crate::engine::exec::ExecPid;
     if !engine.endpoint.is_local() {
         return None;
     }
-    for attempt in 0..20 {
-        if let Ok(Some(host_pid)) = engine.exec_host_pid(exec_id).await {
-            let status = std::fs::read_to_string(format!("/proc/{host_pid}/status")).ok()?;
-            return sandbox_pid_in(&status, host_pid);
+    // Until the runtime has started the process (its output waits meanwhile, nothing is lost);
+    // the bound only keeps a wedged engine from holding the start event for ever.
+    let until = Instant::now() + Duration::from_secs(10);
+    let mut pause = Duration::from_millis(2);
+    while Instant::now() < until {
+        match engine.exec_host_pid(exec_id).await.ok()? {
+            ExecPid::Running(host_pid) => {
+                let status = std::fs::read_to_string(format!("/proc/{host_pid}/status")).ok()?;
+                return sandbox_pid_in(&status, host_pid);
+            }
+            ExecPid::Ended => return None,
+            ExecPid::NotYet => {}
         }
-        tokio::time::sleep(Duration::from_millis(if attempt < 5 { 2 } else { 10 })).await;
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(20));
     }
     None
 }

@@ -78,9 +78,7 @@ pub async fn fork(
             }
         }
         let _ = ctx.store.update(|s| {
-            for id in &ids {
-                s.sandboxes.remove(id);
-            }
+            crate::view::forget_removed(s, ctx.store.dir(), ids.iter().map(String::as_str));
             Ok(())
         });
         let _ = super::snapshot::remove(engine, &snapshot).await;

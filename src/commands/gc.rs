@@ -302,10 +302,7 @@ pub async fn run(ctx: &Context, args: GcArgs) -> anyhow::Result<i32> {
         }
         if !forget.is_empty() {
             crate::state::update_or_warn(&ctx.store, &ctx.printer, |s| {
-                for id in &forget {
-                    s.sandboxes.remove(*id);
-                    crate::channel::forget(ctx.store.dir(), id);
-                }
+                crate::view::forget_removed(s, ctx.store.dir(), forget.iter().copied());
                 Ok(())
             });
         }

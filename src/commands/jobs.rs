@@ -75,7 +75,7 @@ async fn run_role(
     query: &str,
     args: Vec<String>,
 ) -> anyhow::Result<(String, i32, Vec<u8>, Vec<u8>)> {
-    match route(ctx, query, true).await? {
+    match route(ctx, query).await? {
         Route::Channel { id, channel } => {
             let none: Option<futures_util::stream::Empty<Result<bytes::Bytes, std::io::Error>>> =
                 None;
@@ -149,7 +149,7 @@ pub async fn logs(ctx: &Context, args: LogsArgs) -> anyhow::Result<i32> {
     let mut terminate = signal(SignalKind::terminate())?;
     // The follower watches its stdin: kept open while we follow, it closes when we go, and the
     // follower ends with it.
-    let (id, mut output, _input, ending) = match route(ctx, &args.id, true).await? {
+    let (id, mut output, _input, ending) = match route(ctx, &args.id).await? {
         Route::Channel { id, channel } => {
             let started = channel
                 .start(role, Vec::new(), false, args.follow)

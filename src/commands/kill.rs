@@ -70,10 +70,7 @@ pub async fn run(ctx: &Context, args: KillArgs) -> anyhow::Result<i32> {
     // The engine's result decides the exit code and stdout: a record left behind by a state
     // that cannot be written shows as `missing` and goes with the next `gc`.
     crate::state::update_or_warn(&ctx.store, &ctx.printer, |s| {
-        for id in &killed {
-            s.sandboxes.remove(id);
-            crate::channel::forget(ctx.store.dir(), id);
-        }
+        crate::view::forget_removed(s, ctx.store.dir(), killed.iter().map(String::as_str));
         Ok(())
     });
     if ctx.printer.json {

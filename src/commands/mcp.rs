@@ -851,7 +851,7 @@ impl Server {
         }
         let id = target.id().to_string();
         ctx.store.update(|s| {
-            s.sandboxes.remove(&id);
+            crate::view::forget_removed(s, ctx.store.dir(), [id.as_str()]);
             Ok(())
         })?;
         Ok(json!({ "killed": id }))

@@ -66,6 +66,16 @@ pub struct Attached {
     pub input: InputSink,
 }
 
+/// What the engine says of an exec's process (see [`Engine::exec_host_pid`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecPid {
+    Running(i64),
+    /// Started, but the runtime has not reported the process yet.
+    NotYet,
+    /// Over before its pid was read.
+    Ended,
+}
+
 /// The exec stream's read buffer (see `start_attached`).
 const OUTPUT_CAPACITY: usize = 64 << 10;
 
@@ -189,16 +199,21 @@ impl Engine {
         None
     }
 
-    /// The exec's process id as the engine reports it (in the engine host's pid namespace);
-    /// `None` until the engine has one (it may not, for a moment after the start).
+    /// The exec's process id as the engine reports it (in the engine host's pid namespace).
+    /// The engine has none until its runtime has started the process, which under load can be
+    /// a good part of a second after the start call returned.
     #[tracing::instrument(level = "info", skip_all, fields(exec_id = %exec_id))]
-    pub async fn exec_host_pid(&self, exec_id: &str) -> anyhow::Result<Option<i64>> {
+    pub async fn exec_host_pid(&self, exec_id: &str) -> anyhow::Result<ExecPid> {
         let info = self
             .docker()
             .inspect_exec(exec_id)
             .await
             .map_err(|e| self.fail(e, "reading the command's process id"))?;
-        Ok(info.pid.filter(|p| *p > 0))
+        Ok(match info.pid.filter(|p| *p > 0) {
+            Some(pid) => ExecPid::Running(pid),
+            None if info.exit_code.is_some() => ExecPid::Ended,
+            None => ExecPid::NotYet,
+        })
     }
 
     /// Tells the engine the terminal's size for a `-t` exec.
