@@ -478,7 +478,7 @@ fn ending_of(args: &[String], code: i32) -> Option<String> {
 async fn pump(
     mut from: Box<dyn AsyncRead + Unpin + Send>,
     to: mpsc::Sender<FromHelper>,
-    frame: fn(Vec<u8>) -> FromHelper,
+    frame: fn(bytes::Bytes) -> FromHelper,
 ) {
     let mut buf = vec![0u8; CHUNK];
     loop {
@@ -488,7 +488,9 @@ async fn pump(
             // With dsbx gone, output is read and dropped, as the engine does: the command
             // neither blocks on a full pipe nor dies of a broken one.
             Ok(n) => {
-                let _ = to.send(frame(buf[..n].to_vec())).await;
+                let _ = to
+                    .send(frame(bytes::Bytes::copy_from_slice(&buf[..n])))
+                    .await;
             }
         }
     }
