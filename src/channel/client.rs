@@ -291,12 +291,8 @@ impl Channel {
             let ended = s.ended.take()?;
             let item = loop {
                 break match super::recv::<_, FromHelper>(&mut s.reader).await {
-                    Ok(Some(FromHelper::Stdout(message))) => {
-                        Ok(OutputChunk::Stdout(message))
-                    }
-                    Ok(Some(FromHelper::Stderr(message))) => {
-                        Ok(OutputChunk::Stderr(message))
-                    }
+                    Ok(Some(FromHelper::Stdout(message))) => Ok(OutputChunk::Stdout(message)),
+                    Ok(Some(FromHelper::Stderr(message))) => Ok(OutputChunk::Stderr(message)),
                     Ok(Some(FromHelper::CannotStart(why))) => {
                         s.cannot_start = Some(why);
                         continue;

@@ -369,37 +369,50 @@ fn write_file(
     mode: u32,
     mtime: u64,
 ) -> io::Result<(u64, u64)> {
-    let existing = parent.symlink_metadata(name).ok();
-    let mut file = match existing {
-        None => create_new(parent, name)?,
-        Some(m) if m.is_dir() => {
-            parent.remove_dir_all(name)?;
-            create_new(parent, name)?
-        }
-        Some(m) => match parent.remove_file(name) {
-            Ok(()) => create_new(parent, name)?,
-            // The directory is not the user's to change, the file may be theirs to write.
-            Err(e) if m.is_file() && e.kind() == io::ErrorKind::PermissionDenied => {
-                let mut options = OpenOptions::new();
-                options
-                    .write(true)
-                    .truncate(true)
-                    .follow(FollowSymlinks::No)
-                    .custom_flags(libc::O_NONBLOCK);
-                parent.open_with(name, &options)?.into_std()
-            }
-            Err(e) => return Err(e),
-        },
+    // Most names are new: created at once (no stat first), with the header's mode unless it has
+    // setuid, setgid or sticky bits (a write clears the first two): those are set after the
+    // content.
+    let at_once = mode & 0o7000 == 0;
+    let (mut file, fresh) = match create_new(parent, name, if at_once { mode } else { 0o600 }) {
+        Ok(file) => (file, true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => (replace(parent, name)?, false),
+        Err(e) => return Err(e),
     };
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(io::Error::other("not a regular file"));
     }
     copy(entry, size, &mut file)?;
-    file.set_permissions(fs::Permissions::from_mode(mode))?;
+    if !(fresh && at_once) {
+        file.set_permissions(fs::Permissions::from_mode(mode))?;
+    }
     let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime);
     file.set_times(fs::FileTimes::new().set_modified(time).set_accessed(time))?;
     Ok((meta.dev(), meta.ino()))
+}
+
+/// The file for an entry whose name is taken: what is there is removed (never followed) and the
+/// file created anew, or, in a directory the user may not change, a file of theirs rewritten.
+fn replace(parent: &Dir, name: &std::ffi::OsStr) -> io::Result<fs::File> {
+    let existing = parent.symlink_metadata(name)?;
+    if existing.is_dir() {
+        parent.remove_dir_all(name)?;
+        return create_new(parent, name, 0o600);
+    }
+    match parent.remove_file(name) {
+        Ok(()) => create_new(parent, name, 0o600),
+        // The directory is not the user's to change, the file may be theirs to write.
+        Err(e) if existing.is_file() && e.kind() == io::ErrorKind::PermissionDenied => {
+            let mut options = OpenOptions::new();
+            options
+                .write(true)
+                .truncate(true)
+                .follow(FollowSymlinks::No)
+                .custom_flags(libc::O_NONBLOCK);
+            Ok(parent.open_with(name, &options)?.into_std())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Bytes moved per read and write of a file's content: `io::copy` moves 8 KiB at a time (25,600
@@ -421,12 +434,12 @@ fn copy(from: &mut impl Read, size: u64, to: &mut fs::File) -> io::Result<()> {
 }
 
 /// A new file, never through a link or onto a FIFO someone made meanwhile.
-fn create_new(parent: &Dir, name: &std::ffi::OsStr) -> io::Result<fs::File> {
+fn create_new(parent: &Dir, name: &std::ffi::OsStr, mode: u32) -> io::Result<fs::File> {
     let mut options = OpenOptions::new();
     options
         .write(true)
         .create_new(true)
-        .mode(0o600)
+        .mode(mode)
         .follow(FollowSymlinks::No)
         .custom_flags(libc::O_NONBLOCK);
     Ok(parent.open_with(name, &options)?.into_std())
