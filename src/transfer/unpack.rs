@@ -368,9 +368,15 @@ fn write_file(
     progress: &dyn Fn(u64),
 ) -> Result<u64, Refused> {
     let shown = name.to_string_lossy();
-    clear_for_non_dir(parent, name)?;
-    let mut file = parent
-        .open_with(name, &new_private_file())
+    // Most names are new: created at once, no stat first; a taken one is cleared, then created.
+    let created = match parent.open_with(name, &new_private_file()) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            clear_for_non_dir(parent, name)?;
+            parent.open_with(name, &new_private_file())
+        }
+        other => other,
+    };
+    let mut file = created
         .map_err(|e| refusal(e, "creating", &shown))?
         .into_std();
     let written = copy_counting(entry, &mut file, progress)
