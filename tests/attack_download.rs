@@ -328,3 +328,48 @@ fn a_fifo_never_hangs_a_download() {
     let me = unsafe { libc::geteuid() };
     assert_eq!(fs::metadata(local.join("ok")).unwrap().uid(), me);
 }
+
+/// Hard links the sandbox's user plants: a name in the tree linked to a file outside it, and a tree whose second name sits
+/// behind a symlink. The download keeps links only between names it packed itself: the outside
+/// file's name arrives as a plain file (its content, which the reader could read anyway), the
+/// symlink stays a link, and nothing outside the local target changes.
+#[test]
+fn hard_links_planted_in_a_tree_never_reach_outside_it() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--user", "user"]);
+    plant_root_secrets(&id);
+    in_sandbox(
+        &id,
+        "1000",
+        "mkdir -p /home/user/h/sub /home/user/elsewhere && echo in > /home/user/h/a && \
+         ln /home/user/h/a /home/user/h/sub/b && echo out > /home/user/elsewhere/o && \
+         ln /home/user/elsewhere/o /home/user/h/o && ln -s /home/user/elsewhere /home/user/h/via && \
+         ln -s ../a /home/user/h/sub/up",
+    );
+    let before = canaries(&id);
+    let secrets = secret_lines(&id);
+    let canary = env.dir.path().join("canary");
+    fs::write(&canary, "keep\n").unwrap();
+    for (i, root) in [false, true].into_iter().enumerate() {
+        let local = env.dir.path().join(format!("h{i}"));
+        let mut args = vec!["download", &id, "/home/user/h", path_str(&local)];
+        if root {
+            args.insert(1, "--root");
+        }
+        let out = env.run(&args);
+        assert_code(&out, 0);
+        let meta = |n: &str| fs::symlink_metadata(local.join(n)).unwrap();
+        assert_eq!(meta("a").ino(), meta("sub/b").ino(), "root {root}");
+        assert_eq!(meta("a").nlink(), 2);
+        assert!(meta("o").is_file() && meta("o").nlink() == 1);
+        assert_eq!(fs::read_to_string(local.join("o")).unwrap(), "out\n");
+        assert!(meta("via").file_type().is_symlink());
+        assert!(meta("sub/up").file_type().is_symlink());
+        if !root {
+            assert!(leaked(&local, &secrets).is_empty());
+        }
+    }
+    assert_eq!(fs::read_to_string(&canary).unwrap(), "keep\n");
+    assert_eq!(fs::metadata(&canary).unwrap().nlink(), 1);
+    assert_eq!(canaries(&id), before);
+}

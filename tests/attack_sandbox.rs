@@ -724,3 +724,99 @@ fn relative_and_root_writes_racing_a_link_swap_never_reach_roots_files() {
     }
     assert_eq!(canaries_without_tmp(&id), before);
 }
+
+/// A crafted upload tar, fed to the helper's extraction (what an upload or `files write` runs,
+/// on the channel and on the engine path) as the user and as root: hard link entries naming a
+/// file outside the target (`..`, an absolute path), one through a symlink the sandbox planted,
+/// and one naming a file that was there before the upload, are each refused with a message
+/// naming the entry; no name is made, and no file outside gains a link. A link to a file the
+/// same tar wrote lands as a second name of it.
+#[test]
+fn crafted_hard_link_entries_in_an_upload_are_refused() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--user", "user"]);
+    let name = format!("dsbx-{id}");
+    let planted = docker(&[
+        "exec",
+        "-u",
+        "1000",
+        &name,
+        "sh",
+        "-c",
+        "mkdir -p /home/user/up && echo mine > /home/user/up/pre && ln -s /etc /home/user/up/via",
+    ]);
+    assert!(planted.status.success(), "{}", stderr(&planted));
+    let before = canaries(&id);
+    let links = |path: &str| docker_exec(&name, &["stat", "-c", "%h", path]);
+    let passwd_links = links("/etc/passwd");
+    let tar_with = |target: &str| {
+        let mut out = Vec::new();
+        let mut b = tar::Builder::new(&mut out);
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_mode(0o644);
+        h.set_size(3);
+        b.append_data(&mut h, "new", &b"new"[..]).unwrap();
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Link);
+        h.set_mode(0o644);
+        h.set_size(0);
+        b.append_link(&mut h, "evil", target).unwrap();
+        b.into_inner().unwrap();
+        out
+    };
+    let extract = |user: &str, tar: &[u8]| {
+        let mut child = env
+            .command("docker")
+            .args([
+                "exec",
+                "-i",
+                &name,
+                "/.dsbx/bin/dsbx",
+                "__helper",
+                "extract",
+            ])
+            .args(["--user", user, "/home/user/up"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(tar).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    for user in ["1000", "0"] {
+        for target in [
+            "../../../etc/passwd",
+            "/etc/passwd",
+            "via/passwd",
+            "pre",
+            "new/../pre",
+        ] {
+            let out = extract(user, &tar_with(target));
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{user} {target}: {}",
+                stderr(&out)
+            );
+            let err = stderr(&out);
+            assert!(
+                err.contains("/home/user/up/evil: a hard link") && err.contains("refused"),
+                "{user} {target}: {err}"
+            );
+            assert_eq!(err.trim().lines().count(), 1, "{err}");
+            assert_eq!(root_cat(&id, "/home/user/up/evil"), "", "{user} {target}");
+        }
+        let out = extract(user, &tar_with("new"));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(links("/home/user/up/evil"), "2");
+        assert_eq!(root_cat(&id, "/home/user/up/evil"), "new");
+        docker_exec(&name, &["rm", "/home/user/up/evil"]);
+    }
+    assert_eq!(links("/etc/passwd"), passwd_links);
+    assert_eq!(links("/home/user/up/pre"), "1");
+    assert_eq!(root_cat(&id, "/home/user/up/pre"), "mine");
+    assert_eq!(canaries(&id), before);
+}

@@ -713,3 +713,73 @@ fn uploads_belong_to_the_sandbox_user_as_its_own_passwd_says() {
     assert_code(&out, 0);
     assert_eq!(stdout(&out), "4321\n");
 }
+
+/// `dsbx ARGS` over the channel or forced onto the engine path, whatever the environment.
+fn run_via(env: &TestEnv, channel: bool, args: &[&str]) -> std::process::Output {
+    let mut cmd = env.dsbx();
+    if channel {
+        cmd.env_remove("DSBX_CHANNEL");
+    } else {
+        cmd.env("DSBX_CHANNEL", "off");
+    }
+    cmd.args(args).output().expect("run dsbx")
+}
+
+/// `inode links` of each path in the sandbox.
+fn inodes_in(id: &str, paths: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["stat", "-c", "%i %h"];
+    args.extend_from_slice(paths);
+    docker_exec(&format!("dsbx-{id}"), &args)
+        .lines()
+        .map(|l| {
+            let (ino, links) = l.split_once(' ').unwrap();
+            (ino.to_string(), links.to_string())
+        })
+        .collect()
+}
+
+/// Hard links within a tree round-trip both ways, as user and as root, on the channel and on
+/// the engine path: the second name of a file arrives as a second name of the same inode (as
+/// `docker cp` keeps them), not as a copy; a name linked to a file outside the tree arrives as
+/// a plain file.
+#[test]
+fn hard_links_in_a_tree_round_trip_as_shared_inodes() {
+    use std::os::unix::fs::MetadataExt;
+    let Some(env) = TestEnv::new() else { return };
+    let src = env.dir.path().join("linked");
+    fs::create_dir_all(src.join("sub")).unwrap();
+    fs::write(src.join("a"), "shared\n").unwrap();
+    fs::hard_link(src.join("a"), src.join("sub/b")).unwrap();
+    fs::hard_link(src.join("a"), src.join("c")).unwrap();
+    fs::write(src.join("alone"), "alone\n").unwrap();
+    fs::hard_link(src.join("alone"), env.dir.path().join("outside")).unwrap();
+    let id = env.init_with_channel(&["--user", "user"]);
+    for channel in [true, false] {
+        for root in [false, true] {
+            let remote = format!("/home/user/l-{channel}-{root}");
+            let mut up = vec!["upload", &id, path_str(&src), &remote];
+            if root {
+                up.insert(1, "--root");
+            }
+            assert_code(&run_via(&env, channel, &up), 0);
+            let names = ["a", "sub/b", "c", "alone"].map(|n| format!("{remote}/{n}"));
+            let got = inodes_in(&id, &names.each_ref().map(String::as_str));
+            assert_eq!(got[0].1, "3", "channel {channel} root {root}: {got:?}");
+            assert!(got[0] == got[1] && got[1] == got[2], "{got:?}");
+            assert_eq!(got[3].1, "1", "{got:?}");
+
+            let local = env.dir.path().join(format!("back-{channel}-{root}"));
+            let mut down = vec!["download", &id, &remote, path_str(&local)];
+            if root {
+                down.insert(1, "--root");
+            }
+            assert_code(&run_via(&env, channel, &down), 0);
+            let meta = |n: &str| fs::metadata(local.join(n)).unwrap();
+            assert_eq!(meta("a").nlink(), 3, "channel {channel} root {root}");
+            assert_eq!(meta("a").ino(), meta("sub/b").ino());
+            assert_eq!(meta("a").ino(), meta("c").ino());
+            assert_eq!(fs::read_to_string(local.join("c")).unwrap(), "shared\n");
+            assert_eq!(meta("alone").nlink(), 1);
+        }
+    }
+}

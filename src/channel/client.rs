@@ -291,12 +291,8 @@ impl Channel {
             let ended = s.ended.take()?;
             let item = loop {
                 break match super::recv::<_, FromHelper>(&mut s.reader).await {
-                    Ok(Some(FromHelper::Stdout(message))) => {
-                        Ok(OutputChunk::Stdout(message.into()))
-                    }
-                    Ok(Some(FromHelper::Stderr(message))) => {
-                        Ok(OutputChunk::Stderr(message.into()))
-                    }
+                    Ok(Some(FromHelper::Stdout(message))) => Ok(OutputChunk::Stdout(message)),
+                    Ok(Some(FromHelper::Stderr(message))) => Ok(OutputChunk::Stderr(message)),
                     Ok(Some(FromHelper::CannotStart(why))) => {
                         s.cannot_start = Some(why);
                         continue;
@@ -353,8 +349,11 @@ impl Channel {
                     let Ok(bytes) = chunk else {
                         return false;
                     };
-                    for piece in bytes.chunks(super::CHUNK) {
-                        if control.send(ToHelper::Stdin(piece.to_vec())).await.is_err() {
+                    // Slices of what was read, not copies: the frame's encoding is the copy.
+                    let mut rest = bytes;
+                    while !rest.is_empty() {
+                        let piece = rest.split_to(rest.len().min(super::CHUNK));
+                        if control.send(ToHelper::Stdin(piece)).await.is_err() {
                             return true;
                         }
                     }
@@ -470,7 +469,7 @@ impl AsyncWrite for Input {
         ready!(self.sender.poll_reserve(cx)).map_err(|_| closed())?;
         let n = buf.len().min(super::CHUNK);
         self.sender
-            .send_item(ToHelper::Stdin(buf[..n].to_vec()))
+            .send_item(ToHelper::Stdin(Bytes::copy_from_slice(&buf[..n])))
             .map_err(|_| closed())?;
         Poll::Ready(Ok(n))
     }

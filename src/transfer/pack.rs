@@ -21,8 +21,18 @@ pub struct Owner {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     Dir,
-    File { size: u64 },
-    Symlink { target: PathBuf },
+    File {
+        size: u64,
+    },
+    Symlink {
+        target: PathBuf,
+    },
+    /// A later name of a file scanned before at `first` (relative to the root, like `rel`):
+    /// sent as a tar `Link` entry, so the sandbox gets one file with both names, as `docker cp`
+    /// keeps them.
+    HardLink {
+        first: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +52,8 @@ pub struct Scan {
     pub files: u64,
     /// Entries that cannot be copied (sockets, fifos, devices), skipped with a warning.
     pub skipped: Vec<String>,
+    /// The first name of each multiply-linked file, by (device, inode).
+    linked: std::collections::HashMap<(u64, u64), PathBuf>,
 }
 
 impl Scan {
@@ -163,6 +175,15 @@ fn walk(root: &Path, rel: PathBuf, scan: &mut Scan, filter: &Filter) -> anyhow::
             push(scan, child_rel.clone(), &meta, None);
             walk(root, child_rel, scan, filter)?;
         } else if ft.is_file() {
+            if meta.nlink() > 1 {
+                let key = (meta.dev(), meta.ino());
+                if let Some(first) = scan.linked.get(&key) {
+                    let first = first.clone();
+                    push_kind(scan, child_rel, &meta, Kind::HardLink { first });
+                    continue;
+                }
+                scan.linked.insert(key, child_rel.clone());
+            }
             push(scan, child_rel, &meta, None);
         } else {
             scan.skipped.push(format!(
@@ -180,12 +201,16 @@ fn push(scan: &mut Scan, rel: PathBuf, meta: &fs::Metadata, link: Option<PathBuf
         None if meta.is_dir() => Kind::Dir,
         None => Kind::File { size: meta.len() },
     };
+    push_kind(scan, rel, meta, kind);
+}
+
+fn push_kind(scan: &mut Scan, rel: PathBuf, meta: &fs::Metadata, kind: Kind) {
     match &kind {
         Kind::File { size } => {
             scan.bytes += size;
             scan.files += 1;
         }
-        Kind::Symlink { .. } => scan.files += 1,
+        Kind::Symlink { .. } | Kind::HardLink { .. } => scan.files += 1,
         Kind::Dir => {}
     }
     scan.entries.push(LocalEntry {
@@ -247,6 +272,10 @@ pub fn write_tar(
             Kind::Symlink { target } => {
                 header.set_entry_type(tar::EntryType::Symlink);
                 builder.append_link(&mut header, &path, target)?;
+            }
+            Kind::HardLink { first } => {
+                header.set_entry_type(tar::EntryType::Link);
+                builder.append_link(&mut header, &path, base.join(first))?;
             }
             Kind::File { size } => {
                 let source = if entry.rel.as_os_str().is_empty() {

@@ -92,6 +92,8 @@ pub fn extract_into(
     let mut top: Option<Vec<u8>> = None;
     let mut walk = Walk::new(stage);
     let mut wrote_top = false;
+    // The archive names of the regular files written so far: all a hard link may name.
+    let mut written: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
     for entry in archive.entries().context("reading the archive")? {
         let mut entry = entry.context("reading the archive")?;
         let raw = entry.path_bytes().into_owned();
@@ -150,6 +152,7 @@ pub fn extract_into(
             }),
             T::Regular | T::Continuous | T::GNUSparse => {
                 write_file(parent, final_name, &mut entry, mode, mtime, progress).map(|n| {
+                    written.insert(parts.join(&b'/'));
                     out.files += 1;
                     out.bytes += n;
                 })
@@ -165,7 +168,7 @@ pub fn extract_into(
             },
             T::Link => match entry.link_name_bytes().map(|t| t.into_owned()) {
                 None => Err(Refused::Skip("hard link without a target".into())),
-                Some(target) => link_in_tree(stage, name, top.as_deref(), &target)
+                Some(target) => link_in_tree(stage, name, top.as_deref(), &target, &written)
                     .map_err(|why| {
                         Refused::Skip(format!(
                             "hard link to `{}` {why}",
@@ -178,7 +181,10 @@ pub fn extract_into(
                             .hard_link(&src_name, parent, final_name)
                             .map_err(|e| refusal(e, "creating the hard link", &shown))
                     })
-                    .map(|()| out.files += 1),
+                    .map(|()| {
+                        written.insert(parts.join(&b'/'));
+                        out.files += 1
+                    }),
             },
             T::Char | T::Block => Err(Refused::Skip("device node".into())),
             T::Fifo => Err(Refused::Skip("fifo".into())),
@@ -362,9 +368,15 @@ fn write_file(
     progress: &dyn Fn(u64),
 ) -> Result<u64, Refused> {
     let shown = name.to_string_lossy();
-    clear_for_non_dir(parent, name)?;
-    let mut file = parent
-        .open_with(name, &new_private_file())
+    // Most names are new: created at once, no stat first; a taken one is cleared, then created.
+    let created = match parent.open_with(name, &new_private_file()) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            clear_for_non_dir(parent, name)?;
+            parent.open_with(name, &new_private_file())
+        }
+        other => other,
+    };
+    let mut file = created
         .map_err(|e| refusal(e, "creating", &shown))?
         .into_std();
     let written = copy_counting(entry, &mut file, progress)
@@ -409,19 +421,25 @@ pub fn plain_components(raw: &[u8]) -> Option<Vec<&[u8]>> {
     Some(parts)
 }
 
-/// The directory handle and name of a hard link's target, if it is a regular file inside the
-/// tree reached through real directories only.
+/// The directory handle and name of a hard link's target, if it is a regular file this
+/// extraction wrote (`written`, by archive name) inside the tree, reached through real
+/// directories only.
 fn link_in_tree(
     stage: &Dir,
     name: &OsStr,
     top: Option<&[u8]>,
     target: &[u8],
+    written: &std::collections::HashSet<Vec<u8>>,
 ) -> Result<(Dir, OsString), &'static str> {
     const OUTSIDE: &str = "leaves the copied tree";
     const NOT_FILE: &str = "is not a file in the copied tree";
+    const NOT_WRITTEN: &str = "is not a file this download wrote";
     let parts = plain_components(target).ok_or(OUTSIDE)?;
     if parts.is_empty() || Some(parts[0]) != top {
         return Err(OUTSIDE);
+    }
+    if !written.contains(&parts.join(&b'/')) {
+        return Err(NOT_WRITTEN);
     }
     let mut names: Vec<&OsStr> = vec![name];
     names.extend(parts[1..].iter().map(|p| OsStr::from_bytes(p)));

@@ -18,12 +18,12 @@
 use super::user_switch;
 use crate::target_rules::Placement;
 use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, SystemTimeSpec};
-use cap_std::fs::{Dir, DirBuilder, DirBuilderExt, OpenOptions, OpenOptionsExt};
+use cap_std::fs::{Dir, DirBuilder, DirBuilderExt, MetadataExt as _, OpenOptions, OpenOptionsExt};
 use std::ffi::{CString, OsString};
 use std::fs;
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
 
 pub fn run(args: &[OsString]) -> i32 {
@@ -113,6 +113,7 @@ pub fn extract_to(input: impl Read, to: &Landing<'_>) -> Result<(), String> {
         top: to.dir,
         open: Vec::new(),
     };
+    let mut written = Written::default();
     let mut base = PathBuf::new();
     if let Some(place) = to.place {
         let now = std::time::SystemTime::now()
@@ -138,14 +139,7 @@ pub fn extract_to(input: impl Read, to: &Landing<'_>) -> Result<(), String> {
             .path()
             .map_err(|e| format!("reading the upload: {e}"))?
             .into_owned();
-        let rel = match to.place {
-            // The tar's root entry is renamed: its first component becomes the placement.
-            Some(_) => named
-                .components()
-                .skip(1)
-                .fold(base.clone(), |acc, c| acc.join(c)),
-            None => named.clone(),
-        };
+        let rel = placed(&named, to.place.map(|_| base.as_path()));
         if !is_plain_relative(&rel) || !is_plain_relative(&named) {
             return Err(format!(
                 "{}: refusing an entry outside the target",
@@ -166,7 +160,19 @@ pub fn extract_to(input: impl Read, to: &Landing<'_>) -> Result<(), String> {
         } else if kind.is_file() {
             let (parent, name) = walk.parent_of(&rel).map_err(failed)?;
             let size = entry.size();
-            write_file(&mut entry, size, parent, name, mode, mtime).map_err(failed)?;
+            let inode = write_file(&mut entry, size, parent, name, mode, mtime).map_err(failed)?;
+            written.0.insert(rel.clone(), inode);
+        } else if kind.is_hard_link() {
+            let target = entry
+                .link_name()
+                .map_err(|e| format!("reading the upload: {e}"))?
+                .ok_or_else(|| format!("{}: a hard link without a target", shown(&rel)))?
+                .into_owned();
+            let target_rel = placed(&target, to.place.map(|_| base.as_path()));
+            let inode = written
+                .link(&mut walk, &target, &target_rel, &rel)
+                .map_err(|why| format!("{}: {why}", shown(&rel)))?;
+            written.0.insert(rel.clone(), inode);
         } else if kind.is_symlink() {
             let target = entry
                 .link_name()
@@ -181,7 +187,7 @@ pub fn extract_to(input: impl Read, to: &Landing<'_>) -> Result<(), String> {
             let _ = parent.set_symlink_times(name, Some(spec(mtime)), Some(spec(mtime)));
         } else {
             return Err(format!(
-                "{}: only files, directories and symlinks can be uploaded",
+                "{}: only files, directories, symlinks and hard links can be uploaded",
                 shown(&rel)
             ));
         }
@@ -202,6 +208,64 @@ pub fn extract_to(input: impl Read, to: &Landing<'_>) -> Result<(), String> {
     Ok(())
 }
 
+/// A tar name as it lands: below `base` (the placement of `put`'s root entry, which takes the
+/// tar's first component's place), or as it is.
+fn placed(named: &Path, base: Option<&Path>) -> PathBuf {
+    match base {
+        Some(base) => named
+            .components()
+            .skip(1)
+            .fold(base.to_path_buf(), |acc, c| acc.join(c)),
+        None => named.to_path_buf(),
+    }
+}
+
+/// The regular files this extraction wrote, by where they landed, with their (device, inode):
+/// the only files a hard link entry may name.
+#[derive(Default)]
+struct Written(std::collections::HashMap<PathBuf, (u64, u64)>);
+
+impl Written {
+    /// Makes `rel` a second name of the file the tar named `target` (landed at `target_rel`).
+    /// The target is reached from the top through real directories (never a symlink), and must
+    /// still be the very file this extraction wrote there: a name the sandbox swapped meanwhile,
+    /// or anything the tar did not bring, is refused.
+    fn link(
+        &self,
+        walk: &mut Walk<'_>,
+        target: &Path,
+        target_rel: &Path,
+        rel: &Path,
+    ) -> Result<(u64, u64), String> {
+        let shown_target = target.display();
+        if !is_plain_relative(target) || !is_plain_relative(target_rel) {
+            return Err(format!(
+                "a hard link to `{shown_target}` outside the target, refused"
+            ));
+        }
+        let Some(&inode) = self.0.get(target_rel) else {
+            return Err(format!(
+                "a hard link to `{shown_target}`, not a file this upload wrote, refused"
+            ));
+        };
+        let swapped =
+            || format!("a hard link to `{shown_target}`, which changed meanwhile, refused");
+        let (src_dir, src_name) = walk.open_parent(target_rel).map_err(|_| swapped())?;
+        match src_dir.symlink_metadata(src_name) {
+            Ok(m) if m.is_file() && (m.dev(), m.ino()) == inode => {}
+            _ => return Err(swapped()),
+        }
+        let (parent, name) = walk.parent_of(rel).map_err(|e| plain(&e))?;
+        if let Ok(m) = parent.symlink_metadata(name) {
+            remove(parent, name, m.is_dir()).map_err(|e| plain(&e))?;
+        }
+        src_dir
+            .hard_link(src_name, parent, name)
+            .map_err(|e| plain(&e))?;
+        Ok(inode)
+    }
+}
+
 /// The directories an extraction is inside, as open handles: tar entries come in tree order,
 /// so most entries reuse the handles of the one before. Each is opened from its parent without
 /// following a link: a name swapped for a link meanwhile fails the upload, never redirects it.
@@ -211,6 +275,19 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
+    /// A fresh handle of `rel`'s parent (leaving the open ones as they are) and `rel`'s last name.
+    fn open_parent<'p>(&self, rel: &'p Path) -> io::Result<(Dir, &'p std::ffi::OsStr)> {
+        let names: Vec<&std::ffi::OsStr> = rel.iter().collect();
+        let (last, dirs) = names
+            .split_last()
+            .ok_or_else(|| io::Error::from_raw_os_error(libc::EINVAL))?;
+        let mut here = self.top.try_clone()?;
+        for part in dirs {
+            here = here.open_dir_nofollow(part)?;
+        }
+        Ok((here, last))
+    }
+
     /// The handle of `rel`'s parent and `rel`'s last name.
     fn parent_of<'p>(&mut self, rel: &'p Path) -> io::Result<(&Dir, &'p std::ffi::OsStr)> {
         let names: Vec<&std::ffi::OsStr> = rel.iter().collect();
@@ -291,37 +368,51 @@ fn write_file(
     name: &std::ffi::OsStr,
     mode: u32,
     mtime: u64,
-) -> io::Result<()> {
-    let existing = parent.symlink_metadata(name).ok();
-    let mut file = match existing {
-        None => create_new(parent, name)?,
-        Some(m) if m.is_dir() => {
-            parent.remove_dir_all(name)?;
-            create_new(parent, name)?
-        }
-        Some(m) => match parent.remove_file(name) {
-            Ok(()) => create_new(parent, name)?,
-            // The directory is not the user's to change, the file may be theirs to write.
-            Err(e) if m.is_file() && e.kind() == io::ErrorKind::PermissionDenied => {
-                let mut options = OpenOptions::new();
-                options
-                    .write(true)
-                    .truncate(true)
-                    .follow(FollowSymlinks::No)
-                    .custom_flags(libc::O_NONBLOCK);
-                parent.open_with(name, &options)?.into_std()
-            }
-            Err(e) => return Err(e),
-        },
+) -> io::Result<(u64, u64)> {
+    // Most names are new: created at once (no stat first), with the header's mode unless it has
+    // setuid, setgid or sticky bits (a write clears the first two): those are set after the
+    // content.
+    let at_once = mode & 0o7000 == 0;
+    let (mut file, fresh) = match create_new(parent, name, if at_once { mode } else { 0o600 }) {
+        Ok(file) => (file, true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => (replace(parent, name)?, false),
+        Err(e) => return Err(e),
     };
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(io::Error::other("not a regular file"));
     }
     copy(entry, size, &mut file)?;
-    file.set_permissions(fs::Permissions::from_mode(mode))?;
+    if !(fresh && at_once) {
+        file.set_permissions(fs::Permissions::from_mode(mode))?;
+    }
     let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime);
     file.set_times(fs::FileTimes::new().set_modified(time).set_accessed(time))?;
-    Ok(())
+    Ok((meta.dev(), meta.ino()))
+}
+
+/// The file for an entry whose name is taken: what is there is removed (never followed) and the
+/// file created anew, or, in a directory the user may not change, a file of theirs rewritten.
+fn replace(parent: &Dir, name: &std::ffi::OsStr) -> io::Result<fs::File> {
+    let existing = parent.symlink_metadata(name)?;
+    if existing.is_dir() {
+        parent.remove_dir_all(name)?;
+        return create_new(parent, name, 0o600);
+    }
+    match parent.remove_file(name) {
+        Ok(()) => create_new(parent, name, 0o600),
+        // The directory is not the user's to change, the file may be theirs to write.
+        Err(e) if existing.is_file() && e.kind() == io::ErrorKind::PermissionDenied => {
+            let mut options = OpenOptions::new();
+            options
+                .write(true)
+                .truncate(true)
+                .follow(FollowSymlinks::No)
+                .custom_flags(libc::O_NONBLOCK);
+            Ok(parent.open_with(name, &options)?.into_std())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Bytes moved per read and write of a file's content: `io::copy` moves 8 KiB at a time (25,600
@@ -343,12 +434,12 @@ fn copy(from: &mut impl Read, size: u64, to: &mut fs::File) -> io::Result<()> {
 }
 
 /// A new file, never through a link or onto a FIFO someone made meanwhile.
-fn create_new(parent: &Dir, name: &std::ffi::OsStr) -> io::Result<fs::File> {
+fn create_new(parent: &Dir, name: &std::ffi::OsStr, mode: u32) -> io::Result<fs::File> {
     let mut options = OpenOptions::new();
     options
         .write(true)
         .create_new(true)
-        .mode(0o600)
+        .mode(mode)
         .follow(FollowSymlinks::No)
         .custom_flags(libc::O_NONBLOCK);
     Ok(parent.open_with(name, &options)?.into_std())
@@ -481,5 +572,122 @@ mod tests {
         let err = extract(tar.as_slice(), dst.path()).unwrap_err();
         assert!(err.contains("outside the target"), "{err}");
         assert!(!dst.path().parent().unwrap().join("x").exists());
+    }
+
+    fn with_link(b: &mut tar::Builder<&mut Vec<u8>>, name: &str, target: &str) {
+        let mut h = header(tar::EntryType::Link, 0o644, 0);
+        b.append_link(&mut h, name, target).unwrap();
+    }
+
+    #[test]
+    fn hard_links_land_as_one_inode() {
+        let dst = tempfile::tempdir().unwrap();
+        let tar = tar_of(|b| {
+            b.append_data(
+                &mut header(tar::EntryType::Directory, 0o755, 0),
+                "t",
+                io::empty(),
+            )
+            .unwrap();
+            b.append_data(
+                &mut header(tar::EntryType::Regular, 0o640, 3),
+                "t/a",
+                &b"one"[..],
+            )
+            .unwrap();
+            b.append_data(
+                &mut header(tar::EntryType::Directory, 0o755, 0),
+                "t/sub",
+                io::empty(),
+            )
+            .unwrap();
+            with_link(b, "t/sub/b", "t/a");
+            with_link(b, "t/c", "t/sub/b");
+        });
+        extract(tar.as_slice(), dst.path()).unwrap();
+        let a = fs::metadata(dst.path().join("t/a")).unwrap();
+        let b = fs::metadata(dst.path().join("t/sub/b")).unwrap();
+        let c = fs::metadata(dst.path().join("t/c")).unwrap();
+        assert_eq!((a.ino(), a.nlink()), (b.ino(), 3));
+        assert_eq!(a.ino(), c.ino());
+        assert_eq!(a.mode() & 0o7777, 0o640);
+    }
+
+    #[test]
+    fn hard_links_outside_through_symlinks_or_to_unwritten_files_are_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        let canary = outside.path().join("canary");
+        fs::write(&canary, b"keep").unwrap();
+        let targets = [
+            "../canary".to_string(),
+            canary.to_string_lossy().into_owned(),
+            "via/canary".to_string(),
+            "old".to_string(),
+            "t/../old".to_string(),
+        ];
+        for target in targets {
+            let dst = tempfile::tempdir().unwrap();
+            fs::write(dst.path().join("old"), b"there before").unwrap();
+            symlink(outside.path(), dst.path().join("via")).unwrap();
+            let tar = tar_of(|b| with_link(b, "evil", &target));
+            let err = extract(tar.as_slice(), dst.path()).unwrap_err();
+            assert!(
+                err.contains("hard link") && err.contains("refused"),
+                "{err}"
+            );
+            assert!(!dst.path().join("evil").exists(), "{target}");
+            assert_eq!(fs::metadata(&canary).unwrap().nlink(), 1, "{target}");
+            assert_eq!(fs::metadata(dst.path().join("old")).unwrap().nlink(), 1);
+        }
+        assert_eq!(fs::read(&canary).unwrap(), b"keep");
+    }
+
+    #[test]
+    fn a_hard_link_to_a_file_swapped_after_it_landed_is_refused() {
+        let dst = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let canary = outside.path().join("canary");
+        fs::write(&canary, b"keep").unwrap();
+        // The file lands, then (as a racing sandbox would) its name becomes a symlink out.
+        let mut tar = tar_of(|b| {
+            b.append_data(
+                &mut header(tar::EntryType::Regular, 0o644, 1),
+                "a",
+                &b"x"[..],
+            )
+            .unwrap();
+        });
+        tar.truncate(tar.len() - 1024);
+        let rest = tar_of(|b| with_link(b, "b", "a"));
+        let swap = Swap {
+            first: tar.as_slice(),
+            rest: rest.as_slice(),
+            at: dst.path().join("a"),
+            to: canary.clone(),
+        };
+        let err = extract(swap, dst.path()).unwrap_err();
+        assert!(err.contains("changed meanwhile"), "{err}");
+        assert_eq!(fs::metadata(&canary).unwrap().nlink(), 1);
+    }
+
+    /// Reads `first`, then swaps `at` for a symlink to `to`, then reads `rest`.
+    struct Swap<'a> {
+        first: &'a [u8],
+        rest: &'a [u8],
+        at: PathBuf,
+        to: PathBuf,
+    }
+
+    impl Read for Swap<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if !self.first.is_empty() {
+                return self.first.read(buf);
+            }
+            if self.at.exists() && !fs::symlink_metadata(&self.at)?.is_symlink() {
+                fs::remove_file(&self.at)?;
+                symlink(&self.to, &self.at)?;
+            }
+            self.rest.read(buf)
+        }
     }
 }

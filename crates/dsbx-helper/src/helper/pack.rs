@@ -180,7 +180,13 @@ fn pack(asked: &str, want: Want, out: &mut impl Write) -> Result<(), String> {
         top_name.push(b'/');
         let facts = Facts::of_fd(&dir).map_err(|e| e.to_string())?;
         append_entry(&mut builder, &top_name, &facts, Body::Empty, &shown)?;
-        walk(&mut builder, &dir, &top_name, &shown)?;
+        walk(
+            &mut builder,
+            &dir,
+            &top_name,
+            &shown,
+            &mut Linked::default(),
+        )?;
     } else {
         let facts = Facts::of_fd(&file).map_err(|e| e.to_string())?;
         let size = meta.len();
@@ -242,12 +248,36 @@ impl Shown {
     }
 }
 
+/// The tar name each multiply-linked file of the tree was first packed under, by (device,
+/// inode): its later names become tar `Link` entries naming it, as `docker cp` packs them, so
+/// the copy keeps the files shared instead of holding each name's full copy.
+#[derive(Default)]
+struct Linked(std::collections::HashMap<(u64, u64), Vec<u8>>);
+
+impl Linked {
+    /// The earlier name of this file, or `None` after recording `name` as its first.
+    fn earlier(&mut self, facts: &Facts, name: &[u8]) -> Option<PathBuf> {
+        if facts.0.st_nlink < 2 {
+            return None;
+        }
+        let key = (facts.0.st_dev, facts.0.st_ino);
+        match self.0.get(&key) {
+            Some(first) => Some(PathBuf::from(OsStr::from_bytes(first))),
+            None => {
+                self.0.insert(key, name.to_vec());
+                None
+            }
+        }
+    }
+}
+
 /// Every entry below the directory handle `dir`, named `prefix` + name, by name.
 fn walk<W: Write>(
     builder: &mut tar::Builder<W>,
     dir: &Dir,
     prefix: &[u8],
     shown: &Shown,
+    linked: &mut Linked,
 ) -> Result<(), String> {
     let mut names: Vec<OsString> = dir
         .entries()
@@ -275,7 +305,7 @@ fn walk<W: Write>(
                 let facts = Facts::of_fd(&sub).map_err(|e| e.to_string())?;
                 tar_name.push(b'/');
                 append_entry(builder, &tar_name, &facts, Body::Empty, shown)?;
-                walk(builder, &sub, &tar_name, shown)?;
+                walk(builder, &sub, &tar_name, shown, linked)?;
                 continue;
             }
             libc::S_IFLNK => match dir.read_link_contents(&name) {
@@ -297,6 +327,10 @@ fn walk<W: Write>(
                 // What was opened decides: a file swapped for something else is left out.
                 let facts = Facts::of_fd(&file).map_err(|e| e.to_string())?;
                 if facts.kind() != libc::S_IFREG {
+                    continue;
+                }
+                if let Some(first) = linked.earlier(&facts, &tar_name) {
+                    append_entry(builder, &tar_name, &facts, Body::HardLink(first), shown)?;
                     continue;
                 }
                 let size = facts.0.st_size.max(0) as u64;
@@ -372,6 +406,8 @@ enum Body {
     Empty,
     File(File, u64),
     Link(PathBuf),
+    /// A later name of a file packed before under this name.
+    HardLink(PathBuf),
 }
 
 /// One tar entry with the metadata's type, mode, time and ids.
@@ -406,6 +442,10 @@ fn append_entry<W: Write>(
     let written = match body {
         Body::Empty => builder.append_data(&mut header, path, io::empty()),
         Body::Link(target) => builder.append_link(&mut header, path, target),
+        Body::HardLink(first) => {
+            header.set_entry_type(T::Link);
+            builder.append_link(&mut header, path, first)
+        }
         Body::File(file, size) => {
             header.set_size(size);
             // Exactly `size` bytes whatever the file does meanwhile: cut when it grew,
@@ -486,6 +526,38 @@ mod tests {
         assert!(matches!(header, PackHeader::Found { .. }) && tar.is_empty());
         let (header, _) = packed(&d.join("absent/x"));
         assert!(matches!(header, PackHeader::Missing { .. }));
+    }
+
+    #[test]
+    fn later_names_of_a_file_are_packed_as_hard_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().join("t");
+        std::fs::create_dir_all(top.join("sub")).unwrap();
+        std::fs::write(top.join("a"), "data").unwrap();
+        std::fs::hard_link(top.join("a"), top.join("sub/b")).unwrap();
+        std::fs::hard_link(top.join("a"), dir.path().join("outside")).unwrap();
+        let (_, tar) = packed(&top);
+        let mut seen = Vec::new();
+        for entry in tar::Archive::new(tar.as_slice()).entries().unwrap() {
+            let entry = entry.unwrap();
+            let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+            let link = entry.link_name().unwrap().map(|l| l.display().to_string());
+            seen.push((name, entry.header().entry_type(), entry.size(), link));
+        }
+        assert_eq!(
+            seen,
+            [
+                ("t/".into(), tar::EntryType::Directory, 0, None),
+                ("t/a".into(), tar::EntryType::Regular, 4, None),
+                ("t/sub/".into(), tar::EntryType::Directory, 0, None),
+                (
+                    "t/sub/b".into(),
+                    tar::EntryType::Link,
+                    0,
+                    Some("t/a".into())
+                ),
+            ]
+        );
     }
 
     #[test]

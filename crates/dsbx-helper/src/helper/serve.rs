@@ -478,18 +478,21 @@ fn ending_of(args: &[String], code: i32) -> Option<String> {
 async fn pump(
     mut from: Box<dyn AsyncRead + Unpin + Send>,
     to: mpsc::Sender<FromHelper>,
-    frame: fn(Vec<u8>) -> FromHelper,
+    frame: fn(bytes::Bytes) -> FromHelper,
 ) {
+    use bytes::BufMut;
+    // Read straight into the frame's own buffer (no copy between the pipe and the message);
+    // once the socket has taken a frame, `reserve` gets its memory back for the next one.
+    let mut buf = bytes::BytesMut::with_capacity(CHUNK);
     loop {
-        // Read straight into the frame's own buffer: no copy between the pipe and the message.
-        let mut chunk = Vec::with_capacity(CHUNK);
-        match from.read_buf(&mut chunk).await {
+        buf.reserve(CHUNK);
+        match from.read_buf(&mut (&mut buf).limit(CHUNK)).await {
             // EIO: a terminal whose last holder closed it.
             Ok(0) | Err(_) => return,
             // With dsbx gone, output is read and dropped, as the engine does: the command
             // neither blocks on a full pipe nor dies of a broken one.
             Ok(_) => {
-                let _ = to.send(frame(chunk)).await;
+                let _ = to.send(frame(buf.split().freeze())).await;
             }
         }
     }
