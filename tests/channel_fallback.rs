@@ -491,3 +491,40 @@ fn an_engine_that_is_not_local_serves_files_alike_through_the_engine() {
         stderr(&out)
     );
 }
+
+#[test]
+fn an_engine_in_a_vm_gets_no_channel_and_the_engine_paths_alike() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init_with_channel(&["--user", "user", "--workdir", "/home/user"]);
+    let baseline = on_channel(&env, &id);
+    // Docker Desktop's socket on Linux (its engine runs in a VM, whose sandboxes cannot serve a
+    // socket this host can connect to), here a link to the local engine's.
+    let desktop = env.dir.path().join("home/.docker/desktop");
+    std::fs::create_dir_all(&desktop).unwrap();
+    std::os::unix::fs::symlink("/var/run/docker.sock", desktop.join("docker.sock")).unwrap();
+    let host = format!("unix://{}/docker.sock", desktop.display());
+    let out = runner(&env, Some(&host))(&["init", "--user", "user", "--workdir", "/home/user"]);
+    assert_code(&out, 0);
+    let in_vm = stdout(&out).trim().to_string();
+    assert!(!env.state_dir.join("channels").join(&in_vm).exists());
+    let binds = inspect(&format!("dsbx-{in_vm}"), "{{json .HostConfig.Binds}}");
+    assert!(!binds.contains("/.dsbx/run"), "{binds}");
+    let seen = file_work(
+        &env,
+        &in_vm,
+        &runner(&env, Some(&host)),
+        &env.dir.path().join("vm"),
+    );
+    let seen: Vec<Seen> = seen
+        .into_iter()
+        .map(|(n, c, s)| (n, c, s.replace(&in_vm, &id)))
+        .collect();
+    assert_eq!(seen, baseline, "the VM's sandbox answers differently");
+    let out = runner(&env, Some(&host))(&["--verbose", "exec", &in_vm, "true"]);
+    assert_code(&out, 0);
+    assert!(
+        stderr(&out).contains("exec: the engine's exec path"),
+        "{}",
+        stderr(&out)
+    );
+}
