@@ -395,6 +395,21 @@ fn a_sandbox_from_before_the_channel_with_its_old_helper_works_alike() {
         .collect();
     assert_eq!(seen, baseline, "the old sandbox's results differ");
     assert!(own.refused(&old).contains("pack"));
+    // exec runs alike; `ps` asks for `jobs`, which that helper did not have, and says so.
+    let run = runner(env, None);
+    for sandbox in [&id, &old] {
+        let out = run(&["exec", sandbox, "echo out; echo err >&2; id -un; exit 6"]);
+        assert_code(&out, 6);
+        assert_eq!(stdout(&out), "out\nuser\n");
+        assert_eq!(stderr(&out), "err\n");
+    }
+    let out = run(&["ps", &old]);
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("helper predates job records (`dsbx ps`, `dsbx logs`)"),
+        "{}",
+        stderr(&out)
+    );
     let said = verbose(env, &["files", "info", &old, "w/f.txt"]);
     assert!(said.contains("files: the engine's paths"), "{said}");
     assert!(said.contains(NO_PACK), "{said}");
