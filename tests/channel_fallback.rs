@@ -30,6 +30,13 @@ impl OwnHelper {
         let env = TestEnv::new()?;
         let copy = env.dir.path().join("dsbx-helper");
         std::fs::copy(dsbx_bin(), &copy).unwrap();
+        // The key is the binary's size and mtime, and file times tick in jiffies: two tests
+        // copying at once could share a volume (and wrap its helper twice). A time of the
+        // scope's own makes the key this test's alone.
+        let nanos = u64::from_str_radix(env.scope.trim_start_matches("t-"), 16).unwrap();
+        let mtime = std::time::UNIX_EPOCH + Duration::from_nanos(nanos % (1 << 60));
+        let file = std::fs::File::options().write(true).open(&copy).unwrap();
+        file.set_modified(mtime).unwrap();
         env.write_config(&format!(
             "image = \"{BUSYBOX}\"\nhelper_path = \"{}\"\n",
             copy.display()
@@ -72,10 +79,14 @@ impl OwnHelper {
             BUSYBOX,
             "sh",
             "-c",
-            "mv /x/dsbx /x/dsbx-real && printf '%s' \"$WRAPPER\" > /x/dsbx.new && \
+            "test ! -e /x/dsbx-real && mv /x/dsbx /x/dsbx-real && printf '%s' \"$WRAPPER\" > /x/dsbx.new && \
              chmod 755 /x/dsbx.new && mv /x/dsbx.new /x/dsbx",
         ]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            out.status.success(),
+            "cannot wrap the helper in {volume} (wrapped already?): {}",
+            stderr(&out)
+        );
     }
 
     /// The roles the old helper was asked for and refused.
