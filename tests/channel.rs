@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::channel::{stand_in_helper, tcp_engine};
 use common::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::PathBuf;
@@ -410,30 +411,6 @@ fn a_command_outlives_a_killed_dsbx_over_the_channel_as_on_the_engine_path() {
     assert!(uses_channel(&env, &id));
 }
 
-/// Replaces the sandbox's socket with a stand-in that answers every hello with `answer` (as a
-/// helper of another protocol version would); returns when it listens.
-fn stand_in_helper(env: &TestEnv, id: &str, answer: dsbx::channel::FromHelper) {
-    use std::io::{Read, Write};
-    let sock = channel_dir(env, id).join("sock");
-    std::fs::remove_file(&sock).unwrap();
-    let listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
-    std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let reply = postcard::to_stdvec(&answer).unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let mut len = [0u8; 4];
-            if stream.read_exact(&mut len).is_err() {
-                continue;
-            }
-            let mut hello = vec![0u8; u32::from_be_bytes(len) as usize];
-            let _ = stream.read_exact(&mut hello);
-            let _ = stream.write_all(&(reply.len() as u32).to_be_bytes());
-            let _ = stream.write_all(&reply);
-        }
-    });
-}
-
 #[test]
 fn a_helper_of_another_protocol_version_falls_back_silently_with_the_same_results() {
     let Some(env) = TestEnv::new() else { return };
@@ -491,32 +468,6 @@ fn a_helper_of_another_protocol_version_falls_back_silently_with_the_same_result
         "{}",
         stderr(&exec)
     );
-}
-
-/// A TCP endpoint relaying to the local engine's socket: an engine dsbx cannot share files with,
-/// as far as it can tell (a `tcp://` endpoint is never local).
-fn tcp_engine() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for client in listener.incoming() {
-            let Ok(client) = client else { return };
-            let Ok(engine) = std::os::unix::net::UnixStream::connect("/var/run/docker.sock") else {
-                continue;
-            };
-            let (mut c2, mut e2) = (client.try_clone().unwrap(), engine.try_clone().unwrap());
-            let (mut c1, mut e1) = (client, engine);
-            std::thread::spawn(move || {
-                let _ = std::io::copy(&mut c1, &mut e1);
-                let _ = e1.shutdown(std::net::Shutdown::Write);
-            });
-            std::thread::spawn(move || {
-                let _ = std::io::copy(&mut e2, &mut c2);
-                let _ = c2.shutdown(std::net::Shutdown::Write);
-            });
-        }
-    });
-    format!("tcp://127.0.0.1:{port}")
 }
 
 #[test]

@@ -196,12 +196,16 @@ struct RawSession {
 
 impl RawSession {
     fn start(env: &TestEnv) -> RawSession {
-        let mut child = env
-            .spawnable()
-            .arg("mcp")
+        let mut cmd = env.spawnable();
+        cmd.arg("mcp").stderr(Stdio::inherit());
+        Self::spawn(cmd)
+    }
+
+    /// `cmd` (dsbx with its arguments up to `mcp …`, stderr set) spoken to, initialized.
+    fn spawn(mut cmd: std::process::Command) -> RawSession {
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
             .spawn()
             .expect("spawn dsbx mcp");
         let stdin = child.stdin.take().unwrap();
@@ -258,6 +262,116 @@ impl RawSession {
         drop(stdin);
         assert_eq!(child.wait().unwrap().code(), Some(0));
     }
+}
+
+/// `read_file`, `edit_file` and `write_file` read and write as `dsbx files` does: over the
+/// sandbox's channel they make no engine request at all (the engine sees nothing between the
+/// session's start and its end), as the sandbox's user; forced onto the engine path
+/// (`DSBX_CHANNEL=off`) every answer is the same, errors included.
+#[test]
+fn file_tools_make_no_engine_request_over_the_channel_and_answer_alike_on_the_engine_path() {
+    let Some(env) = TestEnv::new() else { return };
+    let api = common::api_log::ApiLog::start();
+    let host = api.docker_host();
+    let out = env
+        .dsbx()
+        .env_remove("DSBX_CHANNEL")
+        .args(["--docker-host", &host, "init", "--user", "user"])
+        .args(["--workdir", "/home/user"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let id = stdout(&out).trim().to_string();
+    env.wait_for_socket(&id);
+    let name = format!("dsbx-{id}");
+    let setup = "mkdir -p /home/user/d && printf '\\000\\377bin' > /home/user/bin.dat && \
+                 ln -s w/t.txt /home/user/link && printf secret > /home/user/secret && \
+                 chown 0:0 /home/user/secret && chmod 600 /home/user/secret";
+    assert!(docker(&["exec", &name, "sh", "-c", setup]).status.success());
+    let calls: Vec<(&str, Value)> = vec![
+        (
+            "write_file",
+            json!({"path": "w/t.txt", "content": "one two"}),
+        ),
+        ("read_file", json!({"path": "w/t.txt"})),
+        (
+            "edit_file",
+            json!({"path": "/home/user/w/t.txt", "old": "two", "new": "2"}),
+        ),
+        ("read_file", json!({"path": "/home/user/w/t.txt"})),
+        ("read_file", json!({"path": "link"})),
+        ("read_file", json!({"path": "/home/user/bin.dat"})),
+        ("read_file", json!({"path": "/home/user/d"})),
+        ("read_file", json!({"path": "/home/user/none"})),
+        ("read_file", json!({"path": "/home/user/secret"})),
+        (
+            "edit_file",
+            json!({"path": "link", "old": "absent", "new": "x"}),
+        ),
+        (
+            "edit_file",
+            json!({"path": "/home/user/d", "old": "a", "new": "b"}),
+        ),
+    ];
+    let mut answers = Vec::new();
+    for channel in [true, false] {
+        let log = env.dir.path().join(format!("mcp-{channel}.log"));
+        let mut cmd = env.spawnable();
+        if channel {
+            cmd.env_remove("DSBX_CHANNEL");
+        } else {
+            cmd.env("DSBX_CHANNEL", "off");
+        }
+        cmd.args(["--docker-host", &host, "mcp", "--verbose"])
+            .stderr(std::fs::File::create(&log).unwrap());
+        let mut session = RawSession::spawn(cmd);
+        api.take();
+        let mut seen = Vec::new();
+        for (n, (tool, args)) in calls.iter().enumerate() {
+            let mut args = args.clone();
+            args["sandbox"] = json!(id);
+            let reply = session.call(10 + n as i64, tool, args);
+            seen.push((tool.to_string(), reply["result"].clone()));
+        }
+        let engine_calls = api.take();
+        session.end();
+        let said = std::fs::read_to_string(&log).unwrap();
+        if channel {
+            assert!(engine_calls.is_empty(), "{engine_calls:?}\n{said}");
+            assert!(said.contains("files: over the sandbox's channel"), "{said}");
+            assert!(!said.contains("dsbx: engine request"), "{said}");
+        } else {
+            assert!(!engine_calls.is_empty());
+            assert!(said.contains("dsbx: engine request"), "{said}");
+        }
+        answers.push(seen);
+    }
+    assert_eq!(
+        answers[0], answers[1],
+        "the channel and the engine path answer differently"
+    );
+    let result = |n: usize| answers[0][n].1["structuredContent"].clone();
+    assert_eq!(result(0), json!({"path": "/home/user/w/t.txt", "bytes": 7}));
+    assert_eq!(result(1)["content"], "one two");
+    assert_eq!(
+        result(2),
+        json!({"path": "/home/user/w/t.txt", "replacements": 1})
+    );
+    assert_eq!(result(3)["content"], "one 2");
+    assert_eq!(result(4)["path"], "/home/user/w/t.txt");
+    assert_eq!(result(4)["content"], "one 2");
+    assert_eq!(result(5)["content_base64"], "AP9iaW4=");
+    let error = |n: usize| result(n)["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        error(6).contains("is a directory (list_files lists it)"),
+        "{}",
+        error(6)
+    );
+    assert_eq!(error(7), format!("no such file: {id}:/home/user/none"));
+    // Read as the sandbox's user, as `files read` reads: root's file is not theirs to read.
+    assert!(error(8).starts_with("permission denied"), "{}", error(8));
+    assert!(error(9).contains("does not occur"), "{}", error(9));
+    assert!(error(10).contains("is not a regular file"), "{}", error(10));
 }
 
 #[test]

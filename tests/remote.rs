@@ -180,6 +180,36 @@ fn sandbox_life(via: Via) {
     assert_code(&run(&["download", &id, "/tmp/up.txt", path_str(&back)]), 0);
     assert_eq!(std::fs::read_to_string(&back).unwrap(), "remote bytes\n");
 
+    // The file commands take the engine's paths there too, with the results they have here.
+    assert_code(&run(&["files", "write", &id, "/tmp/w/f.txt", "one two"]), 0);
+    let edit = [
+        "files",
+        "edit",
+        &id,
+        "/tmp/w/f.txt",
+        "--old",
+        "two",
+        "--new",
+        "2",
+    ];
+    assert_code(&run(&edit), 0);
+    let out = run(&["files", "read", &id, "/tmp/w/f.txt"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "one 2");
+    assert_eq!(stderr(&out), "");
+    let out = run(&["files", "exists", &id, "/tmp/w/none"]);
+    assert_code(&out, 1);
+    assert_eq!(stdout(&out), "false\n");
+    let out = run(&["--verbose", "files", "info", "--json", &id, "/tmp/w/f.txt"]);
+    assert_code(&out, 0);
+    let info: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!((&info["type"], &info["size"]), (&"file".into(), &5.into()));
+    assert!(
+        stderr(&out).contains("files: the engine's paths"),
+        "{}",
+        stderr(&out)
+    );
+
     // {host} is the engine's host, and --check reaches the port from dsbx's side.
     let out = run(&["exec", &id, "--", "httpd", "-p", "8000", "-h", "/tmp"]);
     assert_code(&out, 0);

@@ -22,6 +22,21 @@ fn switched_off(value: &str) -> bool {
     )
 }
 
+/// Where the engines that run in a VM of their own listen, though on a unix socket of this host:
+/// Docker Desktop, Rancher Desktop, Colima, Lima. A socket the helper makes in a sandbox there
+/// cannot be connected to from here, and a state directory outside the VM's file sharing would
+/// make `init`'s bind mount fail.
+const VM_SOCKETS: &[&str] = &["/.docker/desktop/", "/.rd/", "/.colima/", "/.lima/"];
+
+/// Whether sandboxes made on `endpoint` get a channel: the switch is on, dsbx runs on Linux, and
+/// the engine is a unix socket whose containers share this host's filesystem (not a VM's).
+pub fn serves_on(endpoint: &crate::engine::endpoint::Endpoint) -> bool {
+    enabled()
+        && cfg!(target_os = "linux")
+        && endpoint.is_local()
+        && !VM_SOCKETS.iter().any(|p| endpoint.url.contains(p))
+}
+
 /// The host directory of sandbox `id` under dsbx's state directory.
 pub fn host_dir(state_dir: &Path, id: &str) -> PathBuf {
     state_dir.join("channels").join(id)
@@ -37,9 +52,9 @@ pub struct ForInit {
     pub args: Vec<String>,
 }
 
-/// The channel of a new sandbox, when it can have one: the switch is on and the engine is a
-/// local unix socket (a remote engine cannot reach dsbx's directories). Creates the host
-/// directory, mode 0700, owned by this user.
+/// The channel of a new sandbox, when it can have one ([`serves_on`]: a remote engine or one in
+/// a VM cannot reach dsbx's directories). Creates the host directory, mode 0700, owned by this
+/// user.
 pub fn for_init(
     state_dir: &Path,
     id: &str,
@@ -47,7 +62,7 @@ pub fn for_init(
     user: &str,
 ) -> std::io::Result<Option<ForInit>> {
     use std::os::unix::fs::DirBuilderExt;
-    if !enabled() || !endpoint.is_local() || !cfg!(target_os = "linux") {
+    if !serves_on(endpoint) {
         return Ok(None);
     }
     let dir = host_dir(state_dir, id);
@@ -89,6 +104,26 @@ mod tests {
         }
         for on in ["on", "1", "", "yes"] {
             assert!(!switched_off(on), "{on}");
+        }
+    }
+
+    #[test]
+    fn only_an_engine_sharing_this_hosts_files_gets_channels() {
+        let at = |url: &str| crate::engine::endpoint::Endpoint {
+            url: url.into(),
+            source: "test".into(),
+            tls: None,
+        };
+        assert!(serves_on(&at("unix:///var/run/docker.sock")) || !enabled());
+        for elsewhere in [
+            "unix:///home/me/.docker/desktop/docker.sock",
+            "unix:///home/me/.rd/docker.sock",
+            "unix:///home/me/.colima/default/docker.sock",
+            "unix:///home/me/.lima/docker/sock/docker.sock",
+            "tcp://127.0.0.1:2375",
+            "ssh://me@host",
+        ] {
+            assert!(!serves_on(&at(elsewhere)), "{elsewhere}");
         }
     }
 }

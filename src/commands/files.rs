@@ -209,6 +209,29 @@ async fn write_on_engine(
     Ok((summary, target))
 }
 
+/// Replaces the file at `path` (keeping an existing file's mode, writing through a final link),
+/// creating missing parent directories: `files write` and the MCP server's `write_file`. Returns
+/// what was written and where.
+pub(super) async fn write_content(
+    ctx: &Context,
+    query: &str,
+    path: &str,
+    source: &Source,
+) -> anyhow::Result<(crate::transfer::Summary, String)> {
+    // Over the channel: one helper call applies the rules above and writes (`helper::put`).
+    let Some(direct) = super::transfers::direct(ctx, query).await else {
+        return write_on_engine(ctx, query, path, source).await;
+    };
+    let options = UploadOptions {
+        write: true,
+        ..Default::default()
+    };
+    let local = crate::transfer::Local::prepare(source, path, &options)?;
+    let summary = transfers::upload_direct(ctx, &direct, local, path, &options).await?;
+    let target = summary.landed.clone().unwrap_or_else(|| path.to_string());
+    Ok((summary, target))
+}
+
 /// `files write ID PATH CONTENT | --stdin`: replaces the file (keeping an existing file's mode),
 /// creating missing parent directories.
 async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
@@ -216,21 +239,7 @@ async fn write(ctx: &Context, args: FilesWriteArgs) -> anyhow::Result<i32> {
         Some(text) => Source::Bytes(text.into_bytes()),
         None => Source::Stdin,
     };
-    // Over the channel: one helper call applies the rules below and writes (`helper::put`).
-    let (summary, target) = match super::transfers::direct(ctx, &args.id).await {
-        Some(direct) => {
-            let options = UploadOptions {
-                write: true,
-                ..Default::default()
-            };
-            let local = crate::transfer::Local::prepare(&source, &args.path, &options)?;
-            let summary =
-                transfers::upload_direct(ctx, &direct, local, &args.path, &options).await?;
-            let target = summary.landed.clone().unwrap_or(args.path);
-            (summary, target)
-        }
-        None => write_on_engine(ctx, &args.id, &args.path, &source).await?,
-    };
+    let (summary, target) = write_content(ctx, &args.id, &args.path, &source).await?;
     if ctx.printer.json {
         ctx.printer.json_value(&serde_json::json!({
             "path": target,
@@ -348,23 +357,24 @@ pub(super) async fn replace_text(
             words.old
         )));
     }
-    let (sandbox, abs, stat) = locate(ctx, query, path).await?;
-    let shown = format!("{}:{abs}", sandbox.id);
-    let (st, target) = match stat {
-        None => bail!("no such file: {shown}"),
-        Some((st, _)) if !st.is_file() => bail!("{shown} is not a regular file"),
-        Some(found) => found,
-    };
-    if st.size.max(0) as u64 > edit.max_size {
-        bail!("{shown} is {} bytes; {}", st.size, words.too_big);
-    }
-    let engine = ctx.engine().await?;
-    let Some(content) = engine
-        .read_small_file(&sandbox.container_id, &target)
-        .await?
-    else {
-        bail!("no such file: {shown}");
-    };
+    not_empty("PATH", path)?;
+    let (id, whole) = transfers::with_session(ctx, query, async |s| {
+        let id = s.sandbox.id.clone();
+        let whole = transfer::whole::read(s, path, |asked, st| {
+            if !st.is_file() {
+                bail!("{id}:{asked} is not a regular file");
+            }
+            if st.size.max(0) as u64 > edit.max_size {
+                bail!("{id}:{asked} is {} bytes; {}", st.size, words.too_big);
+            }
+            Ok(())
+        })
+        .await?;
+        Ok((id, whole))
+    })
+    .await?;
+    let shown = format!("{id}:{}", whole.asked);
+    let (content, target) = (whole.content, whole.path);
     let count = count_occurrences(&content, edit.old.as_bytes());
     if count == 0 {
         bail!(
@@ -381,10 +391,10 @@ pub(super) async fn replace_text(
     }
     let edited = replace_all(&content, edit.old.as_bytes(), edit.new.as_bytes());
     let options = UploadOptions {
-        file_mode: Some(st.unix_mode()),
+        file_mode: Some(whole.stat.unix_mode()),
         ..Default::default()
     };
-    transfers::upload_with(ctx, &sandbox.id, &Source::Bytes(edited), &target, &options).await?;
+    transfers::upload_with(ctx, &id, &Source::Bytes(edited), &target, &options).await?;
     Ok((target, count))
 }
 

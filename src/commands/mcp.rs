@@ -16,7 +16,7 @@ use crate::cli::{ExecFlags, InitArgs, McpArgs, SnapshotHow};
 use crate::env_vars::EnvVar;
 use crate::error::{kind_of, one_line, usage};
 use crate::mcp::host_paths::{Found, RootDir};
-use crate::transfer::{Dest, Source, UploadOptions};
+use crate::transfer::{self, Dest, Source};
 use anyhow::bail;
 use base64::Engine as _;
 use rmcp::handler::server::router::tool::ToolRouter;
@@ -594,33 +594,31 @@ impl Server {
     }
 
     async fn read(&self, p: PathParams) -> anyhow::Result<Value> {
-        let ctx = self.ctx();
-        let (sandbox, abs, stat) = super::files::locate(ctx, &p.sandbox, &p.path).await?;
-        let (st, target) = match stat {
-            None => bail!("no such file: {}:{abs}", sandbox.id),
-            Some((st, _)) if st.is_dir() => {
-                bail!("{}:{abs} is a directory (list_files lists it)", sandbox.id)
-            }
-            Some((st, _)) if !st.is_file() => bail!("{}:{abs} is not a regular file", sandbox.id),
-            Some(found) => found,
-        };
         let limit = self.inner.read_limit;
-        if st.size.max(0) as u64 > limit {
-            bail!(
-                "{}:{abs} is {} bytes, above the server's read limit of {limit}; read parts of it \
-                 with run_command (head, tail, grep) or download_file it",
-                sandbox.id,
-                st.size
-            );
-        }
-        let engine = ctx.engine().await?;
-        let Some(bytes) = engine
-            .read_small_file(&sandbox.container_id, &target)
-            .await?
-        else {
-            bail!("no such file: {}:{abs}", sandbox.id);
-        };
-        transfers::touch(ctx, &sandbox.id);
+        // As `files read` reads: the helper's `pack` as the sandbox's user, over the channel
+        // when it serves (no engine request), else through the engine.
+        let whole = transfers::with_session(self.ctx(), &p.sandbox, async |s| {
+            let id = &s.sandbox.id;
+            transfer::whole::read(s, &p.path, |abs, st| {
+                if st.is_dir() {
+                    bail!("{id}:{abs} is a directory (list_files lists it)");
+                }
+                if !st.is_file() {
+                    bail!("{id}:{abs} is not a regular file");
+                }
+                if st.size.max(0) as u64 > limit {
+                    bail!(
+                        "{id}:{abs} is {} bytes, above the server's read limit of {limit}; read \
+                         parts of it with run_command (head, tail, grep) or download_file it",
+                        st.size
+                    );
+                }
+                Ok(())
+            })
+            .await
+        })
+        .await?;
+        let (target, bytes) = (whole.path, whole.content);
         let mut value = json!({ "path": target, "size": bytes.len() });
         match String::from_utf8(bytes) {
             Ok(text) => value["content"] = text.into(),
@@ -641,17 +639,9 @@ impl Server {
                 .map_err(|e| usage(format!("content_base64 is not base64: {e}")))?,
             _ => return Err(usage("give exactly one of `content` and `content_base64`")),
         };
-        let ctx = self.ctx();
-        let (sandbox, abs, stat) = super::files::locate(ctx, &p.sandbox, &p.path).await?;
-        let file_mode =
-            super::files::kept_mode(stat.as_ref().map(|(st, _)| st), &sandbox.id, &abs)?;
-        let target = stat.map(|(_, p)| p).unwrap_or(abs);
-        let options = UploadOptions {
-            file_mode,
-            ..Default::default()
-        };
-        let summary =
-            transfers::upload_with(ctx, &sandbox.id, &Source::Bytes(data), &target, &options)
+        // As `files write` writes: one helper call over the channel when it serves.
+        let (summary, target) =
+            super::files::write_content(self.ctx(), &p.sandbox, &p.path, &Source::Bytes(data))
                 .await?;
         Ok(json!({ "path": target, "bytes": summary.bytes }))
     }

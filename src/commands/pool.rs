@@ -62,7 +62,7 @@ pub(super) fn key_of(
     let Some((_, helper)) = super::init::helper_binary(ctx)? else {
         return Ok(None);
     };
-    if !crate::channel::enabled() || !engine.endpoint.is_local() {
+    if !crate::channel::serves_on(&engine.endpoint) {
         return Ok(None);
     }
     // SAFETY: geteuid cannot fail.

@@ -119,6 +119,10 @@ pub async fn open(s: &Session<'_>, user: &str, want: Want, path: &str) -> anyhow
         && !text.starts_with("unknown user")
         && !text.starts_with("cannot switch");
     if old_helper || no_helper {
+        tracing::info!(
+            "path: the archive API: sandbox {}'s helper has no `pack` (made by an earlier dsbx)",
+            s.sandbox.id
+        );
         return Ok(Opened::Unsupported);
     }
     bail!("{}: {}", s.sandbox.id, first_line(&text, code))

@@ -22,6 +22,7 @@ pub mod stream;
 pub mod target;
 pub mod unpack;
 pub mod upload;
+pub mod whole;
 
 pub use download::download;
 pub use target::stat_follow;

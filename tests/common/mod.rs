@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod api_log;
+pub mod channel;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
