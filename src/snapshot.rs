@@ -6,11 +6,11 @@
 //! entrypoint, user), never dsbx's own state under `/.dsbx` (a layer of dsbx's hides it) and
 //! never the environment given with `-e` unless the snapshot is asked to keep it.
 
+use crate::engine::snapshots::ImageConfig;
 use crate::engine::snapshots::{ImageParts, ListedImage};
 use crate::error::usage;
 use crate::labels;
 use crate::sandbox::{format_time, parse_time};
-use bollard::models::ImageConfig;
 use chrono::{DateTime, TimeDelta, Utc};
 use sha2::Digest;
 use std::collections::HashMap;

@@ -546,12 +546,12 @@ impl Via {
         &self,
         ctx: &Context,
         id: &str,
-        e: bollard::errors::Error,
+        e: crate::engine::exec::OutputError,
         what: &str,
     ) -> anyhow::Error {
         match self {
             Via::Engine { .. } => match ctx.engine().await {
-                Ok(engine) => engine.fail(e, what),
+                Ok(engine) => engine.fail_output(e, None, what),
                 Err(err) => err,
             },
             Via::Channel { .. } => {

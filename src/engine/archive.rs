@@ -30,6 +30,39 @@ impl Engine {
         }
     }
 
+    /// A user's upload: extracts a streamed tar under `dir` of `sandbox`, and says a refusal in
+    /// words that name which side and what to do (`shown`: the target as the user gave it).
+    pub async fn upload_for_user(
+        &self,
+        sandbox: &crate::sandbox::Sandbox,
+        dir: &str,
+        tar: impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+        shown: &str,
+    ) -> anyhow::Result<()> {
+        let Err(err) = self
+            .upload_tar_stream(&sandbox.container_id, dir, tar)
+            .await
+        else {
+            return Ok(());
+        };
+        if super::status(&err) == Some(404)
+            && matches!(self.inspect_sandbox(&sandbox.id).await, Ok(None))
+        {
+            return Err(crate::error::not_found(format!(
+                "no sandbox `{}`: its container is gone",
+                sandbox.id
+            )));
+        }
+        let hint = match UploadRefusal::of(&err) {
+            UploadRefusal::ReadOnly => " (the target in the sandbox is read-only)",
+            UploadRefusal::DiskFull => " (the sandbox's disk is full)",
+            UploadRefusal::Other => "",
+        };
+        Err(self
+            .fail_sandbox(err, &sandbox.id, &format!("uploading to {shown}"))
+            .context(format!("upload to {shown} failed{hint}")))
+    }
+
     /// Extracts a streamed tar under `dir` (which must exist and be a directory).
     #[tracing::instrument(level = "info", skip_all, fields(container = %container))]
     pub async fn upload_tar_stream(
@@ -134,7 +167,7 @@ impl Engine {
 
 /// Why the engine refused an archive upload, where its text says (the engine gives no code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UploadRefusal {
+enum UploadRefusal {
     /// The target in the sandbox is read-only.
     ReadOnly,
     /// The sandbox's disk is full.
@@ -143,7 +176,7 @@ pub enum UploadRefusal {
 }
 
 impl UploadRefusal {
-    pub fn of(err: &bollard::errors::Error) -> UploadRefusal {
+    fn of(err: &bollard::errors::Error) -> UploadRefusal {
         let text = err.to_string();
         if text.contains("read-only") {
             UploadRefusal::ReadOnly

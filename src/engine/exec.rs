@@ -55,8 +55,45 @@ fn chunk_of(frame: LogOutput) -> Option<OutputChunk> {
     }
 }
 
-pub type OutputStream =
-    Pin<Box<dyn Stream<Item = Result<OutputChunk, bollard::errors::Error>> + Send>>;
+pub type OutputStream = Pin<Box<dyn Stream<Item = Result<OutputChunk, OutputError>> + Send>>;
+
+/// Why a command's output stopped coming before its end: the engine's stream broke (read by
+/// [`Engine::fail_output`], the engine's quirks staying here), or the sandbox's channel did.
+#[derive(Debug)]
+pub enum OutputError {
+    Engine(bollard::errors::Error),
+    Channel(std::io::Error),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::Engine(e) => e.fmt(f),
+            OutputError::Channel(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for OutputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OutputError::Engine(e) => Some(e),
+            OutputError::Channel(e) => Some(e),
+        }
+    }
+}
+
+impl From<bollard::errors::Error> for OutputError {
+    fn from(e: bollard::errors::Error) -> Self {
+        OutputError::Engine(e)
+    }
+}
+
+impl From<std::io::Error> for OutputError {
+    fn from(e: std::io::Error) -> Self {
+        OutputError::Channel(e)
+    }
+}
 pub type InputSink = Pin<Box<dyn AsyncWrite + Send>>;
 
 /// A started, attached exec.
@@ -116,9 +153,14 @@ impl Engine {
         {
             StartExecResults::Attached { output, input } => Ok(Attached {
                 exec_id: created.id,
-                output: Box::pin(
-                    output.filter_map(|frame| std::future::ready(frame.map(chunk_of).transpose())),
-                ),
+                output: Box::pin(output.filter_map(|frame| {
+                    std::future::ready(
+                        frame
+                            .map(chunk_of)
+                            .transpose()
+                            .map(|f| f.map_err(Into::into)),
+                    )
+                })),
                 input,
             }),
             StartExecResults::Detached => Err(anyhow::anyhow!(
@@ -255,7 +297,13 @@ impl Engine {
             match frame {
                 Ok(OutputChunk::Stderr(message)) => captured.stderr.extend_from_slice(&message),
                 Ok(OutputChunk::Stdout(message)) => captured.stdout.extend_from_slice(&message),
-                Err(e) => return Err(self.fail(e, &format!("running a helper command in {id}"))),
+                Err(e) => {
+                    return Err(self.fail_output(
+                        e,
+                        None,
+                        &format!("running a helper command in {id}"),
+                    ));
+                }
             }
         }
         captured.code = self.exec_exit_code(&attached.exec_id).await?;
@@ -312,7 +360,11 @@ impl Engine {
                 Ok(OutputChunk::Stdout(message)) => captured.stdout.extend_from_slice(&message),
                 Err(e) => {
                     writer.abort();
-                    return Err(self.fail(e, &format!("running a helper command in {id}")));
+                    return Err(self.fail_output(
+                        e,
+                        None,
+                        &format!("running a helper command in {id}"),
+                    ));
                 }
             }
         }

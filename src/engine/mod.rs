@@ -289,6 +289,23 @@ impl Engine {
         }
     }
 
+    /// Why a command's output broke off (`sandbox`: the one it ran in, when a vanished
+    /// container should read as such), in dsbx's words as [`fail`](Self::fail) gives them.
+    pub fn fail_output(
+        &self,
+        err: exec::OutputError,
+        sandbox: Option<&str>,
+        what: &str,
+    ) -> anyhow::Error {
+        match (err, sandbox) {
+            (exec::OutputError::Engine(e), Some(id)) => self.fail_sandbox(e, id, what),
+            (exec::OutputError::Engine(e), None) => self.fail(e, what),
+            (exec::OutputError::Channel(e), _) => {
+                anyhow::Error::new(e).context(format!("{what} (channel)"))
+            }
+        }
+    }
+
     /// Like [`fail`](Self::fail) for a call on `container` (a name or id) that the engine
     /// refused: when the container has gone or is being removed meanwhile (a `kill` racing a
     /// `timeout`), that is the answer (exit 3), not the engine's text about a path in it.
@@ -424,13 +441,14 @@ impl StallWatch {
 
     /// `stream` (an answer coming from the engine) with each item counted as progress, ended
     /// by a stall error once nothing has moved for the bound.
-    pub fn bound<T, S>(
+    pub fn bound<T, E, S>(
         &self,
         stream: S,
-    ) -> impl Stream<Item = Result<T, bollard::errors::Error>> + Send + use<T, S>
+    ) -> impl Stream<Item = Result<T, E>> + Send + use<T, E, S>
     where
         T: Send,
-        S: Stream<Item = Result<T, bollard::errors::Error>> + Send,
+        E: From<bollard::errors::Error> + Send,
+        S: Stream<Item = Result<T, E>> + Send,
     {
         let state = (Box::pin(stream), self.clone(), false);
         futures_util::stream::unfold(state, |(mut stream, progress, done)| async move {
@@ -443,7 +461,7 @@ impl StallWatch {
                     item.map(|item| (item, (stream, progress, false)))
                 }
                 () = progress.stalled() => {
-                    let err = progress.error();
+                    let err = progress.error().into();
                     Some((Err(err), (stream, progress, true)))
                 }
             }

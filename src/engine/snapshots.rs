@@ -10,7 +10,10 @@
 
 use super::Engine;
 use crate::labels;
-use bollard::models::{ChangeType, ImageConfig};
+use bollard::models::ChangeType;
+/// An image's run config (env, entrypoint, labels, …) as the engine stores it: what a snapshot
+/// keeps of its base image and writes for itself (see `crate::snapshot::image_config`).
+pub use bollard::models::ImageConfig;
 use bollard::query_parameters::{
     CommitContainerOptionsBuilder, ImportImageOptionsBuilder, ListImagesOptionsBuilder,
     RemoveImageOptionsBuilder,

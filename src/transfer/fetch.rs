@@ -150,7 +150,7 @@ impl Packing {
                 Some(Err(e)) => {
                     let doing = format!("reading {}", s.sandbox.id);
                     return Err(match &self.exit {
-                        Exit::Engine(_) => s.engine.fail_sandbox(e, &s.sandbox.id, &doing),
+                        Exit::Engine(_) => s.engine.fail_output(e, Some(&s.sandbox.id), &doing),
                         Exit::Channel(_) => anyhow!("{doing} (channel): {e}"),
                     });
                 }

@@ -231,15 +231,10 @@ async fn send(
         } => extract_as_user(s, extract_dir, body, shown)
             .await
             .map(|()| None),
-        Plan::Engine { extract_dir, .. } => {
-            match engine
-                .upload_tar_stream(&sandbox.container_id, extract_dir, body)
-                .await
-            {
-                Ok(()) => Ok(None),
-                Err(e) => Err(upload_error(engine, sandbox, e, shown).await),
-            }
-        }
+        Plan::Engine { extract_dir, .. } => engine
+            .upload_for_user(sandbox, extract_dir, body, shown)
+            .await
+            .map(|()| None),
     }
 }
 
@@ -348,32 +343,6 @@ fn extract_result(
         ),
         false => bail!("upload to {shown} failed{hint}: {line}"),
     }
-}
-
-/// The engine's refusal, in words that say which side and what to do.
-async fn upload_error(
-    engine: &Engine,
-    sandbox: &Sandbox,
-    err: bollard::errors::Error,
-    shown: &str,
-) -> anyhow::Error {
-    if crate::engine::status(&err) == Some(404)
-        && matches!(engine.inspect_sandbox(&sandbox.id).await, Ok(None))
-    {
-        return crate::error::not_found(format!(
-            "no sandbox `{}`: its container is gone",
-            sandbox.id
-        ));
-    }
-    use crate::engine::archive::UploadRefusal;
-    let hint = match UploadRefusal::of(&err) {
-        UploadRefusal::ReadOnly => " (the target in the sandbox is read-only)",
-        UploadRefusal::DiskFull => " (the sandbox's disk is full)",
-        UploadRefusal::Other => "",
-    };
-    engine
-        .fail_sandbox(err, &sandbox.id, &format!("uploading to {shown}"))
-        .context(format!("upload to {shown} failed{hint}"))
 }
 
 /// Writes in-memory content to a temp file (the tar writer streams from files).
