@@ -796,3 +796,60 @@ fn the_activity_file_is_never_written_through_a_planted_symlink() {
     );
     assert!(kind.trim().parse::<i64>().is_ok(), "{kind}");
 }
+
+/// The engine sometimes cannot remove a container's file system at once ("failed to remove root
+/// filesystem": a process elsewhere holds a copy of its mounts; a full suite run saw it as a
+/// kill's exit 1). dsbx tries again, as a user would, and the kill succeeds; an engine that keeps
+/// refusing still gets its message said, with the exit code of a failed removal.
+#[test]
+fn a_removal_refused_for_a_busy_file_system_is_tried_again() {
+    let Some(env) = TestEnv::new() else { return };
+    let message = |container: &str| {
+        format!(
+            "container {container}: driver \"overlay2\" failed to remove root filesystem: unlinkat \
+             /var/lib/docker/overlay2/0/merged/.dsbx/bin/dsbx: read-only file system"
+        )
+    };
+    let id = env.init(&[]);
+    let container = inspect(&format!("dsbx-{id}"), "{{.Id}}");
+    let api = ApiLog::refusing("DELETE", &container, 2, 500, &message(&container));
+    let out = env
+        .dsbx()
+        .args(["kill", &id])
+        .env("DOCKER_HOST", api.docker_host())
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out).trim(), id);
+    assert!(!env.state_text().contains(&id), "the record is gone");
+    let deletes = api
+        .take()
+        .iter()
+        .filter(|c| c.line.starts_with("DELETE /containers/"))
+        .count();
+    assert_eq!(deletes, 3, "two refusals, then the removal");
+    assert!(docker_lines(&["ps", "-aq", "--filter", &format!("id={container}")]).is_empty());
+
+    // Refused for good: the engine's words, exit 1, the sandbox still there and still listed.
+    let id = env.init(&[]);
+    let container = inspect(&format!("dsbx-{id}"), "{{.Id}}");
+    let api = ApiLog::refusing("DELETE", &container, usize::MAX, 500, &message(&container));
+    let out = env
+        .dsbx()
+        .args(["kill", &id])
+        .env("DOCKER_HOST", api.docker_host())
+        .output()
+        .unwrap();
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("failed to remove root filesystem"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
+    assert_eq!(
+        inspect(&format!("dsbx-{id}"), "{{.State.Status}}"),
+        "running"
+    );
+    assert!(env.state_text().contains(&id), "the record stays");
+}

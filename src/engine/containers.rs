@@ -52,6 +52,10 @@ pub struct CreateSpec {
     pub health: Option<(String, std::time::Duration)>,
 }
 
+/// How long a removal the engine refused with "failed to remove root filesystem" is tried again
+/// (see [`Engine::remove_sandbox`]).
+const ROOTFS_BUSY_BOUND: std::time::Duration = std::time::Duration::from_secs(15);
+
 impl Engine {
     /// Every sandbox of `scope` (or of every scope) in one list call; containers whose labels
     /// do not validate are left out (see [`Engine::list_sandboxes_checked`]).
@@ -226,19 +230,35 @@ impl Engine {
             .force(true)
             .v(true)
             .build();
-        match self
-            .docker()
-            .remove_container(container, Some(options))
-            .await
-        {
-            Ok(()) => Ok(()),
-            Err(e) if super::status(&e) == Some(404) => Ok(()),
-            // Another dsbx (a kill, a gc) is removing it: it is going, as asked.
-            Err(bollard::errors::Error::DockerResponseServerError {
-                status_code: 409,
-                message,
-            }) if message.contains("already in progress") => Ok(()),
-            Err(e) => Err(self.fail(e, &format!("removing sandbox {id}"))),
+        let until = std::time::Instant::now() + ROOTFS_BUSY_BOUND;
+        loop {
+            match self
+                .docker()
+                .remove_container(container, Some(options.clone()))
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(e) if super::status(&e) == Some(404) => return Ok(()),
+                // Another dsbx (a kill, a gc) is removing it: it is going, as asked.
+                Err(bollard::errors::Error::DockerResponseServerError {
+                    status_code: 409,
+                    message,
+                }) if message.contains("already in progress") => return Ok(()),
+                // A process that made a mount namespace of its own while the sandbox ran holds a
+                // copy of its mounts, and the engine cannot remove the file system under them
+                // until that process lets go (the container is left "dead"; removing it again
+                // then works). Seen in CI when another test's `unshare` overlapped a kill.
+                Err(bollard::errors::Error::DockerResponseServerError {
+                    status_code: 500,
+                    message,
+                }) if message.contains("failed to remove root filesystem")
+                    && std::time::Instant::now() < until =>
+                {
+                    tracing::info!(id, %message, "the engine could not remove the file system yet: again");
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+                Err(e) => return Err(self.fail(e, &format!("removing sandbox {id}"))),
+            }
         }
     }
 

@@ -4,6 +4,8 @@
 //!
 //! It can also hold one request back (the first whose path ends with a given suffix) until the
 //! test releases it: a window between two of dsbx's calls, opened on purpose instead of raced.
+//! And it can answer a request itself, as the engine would refuse it (`refusing`): an engine
+//! failure that cannot be caused on demand, injected at the wire.
 
 use std::io::{Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -24,7 +26,42 @@ pub struct ApiLog {
     pub socket: PathBuf,
     calls: Arc<Mutex<Vec<Call>>>,
     hold: Arc<Hold>,
+    refusal: Arc<Mutex<Option<Refusal>>>,
     _dir: tempfile::TempDir,
+}
+
+/// Requests the relay answers itself: `METHOD …suffix` (path without its query), the next
+/// `times` of them, with `status` and the JSON `message` the engine gives.
+struct Refusal {
+    method: String,
+    suffix: String,
+    times: usize,
+    status: u16,
+    message: String,
+}
+
+impl Refusal {
+    /// The canned answer when `lines` (one request) is one to refuse now.
+    fn answer_for(&mut self, lines: &[String]) -> Option<Vec<u8>> {
+        let [line] = lines else { return None };
+        let path = line.split('?').next().unwrap_or("");
+        let wanted = self.times > 0
+            && path.starts_with(&format!("{} ", self.method))
+            && path.ends_with(&self.suffix);
+        if !wanted {
+            return None;
+        }
+        self.times -= 1;
+        let body = serde_json::json!({ "message": self.message }).to_string();
+        Some(
+            format!(
+                "HTTP/1.1 {} Refused\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                self.status,
+                body.len()
+            )
+            .into_bytes(),
+        )
+    }
 }
 
 /// The request held back, if any: which one, whether it has arrived, whether it may go on.
@@ -70,21 +107,43 @@ impl ApiLog {
         let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
         let hold = Arc::new(Hold::default());
         hold.state.lock().unwrap().suffix = suffix;
-        let (log, gate) = (calls.clone(), hold.clone());
+        let refusal: Arc<Mutex<Option<Refusal>>> = Arc::default();
+        let (log, gate, refuse) = (calls.clone(), hold.clone(), refusal.clone());
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let Ok(engine) = UnixStream::connect("/var/run/docker.sock") else {
                     continue;
                 };
-                relay(client, engine, log.clone(), gate.clone());
+                relay(client, engine, log.clone(), gate.clone(), refuse.clone());
             }
         });
         ApiLog {
             socket,
             calls,
             hold,
+            refusal,
             _dir: dir,
         }
+    }
+
+    /// Relays, answering the next `times` requests `METHOD …suffix` itself with `status` and
+    /// `message`, as the engine would refuse them (the engine never sees them).
+    pub fn refusing(
+        method: &str,
+        suffix: &str,
+        times: usize,
+        status: u16,
+        message: &str,
+    ) -> ApiLog {
+        let log = Self::relaying(None);
+        *log.refusal.lock().unwrap() = Some(Refusal {
+            method: method.to_string(),
+            suffix: suffix.to_string(),
+            times,
+            status,
+            message: message.to_string(),
+        });
+        log
     }
 
     /// Waits (at most `limit`) for the held request to arrive; true once it has.
@@ -158,11 +217,18 @@ fn request_lines(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
-fn relay(client: UnixStream, engine: UnixStream, calls: Arc<Mutex<Vec<Call>>>, hold: Arc<Hold>) {
+fn relay(
+    client: UnixStream,
+    engine: UnixStream,
+    calls: Arc<Mutex<Vec<Call>>>,
+    hold: Arc<Hold>,
+    refusal: Arc<Mutex<Option<Refusal>>>,
+) {
     // Indexes (into `calls`) of this connection's requests still waiting for an answer.
     let waiting: Arc<Mutex<Vec<usize>>> = Arc::default();
     let (mut from_client, mut to_engine) =
         (client.try_clone().unwrap(), engine.try_clone().unwrap());
+    let mut answer_client = client.try_clone().unwrap();
     let (log, pending) = (calls.clone(), waiting.clone());
     std::thread::spawn(move || {
         let mut buf = vec![0u8; 64 << 10];
@@ -173,6 +239,13 @@ fn relay(client: UnixStream, engine: UnixStream, calls: Arc<Mutex<Vec<Call>>>, h
             }
             let lines = request_lines(&buf[..n]);
             hold.wait_if_held(&lines);
+            // A request answered here is logged and never reaches the engine (a bodiless one:
+            // the engine's connection stays in step, as nothing of it was sent).
+            let refused = refusal
+                .lock()
+                .unwrap()
+                .as_mut()
+                .and_then(|r| r.answer_for(&lines));
             if !lines.is_empty() {
                 let mut log = log.lock().unwrap();
                 for line in lines {
@@ -183,6 +256,13 @@ fn relay(client: UnixStream, engine: UnixStream, calls: Arc<Mutex<Vec<Call>>>, h
                         answered: None,
                     });
                 }
+            }
+            if let Some(answer) = refused {
+                pending.lock().unwrap().pop();
+                if answer_client.write_all(&answer).is_err() {
+                    break;
+                }
+                continue;
             }
             if to_engine.write_all(&buf[..n]).is_err() {
                 break;
