@@ -537,18 +537,6 @@ fn an_oom_kill_is_named_on_stderr_and_in_json() {
     assert_eq!(v["oom_killed"], false);
 }
 
-/// `dsbx ARGS` over the channel (`channel`) or forced onto the engine path, whatever the
-/// caller's environment (the suite also runs with `DSBX_CHANNEL=off`).
-fn run_on(env: &TestEnv, channel: bool, args: &[&str]) -> std::process::Output {
-    let mut cmd = env.dsbx();
-    if channel {
-        cmd.env_remove("DSBX_CHANNEL");
-    } else {
-        cmd.env("DSBX_CHANNEL", "off");
-    }
-    cmd.args(args).output().expect("run dsbx")
-}
-
 /// Relative targets, read from the sandbox's working directory by the helper: links the user
 /// planted there (at the final component, or at a directory on the way) reach nothing the user
 /// could not, on both paths. Then the working directory itself is swapped for a link to `/etc`:
@@ -576,7 +564,7 @@ fn relative_targets_through_planted_links_reach_nothing_the_user_cannot() {
             vec!["files", "upload", &id, fp, "a/b/deadline"],
         ];
         for attack in &attacks {
-            let out = run_on(&env, channel, attack);
+            let out = env.run_on(channel, attack);
             assert_eq!(out.status.code(), Some(1), "{attack:?}: {}", stderr(&out));
             assert_eq!(canaries(&id), before, "{attack:?} changed a canary");
         }
@@ -584,11 +572,7 @@ fn relative_targets_through_planted_links_reach_nothing_the_user_cannot() {
         // moved directory (the channel) or is refused (the engine path), never in /etc.
         let swap = "mv /home/user/w /home/user/w2 && ln -s /etc /home/user/w";
         assert_code(&env.run(&["exec", &id, swap]), 0);
-        let out = run_on(
-            &env,
-            channel,
-            &["files", "write", &id, "hosts", "6.6.6.6 evil"],
-        );
+        let out = env.run_on(channel, &["files", "write", &id, "hosts", "6.6.6.6 evil"]);
         assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
         assert_eq!(
             canaries(&id),
@@ -597,7 +581,7 @@ fn relative_targets_through_planted_links_reach_nothing_the_user_cannot() {
         );
         if channel {
             // As root over the channel: the helper's own working directory is the real one.
-            let out = run_on(&env, true, &["upload", "--root", &id, fp, "passwd"]);
+            let out = env.run_on(true, &["upload", "--root", &id, fp, "passwd"]);
             assert_code(&out, 0);
             assert_eq!(canaries(&id), before, "--root through the swapped workdir");
             assert_eq!(root_cat(&id, "/home/user/w2/passwd"), "1");
@@ -629,7 +613,7 @@ fn a_root_upload_never_writes_through_links_the_sandbox_planted() {
         let root = |args: &[&str]| {
             let mut all = vec!["upload", "--root", &id];
             all.extend_from_slice(args);
-            run_on(&env, channel, &all)
+            env.run_on(channel, &all)
         };
         // Into /.dsbx through a link: refused.
         for target in ["/home/user/x/", "/home/user/x/deadline", "/.dsbx/", "/"] {
@@ -665,11 +649,7 @@ fn a_root_upload_never_writes_through_links_the_sandbox_planted() {
         }
         // A tree merged into d, whose sub is a link to /etc: the link is replaced by a
         // directory, never written through.
-        let out = run_on(
-            &env,
-            channel,
-            &["files", "upload-dir", &id, tp, "/home/user/d"],
-        );
+        let out = env.run_on(channel, &["files", "upload-dir", &id, tp, "/home/user/d"]);
         assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
         assert_eq!(canaries(&id), before, "the tree through d/sub");
     }
@@ -702,10 +682,9 @@ fn relative_and_root_writes_racing_a_link_swap_never_reach_roots_files() {
     std::fs::write(&f, "payload").unwrap();
     for i in 0..60 {
         let out = match i % 3 {
-            0 => run_on(&env, true, &["files", "write", &id, "target", "payload"]),
-            1 => run_on(&env, true, &["upload", &id, path_str(&f), "target/"]),
-            _ => run_on(
-                &env,
+            0 => env.run_on(true, &["files", "write", &id, "target", "payload"]),
+            1 => env.run_on(true, &["upload", &id, path_str(&f), "target/"]),
+            _ => env.run_on(
                 true,
                 &["upload", "--root", &id, path_str(&f), "/home/user/target"],
             ),

@@ -714,17 +714,6 @@ fn uploads_belong_to_the_sandbox_user_as_its_own_passwd_says() {
     assert_eq!(stdout(&out), "4321\n");
 }
 
-/// `dsbx ARGS` over the channel or forced onto the engine path, whatever the environment.
-fn run_via(env: &TestEnv, channel: bool, args: &[&str]) -> std::process::Output {
-    let mut cmd = env.dsbx();
-    if channel {
-        cmd.env_remove("DSBX_CHANNEL");
-    } else {
-        cmd.env("DSBX_CHANNEL", "off");
-    }
-    cmd.args(args).output().expect("run dsbx")
-}
-
 /// `inode links` of each path in the sandbox.
 fn inodes_in(id: &str, paths: &[&str]) -> Vec<(String, String)> {
     let mut args = vec!["stat", "-c", "%i %h"];
@@ -761,7 +750,7 @@ fn hard_links_in_a_tree_round_trip_as_shared_inodes() {
             if root {
                 up.insert(1, "--root");
             }
-            assert_code(&run_via(&env, channel, &up), 0);
+            assert_code(&env.run_on(channel, &up), 0);
             let names = ["a", "sub/b", "c", "alone"].map(|n| format!("{remote}/{n}"));
             let got = inodes_in(&id, &names.each_ref().map(String::as_str));
             assert_eq!(got[0].1, "3", "channel {channel} root {root}: {got:?}");
@@ -773,7 +762,7 @@ fn hard_links_in_a_tree_round_trip_as_shared_inodes() {
             if root {
                 down.insert(1, "--root");
             }
-            assert_code(&run_via(&env, channel, &down), 0);
+            assert_code(&env.run_on(channel, &down), 0);
             let meta = |n: &str| fs::metadata(local.join(n)).unwrap();
             assert_eq!(meta("a").nlink(), 3, "channel {channel} root {root}");
             assert_eq!(meta("a").ino(), meta("sub/b").ino());

@@ -804,21 +804,25 @@ fn the_activity_file_is_never_written_through_a_planted_symlink() {
 #[test]
 fn a_removal_refused_for_a_busy_file_system_is_tried_again() {
     let Some(env) = TestEnv::new() else { return };
-    let message = |container: &str| {
-        format!(
+    // `dsbx kill` of a new sandbox through a relay that refuses its removal `times` times.
+    let kill_refused = |times: usize| {
+        let id = env.init(&[]);
+        let container = inspect(&format!("dsbx-{id}"), "{{.Id}}");
+        let message = format!(
             "container {container}: driver \"overlay2\" failed to remove root filesystem: unlinkat \
              /var/lib/docker/overlay2/0/merged/.dsbx/bin/dsbx: read-only file system"
-        )
+        );
+        let api = ApiLog::refusing("DELETE", &container, times, 500, &message);
+        let out = env
+            .dsbx()
+            .args(["kill", &id])
+            .env("DOCKER_HOST", api.docker_host())
+            .output()
+            .unwrap();
+        (id, container, api, out)
     };
-    let id = env.init(&[]);
-    let container = inspect(&format!("dsbx-{id}"), "{{.Id}}");
-    let api = ApiLog::refusing("DELETE", &container, 2, 500, &message(&container));
-    let out = env
-        .dsbx()
-        .args(["kill", &id])
-        .env("DOCKER_HOST", api.docker_host())
-        .output()
-        .unwrap();
+
+    let (id, container, api, out) = kill_refused(2);
     assert_code(&out, 0);
     assert_eq!(stdout(&out).trim(), id);
     assert!(!env.state_text().contains(&id), "the record is gone");
@@ -831,15 +835,7 @@ fn a_removal_refused_for_a_busy_file_system_is_tried_again() {
     assert!(docker_lines(&["ps", "-aq", "--filter", &format!("id={container}")]).is_empty());
 
     // Refused for good: the engine's words, exit 1, the sandbox still there and still listed.
-    let id = env.init(&[]);
-    let container = inspect(&format!("dsbx-{id}"), "{{.Id}}");
-    let api = ApiLog::refusing("DELETE", &container, usize::MAX, 500, &message(&container));
-    let out = env
-        .dsbx()
-        .args(["kill", &id])
-        .env("DOCKER_HOST", api.docker_host())
-        .output()
-        .unwrap();
+    let (id, _, _api, out) = kill_refused(usize::MAX);
     assert_code(&out, 1);
     assert!(
         stderr(&out).contains("failed to remove root filesystem"),

@@ -125,6 +125,18 @@ impl TestEnv {
         self.dsbx().args(args).output().expect("run dsbx")
     }
 
+    /// [`TestEnv::run`] over the sandbox's channel (`channel`) or forced onto the engine's
+    /// paths, whatever the caller's environment (the suite also runs with `DSBX_CHANNEL=off`).
+    pub fn run_on(&self, channel: bool, args: &[&str]) -> Output {
+        let mut cmd = self.dsbx();
+        if channel {
+            cmd.env_remove("DSBX_CHANNEL");
+        } else {
+            cmd.env("DSBX_CHANNEL", "off");
+        }
+        cmd.args(args).output().expect("run dsbx")
+    }
+
     /// `dsbx init ARGS…` with the channel allowed whatever the caller's environment (the suite
     /// also runs with `DSBX_CHANNEL=off`, and a sandbox made so has no channel at all), once its
     /// helper has bound the socket; returns the id. Tests that compare both paths choose per call.
