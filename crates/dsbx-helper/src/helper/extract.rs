@@ -537,13 +537,16 @@ fn write_file(
     // setuid, setgid or sticky bits (a write clears the first two): those are set after the
     // content.
     let at_once = mode & 0o7000 == 0;
-    let (mut file, fresh) = match create_new(parent, name, if at_once { mode } else { 0o600 }) {
-        Ok(file) => (file, true),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => replace(parent, name)?,
-        Err(e) => return Err(e),
-    };
-    // Created at once with the header's mode; a replaced file still needs it set.
-    let moded = fresh && at_once;
+    // `moded`: created with the header's mode already; a replaced file still needs it set.
+    let (mut file, fresh, moded) =
+        match create_new(parent, name, if at_once { mode } else { 0o600 }) {
+            Ok(file) => (file, true, at_once),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                let (file, fresh) = replace(parent, name)?;
+                (file, fresh, false)
+            }
+            Err(e) => return Err(e),
+        };
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(io::Error::other("not a regular file"));
@@ -1016,6 +1019,20 @@ mod tests {
         assert_eq!(fs::read(&pre).unwrap(), b"new");
         assert_eq!(fs::metadata(&pre).unwrap().nlink(), 1);
         assert!(!dst.path().join("evil").exists());
+    }
+
+    #[test]
+    fn a_replaced_file_takes_the_header_mode() {
+        let dst = tempfile::tempdir().unwrap();
+        fs::write(dst.path().join("f"), b"old").unwrap();
+        let tar = tar_of(|b| {
+            let mut h = header(tar::EntryType::Regular, 0o751, 3);
+            b.append_data(&mut h, "f", &b"new"[..]).unwrap();
+        });
+        extract(tar.as_slice(), dst.path()).unwrap();
+        let f = fs::metadata(dst.path().join("f")).unwrap();
+        assert_eq!(f.mode() & 0o7777, 0o751);
+        assert_eq!(fs::read(dst.path().join("f")).unwrap(), b"new");
     }
 
     #[test]
