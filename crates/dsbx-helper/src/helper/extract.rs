@@ -11,6 +11,9 @@
 //! user may write in a directory the user may not change is rewritten in place, as `echo >`
 //! would. A final component is never followed: a symlink there is replaced, not written through.
 //! Files are owned by the user (the kernel's choice); the ids in the headers are ignored.
+//! A hard link entry is made only to a file this extraction created afresh whose entry the host
+//! marked (`DSBX.linked`), from a handle held since it was created (see `Written`): never to a
+//! name looked up again, which the sandbox may have swapped meanwhile.
 //!
 //! Exit 0 when everything landed; 1 with one line on stderr naming the entry otherwise (what
 //! came before it stays, as with the archive API); 126 for an unknown user.
