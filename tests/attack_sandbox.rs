@@ -728,9 +728,12 @@ fn crafted_hard_link_entries_in_an_upload_are_refused() {
     let before = canaries(&id);
     let links = |path: &str| docker_exec(&name, &["stat", "-c", "%h", path]);
     let passwd_links = links("/etc/passwd");
-    let tar_with = |target: &str| {
+    let tar_marked = |target: &str, marked: bool| {
         let mut out = Vec::new();
         let mut b = tar::Builder::new(&mut out);
+        if marked {
+            dsbx::helper::extract::append_linked_mark(&mut b).unwrap();
+        }
         let mut h = tar::Header::new_gnu();
         h.set_entry_type(tar::EntryType::Regular);
         h.set_mode(0o644);
@@ -744,6 +747,7 @@ fn crafted_hard_link_entries_in_an_upload_are_refused() {
         b.into_inner().unwrap();
         out
     };
+    let tar_with = |target: &str| tar_marked(target, true);
     let extract = |user: &str, tar: &[u8]| {
         let mut child = env
             .command("docker")
@@ -788,6 +792,15 @@ fn crafted_hard_link_entries_in_an_upload_are_refused() {
             assert_eq!(err.trim().lines().count(), 1, "{err}");
             assert_eq!(root_cat(&id, "/home/user/up/evil"), "", "{user} {target}");
         }
+        // A first name the host did not mark is not linkable.
+        let out = extract(user, &tar_marked("new", false));
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a file this upload created for linking, refused"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(root_cat(&id, "/home/user/up/evil"), "");
         let out = extract(user, &tar_with("new"));
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         assert_eq!(links("/home/user/up/evil"), "2");
@@ -798,4 +811,100 @@ fn crafted_hard_link_entries_in_an_upload_are_refused() {
     assert_eq!(links("/home/user/up/pre"), "1");
     assert_eq!(root_cat(&id, "/home/user/up/pre"), "mine");
     assert_eq!(canaries(&id), before);
+}
+
+/// The security review's hard-link finding, played for real: root extracts a tree whose file
+/// lands in the user's directory and whose hard link lands in a root-only one (`/etc`). Between
+/// the two entries the user replaces the file with their own, writable one (unlinked and made
+/// anew, as inode reuse needs, or renamed over). Root must refuse the link, never link the
+/// user's file into `/etc`.
+#[test]
+fn a_first_name_the_sandbox_swaps_before_its_hard_link_is_not_linked_by_root() {
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init(&["--user", "user"]);
+    let name = format!("dsbx-{id}");
+    let made = docker(&["exec", "-u", "1000", &name, "mkdir", "-p", "/home/user/bin"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let before = canaries(&id);
+    let swaps = [
+        // Unlinked, then files made until one gets the freed inode number back (ext4 and
+        // overlay hand it out again at once, unless something still holds the inode).
+        "cd /home/user/bin && ino=$(stat -c %i tool) && rm tool && i=0 && \
+         while [ $i -lt 500 ]; do echo mine > t$i; chmod 666 t$i; \
+         if [ $(stat -c %i t$i) = $ino ]; then mv t$i tool; echo reused; break; fi; \
+         i=$((i+1)); done; [ -e tool ] || mv t0 tool",
+        "echo mine > /home/user/bin/new && chmod 666 /home/user/bin/new && \
+         mv /home/user/bin/new /home/user/bin/tool",
+    ];
+    for swap in swaps {
+        let (head, rest) = swap_tar();
+        let mut child = env
+            .command("docker")
+            .args(["exec", "-i", &name, "/.dsbx/bin/dsbx", "__helper"])
+            .args(["extract", "--user", "0", "/"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(&head).unwrap();
+        input.flush().unwrap();
+        // The file has landed once its time is set (the last thing done to it).
+        let landed = wait_until(Duration::from_secs(30), || {
+            docker_exec(&name, &["stat", "-c", "%Y", "/home/user/bin/tool"]) == "1600000000"
+        });
+        assert!(landed, "the first entry never landed");
+        let swapped = docker(&["exec", "-u", "1000", &name, "sh", "-c", swap]);
+        assert!(swapped.status.success(), "{}", stderr(&swapped));
+        let reused = String::from_utf8_lossy(&swapped.stdout).contains("reused");
+        input.write_all(&rest).unwrap();
+        drop(input);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{swap}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(
+            err.trim(),
+            "/etc/dsbx-tool: a hard link to `home/user/bin/tool`, which changed meanwhile, refused"
+        );
+        assert_eq!(root_cat(&id, "/etc/dsbx-tool"), "", "{swap}");
+        assert_eq!(root_cat(&id, "/home/user/bin/tool"), "mine");
+        assert_eq!(
+            docker_exec(&name, &["stat", "-c", "%u %h", "/home/user/bin/tool"]),
+            "1000 1"
+        );
+        assert_eq!(canaries(&id), before, "{swap}");
+        // The helper's handle keeps the inode: its number is never free to hand out again.
+        assert!(!reused, "{swap}");
+    }
+}
+
+/// A tar whose marked file `home/user/bin/tool` comes first, and (apart) the rest: the hard link
+/// `etc/dsbx-tool` to it and the end of the archive.
+fn swap_tar() -> (Vec<u8>, Vec<u8>) {
+    let mut head = Vec::new();
+    let mut b = tar::Builder::new(&mut head);
+    dsbx::helper::extract::append_linked_mark(&mut b).unwrap();
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_mode(0o755);
+    h.set_mtime(1_600_000_000);
+    h.set_size(7);
+    b.append_data(&mut h, "home/user/bin/tool", &b"root's\n"[..])
+        .unwrap();
+    b.into_inner().unwrap();
+    // Without the end of the archive, so the helper waits for the rest.
+    head.truncate(head.len() - 1024);
+    let mut rest = Vec::new();
+    let mut b = tar::Builder::new(&mut rest);
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::Link);
+    h.set_mode(0o755);
+    h.set_size(0);
+    b.append_link(&mut h, "etc/dsbx-tool", "home/user/bin/tool")
+        .unwrap();
+    b.finish().unwrap();
+    drop(b);
+    (head, rest)
 }

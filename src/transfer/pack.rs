@@ -257,6 +257,16 @@ pub fn write_tar(
         builder.append_data(&mut header, &prefix, io::empty())?;
     }
     let base = root_path(place);
+    // The first names later `Link` entries name: marked, so the helper keeps those files (and
+    // only those) open to link to (see `helper::extract::Written`).
+    let linked: std::collections::HashSet<&Path> = scan
+        .entries
+        .iter()
+        .filter_map(|e| match &e.kind {
+            Kind::HardLink { first } => Some(first.as_path()),
+            _ => None,
+        })
+        .collect();
     for entry in &scan.entries {
         let path = if entry.rel.as_os_str().is_empty() {
             base.clone()
@@ -287,6 +297,9 @@ pub fn write_tar(
                     .with_context(|| format!("cannot read {}", source.display()))?;
                 header.set_entry_type(tar::EntryType::Regular);
                 header.set_size(*size);
+                if linked.contains(entry.rel.as_path()) {
+                    crate::helper::extract::append_linked_mark(&mut builder)?;
+                }
                 let reader = Exact {
                     inner: file,
                     remaining: *size,
@@ -414,6 +427,55 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o755);
+    }
+
+    #[test]
+    fn first_names_of_hard_links_are_marked_and_land_as_one_inode() {
+        use std::os::unix::fs::MetadataExt;
+        let src = tempfile::tempdir().unwrap();
+        let root = src.path().join("proj");
+        fs::create_dir_all(root.join("sub")).unwrap();
+        // A long first name: its mark comes before the GNU long-name entry's header.
+        let long = "a".repeat(150);
+        fs::write(root.join(&long), b"shared").unwrap();
+        fs::hard_link(root.join(&long), root.join("sub/y-link")).unwrap();
+        fs::write(root.join("alone"), b"alone").unwrap();
+        let scan = scan(&root).unwrap();
+        let place = Placement {
+            parents: vec![],
+            name: "dest".into(),
+        };
+        let mut tar = Vec::new();
+        let owner = Owner { uid: 0, gid: 0 };
+        write_tar(&mut tar, &root, &scan, &place, owner, &|_| {}).unwrap();
+
+        let mut marked = Vec::new();
+        for entry in tar::Archive::new(tar.as_slice()).entries().unwrap() {
+            let mut entry = entry.unwrap();
+            let mark = entry.pax_extensions().unwrap().is_some_and(|mut records| {
+                records.any(|r| r.unwrap().key() == Ok(crate::helper::extract::LINKED_KEY))
+            });
+            if mark {
+                marked.push(entry.path().unwrap().display().to_string());
+            }
+        }
+        assert_eq!(marked, vec![format!("dest/{long}")]);
+
+        let stage = tempfile::tempdir().unwrap();
+        crate::helper::extract::extract(tar.as_slice(), stage.path()).unwrap();
+        let first = fs::metadata(stage.path().join("dest").join(&long)).unwrap();
+        let second = fs::metadata(stage.path().join("dest/sub/y-link")).unwrap();
+        assert_eq!((first.ino(), first.nlink()), (second.ino(), 2));
+        assert_eq!(
+            fs::read(stage.path().join("dest/sub/y-link")).unwrap(),
+            b"shared"
+        );
+        assert_eq!(
+            fs::metadata(stage.path().join("dest/alone"))
+                .unwrap()
+                .nlink(),
+            1
+        );
     }
 
     #[test]

@@ -11,6 +11,9 @@
 //! user may write in a directory the user may not change is rewritten in place, as `echo >`
 //! would. A final component is never followed: a symlink there is replaced, not written through.
 //! Files are owned by the user (the kernel's choice); the ids in the headers are ignored.
+//! A hard link entry is made only to a file this extraction created afresh whose entry the host
+//! marked (`DSBX.linked`), from a handle held since it was created (see `Written`): never to a
+//! name looked up again, which the sandbox may have swapped meanwhile.
 //!
 //! Exit 0 when everything landed; 1 with one line on stderr naming the entry otherwise (what
 //! came before it stays, as with the archive API); 126 for an unknown user.
@@ -18,12 +21,13 @@
 use super::user_switch;
 use crate::target_rules::Placement;
 use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, SystemTimeSpec};
-use cap_std::fs::{Dir, DirBuilder, DirBuilderExt, MetadataExt as _, OpenOptions, OpenOptionsExt};
+use cap_std::fs::{Dir, DirBuilder, DirBuilderExt, OpenOptions, OpenOptionsExt};
 use std::ffi::{CString, OsString};
 use std::fs;
 use std::io::{self, Read};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 
 pub fn run(args: &[OsString]) -> i32 {
@@ -147,6 +151,7 @@ pub fn extract_to(input: impl Read, to: &Landing<'_>) -> Result<(), String> {
             ));
         }
         let is_root = to.place.is_some() && named.components().count() == 1;
+        let marked = is_marked(&mut entry)?;
         let header = entry.header();
         let mode = match to.root_mode {
             Some(m) if is_root => m,
@@ -155,13 +160,18 @@ pub fn extract_to(input: impl Read, to: &Landing<'_>) -> Result<(), String> {
         let mtime = header.mtime().unwrap_or(0);
         let kind = header.entry_type();
         let failed = |e: io::Error| format!("{}: {}", shown(&rel), plain(&e));
+        // Whatever lands at `rel` now, an earlier file of that name is no longer linkable.
+        written.forget(&rel);
         if kind.is_dir() {
             make_dir(&mut walk, &rel, mode, mtime, &mut dirs).map_err(failed)?;
         } else if kind.is_file() {
             let (parent, name) = walk.parent_of(&rel).map_err(failed)?;
             let size = entry.size();
-            let inode = write_file(&mut entry, size, parent, name, mode, mtime).map_err(failed)?;
-            written.0.insert(rel.clone(), inode);
+            let (file, fresh) =
+                write_file(&mut entry, size, parent, name, mode, mtime).map_err(failed)?;
+            if marked && fresh {
+                written.keep(&rel, &file).map_err(failed)?;
+            }
         } else if kind.is_hard_link() {
             let target = entry
                 .link_name()
@@ -169,10 +179,9 @@ pub fn extract_to(input: impl Read, to: &Landing<'_>) -> Result<(), String> {
                 .ok_or_else(|| format!("{}: a hard link without a target", shown(&rel)))?
                 .into_owned();
             let target_rel = placed(&target, to.place.map(|_| base.as_path()));
-            let inode = written
+            written
                 .link(&mut walk, &target, &target_rel, &rel)
                 .map_err(|why| format!("{}: {why}", shown(&rel)))?;
-            written.0.insert(rel.clone(), inode);
         } else if kind.is_symlink() {
             let target = entry
                 .link_name()
@@ -220,49 +229,220 @@ fn placed(named: &Path, base: Option<&Path>) -> PathBuf {
     }
 }
 
-/// The regular files this extraction wrote, by where they landed, with their (device, inode):
-/// the only files a hard link entry may name.
-#[derive(Default)]
-struct Written(std::collections::HashMap<PathBuf, (u64, u64)>);
+/// The PAX record key the host puts on a file entry that a later hard link entry names
+/// (`transfer::pack`): only such a file, created by this extraction, is kept open to link to.
+pub const LINKED_KEY: &str = "DSBX.linked";
+
+/// The most marked files one extraction keeps open: a link to any beyond is refused, loudly.
+pub const MAX_LINKED: usize = 100_000;
+
+/// Appends a PAX extended header marking the next entry as the first name of a file that later
+/// `Link` entries name. Readers that do not know the key (older helpers, Docker's extraction)
+/// ignore it.
+pub fn append_linked_mark<W: io::Write>(builder: &mut tar::Builder<W>) -> io::Result<()> {
+    let record = pax_record(LINKED_KEY, "1");
+    let mut header = tar::Header::new_ustar();
+    header.set_entry_type(tar::EntryType::XHeader);
+    header.set_path("PaxHeader")?;
+    header.set_mode(0o644);
+    header.set_mtime(0);
+    header.set_size(record.len() as u64);
+    header.set_cksum();
+    builder.append(&header, record.as_slice())
+}
+
+/// One PAX record, `LEN KEY=VALUE\n`, LEN counting itself.
+fn pax_record(key: &str, value: &str) -> Vec<u8> {
+    let body = format!(" {key}={value}\n");
+    let mut len = body.len() + 1;
+    while len.to_string().len() + body.len() != len {
+        len += 1;
+    }
+    format!("{len}{body}").into_bytes()
+}
+
+/// Whether the entry carries the host's mark (see [`append_linked_mark`]).
+fn is_marked(entry: &mut tar::Entry<'_, impl Read>) -> Result<bool, String> {
+    let bad = |e: io::Error| format!("reading the upload: {e}");
+    let Some(records) = entry.pax_extensions().map_err(bad)? else {
+        return Ok(false);
+    };
+    for record in records {
+        let record = record.map_err(bad)?;
+        if record.key_bytes() == LINKED_KEY.as_bytes() {
+            return Ok(record.value_bytes() == b"1");
+        }
+    }
+    Ok(false)
+}
+
+/// What a hard link entry may name: files this extraction created afresh (`O_EXCL`) whose
+/// entry the host marked, each held by an `O_PATH` handle. The handle pins the inode (its number
+/// cannot be reused by a file the sandbox makes) and is what the link is made from, so the
+/// first name is never looked up again: a sandbox that swaps, renames or recreates it meanwhile
+/// cannot get its own file linked somewhere it could not write.
+struct Written {
+    /// At most this many handles ([`MAX_LINKED`]; smaller in tests).
+    cap: usize,
+    handles: Vec<OwnedFd>,
+    by_name: std::collections::HashMap<PathBuf, Linkable>,
+    /// Whether the soft limit on open files was raised to the hard one already.
+    raised: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Linkable {
+    Handle(usize),
+    /// Marked, but beyond [`MAX_LINKED`]: a link to it is refused.
+    OverCap,
+}
+
+impl Default for Written {
+    fn default() -> Self {
+        Written {
+            cap: MAX_LINKED,
+            handles: Vec::new(),
+            by_name: Default::default(),
+            raised: false,
+        }
+    }
+}
 
 impl Written {
-    /// Makes `rel` a second name of the file the tar named `target` (landed at `target_rel`).
-    /// The target is reached from the top through real directories (never a symlink), and must
-    /// still be the very file this extraction wrote there: a name the sandbox swapped meanwhile,
-    /// or anything the tar did not bring, is refused.
+    fn forget(&mut self, rel: &Path) {
+        self.by_name.remove(rel);
+    }
+
+    /// Keeps a handle of `file`, just created at `rel`, for the links to come. Reopened through
+    /// `/proc/self/fd` (the kernel's own reference, not the name) so it is the very same inode.
+    fn keep(&mut self, rel: &Path, file: &fs::File) -> io::Result<()> {
+        if self.handles.len() >= self.cap {
+            self.by_name.insert(rel.to_path_buf(), Linkable::OverCap);
+            return Ok(());
+        }
+        let handle = match reopen_path(file) {
+            Err(e) if e.raw_os_error() == Some(libc::EMFILE) && !self.raised => {
+                self.raised = true;
+                raise_open_files_limit();
+                reopen_path(file)?
+            }
+            other => other?,
+        };
+        self.handles.push(handle);
+        self.by_name
+            .insert(rel.to_path_buf(), Linkable::Handle(self.handles.len() - 1));
+        Ok(())
+    }
+
+    /// Makes `rel` a second name of the file the tar named `target` (landed at `target_rel`),
+    /// linking from the kept handle into `rel`'s parent, reached as every entry's is (inside the
+    /// target, no link followed, an exclusive create).
     fn link(
-        &self,
+        &mut self,
         walk: &mut Walk<'_>,
         target: &Path,
         target_rel: &Path,
         rel: &Path,
-    ) -> Result<(u64, u64), String> {
+    ) -> Result<(), String> {
         let shown_target = target.display();
         if !is_plain_relative(target) || !is_plain_relative(target_rel) {
             return Err(format!(
                 "a hard link to `{shown_target}` outside the target, refused"
             ));
         }
-        let Some(&inode) = self.0.get(target_rel) else {
-            return Err(format!(
-                "a hard link to `{shown_target}`, not a file this upload wrote, refused"
-            ));
+        let index = match self.by_name.get(target_rel) {
+            Some(Linkable::Handle(index)) => *index,
+            Some(Linkable::OverCap) => {
+                return Err(format!(
+                    "a hard link to `{shown_target}`, beyond the {} linked files one upload may \
+                     hold open, refused",
+                    self.cap
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "a hard link to `{shown_target}`, not a file this upload created for \
+                     linking, refused"
+                ));
+            }
         };
-        let swapped =
-            || format!("a hard link to `{shown_target}`, which changed meanwhile, refused");
-        let (src_dir, src_name) = walk.open_parent(target_rel).map_err(|_| swapped())?;
-        match src_dir.symlink_metadata(src_name) {
-            Ok(m) if m.is_file() && (m.dev(), m.ino()) == inode => {}
-            _ => return Err(swapped()),
+        let handle = &self.handles[index];
+        if !still_ours(handle) {
+            return Err(format!(
+                "a hard link to `{shown_target}`, which changed meanwhile, refused"
+            ));
         }
         let (parent, name) = walk.parent_of(rel).map_err(|e| plain(&e))?;
         if let Ok(m) = parent.symlink_metadata(name) {
             remove(parent, name, m.is_dir()).map_err(|e| plain(&e))?;
         }
-        src_dir
-            .hard_link(src_name, parent, name)
-            .map_err(|e| plain(&e))?;
-        Ok(inode)
+        link_from_handle(handle, parent, name).map_err(|e| plain(&e))?;
+        self.by_name
+            .insert(rel.to_path_buf(), Linkable::Handle(index));
+        Ok(())
+    }
+}
+
+/// An `O_PATH` handle of the inode `file` is open on.
+fn reopen_path(file: &fs::File) -> io::Result<OwnedFd> {
+    let from = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: a NUL-terminated path; the descriptor returned is owned at once. No O_NOFOLLOW:
+    // it would open the /proc magic link itself instead of the file it stands for.
+    let fd = unsafe { libc::open(from.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a fresh descriptor.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// A file this extraction may still link to: a regular file, with a name somewhere (not
+/// unlinked or renamed over), owned by the user the extraction writes as.
+fn still_ours(handle: &OwnedFd) -> bool {
+    // SAFETY: fstat(2) into a zeroed stat of our own.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    if unsafe { libc::fstat(handle.as_raw_fd(), &mut st) } != 0 {
+        return false;
+    }
+    // SAFETY: geteuid(2) cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    st.st_mode & libc::S_IFMT == libc::S_IFREG && st.st_nlink >= 1 && st.st_uid == euid
+}
+
+/// `linkat` from the handle's inode to `name` in `parent`, never replacing what is there.
+/// Through `/proc/self/fd` with `AT_SYMLINK_FOLLOW`: `AT_EMPTY_PATH` would need
+/// `CAP_DAC_READ_SEARCH`, which a sandbox's root lacks.
+fn link_from_handle(handle: &OwnedFd, parent: &Dir, name: &std::ffi::OsStr) -> io::Result<()> {
+    let from = CString::new(format!("/proc/self/fd/{}", handle.as_raw_fd()))
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    let name =
+        CString::new(name.as_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: NUL-terminated paths and a valid directory descriptor.
+    let done = unsafe {
+        libc::linkat(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            parent.as_raw_fd(),
+            name.as_ptr(),
+            libc::AT_SYMLINK_FOLLOW,
+        )
+    };
+    if done != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Up to the hard limit: an upload of many linked files keeps one handle each.
+fn raise_open_files_limit() {
+    // SAFETY: getrlimit/setrlimit on our own process with a struct of our own.
+    unsafe {
+        let mut limit: libc::rlimit = std::mem::zeroed();
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
     }
 }
 
@@ -275,19 +455,6 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    /// A fresh handle of `rel`'s parent (leaving the open ones as they are) and `rel`'s last name.
-    fn open_parent<'p>(&self, rel: &'p Path) -> io::Result<(Dir, &'p std::ffi::OsStr)> {
-        let names: Vec<&std::ffi::OsStr> = rel.iter().collect();
-        let (last, dirs) = names
-            .split_last()
-            .ok_or_else(|| io::Error::from_raw_os_error(libc::EINVAL))?;
-        let mut here = self.top.try_clone()?;
-        for part in dirs {
-            here = here.open_dir_nofollow(part)?;
-        }
-        Ok((here, last))
-    }
-
     /// The handle of `rel`'s parent and `rel`'s last name.
     fn parent_of<'p>(&mut self, rel: &'p Path) -> io::Result<(&Dir, &'p std::ffi::OsStr)> {
         let names: Vec<&std::ffi::OsStr> = rel.iter().collect();
@@ -368,39 +535,45 @@ fn write_file(
     name: &std::ffi::OsStr,
     mode: u32,
     mtime: u64,
-) -> io::Result<(u64, u64)> {
+) -> io::Result<(fs::File, bool)> {
     // Most names are new: created at once (no stat first), with the header's mode unless it has
     // setuid, setgid or sticky bits (a write clears the first two): those are set after the
     // content.
     let at_once = mode & 0o7000 == 0;
-    let (mut file, fresh) = match create_new(parent, name, if at_once { mode } else { 0o600 }) {
-        Ok(file) => (file, true),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => (replace(parent, name)?, false),
-        Err(e) => return Err(e),
-    };
+    // `moded`: created with the header's mode already; a replaced file still needs it set.
+    let (mut file, fresh, moded) =
+        match create_new(parent, name, if at_once { mode } else { 0o600 }) {
+            Ok(file) => (file, true, at_once),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                let (file, fresh) = replace(parent, name)?;
+                (file, fresh, false)
+            }
+            Err(e) => return Err(e),
+        };
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(io::Error::other("not a regular file"));
     }
     copy(entry, size, &mut file)?;
-    if !(fresh && at_once) {
+    if !moded {
         file.set_permissions(fs::Permissions::from_mode(mode))?;
     }
     let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime);
     file.set_times(fs::FileTimes::new().set_modified(time).set_accessed(time))?;
-    Ok((meta.dev(), meta.ino()))
+    Ok((file, fresh))
 }
 
 /// The file for an entry whose name is taken: what is there is removed (never followed) and the
-/// file created anew, or, in a directory the user may not change, a file of theirs rewritten.
-fn replace(parent: &Dir, name: &std::ffi::OsStr) -> io::Result<fs::File> {
+/// file created anew (`true`: fresh), or, in a directory the user may not change, a file of
+/// theirs rewritten (`false`: it was there before, so it never becomes linkable).
+fn replace(parent: &Dir, name: &std::ffi::OsStr) -> io::Result<(fs::File, bool)> {
     let existing = parent.symlink_metadata(name)?;
     if existing.is_dir() {
         parent.remove_dir_all(name)?;
-        return create_new(parent, name, 0o600);
+        return Ok((create_new(parent, name, 0o600)?, true));
     }
     match parent.remove_file(name) {
-        Ok(()) => create_new(parent, name, 0o600),
+        Ok(()) => Ok((create_new(parent, name, 0o600)?, true)),
         // The directory is not the user's to change, the file may be theirs to write.
         Err(e) if existing.is_file() && e.kind() == io::ErrorKind::PermissionDenied => {
             let mut options = OpenOptions::new();
@@ -409,7 +582,7 @@ fn replace(parent: &Dir, name: &std::ffi::OsStr) -> io::Result<fs::File> {
                 .truncate(true)
                 .follow(FollowSymlinks::No)
                 .custom_flags(libc::O_NONBLOCK);
-            Ok(parent.open_with(name, &options)?.into_std())
+            Ok((parent.open_with(name, &options)?.into_std(), false))
         }
         Err(e) => Err(e),
     }
@@ -448,7 +621,6 @@ fn create_new(parent: &Dir, name: &std::ffi::OsStr, mode: u32) -> io::Result<fs:
 /// A directory opened for `fchmod`/`futimens` (cap-std's own handles may be `O_PATH`, which
 /// refuses both), never through a link.
 fn open_dir_fd(parent: &Dir, name: &std::ffi::OsStr) -> io::Result<fs::File> {
-    use std::os::fd::{AsRawFd, FromRawFd};
     let name =
         CString::new(name.as_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
     // SAFETY: a valid directory descriptor and a NUL-terminated name; the descriptor returned
@@ -589,6 +761,7 @@ mod tests {
                 io::empty(),
             )
             .unwrap();
+            append_linked_mark(b).unwrap();
             b.append_data(
                 &mut header(tar::EntryType::Regular, 0o640, 3),
                 "t/a",
@@ -649,14 +822,7 @@ mod tests {
         let canary = outside.path().join("canary");
         fs::write(&canary, b"keep").unwrap();
         // The file lands, then (as a racing sandbox would) its name becomes a symlink out.
-        let mut tar = tar_of(|b| {
-            b.append_data(
-                &mut header(tar::EntryType::Regular, 0o644, 1),
-                "a",
-                &b"x"[..],
-            )
-            .unwrap();
-        });
+        let mut tar = tar_of(|b| marked_file(b, "a", b"x"));
         tar.truncate(tar.len() - 1024);
         let rest = tar_of(|b| with_link(b, "b", "a"));
         let swap = Swap {
@@ -668,6 +834,285 @@ mod tests {
         let err = extract(swap, dst.path()).unwrap_err();
         assert!(err.contains("changed meanwhile"), "{err}");
         assert_eq!(fs::metadata(&canary).unwrap().nlink(), 1);
+    }
+
+    fn marked_file(b: &mut tar::Builder<&mut Vec<u8>>, name: &str, data: &[u8]) {
+        append_linked_mark(b).unwrap();
+        let mut h = header(tar::EntryType::Regular, 0o644, data.len() as u64);
+        b.append_data(&mut h, name, data).unwrap();
+    }
+
+    fn plain_file(b: &mut tar::Builder<&mut Vec<u8>>, name: &str, data: &[u8]) {
+        let mut h = header(tar::EntryType::Regular, 0o644, data.len() as u64);
+        b.append_data(&mut h, name, data).unwrap();
+    }
+
+    /// A tar of `first`'s entries, and one of `then`'s (with the end of the archive), so that a
+    /// reader can act as the sandbox between them.
+    fn split_tar(
+        first: impl FnOnce(&mut tar::Builder<&mut Vec<u8>>),
+        then: impl FnOnce(&mut tar::Builder<&mut Vec<u8>>),
+    ) -> (Vec<u8>, Vec<u8>) {
+        let mut head = tar_of(first);
+        head.truncate(head.len() - 1024);
+        (head, tar_of(then))
+    }
+
+    /// Reads `first`, then runs `act` once (the sandbox's move once the entries of `first` have
+    /// landed), then reads `rest`.
+    struct Between<'a, F: FnMut()> {
+        first: &'a [u8],
+        rest: &'a [u8],
+        act: Option<F>,
+    }
+
+    impl<F: FnMut()> Read for Between<'_, F> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if !self.first.is_empty() {
+                return self.first.read(buf);
+            }
+            if let Some(mut act) = self.act.take() {
+                act();
+            }
+            self.rest.read(buf)
+        }
+    }
+
+    /// A file of uid 1000's (not the extraction's), mode 0666, at `path`.
+    fn attacker_file(path: &Path) {
+        fs::write(path, b"attacker").unwrap();
+        fs::set_permissions(path, fs::Permissions::from_mode(0o666)).unwrap();
+        std::os::unix::fs::chown(path, Some(1000), Some(1000)).unwrap();
+    }
+
+    fn canary(dir: &Path) -> PathBuf {
+        let canary = dir.join("canary");
+        fs::write(&canary, b"keep").unwrap();
+        canary
+    }
+
+    #[test]
+    fn a_first_name_whose_inode_the_sandbox_reuses_is_not_linkable() {
+        let dst = tempfile::tempdir().unwrap();
+        let (head, rest) = split_tar(
+            |b| marked_file(b, "tool", b"root's"),
+            |b| with_link(b, "bin-tool", "tool"),
+        );
+        let first = dst.path().join("tool");
+        let mut reused = None;
+        let attack = || {
+            // Unlink the landed file, then make files until one gets its inode number back (as
+            // ext4 and overlay hand a freed number out again), and put it at the first name.
+            let ino = fs::metadata(&first).unwrap().ino();
+            fs::remove_file(&first).unwrap();
+            let mut mine = dst.path().join("mine-0");
+            for i in 0..2000 {
+                mine = dst.path().join(format!("mine-{i}"));
+                attacker_file(&mine);
+                if fs::metadata(&mine).unwrap().ino() == ino {
+                    reused = Some(i);
+                    break;
+                }
+            }
+            fs::rename(&mine, &first).unwrap();
+        };
+        let err = extract(
+            Between {
+                first: &head,
+                rest: &rest,
+                act: Some(attack),
+            },
+            dst.path(),
+        )
+        .unwrap_err();
+        assert!(err.contains("changed meanwhile, refused"), "{err}");
+        // The helper's handle kept the inode: its number was never free to hand out.
+        assert_eq!(reused, None);
+        assert!(!dst.path().join("bin-tool").exists());
+        let theirs = fs::metadata(&first).unwrap();
+        assert_eq!((theirs.uid(), theirs.nlink()), (1000, 1));
+        assert_eq!(fs::read(&first).unwrap(), b"attacker");
+    }
+
+    #[test]
+    fn a_first_name_renamed_over_between_entries_is_not_linked() {
+        let outside = tempfile::tempdir().unwrap();
+        let canary = canary(outside.path());
+        // Renamed over: the file landed has no name left, so the link is refused.
+        let dst = tempfile::tempdir().unwrap();
+        let (head, rest) = split_tar(
+            |b| marked_file(b, "a", b"root's"),
+            |b| with_link(b, "b", "a"),
+        );
+        let at = dst.path().join("a");
+        let mine = dst.path().join("mine");
+        let attack = || {
+            attacker_file(&mine);
+            fs::rename(&mine, &at).unwrap();
+        };
+        let err = extract(
+            Between {
+                first: &head,
+                rest: &rest,
+                act: Some(attack),
+            },
+            dst.path(),
+        )
+        .unwrap_err();
+        assert!(err.contains("changed meanwhile, refused"), "{err}");
+        assert!(!dst.path().join("b").exists());
+        assert_eq!(fs::metadata(&at).unwrap().nlink(), 1);
+        // Kept alive under another name first: the link names the file that landed, never
+        // the sandbox's file now at the first name.
+        let dst = tempfile::tempdir().unwrap();
+        let at = dst.path().join("a");
+        let kept = dst.path().join("kept");
+        let mine = dst.path().join("mine");
+        let mut landed = 0;
+        let attack = || {
+            landed = fs::metadata(&at).unwrap().ino();
+            fs::hard_link(&at, &kept).unwrap();
+            attacker_file(&mine);
+            fs::rename(&mine, &at).unwrap();
+        };
+        extract(
+            Between {
+                first: &head,
+                rest: &rest,
+                act: Some(attack),
+            },
+            dst.path(),
+        )
+        .unwrap();
+        let b = fs::metadata(dst.path().join("b")).unwrap();
+        assert_eq!((b.ino(), b.uid(), b.nlink()), (landed, 0, 2));
+        assert_eq!(fs::read(dst.path().join("b")).unwrap(), b"root's");
+        assert_eq!(fs::metadata(&at).unwrap().nlink(), 1);
+        assert_eq!(fs::read(&at).unwrap(), b"attacker");
+        assert_eq!(fs::read(&canary).unwrap(), b"keep");
+        assert_eq!(fs::metadata(&canary).unwrap().nlink(), 1);
+    }
+
+    #[test]
+    fn a_file_rewritten_in_place_is_not_linkable() {
+        let dst = tempfile::tempdir().unwrap();
+        let pre = dst.path().join("pre");
+        fs::write(&pre, b"there before").unwrap();
+        // Append-only: its entries cannot be removed (not even by root), so `pre` is rewritten
+        // in place, as in a directory the user may not change.
+        let chattr = |flag: &str| {
+            let out = std::process::Command::new("chattr")
+                .arg(flag)
+                .arg(dst.path())
+                .output()
+                .expect("this test needs chattr (e2fsprogs)");
+            assert!(out.status.success(), "chattr {flag}: {out:?}");
+        };
+        chattr("+a");
+        let tar = tar_of(|b| {
+            marked_file(b, "pre", b"new");
+            with_link(b, "evil", "pre");
+        });
+        let err = extract(tar.as_slice(), dst.path()).unwrap_err();
+        chattr("-a");
+        assert!(
+            err.contains("evil: a hard link to `pre`, not a file this upload created"),
+            "{err}"
+        );
+        assert_eq!(fs::read(&pre).unwrap(), b"new");
+        assert_eq!(fs::metadata(&pre).unwrap().nlink(), 1);
+        assert!(!dst.path().join("evil").exists());
+    }
+
+    #[test]
+    fn a_replaced_file_takes_the_header_mode() {
+        let dst = tempfile::tempdir().unwrap();
+        fs::write(dst.path().join("f"), b"old").unwrap();
+        let tar = tar_of(|b| {
+            let mut h = header(tar::EntryType::Regular, 0o751, 3);
+            b.append_data(&mut h, "f", &b"new"[..]).unwrap();
+        });
+        extract(tar.as_slice(), dst.path()).unwrap();
+        let f = fs::metadata(dst.path().join("f")).unwrap();
+        assert_eq!(f.mode() & 0o7777, 0o751);
+        assert_eq!(fs::read(dst.path().join("f")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn an_unmarked_first_name_is_not_linkable() {
+        let dst = tempfile::tempdir().unwrap();
+        let tar = tar_of(|b| {
+            plain_file(b, "a", b"x");
+            with_link(b, "b", "a");
+        });
+        let err = extract(tar.as_slice(), dst.path()).unwrap_err();
+        assert!(err.contains("not a file this upload created"), "{err}");
+        assert!(!dst.path().join("b").exists());
+        assert_eq!(fs::metadata(dst.path().join("a")).unwrap().nlink(), 1);
+    }
+
+    #[test]
+    fn a_marked_first_name_is_linked_to_the_same_inode() {
+        let dst = tempfile::tempdir().unwrap();
+        let tar = tar_of(|b| {
+            marked_file(b, "a", b"x");
+            with_link(b, "b", "a");
+        });
+        extract(tar.as_slice(), dst.path()).unwrap();
+        let a = fs::metadata(dst.path().join("a")).unwrap();
+        let b = fs::metadata(dst.path().join("b")).unwrap();
+        assert_eq!((a.ino(), a.nlink()), (b.ino(), 2));
+    }
+
+    #[test]
+    fn a_name_written_again_unmarked_is_no_longer_linkable() {
+        let dst = tempfile::tempdir().unwrap();
+        let tar = tar_of(|b| {
+            marked_file(b, "a", b"x");
+            plain_file(b, "a", b"y");
+            with_link(b, "b", "a");
+        });
+        let err = extract(tar.as_slice(), dst.path()).unwrap_err();
+        assert!(err.contains("not a file this upload created"), "{err}");
+        assert!(!dst.path().join("b").exists());
+    }
+
+    #[test]
+    fn marks_beyond_the_cap_are_refused_at_the_link() {
+        let dst = tempfile::tempdir().unwrap();
+        let top = Dir::open_ambient_dir(dst.path(), cap_std::ambient_authority()).unwrap();
+        let mut walk = Walk {
+            top: &top,
+            open: Vec::new(),
+        };
+        let mut written = Written {
+            cap: 1,
+            ..Written::default()
+        };
+        for name in ["a", "b"] {
+            let file = create_new(&top, name.as_ref(), 0o644).unwrap();
+            written.keep(Path::new(name), &file).unwrap();
+        }
+        let link = |w: &mut Written, walk: &mut Walk<'_>, to: &str, name: &str| {
+            w.link(walk, Path::new(to), Path::new(to), Path::new(name))
+        };
+        link(&mut written, &mut walk, "a", "a2").unwrap();
+        let err = link(&mut written, &mut walk, "b", "b2").unwrap_err();
+        assert_eq!(
+            err,
+            "a hard link to `b`, beyond the 1 linked files one upload may hold open, refused"
+        );
+        assert!(!dst.path().join("b2").exists());
+        assert_eq!(fs::metadata(dst.path().join("a2")).unwrap().nlink(), 2);
+    }
+
+    #[test]
+    fn the_mark_is_one_well_formed_pax_record() {
+        assert_eq!(pax_record(LINKED_KEY, "1"), b"17 DSBX.linked=1\n");
+        // 98 bytes after the length: 100 with two digits, so three it is.
+        let record = pax_record("k", &"v".repeat(94));
+        assert!(record.starts_with(b"101 k=v"));
+        assert_eq!(record.len(), 101);
     }
 
     /// Reads `first`, then swaps `at` for a symlink to `to`, then reads `rest`.
