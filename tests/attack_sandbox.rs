@@ -502,6 +502,11 @@ fn a_fork_bomb_after_the_command_exits_is_named_and_killed_at_the_timeout() {
 fn an_oom_kill_is_named_on_stderr_and_in_json() {
     let Some(env) = TestEnv::new() else { return };
     let id = env.init(&["--memory", "32m"]);
+    // Commands are the OOM killer's first choice; dsbx's helpers keep the engine's score.
+    let scores = "cat /proc/self/oom_score_adj /proc/1/oom_score_adj /proc/$PPID/oom_score_adj";
+    let out = env.run(&["exec", "--root", &id, scores]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "1000\n0\n0\n");
     let hog = "head -c 200000000 /dev/zero | tr '\\0' a | sort > /dev/null";
     let out = env.run(&["exec", &id, hog]);
     assert_code(&out, 137);

@@ -254,6 +254,7 @@ pub fn run_exec(args: &[OsString]) -> i32 {
             let empty = signal_set(&[]);
             libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
             libc::setsid();
+            first_for_the_oom_killer();
             if tty {
                 // Best effort: the pty becomes the command's controlling terminal (job control).
                 libc::ioctl(0, libc::TIOCSCTTY, 0);
@@ -392,6 +393,24 @@ fn discard_pending(sigfd: RawFd) {
     while unsafe { libc::read(sigfd, &mut info as *mut _ as *mut libc::c_void, size) }
         == size as isize
     {}
+}
+
+/// Makes the calling process (a command about to be exec'd, and so everything it starts) the OOM
+/// killer's first choice in the sandbox: when the sandbox's memory runs out, the command dies,
+/// not the helper processes that report its end (this relay, the channel's server, PID 1), whose
+/// scores stay the engine's. Anyone may raise their own score; a failure leaves it as it was.
+/// Async-signal-safe: called between fork and exec.
+fn first_for_the_oom_killer() {
+    const PATH: &[u8] = b"/proc/self/oom_score_adj\0";
+    const MOST: &[u8] = b"1000";
+    // SAFETY: open/write/close on a constant C string and a buffer we own.
+    unsafe {
+        let fd = libc::open(PATH.as_ptr().cast(), libc::O_WRONLY | libc::O_CLOEXEC);
+        if fd >= 0 {
+            libc::write(fd, MOST.as_ptr().cast(), MOST.len());
+            libc::close(fd);
+        }
+    }
 }
 
 fn errno() -> i32 {
