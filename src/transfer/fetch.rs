@@ -149,10 +149,8 @@ impl Packing {
                 Some(Ok(other)) => return Ok(Some(other.into_bytes())),
                 Some(Err(e)) => {
                     let doing = format!("reading {}", s.sandbox.id);
-                    return Err(match &self.exit {
-                        Exit::Engine(_) => s.engine.fail_output(e, Some(&s.sandbox.id), &doing),
-                        Exit::Channel(_) => anyhow!("{doing} (channel): {e}"),
-                    });
+                    // The error says which path broke: the engine's words, or the channel's.
+                    return Err(s.engine.fail_output(e, Some(&s.sandbox.id), &doing));
                 }
             }
         }
