@@ -80,6 +80,22 @@ fn log_entries(env: &TestEnv, id: &str) -> Vec<serde_json::Value> {
     v["entries"].as_array().expect("entries").clone()
 }
 
+/// The log once `expected` holds of it (or as it is after 20 s). The proxy writes a line
+/// before it closes the client's connection, but the engine copies it into `docker logs` a
+/// moment later, so a line for the request that just ended may not be readable yet.
+fn log_entries_once(
+    env: &TestEnv,
+    id: &str,
+    expected: impl Fn(&[serde_json::Value]) -> bool,
+) -> Vec<serde_json::Value> {
+    let mut entries = Vec::new();
+    wait_until(Duration::from_secs(20), || {
+        entries = log_entries(env, id);
+        expected(&entries)
+    });
+    entries
+}
+
 fn has_entry(entries: &[serde_json::Value], decision: &str, host: &str) -> bool {
     entries
         .iter()
@@ -142,11 +158,18 @@ fn allowlist_by_name_address_and_wildcard_with_a_log() {
         serde_json::from_slice(&env.run(&["--json", "info", &id]).stdout).unwrap();
     assert_eq!(json["egress"], "allowed.test,*.wild.test");
 
-    let entries = log_entries(&env, &id);
-    assert!(has_entry(&entries, "allow", "allowed.test"), "{entries:?}");
-    assert!(has_entry(&entries, "allow", "a.wild.test"), "{entries:?}");
-    assert!(has_entry(&entries, "deny", "denied.test"), "{entries:?}");
-    assert!(has_entry(&entries, "deny", &srv.ip), "{entries:?}");
+    let expected = [
+        ("allow", "allowed.test"),
+        ("allow", "a.wild.test"),
+        ("deny", "denied.test"),
+        ("deny", srv.ip.as_str()),
+    ];
+    let entries = log_entries_once(&env, &id, |e| {
+        expected.iter().all(|(d, h)| has_entry(e, d, h))
+    });
+    for (decision, host) in expected {
+        assert!(has_entry(&entries, decision, host), "{entries:?}");
+    }
     let text = stdout(&env.run(&["egress", "log", &id]));
     assert!(
         text.lines()
@@ -289,13 +312,13 @@ fn metadata_gateway_and_dns_are_closed_under_a_policy() {
         let (code, _, err) = fetch(&env, &id, &format!("http://{target}:{port}/"));
         assert!(code != 0 && err.contains("403"), "{target}: {err}");
     }
-    let entries = log_entries(&env, &id);
-    assert!(
-        entries.iter().any(|e| e["host"] == "169.254.169.254"
+    let link_local_denied = |e: &serde_json::Value| {
+        e["host"] == "169.254.169.254"
             && e["decision"] == "deny"
-            && e["reason"].as_str().unwrap().contains("link-local")),
-        "{entries:?}"
-    );
+            && e["reason"].as_str().unwrap().contains("link-local")
+    };
+    let entries = log_entries_once(&env, &id, |e| e.iter().any(link_local_denied));
+    assert!(entries.iter().any(link_local_denied), "{entries:?}");
     // DNS: the sandbox resolves only names on its internal network (the proxy), not the
     // outside network's names; the engine's resolver has no route to forward queries on.
     let out = env.run(&["exec", &id, "nslookup dsbx-egress"]);
@@ -370,21 +393,20 @@ fn connect_refuses_a_mismatched_sni() {
         !bad.contains("denied.test"),
         "the mismatched hello went through: {bad:?}"
     );
-    let entries = log_entries(&env, &id);
-    assert!(
-        entries.iter().any(|e| e["method"] == "CONNECT"
+    let sni_denied = |e: &serde_json::Value| {
+        e["method"] == "CONNECT"
             && e["decision"] == "deny"
             && e["reason"].as_str().unwrap().contains(
-                "TLS server name denied.test does not match the CONNECT host allowed.test"
-            )),
-        "{entries:?}"
-    );
-    assert!(
-        entries
-            .iter()
-            .any(|e| e["method"] == "CONNECT" && e["decision"] == "allow"),
-        "{entries:?}"
-    );
+                "TLS server name denied.test does not match the CONNECT host allowed.test",
+            )
+    };
+    let tunnel_allowed =
+        |e: &serde_json::Value| e["method"] == "CONNECT" && e["decision"] == "allow";
+    let entries = log_entries_once(&env, &id, |e| {
+        e.iter().any(sni_denied) && e.iter().any(tunnel_allowed)
+    });
+    assert!(entries.iter().any(sni_denied), "{entries:?}");
+    assert!(entries.iter().any(tunnel_allowed), "{entries:?}");
     // CONNECT to a host off the list is refused before any tunnel.
     let out = env.run(&[
         "exec",
@@ -414,7 +436,9 @@ fn apt_honours_the_proxy() {
         text.contains("denied.test:8080") && text.contains("403"),
         "{text}"
     );
-    let entries = log_entries(&env, &id);
+    let entries = log_entries_once(&env, &id, |e| {
+        has_entry(e, "allow", "allowed.test") && has_entry(e, "deny", "denied.test")
+    });
     assert!(has_entry(&entries, "allow", "allowed.test"), "{entries:?}");
     assert!(has_entry(&entries, "deny", "denied.test"), "{entries:?}");
 }
