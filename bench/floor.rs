@@ -249,7 +249,7 @@ async fn init_kill(engine: &Engine, request: &Value) -> anyhow::Result<()> {
     let tar = dsbx::engine::archive::tar_of_files(&[(".dsbx/deadline", 0o644, stamp.as_bytes())])?;
     let made = async {
         engine
-            .upload_tar(&ids::container_name(&id), "/", tar)
+            .upload_tar(&ids::container_name(&id), &id, "/", tar)
             .await?;
         engine.start_sandbox(&container, &id).await
     }

@@ -33,19 +33,21 @@ pub async fn write_deadline(
     sandbox: &Sandbox,
     deadline: Option<DateTime<Utc>>,
 ) -> anyhow::Result<()> {
-    write_deadline_into(engine, &sandbox.container_id, deadline).await
+    write_deadline_into(engine, &sandbox.container_id, &sandbox.id, deadline).await
 }
 
-/// [`write_deadline`] into `container` (a Docker id, or the name `init` just gave it): the one
-/// place the host writes `/.dsbx/deadline` (the helper's own writes: `helper::init`).
+/// [`write_deadline`] into `container` (a Docker id, or the name `init` just gave it) of the
+/// sandbox `id`: the one place the host writes `/.dsbx/deadline` (the helper's own writes:
+/// `helper::init`).
 pub async fn write_deadline_into(
     engine: &Engine,
     container: &str,
+    id: &str,
     deadline: Option<DateTime<Utc>>,
 ) -> anyhow::Result<()> {
     let text = deadline_text(deadline);
     let tar = tar_of_files(&[(archive_entry(DEADLINE_FILE), 0o644, text.as_bytes())])?;
-    engine.upload_tar(container, "/", tar).await
+    engine.upload_tar(container, id, "/", tar).await
 }
 
 /// Reads the deadline the sandbox's helper obeys. `Ok(None)`: never (no file, or `0`).

@@ -151,10 +151,13 @@ fn code_in_the_sandbox_cannot_use_the_socket_as_its_user_or_as_root() {
     // Root in the sandbox reaches it, and the helper refuses it by its pid.
     let out = exec_verbose_with(&env, &["--root"], &id, &[&attempt]);
     assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
-    let log = container_log(&id);
+    // The engine copies the helper's line into the log on its own time: wait for it.
+    let refused = "refused: the peer runs inside the sandbox";
     assert!(
-        log.contains("refused: the peer runs inside the sandbox"),
-        "{log}"
+        wait_until(std::time::Duration::from_secs(10), || container_log(&id)
+            .contains(refused)),
+        "{}",
+        container_log(&id)
     );
     let out = exec_verbose_with(&env, &["--root"], &id, &[&format!("test ! -e {canary}")]);
     assert_code(&out, 0);

@@ -743,7 +743,15 @@ fn tty_mode_through_tmux_with_resize() {
     assert!(text.contains("40 120"), "{text}");
     // Raw mode: Ctrl-C goes to the remote shell's foreground job, not to dsbx.
     tmux(&["send-keys", "-t", &session, "clear; sleep 30", "Enter"]);
-    std::thread::sleep(Duration::from_millis(500));
+    // Ctrl-C once the job runs: sent earlier, it could reach the shell before the line did.
+    assert!(
+        wait_until(Duration::from_secs(30), || {
+            docker_lines(&["top", &format!("dsbx-{id}")])
+                .iter()
+                .any(|l| l.contains("sleep 30"))
+        }),
+        "the job never started"
+    );
     tmux(&["send-keys", "-t", &session, "C-c"]);
     tmux(&[
         "send-keys",

@@ -205,7 +205,7 @@ fn proxy_routes_two_sandboxes_two_ports_over_http_and_tls() {
             "sh",
             "-c",
             &format!(
-                "(printf 'GET / HTTP/1.0\\r\\nHost: 8000-{a}.sbx.test\\r\\n\\r\\n'; sleep 2) | nc -w 3 dsbx-proxy 80"
+                "(printf 'GET / HTTP/1.0\\r\\nHost: 8000-{a}.sbx.test\\r\\n\\r\\n'; sleep 5) | nc -w 6 dsbx-proxy 80"
             ),
         ],
     );
@@ -489,8 +489,9 @@ fn a_killed_sandboxs_url_answers_502_at_once() {
     let took = start.elapsed();
     assert_eq!(code, "502", "{body}");
     assert!(body.contains("nothing answers"), "{body}");
-    // Prompt, not the 5 s connect to a dead address (a generous bound).
-    assert!(took < Duration::from_secs(3), "the 502 took {took:?}");
+    // Prompt, not the 5 s connect to a dead address: that one cannot answer in under 5 s,
+    // and the margin below it is for a loaded machine.
+    assert!(took < Duration::from_millis(4500), "the 502 took {took:?}");
 }
 
 #[test]

@@ -64,10 +64,15 @@ fn run_with_full_state(env: &TestEnv, args: &[&str]) -> Output {
 
 /// The deadline inside a sandbox (epoch seconds; 0 = never), as its helper reads it.
 fn deadline_file(id: &str) -> i64 {
+    read_deadline_file(id).unwrap_or_else(|| panic!("no deadline file in {id}"))
+}
+
+/// The helper's deadline, `None` when it cannot be read (the sandbox is stopping).
+fn read_deadline_file(id: &str) -> Option<i64> {
     docker_exec(&format!("dsbx-{id}"), &["cat", "/.dsbx/deadline"])
         .trim()
         .parse()
-        .unwrap_or_else(|_| panic!("no deadline file in {id}"))
+        .ok()
 }
 
 fn now_secs() -> i64 {
@@ -186,6 +191,14 @@ fn timeout_killed_at_any_step_never_shortens_a_lifetime() {
         .max()
         .unwrap();
     assert!(wait_until(Duration::from_secs(120), || now_secs() > latest + 5));
+    // A helper that kept the short deadline stops its sandbox a moment after it (later on a
+    // loaded machine): wait until each sandbox has either stopped or holds the longer one.
+    let settled = |id: &String| {
+        status(id) != "running" || read_deadline_file(id).is_some_and(|d| d > now_secs() + 600)
+    };
+    assert!(wait_until(Duration::from_secs(60), || all
+        .iter()
+        .all(settled)));
     let long: Vec<&String> = all.iter().filter(|id| status(id) == "running").collect();
     for id in &long {
         assert!(
@@ -641,6 +654,11 @@ fn init_watched(env: &TestEnv, extra: &[&str]) -> String {
     stdout(&out).trim().to_string()
 }
 
+/// The `--idle` of the activity tests: the helper marks activity each second
+/// (`DSBX_HELPER_ACTIVITY_SECS=1`), so this leaves a loaded machine seconds of margin.
+const IDLE: &str = "6s";
+const IDLE_SECS: i64 = 6;
+
 fn idle_gc_removes(env: &TestEnv, id: &str, idle: &str) -> bool {
     let out = env.run(&["gc", "--idle", idle, "--json"]);
     assert_code(&out, 0);
@@ -654,22 +672,22 @@ fn a_long_running_command_keeps_a_sandbox_busy() {
     let id = init_watched(&env, &[]);
     let runner = {
         let (env, id) = (env.clone(), id.clone());
-        std::thread::spawn(move || env.run(&["exec", &id, "--", "sleep", "10"]))
+        std::thread::spawn(move || env.run(&["exec", &id, "--", "sleep", "20"]))
     };
     // The clock starts once the command runs (a loaded machine may take a while to start it).
     assert!(wait_until(Duration::from_secs(60), || {
         docker_lines(&["top", &format!("dsbx-{id}")])
             .iter()
-            .any(|l| l.contains("sleep 10"))
+            .any(|l| l.contains("sleep 20"))
     }));
     let started = Instant::now();
-    // Well past the 3 s of --idle since the command started, while it runs.
-    while started.elapsed() < Duration::from_secs(5) {
+    // Well past the 6 s of --idle since the command started, while it runs.
+    while started.elapsed() < Duration::from_secs(9) {
         std::thread::sleep(Duration::from_millis(500));
     }
     assert!(!runner.is_finished(), "the command ended early");
     assert!(
-        !idle_gc_removes(&env, &id, "3s"),
+        !idle_gc_removes(&env, &id, IDLE),
         "gc --idle removed a sandbox running a command"
     );
     let row = ls_json(&env)
@@ -679,11 +697,11 @@ fn a_long_running_command_keeps_a_sandbox_busy() {
     let last = chrono::DateTime::parse_from_rfc3339(row["last_activity"].as_str().unwrap())
         .unwrap()
         .timestamp();
-    assert!(last >= now_secs() - 3, "ls shows activity {row}");
+    assert!(last >= now_secs() - IDLE_SECS, "ls shows activity {row}");
     assert_code(&runner.join().unwrap(), 0);
     // Once it ended and nothing else happens, it does become idle.
     assert!(
-        wait_until(Duration::from_secs(60), || idle_gc_removes(&env, &id, "3s")),
+        wait_until(Duration::from_secs(60), || idle_gc_removes(&env, &id, IDLE)),
         "never idle after the command"
     );
 }
@@ -721,16 +739,16 @@ fn http_traffic_keeps_a_sandbox_busy() {
         wait_until(Duration::from_secs(20), get),
         "the server never answered"
     );
-    // Traffic for well past 3 s since the last dsbx command; the server is no running command.
+    // Traffic for well past 6 s since the last dsbx command; the server is no running command.
     let start = Instant::now();
     let mut answered = 0;
-    while start.elapsed() < Duration::from_secs(6) {
+    while start.elapsed() < Duration::from_secs(9) {
         answered += usize::from(get());
         std::thread::sleep(Duration::from_millis(300));
     }
     assert!(answered >= 5, "the server answered {answered} requests");
     assert!(
-        !idle_gc_removes(&env, &id, "3s"),
+        !idle_gc_removes(&env, &id, IDLE),
         "gc --idle removed a sandbox whose server answers traffic"
     );
     let info = env.run(&["info", &id, "--json"]);
@@ -739,10 +757,10 @@ fn http_traffic_keeps_a_sandbox_busy() {
     let last = chrono::DateTime::parse_from_rfc3339(v["last_activity"].as_str().unwrap())
         .unwrap()
         .timestamp();
-    assert!(last >= now_secs() - 3, "info shows {v}");
+    assert!(last >= now_secs() - IDLE_SECS, "info shows {v}");
     // Without traffic it becomes idle.
     assert!(
-        wait_until(Duration::from_secs(60), || idle_gc_removes(&env, &id, "3s")),
+        wait_until(Duration::from_secs(60), || idle_gc_removes(&env, &id, IDLE)),
         "never idle without traffic"
     );
 }

@@ -580,7 +580,7 @@ async fn create_steps(
         std::fs::write(&path, deadline.as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
     } else {
-        crate::deadline::write_deadline_into(engine, &container, plan.deadline).await?;
+        crate::deadline::write_deadline_into(engine, &container, id, plan.deadline).await?;
     }
     cancel.check()?;
     engine

@@ -7,7 +7,7 @@
 use super::Context;
 use crate::cli::ProxyCommand;
 use crate::config::Config;
-use crate::engine::proxy::{PROXY_CONTAINER, PROXY_ROLE, ProxySpec, ProxyState};
+use crate::engine::proxy::{PROXY_CONTAINER, PROXY_ROLE, ProxySpec, ProxyStart, ProxyState};
 use crate::error::usage;
 use crate::labels;
 use crate::url::parse_listen;
@@ -16,6 +16,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::time::Duration;
+
+/// How long `proxy up` waits for nginx to serve (it takes milliseconds on an idle machine).
+const PROXY_START_LIMIT: Duration = Duration::from_secs(15);
 
 /// The nginx configuration, compiled in.
 const NGINX_CONF: &str = include_str!("../../docker/proxy/nginx.conf");
@@ -223,13 +226,20 @@ async fn up(ctx: &Context) -> anyhow::Result<i32> {
             .await?;
         let spinner = ctx.printer.spinner("starting the dsbx proxy");
         engine.create_proxy(&plan.spec).await?;
-        // nginx refuses a bad certificate or a taken port at once: make sure it stayed up.
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        let state = engine.proxy_state().await?;
+        // `up` returns once the proxy answers, so a request right after it is served; nginx
+        // refuses a bad certificate at once, which is said here rather than by a dead URL.
+        let started = engine.wait_for_proxy(PROXY_START_LIMIT).await?;
         if let Some(bar) = spinner {
             bar.finish_and_clear();
         }
-        if !state.as_ref().is_some_and(|s| s.running) {
+        if started == ProxyStart::Slow {
+            ctx.printer.warn(format!(
+                "the dsbx proxy is running but did not start serving within {}s; \
+                 `dsbx proxy status` shows when it does",
+                PROXY_START_LIMIT.as_secs()
+            ));
+        }
+        if started == ProxyStart::Exited {
             let logs = engine.proxy_logs().await;
             let _ = engine.remove_proxy().await;
             return Err(anyhow::anyhow!(

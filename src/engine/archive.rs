@@ -9,9 +9,17 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
 impl Engine {
-    /// Extracts a tar held in memory (small things: the deadline file) under `dir`.
+    /// Extracts a tar held in memory (small things: the deadline file) under `dir`. `shown`
+    /// names the container in a refusal: the sandbox's id, not the Docker id a caller may
+    /// address it by.
     #[tracing::instrument(level = "info", skip_all, fields(container = %container))]
-    pub async fn upload_tar(&self, container: &str, dir: &str, tar: Vec<u8>) -> anyhow::Result<()> {
+    pub async fn upload_tar(
+        &self,
+        container: &str,
+        shown: &str,
+        dir: &str,
+        tar: Vec<u8>,
+    ) -> anyhow::Result<()> {
         // In chunks, so the stall watch sees the engine take them (the helper binary is
         // megabytes; a loaded engine may take longer than one request bound to extract it).
         let tar = Bytes::from(tar);
@@ -25,7 +33,7 @@ impl Engine {
         {
             Ok(()) => Ok(()),
             Err(e) => Err(self
-                .fail_on_container(e, container, &format!("writing into {container}:{dir}"))
+                .fail_on_container(e, container, shown, &format!("writing into {shown}:{dir}"))
                 .await),
         }
     }

@@ -144,7 +144,8 @@ impl Engine {
     pub async fn write_egress_policy(&self, id: &str, text: &str) -> anyhow::Result<()> {
         let path = POLICY_FILE.trim_start_matches('/');
         let tar = super::archive::tar_of_files(&[(path, 0o644, text.as_bytes())])?;
-        self.upload_tar(&proxy_container_name(id), "/", tar).await
+        self.upload_tar(&proxy_container_name(id), id, "/", tar)
+            .await
     }
 
     /// The policy file's text; `None` when the sandbox has no proxy.

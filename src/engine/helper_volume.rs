@@ -116,7 +116,7 @@ impl Engine {
             .await?;
         let tar = super::archive::tar_of_files(&[("dsbx", 0o755, &bytes)]);
         let result = match tar {
-            Ok(tar) => self.upload_tar(&name, "/fill", tar).await,
+            Ok(tar) => self.upload_tar(&name, &name, "/fill", tar).await,
             Err(e) => Err(e),
         };
         let remove = RemoveContainerOptionsBuilder::new().force(true).build();

@@ -308,16 +308,17 @@ impl Engine {
 
     /// Like [`fail`](Self::fail) for a call on `container` (a name or id) that the engine
     /// refused: when the container has gone or is being removed meanwhile (a `kill` racing a
-    /// `timeout`), that is the answer (exit 3), not the engine's text about a path in it.
+    /// `timeout`), that is the answer (exit 3, naming the sandbox as `id`), not the engine's
+    /// text about a path in it.
     #[tracing::instrument(level = "info", skip_all, fields(container = %container))]
     pub async fn fail_on_container(
         &self,
         err: bollard::errors::Error,
         container: &str,
+        id: &str,
         what: &str,
     ) -> anyhow::Error {
         if matches!(status(&err), Some(404 | 409 | 500)) {
-            let id = container.strip_prefix("dsbx-").unwrap_or(container);
             let inspected = self
                 .docker
                 .inspect_container(

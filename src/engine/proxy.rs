@@ -47,6 +47,17 @@ pub struct ProxyState {
     pub published: Option<String>,
 }
 
+/// How a proxy just started turned out ([`Engine::wait_for_proxy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyStart {
+    /// nginx has read its configuration and bound its port.
+    Serving,
+    /// It stopped (nginx refused its configuration: a bad certificate, a bad name).
+    Exited,
+    /// Still running, not serving yet when the wait ran out.
+    Slow,
+}
+
 impl Engine {
     /// The proxy container, if there is one. A container of that name that dsbx did not make is
     /// an error: dsbx never touches it.
@@ -166,7 +177,8 @@ impl Engine {
                 .map(|(p, m, b)| (p.trim_start_matches('/'), *m, b.as_slice()))
                 .collect();
             let tar = super::archive::tar_of_files(&files)?;
-            self.upload_tar(PROXY_CONTAINER, "/", tar).await?;
+            self.upload_tar(PROXY_CONTAINER, PROXY_CONTAINER, "/", tar)
+                .await?;
             self.docker()
                 .start_container(PROXY_CONTAINER, None)
                 .await
@@ -201,7 +213,7 @@ impl Engine {
     /// its 502 at once instead of after a connect to its dead address runs out (nginx keeps a
     /// name's address for a second, and a request in that second waited 5 s). A SIGHUP makes
     /// nginx start new workers with an empty resolver cache; this returns once no worker of the
-    /// old generation still accepts requests (they print "is shutting down"), at most 2 s.
+    /// old generation still accepts requests (they print "is shutting down"), at most 5 s.
     /// Returns whether a proxy was refreshed; a container of that name dsbx did not make is
     /// left alone.
     pub async fn refresh_proxy(&self) -> anyhow::Result<bool> {
@@ -217,7 +229,7 @@ impl Engine {
             .kill_container(&state.id, Some(options))
             .await
             .map_err(|e| self.fail(e, "signalling the proxy to forget removed sandboxes"))?;
-        let deadline = Instant::now() + Duration::from_secs(2);
+        let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             let now = self.proxy_workers(&state.id).await?;
             if !now.iter().any(|pid| before.contains(pid)) {
@@ -226,6 +238,31 @@ impl Engine {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         Ok(true)
+    }
+
+    /// Waits, at most `limit`, until the proxy just started serves or has exited. nginx forks
+    /// its workers only once it has read its configuration and bound its port, so a worker is
+    /// the sign it answers; a bad certificate ends it before that.
+    #[tracing::instrument(level = "info", skip_all)]
+    pub async fn wait_for_proxy(&self, limit: Duration) -> anyhow::Result<ProxyStart> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let Some(state) = self.proxy_state().await?.filter(|s| s.running) else {
+                return Ok(ProxyStart::Exited);
+            };
+            // `top` fails for a container that stopped a moment ago: the next look says so.
+            if self
+                .proxy_workers(&state.id)
+                .await
+                .is_ok_and(|workers| !workers.is_empty())
+            {
+                return Ok(ProxyStart::Serving);
+            }
+            if Instant::now() >= deadline {
+                return Ok(ProxyStart::Slow);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// The pids of nginx workers that accept requests (`docker top`; a worker of an older

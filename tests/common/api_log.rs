@@ -168,6 +168,16 @@ impl ApiLog {
         format!("unix://{}", self.socket.display())
     }
 
+    /// The request lines so far, in the order they were sent (a held one once let through).
+    pub fn lines(&self) -> Vec<String> {
+        self.calls
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|c| c.line.clone())
+            .collect()
+    }
+
     /// The calls so far, in the order they were sent, and forgets them.
     pub fn take(&self) -> Vec<Call> {
         std::mem::take(&mut *self.calls.lock().unwrap())
