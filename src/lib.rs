@@ -16,8 +16,9 @@
 //! - from the helper crate (`crates/dsbx-helper`, re-exported here): `helper` (the code that runs
 //!   inside sandboxes), `layout` (every `/.dsbx` path), and the leaves both sides share: `egress`
 //!   (the policy), `passwd`, `remote_stat` (what a path in a sandbox is), `remote_path` (how
-//!   REMOTE reads), `target_rules` (where an upload lands); `activity`, `channel`
-//!   and `error` are the host's sides of the helper crate's modules of the same names;
+//!   REMOTE reads), `target_rules` (where an upload lands), `tree_filter` (which entries a
+//!   tree copy keeps); `activity`, `channel` and `error` are the host's sides of the helper
+//!   crate's modules of the same names;
 //! - leaves: `sandbox` (a sandbox as Docker lists it), `state`, `config`, `output` (the
 //!   printer), `verbose` (`--verbose` through tracing), `error`, `escape` (control characters
 //!   shown escaped), `timestamps` (RFC 3339 as dsbx writes it), `ids`, `labels`, `units`, `url`,
@@ -60,6 +61,8 @@ pub mod verbose;
 pub mod view;
 
 // The helper crate's modules, at the paths host code has always used (see its lib.rs).
-pub use dsbx_helper::{egress, helper, layout, passwd, remote_path, remote_stat, target_rules};
+pub use dsbx_helper::{
+    egress, helper, layout, passwd, remote_path, remote_stat, target_rules, tree_filter,
+};
 
 pub use app::main_entry;

@@ -51,6 +51,31 @@ impl OwnHelper {
     /// run by the real one, moved beside it). PID 1 keeps running the binary it started from;
     /// every role started from now on, over the channel or the engine, meets the wrapper.
     fn make_helper_old(&self, id: &str, missing: &[&str]) {
+        self.wrap_helper(
+            id,
+            &format!(
+                "case \"$2\" in {}) echo \"$2\" >> /tmp/refused-roles; \
+                 echo \"dsbx helper: unknown role \\`$2\\`\" >&2; exit 125;; esac\n",
+                missing.join("|")
+            ),
+        );
+    }
+
+    /// Replaces sandbox `id`'s helper binary by one whose `pack` knows no filter, as before
+    /// `download-dir` filtered in the sandbox: it refuses `--exclude` and `--max-depth` as that
+    /// helper refused any argument it did not know.
+    fn make_pack_unfiltered(&self, id: &str) {
+        self.wrap_helper(
+            id,
+            "if [ \"$2\" = pack ]; then for a in \"$@\"; do case \"$a\" in --exclude|--max-depth) \
+             echo filtered-pack >> /tmp/refused-roles; \
+             echo \"dsbx helper: bad pack call: $*\" >&2; exit 125;; esac; done; fi\n",
+        );
+    }
+
+    /// Replaces sandbox `id`'s helper binary by a shell script that runs `refuse` (which exits
+    /// for what the old helper refused) and then the real helper, moved beside it.
+    fn wrap_helper(&self, id: &str, refuse: &str) {
         let name = format!("dsbx-{id}");
         let volume = inspect(
             &name,
@@ -63,11 +88,9 @@ impl OwnHelper {
             .extend([volume.clone(), format!("dsbx-helper-{key}")]);
         let wrapper = format!(
             "#!/bin/sh\n\
-             # A helper from before these roles: it answers them as that helper did.\n\
-             case \"$2\" in {}) echo \"$2\" >> /tmp/refused-roles; \
-             echo \"dsbx helper: unknown role \\`$2\\`\" >&2; exit 125;; esac\n\
-             exec /.dsbx/bin/dsbx-real \"$@\"\n",
-            missing.join("|")
+             # An earlier helper: it answers what it lacked as that helper did.\n\
+             {refuse}\
+             exec /.dsbx/bin/dsbx-real \"$@\"\n"
         );
         let out = docker(&[
             "run",
@@ -553,4 +576,62 @@ fn an_engine_in_a_vm_gets_no_channel_and_the_engine_paths_alike() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A helper from before `pack` took filters refuses `--exclude` and `--max-depth` as arguments
+/// it does not know: `download-dir` asks it again for the whole tree and leaves the same entries
+/// out as it unpacks, so the files are the same on both paths; `--verbose` says why.
+#[test]
+fn a_helper_whose_pack_takes_no_filter_gives_the_same_download_dir() {
+    let Some(own) = OwnHelper::new() else { return };
+    let env = &own.env;
+    let id = env.init_with_channel(&["--user", "user", "--workdir", "/home/user"]);
+    let made = env.run(&[
+        "exec",
+        &id,
+        "mkdir -p t/src t/node_modules/dep t/deep/1/2 t/.git && echo a > t/src/a && \
+         echo x > t/node_modules/dep/x && echo f > t/deep/1/2/f && echo h > t/.git/HEAD && \
+         echo top > t/top",
+    ]);
+    assert_code(&made, 0);
+    let run = runner(env, None);
+    let downloads = |tag: &str| -> Vec<String> {
+        let mut trees = Vec::new();
+        for (n, extra) in [&[][..], &["-d", "2"], &["--all", "-e", "deep"]]
+            .iter()
+            .enumerate()
+        {
+            let local = env.dir.path().join(format!("{tag}-{n}"));
+            let mut args = vec!["files", "download-dir", &id, "t", path_str(&local)];
+            args.extend_from_slice(extra);
+            let out = run(&args);
+            assert_code(&out, 0);
+            assert_eq!(stderr(&out), "", "{tag} {extra:?}");
+            trees.push(local_tree(&local));
+        }
+        trees
+    };
+    let baseline = downloads("new");
+    assert!(!baseline[0].contains("node_modules"), "{}", baseline[0]);
+    assert!(baseline[0].contains("deep/1/2/f"), "{}", baseline[0]);
+    assert!(!baseline[1].contains("deep/1/2"), "{}", baseline[1]);
+    assert!(baseline[2].contains(".git/HEAD"), "{}", baseline[2]);
+    assert!(!baseline[2].contains("deep"), "{}", baseline[2]);
+
+    own.make_pack_unfiltered(&id);
+    assert_eq!(downloads("old"), baseline);
+    let refused = own.refused(&id);
+    assert_eq!(refused.lines().count(), 3, "{refused}");
+    assert!(refused.lines().all(|r| r == "filtered-pack"), "{refused}");
+    let said = verbose(
+        env,
+        &[
+            "files",
+            "download-dir",
+            &id,
+            "t",
+            path_str(&env.dir.path().join("said")),
+        ],
+    );
+    assert!(said.contains("helper has no filters"), "{said}");
 }

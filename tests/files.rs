@@ -772,3 +772,76 @@ fn hard_links_in_a_tree_round_trip_as_shared_inodes() {
         }
     }
 }
+
+/// `files download-dir`'s excludes are applied where the tree is read, inside the sandbox: an
+/// excluded directory is never opened (one the user may not read does not fail the copy), and a
+/// file whose first name is excluded arrives whole under its next name, its later names linked
+/// to that one. The same on the channel and on the engine path, which run the same `pack`.
+#[test]
+fn download_dir_leaves_excluded_entries_out_in_the_sandbox() {
+    use std::os::unix::fs::MetadataExt;
+    let Some(env) = TestEnv::new() else { return };
+    let id = env.init_with_channel(&["--user", "user"]);
+    let made = env.run(&[
+        "exec",
+        &id,
+        "mkdir -p t/build t/keep t/src && echo shared > t/build/first && \
+         ln t/build/first t/keep/second && ln t/build/first t/src/third && echo own > t/src/own",
+    ]);
+    assert_code(&made, 0);
+    // A directory the sandbox's user cannot read, under a default exclude.
+    let made = env.run(&[
+        "exec",
+        "--root",
+        &id,
+        "mkdir -p /home/user/t/node_modules/secret && chmod 700 /home/user/t/node_modules",
+    ]);
+    assert_code(&made, 0);
+    for channel in [true, false] {
+        let local = env.dir.path().join(format!("down-{channel}"));
+        let out = env.run_on(
+            channel,
+            &[
+                "files",
+                "download-dir",
+                &id,
+                "/home/user/t",
+                path_str(&local),
+            ],
+        );
+        assert_code(&out, 0);
+        assert!(
+            !stderr(&out).contains("skipped"),
+            "channel {channel}: {}",
+            stderr(&out)
+        );
+        assert!(!local.join("build").exists(), "channel {channel}");
+        assert!(!local.join("node_modules").exists(), "channel {channel}");
+        let meta = |n: &str| fs::metadata(local.join(n)).unwrap();
+        assert_eq!(
+            fs::read_to_string(local.join("keep/second")).unwrap(),
+            "shared\n"
+        );
+        assert_eq!(meta("keep/second").ino(), meta("src/third").ino());
+        assert_eq!(meta("keep/second").nlink(), 2, "channel {channel}");
+        assert_eq!(fs::read_to_string(local.join("src/own")).unwrap(), "own\n");
+        // Without the exclude, the unreadable directory is said, as before.
+        let out = env.run_on(
+            channel,
+            &[
+                "files",
+                "download-dir",
+                &id,
+                "/home/user/t",
+                path_str(&env.dir.path().join(format!("all-{channel}"))),
+                "--all",
+            ],
+        );
+        assert_code(&out, 1);
+        assert!(
+            stderr(&out).contains("node_modules"),
+            "channel {channel}: {}",
+            stderr(&out)
+        );
+    }
+}

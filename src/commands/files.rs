@@ -185,7 +185,7 @@ async fn read(ctx: &Context, args: FilesPathArgs) -> anyhow::Result<i32> {
 }
 
 /// What `path` is, as the sandbox's user sees it (see `transfer::fetch::look`).
-async fn look(s: &transfer::Session<'_>, want: Want, path: &str) -> anyhow::Result<PackHeader> {
+async fn look(s: &transfer::Session<'_>, want: Want<'_>, path: &str) -> anyhow::Result<PackHeader> {
     transfer::fetch::look(s, s.sandbox.user(), want, path).await
 }
 

@@ -28,7 +28,7 @@ pub async fn download(
 ) -> anyhow::Result<Summary> {
     let started = Instant::now();
     let user = if options.root { "0" } else { s.sandbox.user() };
-    let packing = match fetch::open(s, user, fetch::Want::Tar, remote_arg).await? {
+    let packing = match fetch::open(s, user, fetch::Want::Tar(&options.filter), remote_arg).await? {
         fetch::Opened::Packing(p) => p,
         fetch::Opened::Unsupported => return through_archive(s, remote_arg, dest, options).await,
     };

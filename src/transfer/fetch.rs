@@ -13,6 +13,7 @@ use crate::engine::exec::OutputChunk;
 use crate::engine::exec::{ExecSpec, OutputStream};
 use crate::engine::helper_volume::HELPER_PATH;
 use crate::remote_stat::PackHeader;
+use crate::tree_filter::Filter;
 use anyhow::{anyhow, bail};
 use futures_util::StreamExt;
 use std::io;
@@ -23,9 +24,9 @@ const STDERR_KEPT: usize = 16 << 10;
 
 /// What the caller wants of the path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Want {
-    /// Its stat and a tar of it.
-    Tar,
+pub enum Want<'a> {
+    /// Its stat and a tar of it, without what the filter leaves out of a tree.
+    Tar(&'a Filter),
     /// Its stat, a final symlink followed.
     Stat,
     /// Its stat, a final symlink described as itself.
@@ -58,13 +59,49 @@ pub enum Opened {
 
 /// Starts `pack` for `path` (as typed: relative from the sandbox's working directory) as
 /// `user` and reads its header.
-pub async fn open(s: &Session<'_>, user: &str, want: Want, path: &str) -> anyhow::Result<Opened> {
-    let mut args = vec!["pack".to_string(), "--user".into(), user.into()];
-    match want {
-        Want::Tar => {}
-        Want::Stat => args.push("--stat".into()),
-        Want::Lstat => args.push("--lstat".into()),
+pub async fn open(
+    s: &Session<'_>,
+    user: &str,
+    want: Want<'_>,
+    path: &str,
+) -> anyhow::Result<Opened> {
+    if let Some(opened) = open_as_asked(s, user, want, path).await? {
+        return Ok(opened);
     }
+    // A helper from before filters (the sandbox was made by an earlier dsbx) packs the whole
+    // tree; the host leaves out the same entries as it unpacks.
+    tracing::info!(
+        "path: the whole tree: sandbox {}'s helper has no filters",
+        s.sandbox.id
+    );
+    let whole = Filter::default();
+    open_as_asked(s, user, Want::Tar(&whole), path)
+        .await?
+        .ok_or_else(|| anyhow!("{}: the helper refused to read {path}", s.sandbox.id))
+}
+
+/// [`open`] as asked; `None` when the helper does not know the filter's arguments.
+async fn open_as_asked(
+    s: &Session<'_>,
+    user: &str,
+    want: Want<'_>,
+    path: &str,
+) -> anyhow::Result<Option<Opened>> {
+    let mut args = vec!["pack".to_string(), "--user".into(), user.into()];
+    let filtered = match want {
+        Want::Tar(filter) => {
+            args.extend(filter.to_args());
+            *filter != Filter::default()
+        }
+        Want::Stat => {
+            args.push("--stat".into());
+            false
+        }
+        Want::Lstat => {
+            args.push("--lstat".into());
+            false
+        }
+    };
     args.push(path.into());
     let (output, exit) = match s.direct {
         Some(direct) => {
@@ -104,7 +141,7 @@ pub async fn open(s: &Session<'_>, user: &str, want: Want, path: &str) -> anyhow
             let line: Vec<u8> = packing.rest.drain(..=nl).collect();
             packing.header = serde_json::from_slice(&line)
                 .map_err(|e| anyhow!("the helper's answer for {path}: {e}"))?;
-            return Ok(Opened::Packing(Box::new(packing)));
+            return Ok(Some(Opened::Packing(Box::new(packing))));
         }
         match packing.next(s).await? {
             Some(bytes) => packing.rest.extend_from_slice(&bytes),
@@ -114,6 +151,9 @@ pub async fn open(s: &Session<'_>, user: &str, want: Want, path: &str) -> anyhow
     // The role ended before it said anything.
     let code = packing.exit_code(s).await?;
     let text = String::from_utf8_lossy(&packing.stderr).into_owned();
+    if filtered && code == 125 && text.contains("bad pack call") {
+        return Ok(None);
+    }
     let old_helper = code == 125 && text.contains("unknown role");
     let no_helper = matches!(code, 126 | 127)
         && !text.starts_with("unknown user")
@@ -123,7 +163,7 @@ pub async fn open(s: &Session<'_>, user: &str, want: Want, path: &str) -> anyhow
             "path: the archive API: sandbox {}'s helper has no `pack` (made by an earlier dsbx)",
             s.sandbox.id
         );
-        return Ok(Opened::Unsupported);
+        return Ok(Some(Opened::Unsupported));
     }
     bail!("{}: {}", s.sandbox.id, first_line(&text, code))
 }
@@ -222,7 +262,7 @@ impl Packing {
 pub async fn look(
     s: &Session<'_>,
     user: &str,
-    want: Want,
+    want: Want<'_>,
     path: &str,
 ) -> anyhow::Result<PackHeader> {
     match open(s, user, want, path).await? {

@@ -62,65 +62,7 @@ impl Scan {
     }
 }
 
-/// Which entries of a tree are copied (`files upload-dir` / `download-dir`): names to skip at
-/// any level, and how deep to descend. The default copies everything.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    /// Entry names (files or directories) skipped wherever they occur, with what is below them.
-    pub exclude: Vec<String>,
-    /// Levels copied below the root: 1 = its direct children only (directories among them are
-    /// created empty); `None` = all.
-    pub max_depth: Option<usize>,
-}
-
-/// What the sbx skill's `upload-dir`/`download-dir` skip unless `--all`: version control,
-/// dependency and virtual-environment trees, build output and caches.
-pub const DEFAULT_EXCLUDES: &[&str] = &[
-    ".git",
-    ".hg",
-    ".svn",
-    "node_modules",
-    ".venv",
-    "venv",
-    "__pycache__",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-    ".tox",
-    "dist",
-    "build",
-    ".next",
-    ".cache",
-    ".DS_Store",
-];
-
-impl Filter {
-    /// The sbx defaults (unless `all`) plus `extra` names, down to `max_depth`.
-    pub fn sbx(all: bool, extra: &[String], max_depth: Option<usize>) -> Filter {
-        let mut exclude: Vec<String> = if all {
-            Vec::new()
-        } else {
-            DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect()
-        };
-        for name in extra {
-            if !exclude.contains(name) {
-                exclude.push(name.clone());
-            }
-        }
-        Filter { exclude, max_depth }
-    }
-
-    /// Whether the entry at `parts` (its path below the root, one name per level) is copied.
-    pub fn keeps<S: AsRef<std::ffi::OsStr>>(&self, parts: &[S]) -> bool {
-        if self.max_depth.is_some_and(|d| parts.len() > d) {
-            return false;
-        }
-        !parts.iter().any(|p| {
-            let p = p.as_ref();
-            self.exclude.iter().any(|x| std::ffi::OsStr::new(x) == p)
-        })
-    }
-}
+pub use crate::tree_filter::{DEFAULT_EXCLUDES, Filter};
 
 /// Scans `root`. A symlink given as `root` itself is followed (what it points at is copied, under
 /// the link's name); symlinks inside a tree are copied as links.

@@ -34,7 +34,8 @@ pub async fn read(
     check: impl FnOnce(&str, &RemoteStat) -> anyhow::Result<()>,
 ) -> anyhow::Result<Whole> {
     let (id, user) = (&s.sandbox.id, s.sandbox.user());
-    let packing = match fetch::open(s, user, fetch::Want::Tar, path).await? {
+    let whole = crate::tree_filter::Filter::default();
+    let packing = match fetch::open(s, user, fetch::Want::Tar(&whole), path).await? {
         fetch::Opened::Packing(p) => p,
         fetch::Opened::Unsupported => return through_archive(s, path, check).await,
     };

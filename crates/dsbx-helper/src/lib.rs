@@ -9,8 +9,9 @@
 //! - shared formats: `channel` (the socket's protocol and frames), `activity` (the activity
 //!   file's text), `egress` (the egress policy the proxy obeys and `dsbx egress` writes),
 //!   `remote_stat` (what a path is), `remote_path` (how a REMOTE path reads), `target_rules`
-//!   (where an upload lands, for the helper's `put` and the engine path alike), `passwd` (the sandbox's users), `error` (errors that carry
-//!   their exit code).
+//!   (where an upload lands, for the helper's `put` and the engine path alike), `tree_filter`
+//!   (which entries a tree copy keeps), `passwd` (the sandbox's users), `error` (errors that
+//!   carry their exit code).
 
 pub mod activity;
 pub mod channel;
@@ -22,3 +23,4 @@ pub mod passwd;
 pub mod remote_path;
 pub mod remote_stat;
 pub mod target_rules;
+pub mod tree_filter;

@@ -1,6 +1,7 @@
-//! `__helper pack --user SPEC [--stat | --lstat] PATH`: the read side of downloads and of
-//! `files read`/`info`/`exists`, as the sandbox's user (or as root with `--user 0`, for
-//! `download --root`).
+//! `__helper pack --user SPEC [--exclude NAME]… [--max-depth N] [--stat | --lstat] PATH`: the
+//! read side of downloads and of `files read`/`info`/`exists`, as the sandbox's user (or as root
+//! with `--user 0`, for `download --root`). The tree of a download leaves out what the filter
+//! excludes (`files download-dir`'s excludes and depth, see `tree_filter`).
 //!
 //! The process drops to the user before it looks at any path, so the kernel's permission checks
 //! are the user's: a root-only file cannot be read, and a symlink the user planted leads nowhere
@@ -19,6 +20,7 @@
 
 use super::user_switch;
 use crate::remote_stat::{PackHeader, RemoteStat, go_mode};
+use crate::tree_filter::Filter;
 use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt};
 use cap_std::fs::{Dir, OpenOptions, OpenOptionsExt};
 use std::ffi::{CString, OsStr, OsString};
@@ -45,18 +47,21 @@ enum Want {
 
 pub fn run(args: &[OsString]) -> i32 {
     let words: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
-    let (spec, want, path) = match words.as_slice() {
-        [flag, spec, path] if *flag == "--user" => (spec, Want::Tar, path),
-        [flag, spec, mode, path] if *flag == "--user" && *mode == "--stat" => {
-            (spec, Want::Stat, path)
-        }
-        [flag, spec, mode, path] if *flag == "--user" && *mode == "--lstat" => {
-            (spec, Want::Lstat, path)
-        }
-        _ => {
-            eprintln!("dsbx helper: bad pack call: {args:?}");
-            return 125;
-        }
+    let bad = || {
+        eprintln!("dsbx helper: bad pack call: {args:?}");
+        125
+    };
+    let [flag, spec, rest @ ..] = words.as_slice() else {
+        return bad();
+    };
+    let Some((filter, rest)) = Filter::take_args(rest).filter(|_| *flag == "--user") else {
+        return bad();
+    };
+    let (want, path) = match rest {
+        [path] => (Want::Tar, path),
+        [mode, path] if *mode == "--stat" => (Want::Stat, path),
+        [mode, path] if *mode == "--lstat" => (Want::Lstat, path),
+        _ => return bad(),
     };
     let spec = spec.to_string_lossy();
     if let Err(e) = user_switch::become_spec(&spec) {
@@ -65,7 +70,8 @@ pub fn run(args: &[OsString]) -> i32 {
     }
     let asked = absolute(Path::new(path));
     let mut out = io::BufWriter::with_capacity(BUFFER, io::stdout().lock());
-    let result = pack(&asked, want, &mut out).and_then(|()| out.flush().map_err(|e| e.to_string()));
+    let result =
+        pack(&asked, want, &filter, &mut out).and_then(|()| out.flush().map_err(|e| e.to_string()));
     match result {
         Ok(()) => 0,
         // Stdout closed: the reader left, nothing to say.
@@ -114,7 +120,7 @@ fn header_line(out: &mut impl Write, header: &PackHeader) -> Result<(), String> 
     writeln!(out, "{line}").map_err(|e| e.to_string())
 }
 
-fn pack(asked: &str, want: Want, out: &mut impl Write) -> Result<(), String> {
+fn pack(asked: &str, want: Want, filter: &Filter, out: &mut impl Write) -> Result<(), String> {
     let refused = |e: &io::Error| match e.raw_os_error() {
         Some(libc::EACCES) | Some(libc::EPERM) => Some(PackHeader::Denied {
             asked: asked.to_string(),
@@ -173,20 +179,19 @@ fn pack(asked: &str, want: Want, out: &mut impl Write) -> Result<(), String> {
     // A tar::Builder ends its archive when dropped: a failed one must not look complete.
     let mut builder = std::mem::ManuallyDrop::new(tar::Builder::new(out));
     builder.follow_symlinks(false);
-    let shown = Shown(resolved);
     if meta.is_dir() {
         let dir = Dir::from_std_file(file);
         let mut top_name = name.as_bytes().to_vec();
         top_name.push(b'/');
         let facts = Facts::of_fd(&dir).map_err(|e| e.to_string())?;
-        append_entry(&mut builder, &top_name, &facts, Body::Empty, &shown)?;
-        walk(
-            &mut builder,
-            &dir,
-            &top_name,
-            &shown,
-            &mut Linked::default(),
-        )?;
+        let mut tree = Tree {
+            shown: Shown(resolved),
+            linked: Linked::default(),
+            filter,
+            below: Vec::new(),
+        };
+        append_entry(&mut builder, &top_name, &facts, Body::Empty, &tree.shown)?;
+        walk(&mut builder, &dir, &top_name, &mut tree)?;
     } else {
         let facts = Facts::of_fd(&file).map_err(|e| e.to_string())?;
         let size = meta.len();
@@ -195,7 +200,7 @@ fn pack(asked: &str, want: Want, out: &mut impl Write) -> Result<(), String> {
             name.as_bytes(),
             &facts,
             Body::File(file, size),
-            &shown,
+            &Shown(resolved),
         )?;
     }
     builder.finish().map_err(|e| e.to_string())
@@ -271,14 +276,28 @@ impl Linked {
     }
 }
 
-/// Every entry below the directory handle `dir`, named `prefix` + name, by name.
+/// A directory tree being packed: how to name it, the files seen under more than one name, what
+/// is left out, and the names from the top down to the directory being walked.
+struct Tree<'a> {
+    shown: Shown,
+    linked: Linked,
+    filter: &'a Filter,
+    below: Vec<OsString>,
+}
+
+/// Every entry below the directory handle `dir`, named `prefix` + name, by name, but those the
+/// filter leaves out (and all below them: an excluded directory is never opened, so its files
+/// are neither read nor the first name of a link).
 fn walk<W: Write>(
     builder: &mut tar::Builder<W>,
     dir: &Dir,
     prefix: &[u8],
-    shown: &Shown,
-    linked: &mut Linked,
+    tree: &mut Tree,
 ) -> Result<(), String> {
+    if tree.filter.max_depth.is_some_and(|d| tree.below.len() >= d) {
+        return Ok(());
+    }
+    let shown = &tree.shown;
     let mut names: Vec<OsString> = dir
         .entries()
         .map_err(|e| walk_error(shown.below(prefix), e))?
@@ -286,6 +305,13 @@ fn walk<W: Write>(
         .collect();
     names.sort();
     for name in names {
+        tree.below.push(name.clone());
+        let kept = tree.filter.keeps(&tree.below);
+        tree.below.pop();
+        if !kept {
+            continue;
+        }
+        let shown = &tree.shown;
         let mut tar_name = prefix.to_vec();
         tar_name.extend_from_slice(name.as_bytes());
         let facts = match Facts::of_entry(dir, &name) {
@@ -305,7 +331,10 @@ fn walk<W: Write>(
                 let facts = Facts::of_fd(&sub).map_err(|e| e.to_string())?;
                 tar_name.push(b'/');
                 append_entry(builder, &tar_name, &facts, Body::Empty, shown)?;
-                walk(builder, &sub, &tar_name, shown, linked)?;
+                tree.below.push(name);
+                let walked = walk(builder, &sub, &tar_name, tree);
+                tree.below.pop();
+                walked?;
                 continue;
             }
             libc::S_IFLNK => match dir.read_link_contents(&name) {
@@ -329,7 +358,7 @@ fn walk<W: Write>(
                 if facts.kind() != libc::S_IFREG {
                     continue;
                 }
-                if let Some(first) = linked.earlier(&facts, &tar_name) {
+                if let Some(first) = tree.linked.earlier(&facts, &tar_name) {
                     append_entry(builder, &tar_name, &facts, Body::HardLink(first), shown)?;
                     continue;
                 }
@@ -342,7 +371,7 @@ fn walk<W: Write>(
             // Sockets: left out, as Docker leaves them.
             _ => continue,
         };
-        append_entry(builder, &tar_name, &facts, body, shown)?;
+        append_entry(builder, &tar_name, &facts, body, &tree.shown)?;
     }
     Ok(())
 }
@@ -462,8 +491,12 @@ mod tests {
     use super::*;
 
     fn packed(path: &Path) -> (PackHeader, Vec<u8>) {
+        packed_with(path, &Filter::default())
+    }
+
+    fn packed_with(path: &Path, filter: &Filter) -> (PackHeader, Vec<u8>) {
         let mut out = Vec::new();
-        pack(&path.to_string_lossy(), Want::Tar, &mut out).unwrap();
+        pack(&path.to_string_lossy(), Want::Tar, filter, &mut out).unwrap();
         let nl = out.iter().position(|b| *b == b'\n').unwrap();
         let header = serde_json::from_slice(&out[..nl]).unwrap();
         (header, out[nl + 1..].to_vec())
@@ -556,6 +589,58 @@ mod tests {
                     0,
                     Some("t/a".into())
                 ),
+            ]
+        );
+    }
+
+    /// Entries (name, type, link target) of a packed tar.
+    fn entries(tar: &[u8]) -> Vec<(String, tar::EntryType, Option<String>)> {
+        tar::Archive::new(tar)
+            .entries()
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let name = String::from_utf8_lossy(&e.path_bytes()).into_owned();
+                let link = e.link_name().unwrap().map(|l| l.display().to_string());
+                (name, e.header().entry_type(), link)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_filter_leaves_entries_out_and_a_link_under_an_excluded_name_is_packed_whole() {
+        use std::os::unix::fs::PermissionsExt;
+        use tar::EntryType::{Directory, Link, Regular};
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().join("t");
+        for d in ["build", "keep/deep/er", "locked"] {
+            std::fs::create_dir_all(top.join(d)).unwrap();
+        }
+        std::fs::write(top.join("build/first"), "data").unwrap();
+        std::fs::hard_link(top.join("build/first"), top.join("keep/second")).unwrap();
+        std::fs::hard_link(top.join("build/first"), top.join("keep/third")).unwrap();
+        std::fs::write(top.join("keep/deep/er/f"), "f").unwrap();
+        // Excluded, so never opened: a user who may not list it would fail there otherwise
+        // (tests/files.rs shows that as the sandbox's user; root here may list anything).
+        std::fs::set_permissions(top.join("locked"), std::fs::Permissions::from_mode(0o000))
+            .unwrap();
+        let filter = Filter {
+            exclude: vec!["build".into(), "locked".into()],
+            max_depth: Some(3),
+        };
+        let (_, tar) = packed_with(&top, &filter);
+        std::fs::set_permissions(top.join("locked"), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+        let d = |n: &str| (n.to_string(), Directory, None);
+        assert_eq!(
+            entries(&tar),
+            [
+                d("t/"),
+                d("t/keep/"),
+                d("t/keep/deep/"),
+                d("t/keep/deep/er/"),
+                ("t/keep/second".into(), Regular, None),
+                ("t/keep/third".into(), Link, Some("t/keep/second".into())),
             ]
         );
     }
