@@ -781,7 +781,7 @@ fn hard_links_in_a_tree_round_trip_as_shared_inodes() {
 fn download_dir_leaves_excluded_entries_out_in_the_sandbox() {
     use std::os::unix::fs::MetadataExt;
     let Some(env) = TestEnv::new() else { return };
-    let id = env.init_with_channel(&["--user", "user"]);
+    let id = env.init_with_channel(&["--user", "user", "--workdir", "/home/user"]);
     let made = env.run(&[
         "exec",
         &id,
