@@ -798,17 +798,19 @@ fn download_dir_leaves_excluded_entries_out_in_the_sandbox() {
     ]);
     assert_code(&made, 0);
     for channel in [true, false] {
-        let local = env.dir.path().join(format!("down-{channel}"));
-        let out = env.run_on(
-            channel,
-            &[
+        let download_dir = |local: &std::path::Path, extra: &[&str]| {
+            let mut args = vec![
                 "files",
                 "download-dir",
                 &id,
                 "/home/user/t",
-                path_str(&local),
-            ],
-        );
+                path_str(local),
+            ];
+            args.extend_from_slice(extra);
+            env.run_on(channel, &args)
+        };
+        let local = env.dir.path().join(format!("down-{channel}"));
+        let out = download_dir(&local, &[]);
         assert_code(&out, 0);
         assert!(
             !stderr(&out).contains("skipped"),
@@ -826,17 +828,7 @@ fn download_dir_leaves_excluded_entries_out_in_the_sandbox() {
         assert_eq!(meta("keep/second").nlink(), 2, "channel {channel}");
         assert_eq!(fs::read_to_string(local.join("src/own")).unwrap(), "own\n");
         // Without the exclude, the unreadable directory is said, as before.
-        let out = env.run_on(
-            channel,
-            &[
-                "files",
-                "download-dir",
-                &id,
-                "/home/user/t",
-                path_str(&env.dir.path().join(format!("all-{channel}"))),
-                "--all",
-            ],
-        );
+        let out = download_dir(&env.dir.path().join(format!("all-{channel}")), &["--all"]);
         assert_code(&out, 1);
         assert!(
             stderr(&out).contains("node_modules"),
