@@ -11,6 +11,7 @@
 mod common;
 
 use common::channel::{stand_in_helper, tcp_engine};
+use common::own_helper::OwnHelper;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -18,35 +19,7 @@ use std::time::Duration;
 /// What `--verbose` says when a helper's missing `pack` sends a read to the archive API.
 const NO_PACK: &str = "has no `pack` (made by an earlier dsbx)";
 
-/// A test environment whose sandboxes get a helper volume of their own: a fresh copy of this
-/// dsbx as `helper_path` (a new size-and-mtime key), removed with the volume when dropped.
-struct OwnHelper {
-    env: TestEnv,
-    volumes: std::cell::RefCell<Vec<String>>,
-}
-
 impl OwnHelper {
-    fn new() -> Option<OwnHelper> {
-        let env = TestEnv::new()?;
-        let copy = env.dir.path().join("dsbx-helper");
-        std::fs::copy(dsbx_bin(), &copy).unwrap();
-        // The key is the binary's size and mtime, and file times tick in jiffies: two tests
-        // copying at once could share a volume (and wrap its helper twice). A time of the
-        // scope's own makes the key this test's alone.
-        let nanos = u64::from_str_radix(env.scope.trim_start_matches("t-"), 16).unwrap();
-        let mtime = std::time::UNIX_EPOCH + Duration::from_nanos(nanos % (1 << 60));
-        let file = std::fs::File::options().write(true).open(&copy).unwrap();
-        file.set_modified(mtime).unwrap();
-        env.write_config(&format!(
-            "image = \"{BUSYBOX}\"\nhelper_path = \"{}\"\n",
-            copy.display()
-        ));
-        Some(OwnHelper {
-            env,
-            volumes: Default::default(),
-        })
-    }
-
     /// Replaces sandbox `id`'s helper binary by one that knows no `ROLE` of `missing` (the rest
     /// run by the real one, moved beside it). PID 1 keeps running the binary it started from;
     /// every role started from now on, over the channel or the engine, meets the wrapper.
@@ -76,16 +49,7 @@ impl OwnHelper {
     /// Replaces sandbox `id`'s helper binary by a shell script that runs `refuse` (which exits
     /// for what the old helper refused) and then the real helper, moved beside it.
     fn wrap_helper(&self, id: &str, refuse: &str) {
-        let name = format!("dsbx-{id}");
-        let volume = inspect(
-            &name,
-            "{{range .Mounts}}{{if eq .Destination \"/.dsbx/bin\"}}{{.Name}}{{end}}{{end}}",
-        );
-        assert!(!volume.is_empty(), "no helper volume on {name}");
-        let key = inspect(&name, "{{index .Config.Labels \"dsbx.helper\"}}");
-        self.volumes
-            .borrow_mut()
-            .extend([volume.clone(), format!("dsbx-helper-{key}")]);
+        let volume = self.helper_volume_of(id);
         let wrapper = format!(
             "#!/bin/sh\n\
              # An earlier helper: it answers what it lacked as that helper did.\n\
@@ -118,15 +82,6 @@ impl OwnHelper {
             &format!("dsbx-{id}"),
             &["sh", "-c", "cat /tmp/refused-roles 2>/dev/null; true"],
         )
-    }
-}
-
-impl Drop for OwnHelper {
-    fn drop(&mut self) {
-        self.env.remove_containers();
-        for volume in self.volumes.borrow().iter() {
-            let _ = docker(&["volume", "rm", "-f", volume]);
-        }
     }
 }
 

@@ -878,3 +878,49 @@ fn a_timeout_right_after_init_is_never_overwritten_by_the_first_deadline() {
         );
     }
 }
+
+#[test]
+fn a_burst_of_inits_fills_a_new_helper_volume_once() {
+    // After an upgrade the first inits find no helper volume for the new build. Six at once
+    // must not each copy the binary into a volume of their own: one fills it, the others wait
+    // for it and mount the same one. The relay counts the volume creations.
+    let Some(own) = common::own_helper::OwnHelper::new() else {
+        return;
+    };
+    let api = common::api_log::ApiLog::start();
+    let inits: Vec<_> = (0..6)
+        .map(|_| {
+            own.env
+                .spawnable()
+                .env("DOCKER_HOST", api.docker_host())
+                .arg("init")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let ids: Vec<String> = inits
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().unwrap();
+            assert_code(&out, 0);
+            stdout(&out).trim().to_string()
+        })
+        .collect();
+    let volumes: Vec<String> = ids.iter().map(|id| own.helper_volume_of(id)).collect();
+    assert!(
+        volumes.iter().all(|v| *v == volumes[0]),
+        "every sandbox mounts the one helper volume: {volumes:?}"
+    );
+    let creations: Vec<String> = api
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("POST /volumes/create"))
+        .collect();
+    assert_eq!(
+        creations.len(),
+        2,
+        "one data volume and its marker, not one per init: {creations:?}"
+    );
+}

@@ -4,8 +4,10 @@
 //!
 //! Filling is not atomic (the archive API writes in place), so readiness is a second, empty
 //! volume — the marker `dsbx-helper-<key>` — created only after a data volume is full, whose
-//! label names that data volume. Racing fillers each fill their own data volume; the first marker
-//! wins (creating an existing volume returns it) and the losers remove theirs.
+//! label names that data volume. Fillers on one host take turns under a host lock (the second
+//! finds the marker); fillers on different hosts sharing an engine each fill their own data
+//! volume, the first marker wins (creating an existing volume returns it) and the losers remove
+//! theirs.
 
 use super::Engine;
 use crate::labels;
@@ -29,6 +31,14 @@ impl Engine {
         image: &str,
     ) -> anyhow::Result<String> {
         let marker = format!("dsbx-helper-{key}");
+        if let Some(data) = self.marker_target(&marker).await? {
+            return Ok(data);
+        }
+        // Fill once per host: a burst of inits after an upgrade would otherwise each copy the
+        // binary into a volume of its own (50 × 16 MB, 4–6 s more for a burst of 50). Another
+        // host sharing the engine may still fill beside us; the marker names one winner.
+        let _lock =
+            crate::host_lock::acquire_async(&self.endpoint.url, &format!("helper-{key}")).await?;
         if let Some(data) = self.marker_target(&marker).await? {
             return Ok(data);
         }

@@ -22,7 +22,9 @@ pub struct ManagedNetwork {
 
 impl Engine {
     /// Creates a labelled bridge network unless one of that name exists. Engines before API
-    /// 1.44 happily create two networks of one name, so creation holds a host lock.
+    /// 1.44 happily create two networks of one name, so creation holds a host lock. The lock is
+    /// taken only when the network is missing: every `init` asks, and a burst of 50 queued on it
+    /// one inspect at a time behind a busy engine (one waited over a second).
     #[tracing::instrument(level = "info", skip_all, fields(name = %name))]
     pub async fn ensure_network(
         &self,
@@ -30,16 +32,13 @@ impl Engine {
         role: &str,
         extra: &[(&str, &str)],
     ) -> anyhow::Result<()> {
+        if self.network_exists(name).await? {
+            return Ok(());
+        }
         let _lock =
             crate::host_lock::acquire_async(&self.endpoint.url, &network_lock(name)).await?;
-        match self
-            .docker()
-            .inspect_network(name, None::<InspectNetworkOptions>)
-            .await
-        {
-            Ok(_) => return Ok(()),
-            Err(e) if super::status(&e) == Some(404) => {}
-            Err(e) => return Err(self.fail(e, &format!("inspecting network {name}"))),
+        if self.network_exists(name).await? {
+            return Ok(());
         }
         let mut net_labels = HashMap::from([
             (labels::MANAGED.to_string(), "true".to_string()),
@@ -59,6 +58,18 @@ impl Engine {
             // Another dsbx created it between our inspect and create.
             Err(e) if super::status(&e) == Some(409) => Ok(()),
             Err(e) => Err(self.fail(e, &format!("creating network {name}"))),
+        }
+    }
+
+    async fn network_exists(&self, name: &str) -> anyhow::Result<bool> {
+        match self
+            .docker()
+            .inspect_network(name, None::<InspectNetworkOptions>)
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if super::status(&e) == Some(404) => Ok(false),
+            Err(e) => Err(self.fail(e, &format!("inspecting network {name}"))),
         }
     }
 

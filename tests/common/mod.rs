@@ -9,6 +9,7 @@
 
 pub mod api_log;
 pub mod channel;
+pub mod own_helper;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
