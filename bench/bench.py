@@ -15,6 +15,7 @@ inside it, its peak memory is its VmHWM, reset before each request.
 import argparse
 import shlex
 import concurrent.futures
+import itertools
 import json
 import os
 import platform
@@ -384,6 +385,8 @@ class Bench:
         groups = {"ls": self.ls_scenario, "gc": self.gc_scenario,
                   "snapshot": self.snapshot_scenarios, "download": self.download_scenarios,
                   "exec": self.exec_scenarios,
+                  "pool": lambda: itertools.chain(self.pool_scenarios(self.docker_run()),
+                                                  self.burst_scenario(self.docker_run())),
                   "upload": lambda: self.file_scenarios(
                       self.user_sandbox, self.container(self.user_sandbox), downloads=False)}
         if getattr(self.args, "only", None):
@@ -398,12 +401,7 @@ class Bench:
 
         yield from self.exec_scenarios()
 
-        docker_run = ("docker run -d --init --cap-drop ALL "
-                      + " ".join(f"--cap-add {cap}" for cap in CAPS)
-                      + " --security-opt no-new-privileges --memory 2g --cpus 2"
-                      " --pids-limit 1024 --network dsbx"
-                      f" --label dsbx.scope={self.scope} --label dsbx.bench=docker"
-                      f" {IMAGE} sleep 1d")
+        docker_run = self.docker_run()
         init_kill_skip = self.probe_init_kill()
         yield dict(name="`init` + `kill`", runs=p["mid_runs"],
                    dsbx=f"id=$({q(self.dsbx)} init --image {IMAGE}) && "
@@ -712,6 +710,15 @@ class Bench:
         ids = [r.split()[0] for r in rows if r.strip() and r.split()[1] != keep]
         if ids:
             run(["docker", "rm", "-f", "-v", *ids], self.env)
+
+    def docker_run(self):
+        """The docker column's `init`: `docker run -d` with dsbx's hardening."""
+        return ("docker run -d --init --cap-drop ALL "
+                + " ".join(f"--cap-add {cap}" for cap in CAPS)
+                + " --security-opt no-new-privileges --memory 2g --cpus 2"
+                " --pids-limit 1024 --network dsbx"
+                f" --label dsbx.scope={self.scope} --label dsbx.bench=docker"
+                f" {IMAGE} sleep 1d")
 
     def pool_scenarios(self, docker_run):
         """Issue 19: `init` claiming a warm sandbox, alone and followed by an exec. Each run
@@ -1074,7 +1081,7 @@ def main():
     ap.add_argument("--notes", help="Markdown appended to the report (analysis, method)")
     ap.add_argument("--json-out")
     ap.add_argument("--smoke", action="store_true")
-    ap.add_argument("--only", choices=["ls", "gc", "snapshot", "exec", "upload", "download"],
+    ap.add_argument("--only", choices=["ls", "gc", "snapshot", "exec", "upload", "download", "pool"],
                     help="run one group of scenarios alone")
     ap.add_argument("--profile", default="release")
     ap.add_argument("--commit", default="")
