@@ -1,15 +1,16 @@
 //! A test environment whose sandboxes get a helper volume of their own: a fresh copy of this
 //! dsbx as `helper_path` (a new size-and-mtime key), so a test may alter that volume or watch it
-//! being filled without touching the helper volume every other test shares. Its volumes are
-//! removed when it is dropped.
+//! being filled without touching the helper volume every other test shares. Every volume of its
+//! key is removed when it is dropped, even if no sandbox was ever made.
 
 use super::*;
 use std::time::Duration;
 
 pub struct OwnHelper {
     pub env: TestEnv,
-    /// The volumes to remove: the helper key's marker and data volume.
-    pub volumes: std::cell::RefCell<Vec<String>>,
+    /// The copy's key, as dsbx computes it: its volumes are `dsbx-helper-<key>` (the marker) and
+    /// `dsbx-helper-<key>-<id>` (the data).
+    key: String,
 }
 
 impl OwnHelper {
@@ -28,14 +29,11 @@ impl OwnHelper {
             "image = \"{BUSYBOX}\"\nhelper_path = \"{}\"\n",
             copy.display()
         ));
-        Some(OwnHelper {
-            env,
-            volumes: Default::default(),
-        })
+        let key = dsbx::commands::init::helper_key(&copy).unwrap();
+        Some(OwnHelper { env, key })
     }
 
-    /// Sandbox `id`'s helper volume (the data volume mounted at `/.dsbx/bin`), which is also
-    /// noted for removal with the key's marker.
+    /// Sandbox `id`'s helper volume (the data volume mounted at `/.dsbx/bin`).
     pub fn helper_volume_of(&self, id: &str) -> String {
         let name = format!("dsbx-{id}");
         let volume = inspect(
@@ -43,13 +41,10 @@ impl OwnHelper {
             "{{range .Mounts}}{{if eq .Destination \"/.dsbx/bin\"}}{{.Name}}{{end}}{{end}}",
         );
         assert!(!volume.is_empty(), "no helper volume on {name}");
-        let key = inspect(&name, "{{index .Config.Labels \"dsbx.helper\"}}");
-        let mut volumes = self.volumes.borrow_mut();
-        for v in [volume.clone(), format!("dsbx-helper-{key}")] {
-            if !volumes.contains(&v) {
-                volumes.push(v);
-            }
-        }
+        assert!(
+            volume.starts_with(&format!("dsbx-helper-{}-", self.key)),
+            "{name} mounts {volume}, not this test's helper"
+        );
         volume
     }
 }
@@ -57,8 +52,16 @@ impl OwnHelper {
 impl Drop for OwnHelper {
     fn drop(&mut self) {
         self.env.remove_containers();
-        for volume in self.volumes.borrow().iter() {
-            let _ = docker(&["volume", "rm", "-f", volume]);
+        // The name filter matches substrings: the marker and every data volume of this key.
+        let volumes = docker_lines(&[
+            "volume",
+            "ls",
+            "-q",
+            "--filter",
+            &format!("name=dsbx-helper-{}", self.key),
+        ]);
+        for volume in volumes {
+            let _ = docker(&["volume", "rm", "-f", &volume]);
         }
     }
 }
